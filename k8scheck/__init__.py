@@ -1,0 +1,3 @@
+"""k8scheck: find what will break in Kubernetes manifests before `kubectl apply`."""
+
+__version__ = "0.1.0"
