@@ -1,0 +1,21 @@
+"""The one registry binding each catalogue slug to its check.
+
+A check is a pure generator: ``check(ctx, rule)`` yields ``Diagnostic``s (already
+located) or ``Hit``s (a problem at a field path of one manifest). The engine
+turns them into findings; checks never compute positions.
+"""
+
+from __future__ import annotations
+
+from . import basic, source
+
+REGISTRY = {
+    "yaml-syntax": source.yaml_syntax,
+    "duplicate-key": source.duplicate_key,
+    "document-not-object": source.document_not_object,
+    "missing-required-field": basic.missing_required_field,
+    "duplicate-object": basic.duplicate_object,
+    "selector-template-mismatch": basic.selector_template_mismatch,
+    "container-port-conflict": basic.container_port_conflict,
+    "implicit-type": basic.implicit_type,
+}

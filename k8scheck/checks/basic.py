@@ -1,0 +1,227 @@
+"""Single-object rules the API server (or the pod) would trip over."""
+
+from __future__ import annotations
+
+import math
+
+from ..problem import dotted
+from ..kinds import SELECTOR_WORKLOADS, containers, get, pod_template
+from ..selectors import format_labels, is_empty_selector, label_selector_matches
+from .hit import hit
+
+
+def missing_required_field(ctx, rule):
+    slug = rule.slug
+    for m in ctx.manifests:
+        obj = m.obj
+        if not isinstance(obj.get("apiVersion"), str) or not obj.get("apiVersion"):
+            yield hit(m, slug, ("apiVersion",), "apiVersion is missing; kubectl cannot tell which API this object belongs to (\"apiVersion not set\")", at="key")
+        if not isinstance(obj.get("kind"), str) or not obj.get("kind"):
+            yield hit(m, slug, ("kind",), "kind is missing; kubectl cannot decode this object (\"kind not set\")", at="key")
+        metadata = obj.get("metadata")
+        if not isinstance(metadata, dict):
+            yield hit(m, slug, ("metadata",), "metadata is missing; every object needs metadata.name", at="key")
+        elif not m.name and not metadata.get("generateName"):
+            yield hit(m, slug, ("metadata", "name"), "metadata.name is missing; kubectl apply fails with \"resource name may not be empty\"", at="key")
+        template = pod_template(obj)
+        if template is None:
+            continue
+        spec_path = template.spec_path
+        listed = template.spec.get("containers")
+        if not isinstance(listed, list) or not listed:
+            yield hit(m, slug, spec_path + ("containers",), f"{dotted(spec_path + ('containers',))} is missing or empty; a pod needs at least one container", at="key")
+        for list_name, index, container in containers(template.spec, ("initContainers", "containers")):
+            where = spec_path + (list_name, index)
+            if not isinstance(container.get("name"), str) or not container.get("name"):
+                yield hit(m, slug, where + ("name",), f"{dotted(where)}.name is missing; every container needs a name", at="key")
+            if not isinstance(container.get("image"), str) or not container.get("image"):
+                yield hit(m, slug, where + ("image",), f"{dotted(where)}.image is missing; the API server rejects the pod template (\"Required value\")", at="key")
+
+
+def duplicate_object(ctx, rule):
+    first_seen = {}
+    for m in ctx.manifests:
+        if not m.kind or not m.name:
+            continue
+        key = (m.kind, m.namespace, m.name)
+        if key not in first_seen:
+            first_seen[key] = m
+            continue
+        first = first_seen[key]
+        where = first.locate(("metadata", "name"))
+        yield hit(
+            m,
+            rule.slug,
+            ("metadata", "name"),
+            f"{m.ref} is defined twice (first at {where}); kubectl apply keeps only the one applied last, "
+            "so one of the two definitions is silently lost",
+            related=((first, ("metadata", "name"), "first definition"),),
+        )
+
+
+def selector_template_mismatch(ctx, rule):
+    for m in ctx.of_kind(*sorted(SELECTOR_WORKLOADS)):
+        template = pod_template(m.obj)
+        spec = m.obj.get("spec")
+        if template is None or not isinstance(spec, dict):
+            continue
+        selector = spec.get("selector")
+        labels = template.labels
+        is_apps_v1 = m.api_version == "apps/v1"
+        if selector is None:
+            if is_apps_v1:
+                yield hit(m, rule.slug, ("spec", "selector"), f"spec.selector is required for apps/v1 {m.kind}; add matchLabels equal to the pod template's labels ({format_labels(labels) or 'none set'})", at="key", fix=_suggest(labels))
+            continue
+        if m.kind == "Job" and not spec.get("manualSelector"):
+            continue  # the Job controller generates its own selector
+        if is_empty_selector(selector):
+            if is_apps_v1 or m.kind == "Job":
+                yield hit(m, rule.slug, ("spec", "selector"), f"spec.selector is empty; the API server rejects an empty selector for {m.kind} (it would select every pod in the namespace)", at="key", fix=_suggest(labels))
+            continue
+        matches = label_selector_matches(selector, labels)
+        if matches is not False:
+            continue
+        path, detail = _first_failing_term(selector, labels)
+        yield hit(
+            m,
+            rule.slug,
+            path,
+            f"spec.selector does not match the pod template's labels: {detail}; the API server rejects it "
+            "(\"selector does not match template labels\")",
+            related=((m, template.labels_path, "pod template labels"),),
+            fix=_suggest(labels),
+        )
+
+
+def _suggest(labels: dict) -> str | None:
+    return f"spec.selector.matchLabels: {{{', '.join(f'{k}: {v}' for k, v in labels.items())}}}" if labels else None
+
+
+def _first_failing_term(selector: dict, labels: dict):
+    match_labels = selector.get("matchLabels") or {}
+    for key, value in match_labels.items():
+        if labels.get(key) != value:
+            have = f"{key}={labels[key]}" if key in labels else f"no label {key}"
+            return ("spec", "selector", "matchLabels", key), f"matchLabels {key}={value}, template has {have}"
+    for index, expression in enumerate(selector.get("matchExpressions") or []):
+        if label_selector_matches({"matchExpressions": [expression]}, labels) is False:
+            return (
+                ("spec", "selector", "matchExpressions", index),
+                f"matchExpressions[{index}] ({expression.get('key')} {expression.get('operator')} {expression.get('values') or ''}) is false for {format_labels(labels) or 'no labels'}".replace(" )", ")"),
+            )
+    return ("spec", "selector"), "the selector is false for the template's labels"
+
+
+def container_port_conflict(ctx, rule):
+    for m in ctx.manifests:
+        template = pod_template(m.obj)
+        if template is None:
+            continue
+        taken = {}
+        spec = template.spec
+        for list_name, index, container in containers(spec, ("initContainers", "containers")):
+            # Plain init containers finish before the app starts; only sidecars
+            # (restartPolicy: Always) share the network namespace at run time.
+            if list_name == "initContainers" and container.get("restartPolicy") != "Always":
+                continue
+            ports = container.get("ports")
+            if not isinstance(ports, list):
+                continue
+            seen_here = set()
+            for port_index, port in enumerate(ports):
+                if not isinstance(port, dict):
+                    continue
+                number = port.get("containerPort")
+                if not isinstance(number, int) or isinstance(number, bool):
+                    continue
+                protocol = port.get("protocol") or "TCP"
+                key = (number, protocol)
+                path = template.spec_path + (list_name, index, "ports", port_index, "containerPort")
+                name = container.get("name") or f"{list_name}[{index}]"
+                if key in taken and key not in seen_here:
+                    other_name, other_path = taken[key]
+                    yield hit(
+                        m,
+                        rule.slug,
+                        path,
+                        f"containers {other_name} and {name} both declare containerPort {number}/{protocol}; "
+                        "containers of one pod share a network namespace, so the second process cannot bind the port",
+                        related=((m, other_path, f"{other_name} declares {number}/{protocol} here"),),
+                    )
+                else:
+                    taken.setdefault(key, (name, path))
+                seen_here.add(key)
+
+
+# Where the API needs strings but YAML 1.1 hands it numbers or booleans.
+def _string_fields(m):
+    obj = m.obj
+    kind = m.kind
+    if kind == "ConfigMap":
+        yield ("data",), "ConfigMap.data", "ConfigMap data values"
+    if kind == "Secret":
+        yield ("stringData",), "Secret.stringData", "Secret stringData values"
+    yield ("metadata", "labels"), "ObjectMeta.metadata.labels", "label values"
+    yield ("metadata", "annotations"), "ObjectMeta.metadata.annotations", "annotation values"
+    if kind == "Service":
+        yield ("spec", "selector"), "ServiceSpec.spec.selector", "selector values"
+    spec = obj.get("spec")
+    if isinstance(spec, dict) and isinstance(spec.get("selector"), dict) and kind != "Service":
+        yield ("spec", "selector", "matchLabels"), "LabelSelector.matchLabels", "selector values"
+    template = pod_template(obj)
+    if template is not None and template.path:
+        yield template.labels_path, "ObjectMeta.metadata.labels", "label values"
+        yield template.path + ("metadata", "annotations"), "ObjectMeta.metadata.annotations", "annotation values"
+
+
+def _describe(value) -> tuple[str, str]:
+    if isinstance(value, bool):
+        return "bool", f"the boolean {'true' if value else 'false'}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "number", "a special float"
+    return "number", f"the number {value:g}" if isinstance(value, float) else f"the number {value}"
+
+
+def implicit_type(ctx, rule):
+    for m in ctx.manifests:
+        for path, go_field, what in _string_fields(m):
+            mapping = get(m.obj, *path)
+            if not isinstance(mapping, dict):
+                continue
+            for key, value in mapping.items():
+                if value is None or isinstance(value, (str, dict, list)):
+                    continue
+                yield _implicit_hit(ctx, m, rule, path + (key,), value, go_field, f"{what} must be strings")
+        template = pod_template(m.obj)
+        if template is None:
+            continue
+        for list_name, index, container in containers(template.spec):
+            base = template.spec_path + (list_name, index)
+            env = container.get("env")
+            if isinstance(env, list):
+                for env_index, var in enumerate(env):
+                    if isinstance(var, dict) and "value" in var:
+                        value = var["value"]
+                        if value is not None and not isinstance(value, (str, dict, list)):
+                            yield _implicit_hit(ctx, m, rule, base + ("env", env_index, "value"), value, "EnvVar.value", "env values must be strings")
+            for field_name in ("command", "args"):
+                items = container.get(field_name)
+                if isinstance(items, list):
+                    for item_index, value in enumerate(items):
+                        if value is not None and not isinstance(value, (str, dict, list)):
+                            yield _implicit_hit(ctx, m, rule, base + (field_name, item_index), value, f"Container.{field_name}", f"{field_name} items must be strings")
+
+
+def _implicit_hit(ctx, m, rule, path, value, go_field, requirement):
+    kind, described = _describe(value)
+    location = m.locate(path)
+    written = ctx.source_slice(location) or str(value)
+    return hit(
+        m,
+        rule.slug,
+        path,
+        f"{written} is read as {described} (Kubernetes decodes YAML 1.1), but {requirement}; "
+        f"the API server rejects the object (json: cannot unmarshal {kind} into Go struct field {go_field} of type string). "
+        f'Quote it: "{written}"',
+        fix=f'"{written}"',
+    )

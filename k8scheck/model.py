@@ -1,0 +1,160 @@
+"""The objects that flow through the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .positions import Location, locate
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, order=True)
+class ObjectRef:
+    kind: str
+    namespace: str | None
+    name: str
+    api_version: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "apiVersion": self.api_version,
+            "kind": self.kind,
+            "namespace": self.namespace,
+            "name": self.name,
+        }
+
+    def __str__(self) -> str:
+        where = f"{self.namespace}/" if self.namespace else ""
+        return f"{self.kind} {where}{self.name}"
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+class Manifest:
+    """One Kubernetes object as read from the inputs, and where it was written."""
+
+    __slots__ = ("obj", "file", "document", "prefix", "spans", "namespace")
+
+    def __init__(self, obj: dict, file: str, document: int, prefix: tuple, spans: dict, namespace: str | None):
+        self.obj = obj
+        self.file = file
+        self.document = document
+        self.prefix = prefix  # ("items", i) for an item of a kind: List
+        self.spans = spans
+        self.namespace = namespace
+
+    @property
+    def api_version(self) -> str | None:
+        return _text(self.obj.get("apiVersion"))
+
+    @property
+    def kind(self) -> str | None:
+        return _text(self.obj.get("kind"))
+
+    @property
+    def metadata(self) -> dict:
+        meta = self.obj.get("metadata")
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def name(self) -> str | None:
+        return _text(self.metadata.get("name"))
+
+    @property
+    def group(self) -> str:
+        version = self.api_version or ""
+        return version.rpartition("/")[0] if "/" in version else ""
+
+    @property
+    def ref(self) -> ObjectRef:
+        return ObjectRef(self.kind or "?", self.namespace, self.name or "?", self.api_version or "")
+
+    def locate(self, path: tuple = (), at: str = "value") -> Location:
+        return locate(self.file, self.spans, self.prefix + tuple(path), at)
+
+    def __repr__(self) -> str:
+        return f"<Manifest {self.ref} {self.file}#{self.document}>"
+
+
+@dataclass(frozen=True)
+class Related:
+    """The other end of a cross-object problem."""
+
+    location: Location
+    message: str
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.location.file,
+            "line": self.location.line,
+            "column": self.location.column,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    location: Location
+    object: ObjectRef | None = None
+    path: str = ""
+    related: tuple = ()
+    fix: str | None = None
+
+    def sort_key(self):
+        loc = self.location
+        return (loc.file, loc.line, loc.column, self.rule, self.message)
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """A file (or part of one) that could not be read as Kubernetes objects at all."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    severity: str = "error"
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+
+@dataclass
+class SourceFile:
+    """A file that was read, with its text kept for code frames."""
+
+    path: str
+    text: str
+    documents: int = 0
+
+    _lines: list | None = field(default=None, repr=False)
+
+    def line(self, number: int) -> str | None:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        if 1 <= number <= len(self._lines):
+            return self._lines[number - 1]
+        return None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found while reading, already located (syntax, duplicate keys...)."""
+
+    rule: str
+    message: str
+    location: Location
+    related: tuple = ()

@@ -1,0 +1,42 @@
+"""The JSON report: a stable contract, described by schemas/report.schema.json."""
+
+from __future__ import annotations
+
+import json
+
+from ..model import SEVERITIES
+
+
+def report_data(report) -> dict:
+    return {
+        "version": report.version,
+        "summary": {
+            "files": len(report.files),
+            "objects": report.objects,
+            "findings": len(report.findings),
+            "errors": len(report.errors),
+            "by_severity": {severity: sum(1 for f in report.findings if f.severity == severity) for severity in SEVERITIES},
+        },
+        "findings": [
+            {
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message,
+                "file": f.location.file,
+                "line": f.location.line,
+                "column": f.location.column,
+                "end_line": f.location.end_line,
+                "end_column": f.location.end_column,
+                "object": f.object.to_json() if f.object else None,
+                "path": f.path,
+                "related": [r.to_json() for r in f.related],
+                "fix": f.fix,
+            }
+            for f in report.findings
+        ],
+        "errors": [e.to_json() for e in report.errors],
+    }
+
+
+def render_json(report, **_options) -> str:
+    return json.dumps(report_data(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
