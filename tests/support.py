@@ -1,0 +1,18 @@
+"""Helpers shared by the tests: run the pipeline the way the CLI does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from k8scheck.context import Options
+from k8scheck.engine import lint
+
+
+def lint_paths(paths, select=(), **option_values):
+    return lint([str(p) for p in paths], options=Options(**option_values), select=select)
+
+
+def lint_text(tmp_path: Path, text: str, select=(), name="manifest.yaml", **option_values):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return lint_paths([path], select=select, **option_values)

@@ -1,0 +1,50 @@
+"""The catalogue is valid, complete, and its documented examples tell the truth."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT
+from k8scheck.catalogue import CatalogueError, load_catalogue, validate_rule
+from support import lint_text
+
+CATALOGUE = load_catalogue()
+
+
+@pytest.mark.parametrize("slug", sorted(CATALOGUE))
+def test_documented_example_fires_and_fix_does_not(tmp_path, slug):
+    rule = CATALOGUE[slug]
+    options = {k.replace("-", "_"): v for k, v in (rule.docs.get("options") or {}).items()}
+    fired = lint_text(tmp_path, rule.docs["example"], select=[slug], name="example.yaml", **options)
+    assert any(f.rule == slug for f in fired.findings), f"{slug}: documented example does not fire"
+    silent = lint_text(tmp_path, rule.docs["fix"], select=[slug], name="fix.yaml", **options)
+    assert [f.message for f in silent.findings if f.rule == slug] == []
+
+
+def test_rule_files_are_named_after_their_slug(tmp_path):
+    bad = tmp_path / "other-name.yaml"
+    with pytest.raises(CatalogueError, match="does not match the file name"):
+        validate_rule(
+            {"slug": "some-rule", "severity": "error", "summary": "A summary that is long enough.", "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"}},
+            bad,
+        )
+
+
+def test_rule_schema_rejects_unknown_severity(tmp_path):
+    with pytest.raises(CatalogueError, match="severity"):
+        validate_rule(
+            {"slug": "x-rule", "severity": "fatal", "summary": "A summary that is long enough.", "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"}},
+            tmp_path / "x-rule.yaml",
+        )
+
+
+def test_slugs_are_kebab_case_and_docs_complete():
+    for slug, rule in CATALOGUE.items():
+        assert slug == slug.lower() and " " not in slug
+        for part in ("what", "why", "example", "fix"):
+            assert rule.docs[part].strip(), (slug, part)
+
+
+def test_catalogue_lives_in_rules_directory():
+    files = sorted(p.stem for p in (ROOT / "rules").glob("*.yaml"))
+    assert files == sorted(CATALOGUE)

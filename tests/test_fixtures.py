@@ -1,0 +1,58 @@
+"""Every rule fires exactly on the lines its fixtures mark, and stays silent on passes-* fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, expected_lines, fixture_options
+from k8scheck.catalogue import load_catalogue
+from k8scheck.checks import REGISTRY
+from support import lint_paths
+
+CATALOGUE = load_catalogue()
+RULE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name in CATALOGUE)
+CASES = [(d.name, f) for d in RULE_DIRS for f in sorted(d.glob("*.yaml")) if f.name.startswith(("fires-", "passes-"))]
+
+
+def run_fixture(slug: str, path: Path):
+    options = fixture_options(path)
+    extra = {}
+    if "kube-version" in options:
+        extra["kube_version"] = options["kube-version"]
+    return lint_paths([path], select=[slug], **extra)
+
+
+@pytest.mark.parametrize("slug,path", CASES, ids=[f"{s}/{p.name}" for s, p in CASES])
+def test_fixture_lines(slug, path):
+    report = run_fixture(slug, path)
+    fired = {f.location.line for f in report.findings if f.rule == slug}
+    expected = expected_lines(path, slug)
+    if path.name.startswith("passes-"):
+        assert not expected, "a passes-* fixture must not expect findings"
+        assert fired == set(), [f.message for f in report.findings]
+    else:
+        assert expected, "a fires-* fixture must mark at least one line with # expect:"
+        assert fired == expected, [(f.location.line, f.message) for f in report.findings]
+
+
+def test_every_rule_has_fixtures_both_ways():
+    missing = []
+    for slug in CATALOGUE:
+        directory = FIXTURES / slug
+        fires = list(directory.glob("fires-*.yaml")) if directory.is_dir() else []
+        passes = list(directory.glob("passes-*.yaml")) if directory.is_dir() else []
+        if not fires or not passes:
+            missing.append(slug)
+    assert missing == []
+
+
+def test_every_fixture_directory_names_a_rule():
+    special = {"seeds", "examples", "catalogs"}
+    stray = [p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name not in CATALOGUE and p.name not in special]
+    assert stray == []
+
+
+def test_every_catalogue_rule_has_a_check_and_every_check_a_rule():
+    assert set(CATALOGUE) == set(REGISTRY)
