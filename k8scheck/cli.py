@@ -70,7 +70,7 @@ def lint(paths, output_format, namespace, select, ignore, fail_on, quiet, color,
         sys.exit(EXIT_USAGE)
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    click.echo(FORMATS[output_format](report, color=color, quiet=quiet), nl=False)
+    click.echo(FORMATS[output_format](report, color=color, quiet=quiet), nl=False, color=color)
     if not report.files:
         if not report.errors:
             click.echo(f"k8scheck: no manifest files (*.yaml, *.yml, *.json) found in {', '.join(paths)}", err=True)

@@ -76,8 +76,8 @@ def render_text(report, *, color: bool = False, quiet: bool = False, **_options)
         out.append(f"{where}: {_paint(error.severity, error.severity, color)} {_paint('input-error', 'bold', color)}  {error.message}")
     for finding in report.findings:
         out.extend(render_finding(report, finding, color, frames=not quiet))
-    if not quiet or report.findings or report.errors:
+    if not quiet:
         if out:
             out.append("")
         out.append(summary_line(report))
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n" if out else ""
