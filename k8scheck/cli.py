@@ -34,34 +34,115 @@ def main():
     """Find what will break in Kubernetes manifests before `kubectl apply`."""
 
 
-@main.command()
+class _PairedOutputs(click.Command):
+    """`--output FILE` belongs to the `--format` just before it.
+
+    `--format sarif --output k8scheck.sarif --format text` writes SARIF to the
+    file and text to stdout. click has no notion of option order, so the pairs
+    are read from the raw arguments before click parses them.
+    """
+
+    def parse_args(self, ctx, args):
+        pairs: list[list] = []
+        rest: list[str] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                rest += args[i:]
+                break
+            value = None
+            if arg in ("--format", "-f") and i + 1 < len(args):
+                pairs.append([args[i + 1], None])
+                rest += args[i : i + 2]
+                i += 2
+                continue
+            if arg.startswith("--format="):
+                pairs.append([arg.split("=", 1)[1], None])
+            elif arg in ("--output", "-o"):
+                if i + 1 >= len(args):
+                    raise click.UsageError("--output needs a file name", ctx)
+                value = args[i + 1]
+                i += 1
+            elif arg.startswith("--output="):
+                value = arg.split("=", 1)[1]
+            if value is not None:
+                if not pairs:
+                    pairs.append(["text", None])
+                if pairs[-1][1] is not None:
+                    raise click.UsageError(f"--output {value}: the --format before it already writes to {pairs[-1][1]}", ctx)
+                pairs[-1][1] = value
+                i += 1
+                continue
+            rest.append(arg)
+            i += 1
+        if not any(p[0] for p in pairs):
+            pairs = [["text", None]]
+        ctx.meta["k8scheck.outputs"] = [tuple(p) for p in pairs]
+        return super().parse_args(ctx, rest)
+
+
+FORMAT_NAMES = ["text", "json", "sarif", "github", "junit"]
+
+
+@main.command(cls=_PairedOutputs)
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format.")
-@click.option("--namespace", "-n", default="default", show_default=True, help="Namespace for namespaced objects that set none.")
+@click.option("--format", "-f", "formats", type=click.Choice(FORMAT_NAMES), multiple=True, help="Report format; repeat it for several reports (default text).")
+@click.option("--output", "-o", "outputs_placeholder", multiple=True, help="Write the report of the --format before it to this file (default stdout).", expose_value=False)
+@click.option("--namespace", "-n", default=None, help="Namespace for namespaced objects that set none (default: default).")
 @click.option("--select", multiple=True, help="Only these rules (comma-separated slugs).")
 @click.option("--ignore", multiple=True, help="Skip these rules (comma-separated slugs).")
-@click.option("--fail-on", type=SEVERITY_CHOICES, default="error", show_default=True, help="Exit 1 when a finding is at or above this severity.")
+@click.option("--fail-on", type=SEVERITY_CHOICES, default=None, help="Exit 1 when a finding is at or above this severity (default: error).")
 @click.option("--quiet", "-q", is_flag=True, help="One line per finding; nothing when clean.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when stdout is a terminal).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file (default: .k8scheck.yaml or pyproject.toml [tool.k8scheck], found by walking up).")
+@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option("--context", "context_paths", multiple=True, help="Also load these paths to resolve references; their own findings are not reported.")
+@click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME (patterns allowed) of objects that live in the cluster, not in the inputs.")
+@click.option("--baseline", "baseline_path", default=None, help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline_path", default=None, help="Record every current finding in this file (then adopt with --baseline).")
 @click.option("--max-file-size", default="16M", show_default=True, help="Larger files are reported, not read.")
 @click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report for input read from -.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def lint(paths, output_format, namespace, select, ignore, fail_on, quiet, color, max_file_size, stdin_filename, debug):
+@click.pass_context
+def lint(ctx, paths, formats, namespace, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, baseline_path, write_baseline_path, max_file_size, stdin_filename, debug):
     """Check manifests (files, directories, or - for stdin)."""
+    from pathlib import Path
+
+    from .catalogue import load_catalogue
+    from .config import Config, ConfigError, find_config, load_config
     from .context import Options
-    from .engine import UsageError, lint as run_lint
+    from .engine import Settings, UsageError, baseline_data, lint as run_lint, read_baseline
     from .report import FORMATS
 
+    outputs = ctx.meta.get("k8scheck.outputs") or [("text", None)]
     try:
-        report = run_lint(
-            list(paths),
-            options=Options(namespace=namespace),
-            select=_split(select),
-            ignore=_split(ignore),
+        config = Config()
+        if not no_config:
+            found = Path(config_path) if config_path else find_config()
+            if config_path and not found.is_file():
+                raise ConfigError(f"--config: {config_path} does not exist")
+            if found is not None:
+                config = load_config(found, load_catalogue())
+        options = Options(
+            namespace=namespace or config.namespace or "default",
+            kube_version=config.kube_version,
+            params=config.params,
+            assume_exists=tuple(assume_exists) + config.assume_exists,
+        )
+        settings = Settings(
+            options=options,
+            select=tuple(_split(select)) or config.select,
+            ignore=tuple(_split(ignore)) + config.ignore,
+            severity=config.severity,
+            config=config,
+            context=tuple(context_paths) or config.context,
+            baseline=read_baseline(baseline_path) if baseline_path else None,
             max_file_size=_parse_size(max_file_size),
             stdin_name=stdin_filename,
         )
-    except UsageError as exc:
+        report = run_lint(list(paths), settings=settings)
+    except (UsageError, ConfigError) as exc:
         raise click.UsageError(str(exc)) from None
     except Exception as exc:  # never a traceback for users; --debug shows it
         if debug:
@@ -70,12 +151,26 @@ def lint(paths, output_format, namespace, select, ignore, fail_on, quiet, color,
         sys.exit(EXIT_USAGE)
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    click.echo(FORMATS[output_format](report, color=color, quiet=quiet), nl=False, color=color)
+    for output_format, target in outputs:
+        if target is None:
+            click.echo(FORMATS[output_format](report, color=color, quiet=quiet), nl=False, color=color)
+            continue
+        try:
+            Path(target).write_text(FORMATS[output_format](report, color=False, quiet=quiet), encoding="utf-8")
+        except OSError as exc:
+            raise click.UsageError(f"--output {target}: {exc.strerror or exc}") from None
+    if write_baseline_path:
+        import json
+
+        Path(write_baseline_path).write_text(json.dumps(baseline_data(report), indent=2) + "\n", encoding="utf-8")
+        click.echo(f"k8scheck: recorded {len(report.findings)} finding(s) in {write_baseline_path}", err=True)
+        sys.exit(EXIT_OK)
     if not report.files:
         if not report.errors:
             click.echo(f"k8scheck: no manifest files (*.yaml, *.yml, *.json) found in {', '.join(paths)}", err=True)
         sys.exit(EXIT_USAGE)
-    sys.exit(EXIT_FINDINGS if report.worst_at_or_above(fail_on) else EXIT_OK)
+    threshold = fail_on or config.fail_on or "error"
+    sys.exit(EXIT_FINDINGS if report.worst_at_or_above(threshold) else EXIT_OK)
 
 
 @main.command("rules")

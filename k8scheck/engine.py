@@ -5,12 +5,13 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from . import __version__
+from . import __version__, suppress
 from .catalogue import Rule, load_catalogue
-from .checks import REGISTRY
+from .checks import REGISTRY, STAGE_RULES
+from .config import Config
 from .checks.hit import Hit
 from .context import Context, Options
-from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, load
+from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, discover, load
 from .model import SEVERITY_RANK, Diagnostic, Finding, LoadError, Related, SourceFile
 from .problem import dotted
 
@@ -27,6 +28,8 @@ class Report:
     objects: int
     version: str = __version__
     rules: dict = field(default_factory=dict)
+    suppressed: int = 0
+    baselined: int = 0
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity) + sum(
@@ -91,39 +94,131 @@ def _to_finding(rule: Rule, severity: str, item) -> Finding:
     )
 
 
-def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None) -> tuple[list[Finding], list[LoadError]]:
+def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None):
+    """Every active check over the context: (findings, {id(finding): manifest}, internal errors)."""
     findings: list[Finding] = []
+    origins: dict[int, object] = {}
     errors: list[LoadError] = []
     severities = severities or {}
     for rule in rules:
+        if rule.slug in STAGE_RULES:
+            continue
         check = REGISTRY[rule.slug]
         severity = severities.get(rule.slug, rule.severity)
         try:
             for item in check(ctx, rule):
-                findings.append(_to_finding(rule, severity, item))
+                finding = _to_finding(rule, severity, item)
+                findings.append(finding)
+                if isinstance(item, Hit):
+                    origins[id(finding)] = item.manifest
         except Exception as exc:  # a bug in one rule must not hide the others' findings
             errors.append(
                 LoadError("<k8scheck>", f"internal error in rule {rule.slug}: {type(exc).__name__}: {exc} (please report this)")
             )
-    findings.sort(key=Finding.sort_key)
-    return findings, errors
+    return findings, origins, errors
 
 
-def lint(
-    paths: list[str],
-    *,
-    options: Options | None = None,
-    select=(),
-    ignore=(),
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
-    stdin_name: str = "<stdin>",
-    loaded: LoadResult | None = None,
-) -> Report:
-    options = options or Options()
-    rules = active_rules(select, ignore)
-    if loaded is None:
-        loaded = load(paths, namespace=options.namespace, max_file_size=max_file_size, stdin_name=stdin_name)
+@dataclass
+class Settings:
+    """Everything a lint run is told, merged from the config file and the command line."""
+
+    options: Options = field(default_factory=Options)
+    select: tuple = ()
+    ignore: tuple = ()
+    severity: dict = field(default_factory=dict)
+    config: Config | None = None
+    context: tuple = ()
+    baseline: dict | None = None  # fingerprint -> count
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    stdin_name: str = "<stdin>"
+
+
+class _UnusedRule:
+    def __init__(self, rule: Rule, known):
+        self.slug, self.severity, self.known = rule.slug, rule.severity, known
+
+
+def lint(paths: list[str], *, options: Options | None = None, select=(), ignore=(), settings: Settings | None = None, **extra) -> Report:
+    """Run the whole pipeline over ``paths``: load, check, suppress, baseline."""
+    if settings is None:
+        settings = Settings(options=options or Options(), select=tuple(select), ignore=tuple(ignore), **extra)
+    options = settings.options
+    catalogue = load_catalogue()
+    rules = active_rules(settings.select, settings.ignore)
+    severities = dict(settings.severity)
+    for slug in severities:
+        resolve_rule_names([slug], catalogue, "severity")
+    loaded = load(list(paths) + list(settings.context), namespace=options.namespace, max_file_size=settings.max_file_size, stdin_name=settings.stdin_name)
+    primary = _primary_files(loaded, paths, settings.context)
     ctx = Context(loaded, options)
-    findings, internal = run_rules(ctx, rules)
+    findings, origins, internal = run_rules(ctx, rules, severities)
+    if primary is not None:
+        # --context files are read for references only; their own problems are not reported.
+        findings = [f for f in findings if f.location.file in primary]
+        context_only = set(discover(list(settings.context), [])) - primary
+        loaded.errors = [e for e in loaded.errors if e.file not in context_only]
+    if settings.config is not None and settings.config.per_file_ignores:
+        findings = [f for f in findings if f.rule not in settings.config.ignored_in(f.location.file)]
+    active = {r.slug for r in rules}
+    unused_rule = _UnusedRule(catalogue["unused-suppression"], set(catalogue)) if "unused-suppression" in active else None
+    files = [f for f in loaded.files if primary is None or f.path in primary]
+    findings, suppressed, unused = suppress.apply(findings, origins, files, loaded.manifests, active, unused_rule)
+    findings += unused
+    baselined = 0
+    if settings.baseline is not None:
+        findings, baselined = apply_baseline(findings, settings.baseline)
+    findings.sort(key=Finding.sort_key)
     errors = sorted(loaded.errors, key=lambda e: (e.file, e.line or 0, e.column or 0, e.message)) + internal
-    return Report(findings, errors, loaded.files, len(loaded.manifests), rules={r.slug: r for r in rules})
+    objects = sum(1 for m in loaded.manifests if primary is None or m.file in primary)
+    return Report(findings, errors, files, objects, rules={r.slug: r for r in rules}, suppressed=suppressed, baselined=baselined)
+
+
+def _primary_files(loaded: LoadResult, paths, context) -> set | None:
+    """The files whose findings are reported: everything but what only --context named."""
+    if not context:
+        return None
+    named = set(discover(list(paths), []))
+    context_only = set(discover(list(context), [])) - named
+    return {f.path for f in loaded.files if f.path not in context_only}
+
+
+def apply_baseline(findings: list[Finding], baseline: dict) -> tuple[list[Finding], int]:
+    """Drop findings recorded in the baseline (by identity, not line), as many times as recorded."""
+    remaining = dict(baseline)
+    kept = []
+    dropped = 0
+    for finding in findings:
+        key = finding.fingerprint()
+        if remaining.get(key, 0) > 0:
+            remaining[key] -= 1
+            dropped += 1
+        else:
+            kept.append(finding)
+    return kept, dropped
+
+
+def baseline_data(report: Report) -> dict:
+    return {
+        "version": 1,
+        "tool": f"k8scheck {report.version}",
+        "findings": sorted(
+            ({"fingerprint": f.fingerprint(), "rule": f.rule, "identity": f.identity()} for f in report.findings),
+            key=lambda e: (e["rule"], e["identity"]),
+        ),
+    }
+
+
+def read_baseline(path: str) -> dict:
+    import json
+
+    try:
+        data = json.loads(open(path, encoding="utf-8").read())
+        entries = data["findings"]
+        counts: dict = {}
+        for entry in entries:
+            counts[entry["fingerprint"]] = counts.get(entry["fingerprint"], 0) + 1
+        return counts
+    except FileNotFoundError:
+        raise UsageError(f"--baseline: {path} does not exist (create it with --write-baseline {path})") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"--baseline: {path} is not a k8scheck baseline: {exc}") from None

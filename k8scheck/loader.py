@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import kustomize
 from .kinds import CLUSTER_SCOPED
 from .model import Diagnostic, LoadError, Manifest, Related, SourceFile
 from .positions import Location, locate
@@ -199,7 +200,12 @@ def load(
 ) -> LoadResult:
     """Read every input; objects keep the position of every field."""
     result = LoadResult()
-    for path in discover(paths, result.errors):
+    rendered, plain = [], []
+    for path in paths:
+        (rendered if path != STDIN and kustomize.is_kustomization(path) else plain).append(path)
+    for directory in rendered:
+        load_kustomization(directory, result, max_file_size)
+    for path in discover(plain, result.errors):
         read = read_text(path, max_file_size, result.errors, stdin_name)
         if read is None:
             continue
@@ -281,3 +287,57 @@ def assign_namespaces(manifests: list[Manifest], default_namespace: str) -> None
             continue
         namespace = manifest.metadata.get("namespace")
         manifest.namespace = namespace if isinstance(namespace, str) and namespace else default_namespace
+
+
+def load_kustomization(directory: str, result: LoadResult, max_file_size: int) -> None:
+    """Render a kustomization and point each rendered object back at its source file."""
+    try:
+        text, overlay = kustomize.render(directory)
+    except kustomize.RenderError as exc:
+        result.errors.append(LoadError(directory, str(exc)))
+        return
+    display = os.path.join(directory, "kustomization.yaml (rendered)")
+    rendered = SourceFile(display, text)
+    scratch = LoadResult()
+    load_text(rendered, scratch)
+    result.diagnostics.extend(scratch.diagnostics)
+    sources: dict[str, LoadResult | None] = {}
+    used_rendered = False
+    for manifest in scratch.manifests:
+        annotations = manifest.metadata.get("annotations")
+        origin = kustomize.origin_path(annotations.pop(kustomize.ORIGIN, None), overlay) if isinstance(annotations, dict) else None
+        if isinstance(annotations, dict) and not annotations:
+            del manifest.metadata["annotations"]
+        source = _source_document(origin, manifest, sources, result, max_file_size) if origin else None
+        if source is None:
+            used_rendered = True
+        else:
+            manifest.file, manifest.document, manifest.prefix, manifest.spans = source
+        result.manifests.append(manifest)
+    if used_rendered:
+        result.files.append(rendered)
+
+
+def _source_document(origin, manifest, sources, result, max_file_size):
+    """(file, document, prefix, spans) of the object ``manifest`` was rendered from."""
+    if origin not in sources:
+        loaded = None
+        read = read_text(origin, max_file_size, [], "<stdin>")
+        if read is not None:
+            loaded = LoadResult()
+            source = SourceFile(read[0], read[1])
+            load_text(source, loaded)
+            if not any(f.path == source.path for f in result.files):
+                result.files.append(source)
+        sources[origin] = loaded
+    loaded = sources[origin]
+    if loaded is None:
+        return None
+    same_kind = [m for m in loaded.manifests if m.kind == manifest.kind]
+    name = manifest.name or ""
+    # namePrefix / nameSuffix change names: the source name is inside the rendered one.
+    candidates = [m for m in same_kind if m.name and m.name in name] or (same_kind if len(same_kind) == 1 else [])
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda m: len(m.name or ""))
+    return best.file, best.document, best.prefix, best.spans

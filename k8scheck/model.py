@@ -111,6 +111,22 @@ class Finding:
         loc = self.location
         return (loc.file, loc.line, loc.column, self.rule, self.message)
 
+    def identity(self) -> str:
+        """What makes a finding the same finding after unrelated edits move its line.
+
+        Rule, object and field path; file-level findings (no object) use the file
+        and the message instead.
+        """
+        if self.object is not None:
+            o = self.object
+            return f"{self.rule}|{o.kind}|{o.namespace or ''}|{o.name}|{self.path}"
+        return f"{self.rule}|{self.location.file}|{self.message}"
+
+    def fingerprint(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.identity().encode("utf-8")).hexdigest()[:32]
+
 
 @dataclass(frozen=True)
 class LoadError:

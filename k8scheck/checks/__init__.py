@@ -9,6 +9,15 @@ from __future__ import annotations
 
 from . import basic, source
 
+def produced_by_pipeline(ctx, rule):
+    """This rule's findings come from a pipeline stage (see STAGE_RULES), not a check."""
+    return ()
+
+
+# Rules whose findings a later pipeline stage produces: the suppression stage
+# reports ignores that suppressed nothing.
+STAGE_RULES = frozenset({"unused-suppression"})
+
 REGISTRY = {
     "yaml-syntax": source.yaml_syntax,
     "duplicate-key": source.duplicate_key,
@@ -18,4 +27,5 @@ REGISTRY = {
     "selector-template-mismatch": basic.selector_template_mismatch,
     "container-port-conflict": basic.container_port_conflict,
     "implicit-type": basic.implicit_type,
+    "unused-suppression": produced_by_pipeline,
 }

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from .github import render_github
 from .json import render_json
+from .junit import render_junit
+from .sarif import render_sarif
 from .text import render_text
 
 FORMATS = {
     "text": render_text,
     "json": render_json,
+    "sarif": render_sarif,
+    "github": render_github,
+    "junit": render_junit,
 }

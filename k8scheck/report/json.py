@@ -15,6 +15,8 @@ def report_data(report) -> dict:
             "objects": report.objects,
             "findings": len(report.findings),
             "errors": len(report.errors),
+            "suppressed": report.suppressed,
+            "baselined": report.baselined,
             "by_severity": {severity: sum(1 for f in report.findings if f.severity == severity) for severity in SEVERITIES},
         },
         "findings": [

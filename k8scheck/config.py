@@ -1,0 +1,193 @@
+"""Project configuration: `.k8scheck.yaml` or `[tool.k8scheck]` in pyproject.toml.
+
+Found by walking up from the working directory; the first directory holding
+either wins (`.k8scheck.yaml` before pyproject.toml). Command-line options win
+over the file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalogue import data_dir
+
+CONFIG_NAMES = (".k8scheck.yaml", ".k8scheck.yml")
+
+
+class ConfigError(Exception):
+    """The configuration file is unreadable or invalid; the message names the file and key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    select: tuple = ()
+    ignore: tuple = ()
+    severity: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+    per_file_ignores: tuple = ()  # ((compiled glob, frozenset of slugs), ...)
+    assume_exists: tuple = ()
+    kube_version: str | None = None
+    namespace: str | None = None
+    fail_on: str | None = None
+    context: tuple = ()
+
+    def ignored_in(self, file: str) -> frozenset:
+        if not self.per_file_ignores:
+            return frozenset()
+        base = self.path.parent if self.path else Path.cwd()
+        try:
+            relative = Path(file).resolve().relative_to(base.resolve()).as_posix()
+        except (ValueError, OSError):
+            relative = Path(file).as_posix()
+        out: set = set()
+        for pattern, slugs in self.per_file_ignores:
+            if pattern.match(relative):
+                out |= slugs
+        return frozenset(out)
+
+
+def _glob_regex(pattern: str) -> re.Pattern:
+    """Glob with ** (any number of directories), * and ? (within one name)."""
+    out = ""
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+        elif pattern.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif pattern[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif pattern[i] == "?":
+            out += "[^/]"
+            i += 1
+        else:
+            out += re.escape(pattern[i])
+            i += 1
+    return re.compile(out + r"\Z")
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    directory = (start or Path.cwd()).resolve()
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _pyproject_section(pyproject) is not None:
+            return pyproject
+    return None
+
+
+def _toml():
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    return tomllib
+
+
+def _pyproject_section(path: Path):
+    try:
+        data = _toml().loads(path.read_text(encoding="utf-8"))
+    except Exception:
+        return None
+    return data.get("tool", {}).get("k8scheck")
+
+
+@functools.lru_cache(maxsize=1)
+def _schema() -> dict:
+    return json.loads((data_dir("schemas") / "config.schema.json").read_text(encoding="utf-8"))
+
+
+def _read(path: Path) -> dict:
+    if path.name == "pyproject.toml":
+        try:
+            data = _toml().loads(path.read_text(encoding="utf-8"))
+        except Exception as exc:
+            raise ConfigError(f"{path}: cannot read: {exc}") from None
+        return data.get("tool", {}).get("k8scheck") or {}
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeError, YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the configuration must be a mapping of options")
+    return data
+
+
+def load_config(path: Path, catalogue: dict) -> Config:
+    import jsonschema
+
+    data = _read(path)
+    where = "[tool.k8scheck]" if path.name == "pyproject.toml" else ""
+    errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        key = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        message = error.message
+        if error.validator == "additionalProperties" and not error.absolute_path:
+            extra = sorted(set(data) - set(_schema()["properties"]))
+            import difflib
+
+            close = difflib.get_close_matches(extra[0], list(_schema()["properties"]), n=1) if extra else []
+            key = extra[0] if extra else key
+            message = f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+        raise ConfigError(f"{path}{where}: {key}: {message}")
+    for option in ("select", "ignore"):
+        for slug in data.get(option, []):
+            _known(slug, catalogue, path, option)
+    for slug in data.get("severity", {}):
+        _known(slug, catalogue, path, "severity")
+    for slug, values in data.get("params", {}).items():
+        rule = _known(slug, catalogue, path, "params")
+        for name in values:
+            if name not in rule.params:
+                known = ", ".join(sorted(rule.params)) or "none"
+                raise ConfigError(f"{path}: params.{slug}.{name}: {slug} has no parameter {name!r} (its parameters: {known})")
+    per_file = []
+    for pattern, slugs in data.get("per-file-ignores", {}).items():
+        for slug in slugs:
+            _known(slug, catalogue, path, f"per-file-ignores.{pattern}")
+        per_file.append((_glob_regex(pattern), frozenset(slugs)))
+    return Config(
+        path=path,
+        select=tuple(data.get("select", ())),
+        ignore=tuple(data.get("ignore", ())),
+        severity=dict(data.get("severity", {})),
+        params={k: dict(v) for k, v in data.get("params", {}).items()},
+        per_file_ignores=tuple(per_file),
+        assume_exists=tuple(data.get("assume-exists", ())),
+        kube_version=data.get("kube-version"),
+        namespace=data.get("namespace"),
+        fail_on=data.get("fail-on"),
+        context=tuple(str((path.parent / p)) for p in data.get("context", ())),
+    )
+
+
+def _known(slug, catalogue, path, key):
+    if slug not in catalogue:
+        import difflib
+
+        close = difflib.get_close_matches(slug, list(catalogue), n=1)
+        raise ConfigError(f"{path}: {key}: unknown rule {slug!r}" + (f" (did you mean {close[0]}?)" if close else ""))
+    return catalogue[slug]
+
+
+def matches_assumed(patterns, kind: str, namespace: str | None, name: str) -> bool:
+    """Is KIND/NAMESPACE/NAME covered by an assume-exists pattern?"""
+    target = f"{kind}/{namespace or ''}/{name}"
+    return any(fnmatch.fnmatchcase(target, pattern) for pattern in patterns)

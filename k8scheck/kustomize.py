@@ -1,0 +1,77 @@
+"""Render a kustomization with `kustomize build` or `kubectl kustomize`, keeping origins.
+
+The directory is rendered through a throw-away overlay that adds
+`buildMetadata: [originAnnotations]`, so every rendered object says which file it
+came from; findings then point into that file (a field kustomize added points at
+its nearest written ancestor there).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+ORIGIN = "config.kubernetes.io/origin"
+TIMEOUT_SECONDS = 120
+
+
+class RenderError(Exception):
+    pass
+
+
+def is_kustomization(directory: str) -> bool:
+    return os.path.isdir(directory) and any(os.path.isfile(os.path.join(directory, n)) for n in KUSTOMIZATION_NAMES)
+
+
+def renderer() -> list[str] | None:
+    if shutil.which("kustomize"):
+        return ["kustomize", "build"]
+    if shutil.which("kubectl"):
+        return ["kubectl", "kustomize"]
+    return None
+
+
+def render(directory: str) -> tuple[str, str]:
+    """(rendered YAML, the overlay directory origins are relative to)."""
+    command = renderer()
+    if command is None:
+        raise RenderError(
+            f"{directory} is a kustomization, and neither kustomize nor kubectl is on PATH to render it; "
+            "install one of them, or pipe `kustomize build` into `k8scheck lint -`"
+        )
+    overlay = tempfile.mkdtemp(prefix="k8scheck-kustomize-")
+    try:
+        target = os.path.relpath(os.path.abspath(directory), overlay)
+        with open(os.path.join(overlay, "kustomization.yaml"), "w", encoding="utf-8") as handle:
+            handle.write(f"resources:\n- {target}\nbuildMetadata: [originAnnotations]\n")
+        try:
+            done = subprocess.run(command + [overlay], capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise RenderError(f"{' '.join(command)} {directory} did not finish in {TIMEOUT_SECONDS} s") from None
+        except OSError as exc:
+            raise RenderError(f"cannot run {command[0]}: {exc}") from None
+        if done.returncode != 0:
+            detail = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            raise RenderError(f"{' '.join(command)} failed for {directory}: {detail}")
+        return done.stdout, overlay
+    finally:
+        shutil.rmtree(overlay, ignore_errors=True)
+
+
+def origin_path(annotation, overlay: str) -> str | None:
+    """The source file an originAnnotations entry names, as a path for people."""
+    if not isinstance(annotation, str):
+        return None
+    for line in annotation.splitlines():
+        if line.startswith("path:"):
+            relative = line.split(":", 1)[1].strip()
+            real = os.path.normpath(os.path.join(overlay, relative))
+            try:
+                shown = os.path.relpath(real)
+            except ValueError:
+                return real
+            return real if shown.startswith("..") else shown
+    return None

@@ -1,0 +1,100 @@
+"""Suppressions: `# k8scheck: ignore[rule-a,rule-b] reason` comments and the
+`k8scheck.io/ignore` annotation. An ignore that suppresses nothing is reported
+(`unused-suppression`), so suppressions do not rot.
+
+A comment applies to findings on its own line, or, written on an object's first
+line, to every finding of that object. The annotation applies to its object.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import Finding, Manifest
+from .positions import Location
+
+ANNOTATION = "k8scheck.io/ignore"
+# A YAML comment starts at a '#' preceded by whitespace (or at the line start).
+_COMMENT = re.compile(r"(?:^|\s)#\s*k8scheck:\s*ignore\[([^\]]*)\]")
+
+
+@dataclass
+class Suppression:
+    rules: frozenset
+    location: Location
+    kind: str  # "comment" | "annotation"
+    used: set = field(default_factory=set)
+
+
+def _rules(text: str) -> frozenset:
+    return frozenset(part.strip() for part in text.split(",") if part.strip())
+
+
+def collect(files, manifests: list[Manifest]):
+    """(comments by (file, line), annotations by id(manifest), every suppression)."""
+    by_line: dict[tuple[str, int], Suppression] = {}
+    everything: list[Suppression] = []
+    for source in files:
+        if "k8scheck:" not in source.text:
+            continue
+        for number, line in enumerate(source.text.splitlines(), start=1):
+            if "k8scheck:" not in line:
+                continue
+            match = _COMMENT.search(line)
+            if match:
+                column = match.start() + (1 if line[match.start()] != "#" else 0) + 1
+                item = Suppression(_rules(match.group(1)), Location(source.path, number, column), "comment")
+                by_line[(source.path, number)] = item
+                everything.append(item)
+    by_object: dict[int, Suppression] = {}
+    for manifest in manifests:
+        annotations = manifest.metadata.get("annotations")
+        if isinstance(annotations, dict) and isinstance(annotations.get(ANNOTATION), str):
+            item = Suppression(
+                _rules(annotations[ANNOTATION]),
+                manifest.locate(("metadata", "annotations", ANNOTATION)),
+                "annotation",
+            )
+            by_object[id(manifest)] = item
+            everything.append(item)
+    return by_line, by_object, everything
+
+
+def apply(findings: list[Finding], origins: dict, files, manifests, active_rules: set, unused_rule=None):
+    """Split findings into (kept, suppressed count) and report unused suppressions.
+
+    ``origins`` maps id(finding) -> the manifest it is about (None for file-level).
+    """
+    by_line, by_object, everything = collect(files, manifests)
+    kept = []
+    suppressed = 0
+    for finding in findings:
+        candidates = [by_line.get((finding.location.file, finding.location.line))]
+        manifest = origins.get(id(finding))
+        if manifest is not None:
+            first = manifest.locate(())
+            candidates.append(by_line.get((first.file, first.line)))
+            candidates.append(by_object.get(id(manifest)))
+        hit = next((c for c in candidates if c is not None and finding.rule in c.rules), None)
+        if hit is None:
+            kept.append(finding)
+        else:
+            hit.used.add(finding.rule)
+            suppressed += 1
+    unused = []
+    if unused_rule is not None:
+        for item in everything:
+            for slug in sorted(item.rules - item.used):
+                if slug not in active_rules and slug in unused_rule.known:
+                    continue  # the rule did not run (--select/--ignore): no verdict
+                reason = "is not a k8scheck rule" if slug not in unused_rule.known else "suppresses nothing here"
+                unused.append(
+                    Finding(
+                        unused_rule.slug,
+                        unused_rule.severity,
+                        f"{'# k8scheck: ignore' if item.kind == 'comment' else ANNOTATION} [{slug}] {reason}; remove it",
+                        item.location,
+                    )
+                )
+    return kept, suppressed, unused
