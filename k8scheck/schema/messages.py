@@ -122,9 +122,7 @@ def problems_from_error(error: ValidationError) -> list[Problem]:
         ]
 
     if keyword == "type":
-        return [Problem(WRONG_TYPE, path,
-                        f"{_where(path)} must be {_describe_types(error.validator_value)}, "
-                        f"got {show_value(instance)}")]
+        return [_type_problem(path, error.validator_value, instance)]
 
     if keyword in ("enum", "const"):
         allowed = error.validator_value if keyword == "enum" else [error.validator_value]
@@ -138,6 +136,12 @@ def problems_from_error(error: ValidationError) -> list[Problem]:
     return [Problem(INVALID_VALUE, path, f"{_where(path)}: {error.message}")]
 
 
+def _type_problem(path, types, instance) -> Problem:
+    # A mapping or list where a scalar belongs spans several lines: point at its key.
+    at = "key" if path and isinstance(instance, (dict, list)) else "value"
+    return Problem(WRONG_TYPE, path, f"{_where(path)} must be {_describe_types(types)}, got {show_value(instance)}", at=at)
+
+
 def _from_alternatives(error: ValidationError) -> list[Problem]:
     """oneOf/anyOf: if every branch only disagrees on the type, say which types
     are allowed; otherwise report the most specific sub-error."""
@@ -149,9 +153,7 @@ def _from_alternatives(error: ValidationError) -> list[Problem]:
             for t in [value] if isinstance(value, str) else value:
                 if t not in types:
                     types.append(t)
-        path = tuple(error.absolute_path)
-        return [Problem(WRONG_TYPE, path,
-                        f"{_where(path)} must be {_describe_types(types)}, got {show_value(error.instance)}")]
+        return [_type_problem(tuple(error.absolute_path), types, error.instance)]
     return problems_from_error(best_match(error.context))
 
 
