@@ -343,3 +343,17 @@ def test_did_you_mean():
     assert did_you_mean("contianers", ["containers", "initContainers"]) == "containers"
     assert did_you_mean("ImagePullPolicy", ["imagePullPolicy"]) == "imagePullPolicy"
     assert did_you_mean("xyz", ["containers"]) is None
+
+
+def test_int32_range_is_enforced(validator):
+    problems = validator.validate(edited(DEPLOYMENT, ("spec", "replicas"), 2 ** 31))
+    assert [(p.rule, p.path) for p in problems] == [("schema-type", ("spec", "replicas"))]
+    assert "int32" in problems[0].message
+    assert validator.validate(edited(DEPLOYMENT, ("spec", "replicas"), 2 ** 31 - 1)) == []
+    assert validator.validate(edited(DEPLOYMENT, ("spec", "replicas"), -(2 ** 31))) == []
+
+
+def test_int64_range_is_enforced(validator):
+    bad = edited(DEPLOYMENT, ("metadata", "generation"), 2 ** 63)
+    assert [(p.rule, p.path) for p in validator.validate(bad)] == [("schema-type", ("metadata", "generation"))]
+    assert validator.validate(edited(DEPLOYMENT, ("metadata", "generation"), 2 ** 63 - 1)) == []

@@ -6,6 +6,8 @@ Intended differences, each pinned by a test below:
   in prose (imagePullPolicy, Service type, ...): k8scheck rejects, kubernetes-validate accepts;
 - null in an int-or-string or quantity field (Kubernetes reads null as "unset"):
   k8scheck accepts, kubernetes-validate rejects (null matches both oneOf branches);
+- integers outside an int32/int64 field's range (the API server cannot decode
+  them into the Go field): k8scheck rejects, kubernetes-validate accepts;
 - APIs without a schema in the version: kubernetes-validate raises SchemaNotFoundError,
   k8scheck reports unknown-kind (info) or, for removed Kubernetes APIs, nothing.
 """
@@ -185,3 +187,10 @@ def test_intended_difference_null_int_or_string():
     service = mutated(2, ("spec", "ports", 0, "targetPort"), None)
     assert validator.validate(service) == []
     assert reference_says_invalid(service, newest_version())
+
+
+def test_intended_difference_integer_out_of_int32_range():
+    validator = SchemaValidator(newest_version())
+    deployment = mutated(0, ("spec", "replicas"), 2 ** 31)
+    assert [p.rule for p in validator.validate(deployment)] == ["schema-type"]
+    assert not reference_says_invalid(deployment, newest_version())

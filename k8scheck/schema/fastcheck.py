@@ -53,6 +53,19 @@ _TYPE_TESTS: dict[str, Check] = {
 _PY_CLASSES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
 
 
+# Integer formats the API server enforces when it decodes into Go int32/int64
+# fields (out of range -> "cannot unmarshal number ... of type int32").
+INTEGER_RANGES = {"int32": (-(2 ** 31), 2 ** 31 - 1), "int64": (-(2 ** 63), 2 ** 63 - 1)}
+
+
+def in_integer_range(value, fmt: str) -> bool:
+    """False only for a number outside the range of an int32/int64 format."""
+    low, high = INTEGER_RANGES[fmt]
+    if value.__class__ in (int, float):
+        return low <= value <= high
+    return True
+
+
 def _json_equal(a, b) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a.__class__ is b.__class__ and a == b
@@ -102,6 +115,8 @@ class FastChecker:
 
         if "enum" in schema:
             checks.append(self._compile_enum(schema["enum"]))
+        if schema.get("format") in INTEGER_RANGES:
+            checks.append(lambda v, f=schema["format"]: in_integer_range(v, f))
         if "const" in schema:
             const = schema["const"]
             checks.append(lambda v, c=const: _json_equal(v, c))

@@ -8,6 +8,8 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from k8scheck.problem import Problem, dotted
 
+from .fastcheck import INTEGER_RANGES
+
 UNKNOWN_FIELD = "schema-unknown-field"
 WRONG_TYPE = "schema-type"
 MISSING_REQUIRED = "schema-required"
@@ -123,6 +125,11 @@ def problems_from_error(error: ValidationError) -> list[Problem]:
 
     if keyword == "type":
         return [_type_problem(path, error.validator_value, instance)]
+
+    if keyword == "format" and error.validator_value in INTEGER_RANGES:
+        low, high = INTEGER_RANGES[error.validator_value]
+        return [Problem(WRONG_TYPE, path, f"{_where(path)} must be an {error.validator_value} integer "
+                                          f"({low} to {high}), got {show_value(instance)}")]
 
     if keyword in ("enum", "const"):
         allowed = error.validator_value if keyword == "enum" else [error.validator_value]

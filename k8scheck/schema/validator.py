@@ -15,10 +15,16 @@ from k8scheck.problem import Problem
 
 from . import bundle
 from .crd import custom_resource_schemas
-from .fastcheck import FastChecker
+from .fastcheck import INTEGER_RANGES, FastChecker, in_integer_range
 from .messages import MISSING_REQUIRED, WRONG_TYPE, json_type, problems_from_errors
 
 UNKNOWN_KIND = "unknown-kind"
+
+# Only the integer formats are checked: Kubernetes' other formats (byte,
+# date-time, ...) are not something kubernetes-validate checks either.
+_FORMATS = jsonschema.FormatChecker(formats=())
+for _format in INTEGER_RANGES:
+    _FORMATS.checks(_format)(lambda value, _f=_format: in_integer_range(value, _f))
 
 
 def _split_api_version(api_version: str) -> tuple[str, str]:
@@ -153,7 +159,7 @@ class SchemaValidator:
         entry = None
         if schema is not None:
             validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-            slow = validator_class(schema, registry=self._registry)
+            slow = validator_class(schema, registry=self._registry, format_checker=_FORMATS)
             entry = (self._fast.compile(schema), slow)
         self._compiled[key] = entry
         return entry
