@@ -159,6 +159,7 @@ def test_unknown_kind_is_reported_once_as_info_rule(validator):
     problems = validator.validate({"apiVersion": "example.com/v1", "kind": "Gadget", "spec": {"x": 1}})
     assert [(p.rule, p.path) for p in problems] == [("unknown-kind", ("kind",))]
     assert validator.has_schema("example.com/v1", "Gadget") is False
+    assert validator.has_schema(["not", "hashable"], None) is False
 
 
 def test_kind_in_wrong_group_names_the_right_one(validator):
@@ -357,3 +358,43 @@ def test_int64_range_is_enforced(validator):
     bad = edited(DEPLOYMENT, ("metadata", "generation"), 2 ** 63)
     assert [(p.rule, p.path) for p in validator.validate(bad)] == [("schema-type", ("metadata", "generation"))]
     assert validator.validate(edited(DEPLOYMENT, ("metadata", "generation"), 2 ** 63 - 1)) == []
+
+
+def test_kind_list_items_are_validated_in_place(validator):
+    listing = {"apiVersion": "v1", "kind": "List",
+               "items": [SERVICE, edited(DEPLOYMENT, ("spec", "replicas"), "3"), {"apiVersion": "x.io/v1", "kind": "Y"}]}
+    problems = validator.validate(listing)
+    assert [(p.rule, p.path) for p in problems] == [
+        ("schema-type", ("items", 1, "spec", "replicas")),
+        ("unknown-kind", ("items", 2, "kind")),
+    ]
+    assert problems[0].message.startswith("items[1]: spec.replicas must be an integer")
+    assert validator.validate({"apiVersion": "v1", "kind": "List", "items": {}})[0].rule == "schema-type"
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, prefix + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, prefix + (index,))
+
+
+_SAMPLES = [DEPLOYMENT, SERVICE, BACKUP]
+_MUTATION_POINTS = [(i, p) for i, sample in enumerate(_SAMPLES) for p in _paths(sample)
+                    if p and p[0] not in ("apiVersion", "kind")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(point=st.sampled_from(_MUTATION_POINTS), value=json_values)
+def test_fast_path_agrees_with_jsonschema_on_mutated_objects(crd_validator, point, value):
+    """Replace one value of a valid object: the fast path and jsonschema give the
+    same verdict, and an invalid verdict always comes with at least one Problem."""
+    index, path = point
+    obj = edited(_SAMPLES[index], path, value)
+    fast, slow = crd_validator._entry(obj["apiVersion"], obj["kind"])
+    slow_valid = not list(slow.iter_errors(obj))
+    assert fast(obj) == slow_valid
+    assert bool(crd_validator.validate(obj)) == (not slow_valid)

@@ -291,9 +291,12 @@ class FastChecker:
                 if "exclusiveMaximum" in limits and value >= limits["exclusiveMaximum"]:
                     return False
                 if "multipleOf" in limits:
-                    quotient = value / limits["multipleOf"]
-                    if quotient != int(quotient) if quotient == quotient and abs(quotient) != float("inf") else True:
-                        return False
+                    try:
+                        quotient = value / limits["multipleOf"]
+                        if quotient != int(quotient):
+                            return False
+                    except (ArithmeticError, ValueError):
+                        return False  # overflow, nan, zero divisor: jsonschema decides
             elif cls is str:
                 if "minLength" in limits and len(value) < limits["minLength"]:
                     return False

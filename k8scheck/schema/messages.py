@@ -129,24 +129,28 @@ def problems_from_error(error: ValidationError) -> list[Problem]:
     if keyword == "format" and error.validator_value in INTEGER_RANGES:
         low, high = INTEGER_RANGES[error.validator_value]
         return [Problem(WRONG_TYPE, path, f"{_where(path)} must be an {error.validator_value} integer "
-                                          f"({low} to {high}), got {show_value(instance)}")]
+                                          f"({low} to {high}), got {show_value(instance)}", at=_at(path, instance))]
 
     if keyword in ("enum", "const"):
         allowed = error.validator_value if keyword == "enum" else [error.validator_value]
         shown = ", ".join(str(a) for a in allowed if a is not None)
-        return [Problem(NOT_IN_ENUM, path,
-                        f"{_where(path)} must be one of {shown}, got {show_value(instance)}")]
+        return [Problem(NOT_IN_ENUM, path, f"{_where(path)} must be one of {shown}, got {show_value(instance)}",
+                        at=_at(path, instance))]
 
     if keyword in ("oneOf", "anyOf") and error.context:
         return _from_alternatives(error)
 
-    return [Problem(INVALID_VALUE, path, f"{_where(path)}: {error.message}")]
+    return [Problem(INVALID_VALUE, path, f"{_where(path)}: {error.message}", at=_at(path, instance))]
+
+
+def _at(path, instance) -> str:
+    # A mapping or list value spans several lines; its key is where to point.
+    return "key" if path and isinstance(instance, (dict, list)) else "value"
 
 
 def _type_problem(path, types, instance) -> Problem:
-    # A mapping or list where a scalar belongs spans several lines: point at its key.
-    at = "key" if path and isinstance(instance, (dict, list)) else "value"
-    return Problem(WRONG_TYPE, path, f"{_where(path)} must be {_describe_types(types)}, got {show_value(instance)}", at=at)
+    return Problem(WRONG_TYPE, path, f"{_where(path)} must be {_describe_types(types)}, got {show_value(instance)}",
+                   at=_at(path, instance))
 
 
 def _from_alternatives(error: ValidationError) -> list[Problem]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -127,6 +127,8 @@ class SchemaValidator:
             return problems
 
         entry = self._entry(api_version, kind)
+        if entry is None and (api_version, kind) == ("v1", "List"):
+            return self._validate_list(obj)
         if entry is None:
             return self._unknown_kind(api_version, kind)
         fast_check, slow_validator = entry
@@ -136,6 +138,21 @@ class SchemaValidator:
         except Exception:
             pass  # anything odd goes to the reference implementation
         return problems_from_errors(slow_validator.iter_errors(obj))
+
+    def _validate_list(self, obj: dict) -> list[Problem]:
+        """``kind: List`` (what ``kubectl get -o yaml`` writes and kubectl apply
+        accepts) has no schema of its own: validate each item in place."""
+        items = obj.get("items")
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            return [Problem(WRONG_TYPE, ("items",), f"items must be an array, got {json_type(items)}", at="key")]
+        problems = []
+        for index, item in enumerate(items):
+            for problem in self._validate(item):
+                problems.append(replace(problem, path=("items", index) + tuple(problem.path),
+                                        message=f"items[{index}]: {problem.message}"))
+        return problems
 
     def _unknown_kind(self, api_version: str, kind: str) -> list[Problem]:
         if (api_version, kind) in bundle.kubernetes_api_history():
@@ -152,10 +169,12 @@ class SchemaValidator:
         return [Problem(UNKNOWN_KIND, ("kind",), message, at="value")]
 
     def _entry(self, api_version, kind):
+        if not isinstance(api_version, str) or not isinstance(kind, str):
+            return None
         key = (api_version, kind)
         if key in self._compiled:
             return self._compiled[key]
-        schema = self._find_schema(api_version, kind) if isinstance(api_version, str) and isinstance(kind, str) else None
+        schema = self._find_schema(api_version, kind)
         entry = None
         if schema is not None:
             validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
