@@ -398,3 +398,15 @@ def test_fast_path_agrees_with_jsonschema_on_mutated_objects(crd_validator, poin
     slow_valid = not list(slow.iter_errors(obj))
     assert fast(obj) == slow_valid
     assert bool(crd_validator.validate(obj)) == (not slow_valid)
+
+
+def test_api_status_distinguishes_removed_from_not_yet_added():
+    old, new = SchemaValidator("1.25"), SchemaValidator(newest_version())
+    assert new.api_status("autoscaling/v2beta2", "HorizontalPodAutoscaler") == "removed"
+    assert new.api_status("extensions/v1beta1", "Ingress") == "removed"
+    assert new.api_status("apps/v1", "Deployment") == "served"
+    assert new.api_status("example.com/v1", "Backup") == "unknown"
+    assert old.api_status("flowcontrol.apiserver.k8s.io/v1", "FlowSchema") == "not-yet-added"  # GA in 1.29
+    problems = old.validate({"apiVersion": "flowcontrol.apiserver.k8s.io/v1", "kind": "FlowSchema"})
+    assert [p.rule for p in problems] == ["unknown-kind"]
+    assert "first served in 1.29" in problems[0].message

@@ -6,7 +6,6 @@ read its JSON files and never call its code.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from functools import lru_cache
@@ -199,18 +198,36 @@ _REMOVED_BEFORE_BUNDLE: dict[str, tuple[str, ...]] = {
 
 
 @lru_cache(maxsize=1)
-def kubernetes_api_history() -> frozenset[tuple[str, str]]:
-    """Every (apiVersion, kind) Kubernetes itself has served (bundled versions
-    plus the removals before the oldest bundled one)."""
-    known = {(av, kind) for av, kinds in _REMOVED_BEFORE_BUNDLE.items() for kind in kinds}
+def kubernetes_api_history() -> dict[tuple[str, str], tuple[str, ...]]:
+    """``{(apiVersion, kind): bundled versions serving it}`` for every API
+    Kubernetes itself has served; removals older than the oldest bundled
+    version map to an empty tuple."""
+    history: dict[tuple[str, str], list[str]] = {
+        (av, kind): [] for av, kinds in _REMOVED_BEFORE_BUNDLE.items() for kind in kinds
+    }
     for version in bundled_versions():
-        known.update(_gvks_of_version(version))
-    return frozenset(known)
+        for gvk in _gvks_of_version(version):
+            history.setdefault(gvk, []).append(version)
+    return {gvk: tuple(versions) for gvk, versions in history.items()}
+
+
+def api_status(api_version: str, kind: str, kube_version: str) -> str:
+    """Where a Kubernetes API stands in ``kube_version``: "served", "removed"
+    (served by an older version, or removed before 1.25), "not-yet-added"
+    (only newer versions serve it) or "unknown" (not a Kubernetes API)."""
+    versions = kubernetes_api_history().get((api_version, kind))
+    if versions is None:
+        return "unknown"
+    if kube_version in versions:
+        return "served"
+    if not versions or _version_key(versions[0]) < _version_key(kube_version):
+        return "removed"
+    return "not-yet-added"
 
 
 def _gvks_of_version(version: str) -> set[tuple[str, str]]:
-    """GVKs of a version from its file names' sibling index, without keeping the
-    (large) definitions of every version in memory."""
+    """GVKs of a version, read without keeping the (large) definitions of every
+    version in memory."""
     path = _data_root().joinpath(_strict_dirs()[version], "_definitions.json")
     document = json.loads(path.read_text(encoding="utf-8"))
     found = set()
@@ -222,8 +239,3 @@ def _gvks_of_version(version: str) -> set[tuple[str, str]]:
             group = gvk.get("group", "")
             found.add((f"{group}/{gvk.get('version')}" if group else gvk.get("version"), gvk.get("kind")))
     return found
-
-
-def deep_copy(schema):
-    """Schemas are shared between validators; anything that edits one copies it."""
-    return copy.deepcopy(schema)

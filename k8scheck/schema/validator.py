@@ -154,14 +154,25 @@ class SchemaValidator:
                                         message=f"items[{index}]: {problem.message}"))
         return problems
 
+    def api_status(self, api_version: str, kind: str) -> str:
+        """"served" / "removed" / "not-yet-added" / "unknown": where this
+        apiVersion/kind stands among Kubernetes's own APIs in this version
+        (custom resources and typos are "unknown")."""
+        if not isinstance(api_version, str) or not isinstance(kind, str):
+            return "unknown"
+        return bundle.api_status(api_version, kind, self.kube_version)
+
     def _unknown_kind(self, api_version: str, kind: str) -> list[Problem]:
-        if (api_version, kind) in bundle.kubernetes_api_history():
-            # Kubernetes's own API, removed in (or not yet in) this version:
-            # the api-removed stage reports it.
-            return []
+        status = self.api_status(api_version, kind)
+        if status == "removed":
+            return []  # Kubernetes's own API, removed: the api-removed stage reports it
         elsewhere = sorted(av for (av, k) in self._builtin if k == kind)
         elsewhere += sorted(av for (av, k) in self._custom if k == kind)
         message = f"no schema for {kind} in {api_version} (Kubernetes {self.kube_version}), so it was not validated"
+        if status == "not-yet-added":
+            first = bundle.kubernetes_api_history()[(api_version, kind)][0]
+            message = (f"{kind} in {api_version} is not served by Kubernetes {self.kube_version} "
+                       f"(first served in {first}), so it was not validated")
         if elsewhere:
             message += f"; {kind} exists in {', '.join(elsewhere)}"
         else:
