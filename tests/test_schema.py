@@ -410,3 +410,11 @@ def test_api_status_distinguishes_removed_from_not_yet_added():
     problems = old.validate({"apiVersion": "flowcontrol.apiserver.k8s.io/v1", "kind": "FlowSchema"})
     assert [p.rule for p in problems] == ["unknown-kind"]
     assert "first served in 1.29" in problems[0].message
+
+
+def test_schema_dirs_ignore_path_like_kinds(tmp_path):
+    (tmp_path / "inner").mkdir()
+    (tmp_path / "secret-v1.json").write_text(json.dumps({"type": "object"}))
+    validator = SchemaValidator("1.30", schema_dirs=[tmp_path / "inner"])
+    assert not validator.has_schema("v1", "../secret")
+    assert [p.rule for p in validator.validate({"apiVersion": "v1", "kind": "../secret"})] == ["unknown-kind"]

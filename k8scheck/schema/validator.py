@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -27,6 +28,9 @@ for _format in INTEGER_RANGES:
     _FORMATS.checks(_format)(lambda value, _f=_format: in_integer_range(value, _f))
 
 
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")
+
+
 def _split_api_version(api_version: str) -> tuple[str, str]:
     group, _, version = api_version.rpartition("/")
     return group, version
@@ -42,6 +46,8 @@ def _schema_file_names(api_version: str, kind: str) -> list[str]:
     ``{kind}_{version}.json`` flat. Kinds are lowercased in all of them."""
     group, version = _split_api_version(api_version)
     kind = kind.lower()
+    if not all(_SAFE_NAME.match(part) for part in (kind, version) + ((group,) if group else ())):
+        return []  # never let a manifest's apiVersion/kind walk out of the directory
     names = []
     if group:
         names.append(f"{kind}-{group.split('.')[0].lower()}-{version}.json")
