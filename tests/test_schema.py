@@ -418,3 +418,28 @@ def test_schema_dirs_ignore_path_like_kinds(tmp_path):
     validator = SchemaValidator("1.30", schema_dirs=[tmp_path / "inner"])
     assert not validator.has_schema("v1", "../secret")
     assert [p.rule for p in validator.validate({"apiVersion": "v1", "kind": "../secret"})] == ["unknown-kind"]
+
+
+ONE_OF_CRD = {
+    "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+    "spec": {"group": "g.io", "names": {"kind": "Source"}, "versions": [{"name": "v1", "served": True, "schema": {
+        "openAPIV3Schema": {"type": "object", "properties": {"spec": {
+            "type": "object",
+            "properties": {"git": {"type": "object", "properties": {"depth": {"type": "integer"}}},
+                           "url": {"type": "string", "minLength": 3},
+                           "tags": {"type": "array", "maxItems": 1, "items": {"type": "string"}}},
+            "oneOf": [{"required": ["git"]}, {"required": ["url"]}]}}}}}]},
+}
+
+
+@pytest.mark.parametrize("spec, expected", [
+    ({}, [("schema-required", ("spec",), "spec must set exactly one of git, url")]),
+    ({"git": {}, "url": "abc"}, [("schema-invalid-value", ("spec",), "spec may set only one of git, url")]),
+    ({"git": {"depth": "1"}}, [("schema-type", ("spec", "git", "depth"), 'spec.git.depth must be an integer, got string "1"')]),
+    ({"url": "ab"}, [("schema-invalid-value", ("spec", "url"), "spec.url must be at least 3 characters long, got 2")]),
+    ({"url": "abc", "tags": ["a", "b"]}, [("schema-invalid-value", ("spec", "tags"), "spec.tags must have at most 1 items, got 2")]),
+])
+def test_one_of_and_constraint_messages(spec, expected):
+    validator = SchemaValidator("1.30", crds=[ONE_OF_CRD])
+    problems = validator.validate({"apiVersion": "g.io/v1", "kind": "Source", "spec": spec})
+    assert [(p.rule, p.path, p.message) for p in problems] == expected

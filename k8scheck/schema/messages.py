@@ -140,7 +140,51 @@ def problems_from_error(error: ValidationError) -> list[Problem]:
     if keyword in ("oneOf", "anyOf") and error.context:
         return _from_alternatives(error)
 
-    return [Problem(INVALID_VALUE, path, f"{_where(path)}: {error.message}", at=_at(path, instance))]
+    if keyword == "oneOf" and not error.context:
+        names = _required_alternatives(error.validator_value)
+        detail = f"may set only one of {', '.join(names)}" if names else "matches more than one of its allowed forms"
+        return [Problem(INVALID_VALUE, path, f"{_where(path)} {detail}", at=_at(path, instance))]
+
+    return [Problem(INVALID_VALUE, path, f"{_where(path)} {_constraint_text(error)}", at=_at(path, instance))]
+
+
+def _constraint_text(error: ValidationError) -> str:
+    """What a constraint asks for and what the value is, in words."""
+    keyword, limit, instance = error.validator, error.validator_value, error.instance
+    size = len(instance) if isinstance(instance, (str, list, dict)) else None
+    texts = {
+        "minimum": f"must be at least {limit}",
+        "maximum": f"must be at most {limit}",
+        "exclusiveMinimum": f"must be greater than {limit}",
+        "exclusiveMaximum": f"must be less than {limit}",
+        "multipleOf": f"must be a multiple of {limit}",
+        "minLength": f"must be at least {limit} characters long",
+        "maxLength": f"must be at most {limit} characters long",
+        "pattern": f"must match the pattern {limit}",
+        "minItems": f"must have at least {limit} items",
+        "maxItems": f"must have at most {limit} items",
+        "uniqueItems": "must not contain the same item twice",
+        "minProperties": f"must have at least {limit} fields",
+        "maxProperties": f"must have at most {limit} fields",
+        "not": "has a value that is explicitly not allowed",
+    }
+    if keyword in texts:
+        got = str(size) if keyword.endswith(("Length", "Items", "Properties")) and size is not None else show_value(instance)
+        return f"{texts[keyword]}, got {got}"
+    message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
+    return f"is not valid: {message}"
+
+
+def _required_alternatives(branches) -> list[str]:
+    """Field names when every alternative is just ``required: [name, ...]``."""
+    if not isinstance(branches, list):
+        return []
+    names: list[str] = []
+    for branch in branches:
+        if not isinstance(branch, dict) or set(branch) != {"required"} or not isinstance(branch["required"], list):
+            return []
+        names += [n for n in branch["required"] if isinstance(n, str) and n not in names]
+    return names
 
 
 def _at(path, instance) -> str:
@@ -155,7 +199,13 @@ def _type_problem(path, types, instance) -> Problem:
 
 def _from_alternatives(error: ValidationError) -> list[Problem]:
     """oneOf/anyOf: if every branch only disagrees on the type, say which types
-    are allowed; otherwise report the most specific sub-error."""
+    are allowed; if every branch only requires a field, name them all;
+    otherwise report the most specific sub-error."""
+    names = _required_alternatives(error.validator_value)
+    if names and isinstance(error.instance, dict):
+        path = tuple(error.absolute_path)
+        how = "exactly one" if error.validator == "oneOf" else "at least one"
+        return [Problem(MISSING_REQUIRED, path, f"{_where(path)} must set {how} of {', '.join(names)}", at="key")]
     direct = [e for e in error.context if len(e.relative_path) == 0]
     if direct and all(e.validator == "type" for e in direct) and len(direct) == len(error.context):
         types: list[str] = []
