@@ -277,11 +277,27 @@ def test_custom_resource_missing_required(crd_validator):
     assert [(p.rule, p.path) for p in crd_validator.validate(bad)] == [("schema-required", ("spec",))]
 
 
-@pytest.mark.parametrize("crd", [None, [], {"spec": None}, {"spec": {"group": "g", "names": {"kind": 3}}},
-                                 {"spec": {"group": "g", "names": {"kind": "K"}, "versions": [None, {"name": "v1"}]}}])
+_CRD_HEAD = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition"}
+
+
+@pytest.mark.parametrize("crd", [
+    None, [], dict(_CRD_HEAD, spec=None), dict(_CRD_HEAD, spec={"group": "g", "names": {"kind": 3}}),
+    dict(_CRD_HEAD, spec={"group": "g", "names": {"kind": "K"}, "versions": [None, {"name": "v1"}, {"name": 2}]}),
+    dict(_CRD_HEAD, spec={"group": "g", "names": {"kind": "K"}, "versions": [
+        {"name": "v1", "schema": {"openAPIV3Schema": {"type": "object", "properties": [], "items": 3,
+                                                      "required": "x", "minimum": "a", "pattern": "("}}}]}),
+])
 def test_malformed_crds_never_raise(crd):
     validator = SchemaValidator("1.30", crds=[crd])
-    assert isinstance(validator.validate({"apiVersion": "g/v1", "kind": "K", "spec": 1}), list)
+    for spec in (1, {}, {"a": [1]}, None):
+        problems = validator.validate({"apiVersion": "g/v1", "kind": "K", "spec": spec})
+        assert all(isinstance(p, Problem) for p in problems)
+
+
+def test_only_custom_resource_definitions_supply_schemas():
+    not_a_crd = dict(CRD, kind="ConfigMap")
+    validator = SchemaValidator("1.30", crds=[not_a_crd])
+    assert not validator.has_schema("example.com/v1", "Backup")
 
 
 # -- schema directories -----------------------------------------------------------

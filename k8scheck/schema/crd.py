@@ -18,6 +18,8 @@ reports them. We translate it to a strict JSON Schema 2020-12 document:
 
 from __future__ import annotations
 
+import re
+
 from .bundle import DEFINITIONS_URI
 
 OBJECT_META_REF = f"{DEFINITIONS_URI}#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
@@ -29,7 +31,9 @@ _COPIED = ("enum", "required", "minLength", "maxLength", "pattern", "minItems", 
 def custom_resource_schemas(crd) -> dict[tuple[str, str], dict]:
     """``{(apiVersion, kind): JSON Schema}`` for each served version of one CRD.
     Malformed CRDs yield what can be read from them, never an exception."""
-    if not isinstance(crd, dict):
+    if not isinstance(crd, dict) or crd.get("kind") != "CustomResourceDefinition":
+        return {}  # callers may hand us every object of a run; only CRDs count
+    if not str(crd.get("apiVersion", "")).startswith("apiextensions.k8s.io/"):
         return {}
     spec = crd.get("spec")
     if not isinstance(spec, dict):
@@ -74,6 +78,34 @@ def resource_schema(raw, kind: str) -> dict:
     return schema
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _well_formed(keyword: str, value) -> bool:
+    """A malformed constraint in a CRD (the API server would refuse the CRD)
+    is dropped rather than misread."""
+    if keyword == "enum":
+        return isinstance(value, list)
+    if keyword == "required":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if keyword == "pattern":
+        if not isinstance(value, str):
+            return False
+        try:
+            re.compile(value)
+        except re.error:
+            return False
+        return True
+    if keyword == "uniqueItems":
+        return isinstance(value, bool)
+    if keyword == "title":
+        return isinstance(value, str)
+    if keyword == "multipleOf":
+        return _is_number(value) and value > 0
+    return _is_number(value) and value >= 0  # lengths, item and property counts
+
+
 def convert(node, inside_junctor: bool = False) -> dict:
     """One OpenAPI v3 (structural) schema node -> JSON Schema 2020-12."""
     if not isinstance(node, dict):
@@ -89,12 +121,12 @@ def convert(node, inside_junctor: bool = False) -> dict:
         out["type"] = out["type"] + ["null"]
 
     for keyword in _COPIED:
-        if keyword in node:
+        if keyword in node and _well_formed(keyword, node[keyword]):
             out[keyword] = node[keyword]
     if isinstance(out.get("enum"), list) and not inside_junctor and None not in out["enum"]:
         out["enum"] = out["enum"] + [None]
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
-        if bound in node:
+        if bound in node and _is_number(node[bound]):
             if node.get(exclusive) is True:
                 out[exclusive] = node[bound]
             else:
