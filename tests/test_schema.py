@@ -459,3 +459,14 @@ def test_one_of_and_constraint_messages(spec, expected):
     validator = SchemaValidator("1.30", crds=[ONE_OF_CRD])
     problems = validator.validate({"apiVersion": "g.io/v1", "kind": "Source", "spec": spec})
     assert [(p.rule, p.path, p.message) for p in problems] == expected
+
+
+def test_empty_enum_value_is_left_to_defaulting(validator):
+    # Defaulting turns imagePullPolicy "" into IfNotPresent/Always before validation.
+    assert validator.validate(edited(DEPLOYMENT, ("spec", "template", "spec", "containers", 0, "imagePullPolicy"), "")) == []
+    ingress = {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "a"},
+               "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "",
+                                                       "backend": {"service": {"name": "a", "port": {"number": 80}}}}]}}]}}
+    problems = validator.validate(ingress)
+    assert [p.rule for p in problems] == ["schema-enum"]  # pathType has no default
+    assert problems[0].message.endswith('must be one of Exact, Prefix, ImplementationSpecific, got string ""')

@@ -99,6 +99,15 @@ _SUPPLEMENTAL_ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("autoscaling.v2.MetricSpec", "type"): ("ContainerResource", "External", "Object", "Pods", "Resource"),
 }
 
+# Enumerated fields without a default, where "" is rejected too.
+_NO_DEFAULT = {
+    ("networking.v1.HTTPIngressPath", "pathType"),
+    ("meta.v1.LabelSelectorRequirement", "operator"),
+    ("autoscaling.v2.HPAScalingPolicy", "type"),
+    ("autoscaling.v2.MetricTarget", "type"),
+    ("autoscaling.v2.MetricSpec", "type"),
+}
+
 
 def _short_name(definition: str) -> str:
     """``io.k8s.api.core.v1.PodSpec`` -> ``PodSpec``."""
@@ -146,7 +155,10 @@ def load_definitions(version: str) -> dict:
         prop_schema = schema.get("properties", {}).get(prop)
         if isinstance(prop_schema, dict) and "enum" not in prop_schema:
             nullable = "null" in (prop_schema.get("type") or [])
-            prop_schema["enum"] = list(values) + ([None] if nullable else [])
+            # "" is what defaulting replaces (imagePullPolicy "" -> IfNotPresent/Always),
+            # so it is allowed unless the field has no default.
+            empty = [] if (suffix, prop) in _NO_DEFAULT else [""]
+            prop_schema["enum"] = list(values) + empty + ([None] if nullable else [])
     return document
 
 

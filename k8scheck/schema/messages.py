@@ -133,7 +133,7 @@ def problems_from_error(error: ValidationError) -> list[Problem]:
 
     if keyword in ("enum", "const"):
         allowed = error.validator_value if keyword == "enum" else [error.validator_value]
-        shown = ", ".join(str(a) for a in allowed if a is not None)
+        shown = ", ".join(str(a) for a in allowed if a not in (None, ""))
         return [Problem(NOT_IN_ENUM, path, f"{_where(path)} must be one of {shown}, got {show_value(instance)}",
                         at=_at(path, instance))]
 
