@@ -1,0 +1,309 @@
+"""A fast yes/no checker for the subset of JSON Schema that Kubernetes schemas use.
+
+jsonschema's ``iter_errors`` walks every keyword through generic dispatch; on a
+Deployment that is a few hundred microseconds. Most manifests are valid, so we
+compile each schema once into nested Python closures that only answer "valid?".
+Anything this module does not understand compiles to "not valid", which sends
+the object to jsonschema, the reference implementation, for the precise answer:
+the fast path may be conservative, never permissive.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+Check = Callable[[object], bool]
+
+_NEVER_SURE = frozenset(
+    # Keywords we do not implement: their presence forces the slow path.
+    {
+        "patternProperties", "propertyNames", "dependentRequired", "dependentSchemas",
+        "dependencies", "if", "then", "else", "prefixItems", "contains", "minContains",
+        "maxContains", "unevaluatedProperties", "unevaluatedItems", "$dynamicRef",
+        "$recursiveRef", "additionalItems",
+    }
+)
+
+
+def _accept(_value) -> bool:
+    return True
+
+
+def _reject(_value) -> bool:
+    return False
+
+
+def _is_integer(value) -> bool:
+    # JSON integers; integral floats count (3.0), as in jsonschema and as the
+    # API server sees them after kubectl re-encodes YAML as JSON.
+    cls = value.__class__
+    return cls is int or (cls is float and value.is_integer())
+
+
+_TYPE_TESTS: dict[str, Check] = {
+    "object": lambda v: v.__class__ is dict,
+    "array": lambda v: v.__class__ is list,
+    "string": lambda v: v.__class__ is str,
+    "integer": _is_integer,
+    "number": lambda v: v.__class__ in (int, float),
+    "boolean": lambda v: v.__class__ is bool,
+    "null": lambda v: v is None,
+}
+_PY_CLASSES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+
+
+# Integer formats the API server enforces when it decodes into Go int32/int64
+# fields (out of range -> "cannot unmarshal number ... of type int32").
+INTEGER_RANGES = {"int32": (-(2 ** 31), 2 ** 31 - 1), "int64": (-(2 ** 63), 2 ** 63 - 1)}
+
+
+def in_integer_range(value, fmt: str) -> bool:
+    """False only for a number outside the range of an int32/int64 format."""
+    low, high = INTEGER_RANGES[fmt]
+    if value.__class__ in (int, float):
+        return low <= value <= high
+    return True
+
+
+def _json_equal(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a.__class__ is b.__class__ and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if a.__class__ is not b.__class__:
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_json_equal(a[k], b[k]) for k in a)
+    return a == b
+
+
+class FastChecker:
+    """Compiles schemas into closures; one instance per (validator, document)
+    so that compiled ``$ref`` targets are shared by every kind of a version."""
+
+    def __init__(self, resolve_ref: Callable[[str, dict], object]):
+        # resolve_ref(ref, base_document) -> (schema, document) or None
+        self._resolve_ref = resolve_ref
+        self._compiled_refs: dict[tuple[int, str], Check] = {}
+
+    def compile(self, schema, document=None) -> Check:
+        """A function telling whether a value is valid against ``schema``."""
+        try:
+            return self._compile(schema, document if document is not None else schema)
+        except RecursionError:
+            return _reject
+
+    def _compile(self, schema, document) -> Check:
+        if schema is True or schema == {}:
+            return _accept
+        if schema is False or not isinstance(schema, dict):
+            return _reject if schema is False else _accept
+        if _NEVER_SURE & schema.keys():
+            return _reject
+        checks: list[Check] = []
+
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            checks.append(self._compile_ref(ref, document))
+
+        types = schema.get("type")
+        if types is not None:
+            checks.append(self._compile_type(types))
+
+        if "enum" in schema:
+            checks.append(self._compile_enum(schema["enum"]))
+        if schema.get("format") in INTEGER_RANGES:
+            checks.append(lambda v, f=schema["format"]: in_integer_range(v, f))
+        if "const" in schema:
+            const = schema["const"]
+            checks.append(lambda v, c=const: _json_equal(v, c))
+
+        object_check = self._compile_object(schema, document)
+        if object_check is not None:
+            checks.append(object_check)
+        array_check = self._compile_array(schema, document)
+        if array_check is not None:
+            checks.append(array_check)
+        scalar_check = self._compile_scalar_limits(schema)
+        if scalar_check is not None:
+            checks.append(scalar_check)
+
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            branches = schema.get(keyword)
+            if isinstance(branches, list):
+                compiled = [self._compile(b, document) for b in branches]
+                if keyword == "allOf":
+                    checks.append(lambda v, cs=compiled: all(c(v) for c in cs))
+                elif keyword == "anyOf":
+                    checks.append(lambda v, cs=compiled: any(c(v) for c in cs))
+                else:
+                    checks.append(lambda v, cs=compiled: sum(1 for c in cs if c(v)) == 1)
+        if "not" in schema:
+            negated = self._compile(schema["not"], document)
+            checks.append(lambda v, n=negated: not n(v))
+
+        if not checks:
+            return _accept
+        if len(checks) == 1:
+            return checks[0]
+        if len(checks) == 2:
+            first, second = checks
+            return lambda v: first(v) and second(v)
+        return lambda v: all(c(v) for c in checks)
+
+    def _compile_ref(self, ref: str, document) -> Check:
+        key = (id(document), ref)
+        if key in self._compiled_refs:
+            return self._compiled_refs[key]
+        resolved = self._resolve_ref(ref, document)
+        if resolved is None:
+            return _reject  # unresolvable here; jsonschema will say what is wrong
+        target, target_document = resolved
+        # Recursive schemas (JSONSchemaProps) refer to themselves: publish a
+        # trampoline before compiling the body.
+        cell: list[Check] = []
+
+        def trampoline(value) -> bool:
+            return cell[0](value)
+
+        self._compiled_refs[key] = trampoline
+        cell.append(self._compile(target, target_document))
+        self._compiled_refs[key] = cell[0]
+        return cell[0]
+
+    @staticmethod
+    def _compile_type(types) -> Check:
+        names = [types] if isinstance(types, str) else list(types)
+        if any(n not in _TYPE_TESTS for n in names):
+            return _reject
+        if all(n in _PY_CLASSES for n in names):
+            classes = frozenset(_PY_CLASSES[n] for n in names)
+            return lambda v: v.__class__ in classes
+        tests = [_TYPE_TESTS[n] for n in names]
+        if len(tests) == 1:
+            return tests[0]
+        return lambda v: any(t(v) for t in tests)
+
+    @staticmethod
+    def _compile_enum(values) -> Check:
+        if not isinstance(values, list):
+            return _reject
+        if all(isinstance(x, str) or x is None for x in values):
+            strings = frozenset(x for x in values if isinstance(x, str))
+            allow_null = None in values
+            return lambda v: (v.__class__ is str and v in strings) or (allow_null and v is None)
+        return lambda v: any(_json_equal(v, x) for x in values)
+
+    def _compile_object(self, schema, document) -> Check | None:
+        props = schema.get("properties")
+        additional = schema.get("additionalProperties", True)
+        required = schema.get("required")
+        min_props, max_props = schema.get("minProperties"), schema.get("maxProperties")
+        if props is None and additional is True and not required and min_props is None and max_props is None:
+            return None
+        compiled_props = {
+            name: self._compile(sub, document) for name, sub in (props or {}).items()
+        }
+        closed = additional is False
+        extra = None if additional in (True, False) else self._compile(additional, document)
+        required = [r for r in (required or []) if isinstance(r, str)]
+
+        def check_object(value) -> bool:
+            if value.__class__ is not dict:
+                return True  # "type" decides about non-objects
+            for key, item in value.items():
+                sub = compiled_props.get(key)
+                if sub is not None:
+                    if not sub(item):
+                        return False
+                elif closed:
+                    return False
+                elif extra is not None and not extra(item):
+                    return False
+            for name in required:
+                if name not in value:
+                    return False
+            if min_props is not None and len(value) < min_props:
+                return False
+            if max_props is not None and len(value) > max_props:
+                return False
+            return True
+
+        return check_object
+
+    def _compile_array(self, schema, document) -> Check | None:
+        items = schema.get("items")
+        min_items, max_items = schema.get("minItems"), schema.get("maxItems")
+        unique = schema.get("uniqueItems") is True
+        if items is None and min_items is None and max_items is None and not unique:
+            return None
+        item_check = self._compile(items, document) if items is not None else _accept
+
+        def check_array(value) -> bool:
+            if value.__class__ is not list:
+                return True
+            if min_items is not None and len(value) < min_items:
+                return False
+            if max_items is not None and len(value) > max_items:
+                return False
+            if unique:
+                for i, a in enumerate(value):
+                    if any(_json_equal(a, b) for b in value[i + 1:]):
+                        return False
+            return all(item_check(x) for x in value)
+
+        return check_array
+
+    @staticmethod
+    def _compile_scalar_limits(schema) -> Check | None:
+        limits = {
+            k: schema[k]
+            for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+                      "minLength", "maxLength", "pattern")
+            if k in schema
+        }
+        if not limits:
+            return None
+        for k, v in limits.items():
+            # draft-04 boolean exclusive bounds or odd values: let jsonschema judge
+            if k == "pattern":
+                if not isinstance(v, str):
+                    return _reject
+            elif isinstance(v, bool) or not isinstance(v, (int, float)):
+                return _reject
+        try:
+            pattern = re.compile(limits["pattern"]) if "pattern" in limits else None
+        except re.error:
+            return _reject
+
+        def check_scalar(value) -> bool:
+            cls = value.__class__
+            if cls in (int, float):
+                if "minimum" in limits and value < limits["minimum"]:
+                    return False
+                if "maximum" in limits and value > limits["maximum"]:
+                    return False
+                if "exclusiveMinimum" in limits and value <= limits["exclusiveMinimum"]:
+                    return False
+                if "exclusiveMaximum" in limits and value >= limits["exclusiveMaximum"]:
+                    return False
+                if "multipleOf" in limits:
+                    try:
+                        quotient = value / limits["multipleOf"]
+                        if quotient != int(quotient):
+                            return False
+                    except (ArithmeticError, ValueError):
+                        return False  # overflow, nan, zero divisor: jsonschema decides
+            elif cls is str:
+                if "minLength" in limits and len(value) < limits["minLength"]:
+                    return False
+                if "maxLength" in limits and len(value) > limits["maxLength"]:
+                    return False
+                if pattern is not None and not pattern.search(value):
+                    return False
+            return True
+
+        return check_scalar
