@@ -17,6 +17,21 @@ def _split(values) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def _kube_version(text):
+    """Validate --kube-version early: a clear usage error naming what is bundled."""
+    if text is None:
+        return None
+    from .schema import UnknownKubeVersion, bundled_versions
+    from .schema.bundle import normalize_version
+
+    try:
+        return normalize_version(text)
+    except UnknownKubeVersion as exc:
+        raise click.BadParameter(str(exc), param_hint="--kube-version") from None
+    except Exception:
+        raise click.BadParameter(f"{text!r}: bundled versions are {', '.join(bundled_versions())}", param_hint="--kube-version") from None
+
+
 def _parse_size(text: str) -> int:
     units = {"k": 1024, "m": 1024**2, "g": 1024**3}
     raw = text.strip().lower().removesuffix("b").removesuffix("i")
@@ -90,6 +105,8 @@ FORMAT_NAMES = ["text", "json", "sarif", "github", "junit"]
 @click.option("--format", "-f", "formats", type=click.Choice(FORMAT_NAMES), multiple=True, help="Report format; repeat it for several reports (default text).")
 @click.option("--output", "-o", "outputs_placeholder", multiple=True, help="Write the report of the --format before it to this file (default stdout).", expose_value=False)
 @click.option("--namespace", "-n", default=None, help="Namespace for namespaced objects that set none (default: default).")
+@click.option("--kube-version", default=None, help="Kubernetes version to check against, e.g. 1.31 (default: the newest bundled).")
+@click.option("--schema-dir", "schema_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra JSON Schemas ({kind}-{group}-{version}.json) for custom kinds.")
 @click.option("--select", multiple=True, help="Only these rules (comma-separated slugs).")
 @click.option("--ignore", multiple=True, help="Skip these rules (comma-separated slugs).")
 @click.option("--fail-on", type=SEVERITY_CHOICES, default=None, help="Exit 1 when a finding is at or above this severity (default: error).")
@@ -105,7 +122,7 @@ FORMAT_NAMES = ["text", "json", "sarif", "github", "junit"]
 @click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report for input read from -.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 @click.pass_context
-def lint(ctx, paths, formats, namespace, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, baseline_path, write_baseline_path, max_file_size, stdin_filename, debug):
+def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, baseline_path, write_baseline_path, max_file_size, stdin_filename, debug):
     """Check manifests (files, directories, or - for stdin)."""
     from pathlib import Path
 
@@ -126,7 +143,8 @@ def lint(ctx, paths, formats, namespace, select, ignore, fail_on, quiet, color, 
                 config = load_config(found, load_catalogue())
         options = Options(
             namespace=namespace or config.namespace or "default",
-            kube_version=config.kube_version,
+            kube_version=_kube_version(kube_version or config.kube_version),
+            schema_dirs=tuple(schema_dirs),
             params=config.params,
             assume_exists=tuple(assume_exists) + config.assume_exists,
         )
@@ -144,6 +162,8 @@ def lint(ctx, paths, formats, namespace, select, ignore, fail_on, quiet, color, 
         report = run_lint(list(paths), settings=settings)
     except (UsageError, ConfigError) as exc:
         raise click.UsageError(str(exc)) from None
+    except click.ClickException:
+        raise
     except Exception as exc:  # never a traceback for users; --debug shows it
         if debug:
             raise

@@ -16,12 +16,14 @@ class Options:
     kube_version: str | None = None
     params: dict = field(default_factory=dict)  # slug -> {param: value}
     assume_exists: tuple = ()
+    schema_dirs: tuple = ()
 
 
 class Context:
-    def __init__(self, loaded: LoadResult, options: Options):
+    def __init__(self, loaded: LoadResult, options: Options, active_rules=frozenset()):
         self.loaded = loaded
         self.options = options
+        self.active_rules = frozenset(active_rules)
 
     @property
     def manifests(self) -> list[Manifest]:
@@ -38,6 +40,29 @@ class Context:
     def of_kind(self, *kinds: str):
         for kind in kinds:
             yield from self.by_kind.get(kind, ())
+
+    @property
+    def kube_version(self) -> str:
+        from .schema import newest_version
+
+        return self.options.kube_version or newest_version()
+
+    @functools.cached_property
+    def schema_validator(self):
+        from .schema import SchemaValidator
+
+        crds = [m.obj for m in self.by_kind.get("CustomResourceDefinition", ())]
+        return SchemaValidator(self.kube_version, schema_dirs=self.options.schema_dirs, crds=crds)
+
+    @functools.cached_property
+    def schema_problems(self) -> list:
+        """(manifest, Problem) for every schema violation, computed once for all schema rules."""
+        validator = self.schema_validator
+        out = []
+        for manifest in self.loaded.manifests:
+            for problem in validator.validate(manifest.obj):
+                out.append((manifest, problem))
+        return out
 
     def params(self, rule) -> dict:
         values = rule.param_defaults()

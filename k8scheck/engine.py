@@ -150,7 +150,7 @@ def lint(paths: list[str], *, options: Options | None = None, select=(), ignore=
         resolve_rule_names([slug], catalogue, "severity")
     loaded = load(list(paths) + list(settings.context), namespace=options.namespace, max_file_size=settings.max_file_size, stdin_name=settings.stdin_name)
     primary = _primary_files(loaded, paths, settings.context)
-    ctx = Context(loaded, options)
+    ctx = Context(loaded, options, {r.slug for r in rules})
     findings, origins, internal = run_rules(ctx, rules, severities)
     if primary is not None:
         # --context files are read for references only; their own problems are not reported.

@@ -90,7 +90,7 @@ def test_output_before_any_format_and_twice_is_refused(run, tmp_path):
 # -- config ----------------------------------------------------------------------
 
 def test_config_found_by_walking_up_and_cli_wins(run, tmp_path):
-    write(tmp_path / ".k8scheck.yaml", "ignore: [implicit-type]\nfail-on: warning\n")
+    write(tmp_path / ".k8scheck.yaml", "ignore: [implicit-type, schema-type]\nfail-on: warning\n")
     write(tmp_path / "deploy" / "cm.yaml", BAD_CM)
     assert run("lint", "cm.yaml", cwd=tmp_path / "deploy").exit_code == 0
     result = run("lint", "cm.yaml", "--no-config", cwd=tmp_path / "deploy")

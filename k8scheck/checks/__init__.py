@@ -7,7 +7,7 @@ turns them into findings; checks never compute positions.
 
 from __future__ import annotations
 
-from . import basic, source
+from . import basic, schema, source
 
 def produced_by_pipeline(ctx, rule):
     """This rule's findings come from a pipeline stage (see STAGE_RULES), not a check."""
@@ -28,4 +28,10 @@ REGISTRY = {
     "container-port-conflict": basic.container_port_conflict,
     "implicit-type": basic.implicit_type,
     "unused-suppression": produced_by_pipeline,
+    "schema-unknown-field": schema.schema_check,
+    "schema-type": schema.schema_check,
+    "schema-required": schema.schema_check,
+    "schema-enum": schema.schema_check,
+    "schema-invalid-value": schema.schema_check,
+    "unknown-kind": schema.schema_check,
 }

@@ -182,34 +182,39 @@ def _describe(value) -> tuple[str, str]:
     return "number", f"the number {value:g}" if isinstance(value, float) else f"the number {value}"
 
 
+def implicit_type_candidates(m):
+    """(path, value, Go field, requirement) for every non-string where the API needs a string."""
+    for path, go_field, what in _string_fields(m):
+        mapping = get(m.obj, *path)
+        if not isinstance(mapping, dict):
+            continue
+        for key, value in mapping.items():
+            if value is not None and not isinstance(value, (str, dict, list)):
+                yield path + (key,), value, go_field, f"{what} must be strings"
+    template = pod_template(m.obj)
+    if template is None:
+        return
+    for list_name, index, container in containers(template.spec):
+        base = template.spec_path + (list_name, index)
+        env = container.get("env")
+        if isinstance(env, list):
+            for env_index, var in enumerate(env):
+                if isinstance(var, dict) and "value" in var:
+                    value = var["value"]
+                    if value is not None and not isinstance(value, (str, dict, list)):
+                        yield base + ("env", env_index, "value"), value, "EnvVar.value", "env values must be strings"
+        for field_name in ("command", "args"):
+            items = container.get(field_name)
+            if isinstance(items, list):
+                for item_index, value in enumerate(items):
+                    if value is not None and not isinstance(value, (str, dict, list)):
+                        yield base + (field_name, item_index), value, f"Container.{field_name}", f"{field_name} items must be strings"
+
+
 def implicit_type(ctx, rule):
     for m in ctx.manifests:
-        for path, go_field, what in _string_fields(m):
-            mapping = get(m.obj, *path)
-            if not isinstance(mapping, dict):
-                continue
-            for key, value in mapping.items():
-                if value is None or isinstance(value, (str, dict, list)):
-                    continue
-                yield _implicit_hit(ctx, m, rule, path + (key,), value, go_field, f"{what} must be strings")
-        template = pod_template(m.obj)
-        if template is None:
-            continue
-        for list_name, index, container in containers(template.spec):
-            base = template.spec_path + (list_name, index)
-            env = container.get("env")
-            if isinstance(env, list):
-                for env_index, var in enumerate(env):
-                    if isinstance(var, dict) and "value" in var:
-                        value = var["value"]
-                        if value is not None and not isinstance(value, (str, dict, list)):
-                            yield _implicit_hit(ctx, m, rule, base + ("env", env_index, "value"), value, "EnvVar.value", "env values must be strings")
-            for field_name in ("command", "args"):
-                items = container.get(field_name)
-                if isinstance(items, list):
-                    for item_index, value in enumerate(items):
-                        if value is not None and not isinstance(value, (str, dict, list)):
-                            yield _implicit_hit(ctx, m, rule, base + (field_name, item_index), value, f"Container.{field_name}", f"{field_name} items must be strings")
+        for path, value, go_field, requirement in implicit_type_candidates(m):
+            yield _implicit_hit(ctx, m, rule, path, value, go_field, requirement)
 
 
 def _implicit_hit(ctx, m, rule, path, value, go_field, requirement):
