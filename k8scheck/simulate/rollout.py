@@ -616,30 +616,40 @@ class _Controller:
         max_scaled_down = all_pods - min_avail - new_unavailable
         if max_scaled_down <= 0:
             return False
-        # cleanupUnhealthyReplicas: oldest first, drop pods that are not available.
+        cleaned = self.cleanup_unhealthy(olds, max_scaled_down)
+        scaled = self.scale_down_old_for_rolling(olds)
+        return cleaned + scaled > 0
+
+    def cleanup_unhealthy(self, olds: list[ReplicaSetState], max_cleanup: int) -> int:
+        """cleanupUnhealthyReplicas: oldest first, drop pods that are not available."""
         cleaned = 0
-        for rs in olds:
-            if cleaned >= max_scaled_down:
+        for rs in sorted(olds, key=lambda r: r.created):
+            if cleaned >= max_cleanup:
                 break
             if rs.replicas == 0 or rs.replicas == rs.available:
                 continue
-            count = min(max_scaled_down - cleaned, rs.replicas - rs.available)
+            count = min(max_cleanup - cleaned, rs.replicas - rs.available)
             self._scale_and_record(rs, rs.replicas - count)
             cleaned += count
-        # scaleDownOldReplicaSetsForRollingUpdate
-        scaled = 0
+        return cleaned
+
+    def scale_down_old_for_rolling(self, olds: list[ReplicaSetState]) -> int:
+        """scaleDownOldReplicaSetsForRollingUpdate: keep replicas - maxUnavailable available."""
+        min_avail = self.d.replicas - max_unavailable(self.d)
         available = sum(rs.available for rs in self.rss)
-        if available > min_avail:
-            budget = available - min_avail
-            for rs in olds:
-                if scaled >= budget:
-                    break
-                if rs.replicas == 0:
-                    continue
-                count = min(rs.replicas, budget - scaled)
-                self._scale_and_record(rs, rs.replicas - count)
-                scaled += count
-        return cleaned + scaled > 0
+        if available <= min_avail:
+            return 0
+        budget = available - min_avail
+        scaled = 0
+        for rs in sorted(olds, key=lambda r: r.created):
+            if scaled >= budget:
+                break
+            if rs.replicas == 0:
+                continue
+            count = min(rs.replicas, budget - scaled)
+            self._scale_and_record(rs, rs.replicas - count)
+            scaled += count
+        return scaled
 
     # -- recreate.go --------------------------------------------------------------
     def rollout_recreate(self) -> bool:
