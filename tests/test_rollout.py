@@ -133,7 +133,7 @@ def test_seed_max_surge_zero_one_replica_outage():
 
 def test_recreate_ten_replicas_old_gone_before_new_created():
     strategy = {"type": "Recreate"}
-    result = seed(kube_version="1.29") if False else simulate_rollout(
+    result = simulate_rollout(
         nginx("nginx:1.25.3", 10, strategy), nginx("nginx:1.24.0", 10, strategy),
         kube_version="1.29", old_rs_name=OLD_RS, new_rs_name=NEW_RS,
     )
@@ -492,3 +492,34 @@ def test_template_hash_of_malformed_templates():
     for value in (None, 5, "x", [], {"a": None}, {"a": {1: object()}}):
         h = template_hash(value)
         assert h and set(h) <= set(SAFE_ALPHABET)
+
+
+def test_rollback_reuses_existing_replicaset():
+    tmpl_a = nginx("nginx:1.25.3")["spec"]["template"]
+    tmpl_b = nginx("nginx:1.24.0")["spec"]["template"]
+    old_rss = [
+        {"metadata": {"name": "rs-a"}, "spec": {"replicas": 0, "template": tmpl_a}, "status": {"availableReplicas": 0}},
+        {"metadata": {"name": "rs-b"}, "spec": {"replicas": 3, "template": tmpl_b}, "status": {"availableReplicas": 3}},
+    ]
+    result = simulate_rollout(nginx("nginx:1.24.0"), nginx("nginx:1.25.3"), old_replicasets=old_rss, kube_version="1.29")
+    assert not result.new_replicaset_created and result.new_rs_name == "rs-a"
+    # the existing RS is scaled, so the text is the "from" form even before 1.32
+    assert result.events[0] == "Scaled up replica set rs-a to 1 from 0"
+    assert result.events[-1] == "Scaled down replica set rs-b to 0 from 1"
+    assert result.outcome == "complete"
+
+
+def test_replica_change_at_step_zero_equals_changing_both_in_one_apply():
+    together = simulate_rollout(nginx("a", 3), nginx("b", 6), old_rs_name="o", new_rs_name="n")
+    later = simulate_rollout(nginx("a", 3), nginx("b", 3), old_rs_name="o", new_rs_name="n",
+                             change_replicas_at_step=(0, 6))
+    assert together.events == later.events
+    assert together.events[0] == "Scaled up replica set o from 3 to 6"
+    assert later.replicas == 6
+
+
+def test_change_after_the_rollout_ended_is_applied_at_the_end():
+    result = simulate_rollout(nginx("a", 3), nginx("b", 3), old_rs_name="o", new_rs_name="n",
+                              change_replicas_at_step=(99, 1))
+    assert result.events[-1] == "Scaled down replica set n from 3 to 1"
+    assert result.replicas == 1 and result.complete
