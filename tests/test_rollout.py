@@ -523,3 +523,15 @@ def test_change_after_the_rollout_ended_is_applied_at_the_end():
                               change_replicas_at_step=(99, 1))
     assert result.events[-1] == "Scaled down replica set n from 3 to 1"
     assert result.replicas == 1 and result.complete
+
+
+def test_result_to_dict_is_json_ready():
+    import json
+
+    d = nginx("b")
+    d["spec"]["strategy"] = {"rollingUpdate": {"maxSurge": "abc"}}
+    data = json.loads(json.dumps(seed(new_pods="fail").to_dict()))
+    assert data["outcome"] == "stuck" and data["steps"][0]["new"] == 1
+    assert data["kubectl_deployment"] == {"name": "nginx-deployment", "ready": "3/3", "up_to_date": 1, "available": 3}
+    bad = json.loads(json.dumps(simulate_rollout(nginx("a"), d).to_dict()))
+    assert bad["problems"][0]["path"] == ["spec", "strategy", "rollingUpdate", "maxSurge"]

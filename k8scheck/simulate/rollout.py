@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Literal
 
 from k8scheck.problem import Problem
@@ -737,6 +737,18 @@ class KubectlReplicaSet:
 
 @dataclass
 class RolloutResult:
+    """What the simulator predicts for one apply.
+
+    ``outcome``: ``"outage"`` when a step leaves 0 pods available although pods were
+    available before and ``replicas > 0`` (first step index in ``outage_step``; a
+    Recreate always has one); otherwise ``"stuck"`` when the rollout stops short of
+    ``replicas`` available new pods with no old ones left (``stuck``), else
+    ``"complete"``.  ``min_available`` is the lowest ``Step.available`` (the initial
+    availability when there are no steps) - compare it with a PodDisruptionBudget.
+    ``kubectl_*`` are the ``kubectl get deploy`` / ``kubectl get rs`` rows once the
+    controller has nothing left to do (the stuck picture when stuck).
+    """
+
     name: str
     namespace: str
     strategy: str
@@ -759,6 +771,14 @@ class RolloutResult:
     problems: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     outage_step: int | None = None  # 1-based index of the first step with 0 available
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready data (problems as dicts, tuples as lists)."""
+        data = asdict(self)
+        data["problems"] = [
+            {"rule": p.rule, "path": list(p.path), "message": p.message} for p in self.problems
+        ]
+        return data
 
 
 def _kubectl_views(name: str, replicas: int, rss: list[ReplicaSetState], new: ReplicaSetState | None):
