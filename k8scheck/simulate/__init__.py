@@ -1,0 +1,48 @@
+"""Simulators: pure models of what Kubernetes controllers will do with applied objects."""
+
+from k8scheck.simulate.podtemplate import replicaset_name, template_hash
+from k8scheck.simulate.rollout import (
+    DeploymentSpec,
+    IntOrPercentError,
+    KubectlDeployment,
+    KubectlReplicaSet,
+    ReplicaSetState,
+    RolloutResult,
+    Step,
+    max_surge,
+    max_unavailable,
+    min_available,
+    new_rs_new_replicas,
+    parse_deployment,
+    render_kubectl,
+    resolve_fenceposts,
+    scale_replicasets,
+    scaled_value,
+    scaling_event,
+    simulate_rollout,
+    simulate_scale,
+)
+
+__all__ = [
+    "DeploymentSpec",
+    "IntOrPercentError",
+    "KubectlDeployment",
+    "KubectlReplicaSet",
+    "ReplicaSetState",
+    "RolloutResult",
+    "Step",
+    "max_surge",
+    "max_unavailable",
+    "min_available",
+    "new_rs_new_replicas",
+    "parse_deployment",
+    "render_kubectl",
+    "replicaset_name",
+    "resolve_fenceposts",
+    "scale_replicasets",
+    "scaled_value",
+    "scaling_event",
+    "simulate_rollout",
+    "simulate_scale",
+    "template_hash",
+]

@@ -1,0 +1,107 @@
+"""Pod-template identity: the hash that names a Deployment's ReplicaSets.
+
+The deployment controller names each ReplicaSet ``<deployment>-<pod-template-hash>``.
+Kubernetes hashes the (internal, defaulted) pod template with 32-bit FNV-1a and
+turns the decimal form of the hash into a short string with ``SafeEncodeString``
+(alphabet ``bcdfghjklmnpqrstvwxz2456789``, one output character per decimal digit),
+which is why real hashes look like ``595dff4799``: at most 10 characters, drawn from
+``456789bcdf``.
+
+We cannot reproduce the exact value (it depends on Go's in-memory representation of
+the defaulted template), so we hash a canonical JSON form of the template instead,
+with the same FNV-1a/32 function and the same encoding.  Properties:
+
+* deterministic: no use of Python's ``hash()``; independent of PYTHONHASHSEED;
+* key order does not matter (canonical JSON sorts keys);
+* ``null`` values and empty maps/lists are dropped, the way Kubernetes decoding and
+  ``apiequality.Semantic.DeepEqual`` treat them as absent;
+* the ``pod-template-hash`` label is ignored (``EqualIgnoreHash`` in deployment_util.go);
+* only the template is hashed, so a replicas-only change keeps the name.
+
+Limitation: Kubernetes compares *defaulted* templates; a field written out with its
+default value in one manifest and omitted in the other counts as a change here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+POD_TEMPLATE_HASH_LABEL = "pod-template-hash"
+
+_FNV32_OFFSET = 0x811C9DC5
+_FNV32_PRIME = 0x01000193
+
+
+def fnv1a_32(data: bytes) -> int:
+    """32-bit FNV-1a of ``data``."""
+    h = _FNV32_OFFSET
+    for byte in data:
+        h ^= byte
+        h = (h * _FNV32_PRIME) & 0xFFFFFFFF
+    return h
+
+
+def safe_encode(text: str) -> str:
+    """Map every character to ``SAFE_ALPHABET[ord(c) % 27]`` (k8s rand.SafeEncodeString)."""
+    return "".join(SAFE_ALPHABET[ord(c) % len(SAFE_ALPHABET)] for c in text)
+
+
+def _prune(value: Any) -> Any:
+    """Drop None and empty containers; leave scalars as they are."""
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            pruned = _prune(item)
+            if pruned is None or pruned == {} or pruned == []:
+                continue
+            out[str(key)] = pruned
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_prune(item) for item in value]
+    return value
+
+
+def canonical_template(template: Any) -> str:
+    """The canonical text a template is hashed and compared by."""
+    if not isinstance(template, dict):
+        template = {} if template is None else {"<invalid>": repr(template)}
+    pruned = _prune(template)
+    metadata = pruned.get("metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("labels"), dict):
+        labels = {k: v for k, v in metadata["labels"].items() if k != POD_TEMPLATE_HASH_LABEL}
+        metadata = dict(metadata)
+        if labels:
+            metadata["labels"] = labels
+        else:
+            metadata.pop("labels")
+        pruned = dict(pruned)
+        if metadata:
+            pruned["metadata"] = metadata
+        else:
+            pruned.pop("metadata")
+    return json.dumps(pruned, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr)
+
+
+def templates_equal(a: Any, b: Any) -> bool:
+    """Whether two pod templates are the same for the controller (ignoring the hash label)."""
+    return canonical_template(a) == canonical_template(b)
+
+
+def template_hash(template: Any, collision_count: int = 0) -> str:
+    """A short, stable, k8s-styled hash of a pod template (e.g. ``7c5ddbdf54``).
+
+    ``collision_count`` plays the role of ``status.collisionCount`` (mixed into the hash
+    only when non-zero, as Kubernetes does).
+    """
+    text = canonical_template(template)
+    if collision_count:
+        text += "#" + str(int(collision_count))
+    return safe_encode(str(fnv1a_32(text.encode("utf-8"))))
+
+
+def replicaset_name(deployment_name: Any, template: Any) -> str:
+    """``<deployment>-<hash>``, the name the controller gives the ReplicaSet of ``template``."""
+    name = deployment_name if isinstance(deployment_name, str) and deployment_name else "deployment"
+    return f"{name}-{template_hash(template)}"
