@@ -85,6 +85,8 @@ def _get(value, *keys):
 
 
 def pod_template_path(kind) -> tuple | None:
+    if not isinstance(kind, str):
+        return None
     if kind == "Pod":
         return ()
     if kind in _TEMPLATE_AT_SPEC:

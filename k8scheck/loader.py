@@ -66,14 +66,15 @@ def discover(paths: list[str], errors: list[LoadError]) -> list[str]:
             _walk(raw, root, {root}, out, errors)
         else:
             out.append(raw)
-    # A file reached twice (named and inside a named directory) is read once.
+    # A file reached twice (named and inside a named directory) is read once, and
+    # the order the paths were given in never changes the result.
     unique = []
     for item in out:
         key = item if item == STDIN else os.path.normpath(item)
         if key not in seen:
             seen.add(key)
             unique.append(item)
-    return unique
+    return sorted(unique, key=lambda p: (p != STDIN, os.path.normpath(p)))
 
 
 def _walk(directory: str, root: str, visited: set[str], out: list[str], errors: list[LoadError]) -> None:

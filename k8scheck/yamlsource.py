@@ -26,6 +26,7 @@ from .scalars import decode_plain, decode_tagged, map_key
 
 MAX_DEPTH = 256
 MAX_ALIAS_NODES = 100_000
+MAX_NODES = 500_000  # per document; the largest real CRDs have a few tens of thousands
 
 # (line, col, end_line, end_col, key_line, key_col, key_end_line, key_end_col), 0-based;
 # the key part is -1 where the value has no key (document root, sequence items).
@@ -134,6 +135,21 @@ class _DocumentBuilder:
         self.alias_budget = [MAX_ALIAS_NODES]
         self.root: Any = None
         self.done = False
+        self.nodes = 0
+
+    def _count(self, event) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Abort(
+                SourceProblem(
+                    "yaml-syntax",
+                    f"document has more than {MAX_NODES} values; k8scheck stops reading it "
+                    "(no Kubernetes object is that large)",
+                    event.start_mark.line,
+                    event.start_mark.column,
+                    document=self.index,
+                )
+            )
 
     # -- helpers -----------------------------------------------------------
     def _where(self):
@@ -207,6 +223,7 @@ class _DocumentBuilder:
 
     # -- events ------------------------------------------------------------
     def scalar(self, event):
+        self._count(event)
         start, end = event.start_mark, event.end_mark
         span = (start.line, start.column, end.line, end.column)
         tag = event.tag
@@ -228,6 +245,7 @@ class _DocumentBuilder:
         self._store(value, path, log_start)
 
     def collection_start(self, event, kind: str):
+        self._count(event)
         if len(self.stack) >= MAX_DEPTH:
             raise _Abort(
                 SourceProblem(

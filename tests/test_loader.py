@@ -281,3 +281,11 @@ def test_python_object_tags_construct_nothing(tmp_path):
 def test_mapping_as_key_is_a_syntax_finding(tmp_path):
     result = run_with_good(tmp_path, "bad.yaml", "? {a: 1}\n: value\n")
     assert [d.rule for d in result.diagnostics] == ["yaml-syntax"]
+
+
+def test_huge_flow_list_on_one_line_is_bounded(tmp_path):
+    from k8scheck.yamlsource import MAX_NODES
+
+    result = run_with_good(tmp_path, "wide.yaml", "items: [" + "1," * (MAX_NODES + 10) + "1]\n")
+    (d,) = result.diagnostics
+    assert d.rule == "yaml-syntax" and f"more than {MAX_NODES} values" in d.message

@@ -135,6 +135,8 @@ def container_port_conflict(ctx, rule):
                 if not isinstance(number, int) or isinstance(number, bool):
                     continue
                 protocol = port.get("protocol") or "TCP"
+                if not isinstance(protocol, str):
+                    continue
                 key = (number, protocol)
                 path = template.spec_path + (list_name, index, "ports", port_index, "containerPort")
                 name = container.get("name") or f"{list_name}[{index}]"
