@@ -193,6 +193,62 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
     sys.exit(EXIT_FINDINGS if report.worst_at_or_above(threshold) else EXIT_OK)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--from", "from_paths", multiple=True, help="The manifests as applied now (files or directories).")
+@click.option("--from-git", "from_git", default=None, help="Compare with the same paths at this git revision (e.g. main).")
+@click.option("--new-pods", type=click.Choice(["auto", "ready", "fail"]), default="auto", show_default=True, help="auto: predict from the manifests; fail: what if the new version never becomes ready.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "mermaid"]), default="text", show_default=True)
+@click.option("--kube-version", default=None, help="Kubernetes version (event texts changed in 1.32; default: newest bundled).")
+@click.option("--namespace", "-n", default="default", show_default=True)
+@click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME of objects that live in the cluster.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, namespace, assume_exists, debug):
+    """Predict the rollout each changed Deployment will go through, step by step.
+
+    Exit code 1 when a rollout is predicted to get stuck or cause an outage.
+    """
+    import shutil
+
+    from .context import Context, Options
+    from .gitsource import GitError, materialize
+    from .loader import load
+    from .report.rollout import ROLLOUT_FORMATS
+    from .rolloutplan import plan
+
+    if from_paths and from_git:
+        raise click.UsageError("use either --from or --from-git, not both")
+    version = _kube_version(kube_version)
+    options = Options(namespace=namespace, kube_version=version, assume_exists=tuple(assume_exists))
+    scratch = None
+    try:
+        loaded = load(list(paths), namespace=namespace)
+        old = None
+        if from_git:
+            scratch, old_paths = materialize(from_git, list(paths))
+            old = load(old_paths, namespace=namespace).manifests
+        elif from_paths:
+            old = load(list(from_paths), namespace=namespace).manifests
+        ctx = Context(loaded, options)
+        predictions = plan(ctx, old, new_pods=new_pods, kube_version=ctx.kube_version)
+    except GitError as exc:
+        raise click.UsageError(f"--from-git {from_git}: {exc}") from None
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
+        sys.exit(EXIT_USAGE)
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+    for error in loaded.errors:
+        click.echo(f"{error.file}: {error.severity}: {error.message}", err=True)
+    if not loaded.files:
+        sys.exit(EXIT_USAGE)
+    click.echo(ROLLOUT_FORMATS[output_format](predictions), nl=False)
+    sys.exit(EXIT_FINDINGS if any(p.outcome != "complete" for p in predictions) else EXIT_OK)
+
+
 @main.command("rules")
 def list_rules():
     """List every rule: slug, severity, summary."""

@@ -17,6 +17,7 @@ class Options:
     params: dict = field(default_factory=dict)  # slug -> {param: value}
     assume_exists: tuple = ()
     schema_dirs: tuple = ()
+    old_manifests: list | None = None  # the applied state (--diff-base); None: predict the next rollout
 
 
 class Context:
@@ -63,6 +64,20 @@ class Context:
             for problem in validator.validate(manifest.obj):
                 out.append((manifest, problem))
         return out
+
+    @functools.cached_property
+    def rollout_predictions(self) -> list:
+        """The next rollout of every Deployment, with new pods predicted from the manifests."""
+        from .rolloutplan import plan
+
+        return plan(self, self.options.old_manifests, new_pods="auto", kube_version=self.kube_version)
+
+    @functools.cached_property
+    def rollout_whatif(self) -> list:
+        """The next rollout of every Deployment if its new pods never become ready."""
+        from .rolloutplan import plan
+
+        return plan(self, None, new_pods="fail", kube_version=self.kube_version)
 
     def params(self, rule) -> dict:
         values = rule.param_defaults()

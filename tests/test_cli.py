@@ -45,7 +45,8 @@ def test_clean_input_exits_0(run):
 
 def test_fail_on_warning_and_ignore(run):
     assert run("lint", "examples/hello-server", "--ignore", "implicit-type").exit_code == 1  # schema-type takes over
-    assert run("lint", "examples/hello-server", "--ignore", "implicit-type,schema-type").exit_code == 0
+    assert run("lint", "examples/hello-server", "--select", "rollout-outage").exit_code == 0  # a warning
+    assert run("lint", "examples/hello-server", "--select", "rollout-outage", "--fail-on", "warning").exit_code == 1
     assert run("lint", "examples/hello-server", "--select", "implicit-type").exit_code == 1
 
 

@@ -7,7 +7,7 @@ turns them into findings; checks never compute positions.
 
 from __future__ import annotations
 
-from . import basic, schema, source
+from . import basic, rollout, schema, source
 
 def produced_by_pipeline(ctx, rule):
     """This rule's findings come from a pipeline stage (see STAGE_RULES), not a check."""
@@ -34,4 +34,7 @@ REGISTRY = {
     "schema-enum": schema.schema_check,
     "schema-invalid-value": schema.schema_check,
     "unknown-kind": schema.schema_check,
+    "rollout-outage": rollout.rollout_outage,
+    "rollout-stuck": rollout.rollout_stuck,
+    "recreate-downtime": rollout.recreate_downtime,
 }

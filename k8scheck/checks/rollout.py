@@ -1,0 +1,86 @@
+"""Rollout rules: what the deployment controller will do on the next release."""
+
+from __future__ import annotations
+
+from ..kinds import get
+from ..selectors import map_selector_matches
+from .hit import hit
+
+
+def _strategy_path(m) -> tuple:
+    rolling = get(m.obj, "spec", "strategy", "rollingUpdate")
+    if isinstance(rolling, dict):
+        for key in ("maxSurge", "maxUnavailable"):
+            if key in rolling:
+                return ("spec", "strategy", "rollingUpdate", key)
+        return ("spec", "strategy", "rollingUpdate")
+    if isinstance(get(m.obj, "spec", "strategy"), dict):
+        return ("spec", "strategy")
+    return ("spec",)
+
+
+def rollout_outage(ctx, rule):
+    for p in ctx.rollout_whatif:
+        r = p.result
+        if r.strategy != "RollingUpdate" or r.replicas <= 0 or p.outcome != "outage":
+            continue
+        rolling = get(p.manifest.obj, "spec", "strategy", "rollingUpdate") or {}
+        raw_surge = rolling.get("maxSurge", "25%") if isinstance(rolling, dict) else "25%"
+        raw_unavailable = rolling.get("maxUnavailable", "25%") if isinstance(rolling, dict) else "25%"
+        if r.min_available == 0:
+            why = (
+                f"with replicas {r.replicas}, maxSurge {raw_surge} (→ {r.max_surge}) and maxUnavailable {raw_unavailable} "
+                f"(→ {r.max_unavailable}), the controller removes old pods before new ones are ready, so a release whose "
+                "pods fail to start takes availability to 0"
+            )
+            fix = "maxSurge: 1 (keep an old pod until a new one is ready)" if r.max_surge == 0 else f"maxUnavailable: {max(0, r.replicas - 1)} or lower"
+        else:
+            why = (
+                f"a release whose pods fail to start drops availability to {r.min_available}, below PodDisruptionBudget "
+                f"{p.pdb.name} minAvailable {p.pdb_min_available}"
+            )
+            fix = f"maxUnavailable: {max(0, r.replicas - p.pdb_min_available)}"
+        related = ((p.pdb, ("spec",), "PodDisruptionBudget selecting these pods"),) if p.pdb is not None and r.min_available > 0 else ()
+        yield hit(p.manifest, rule.slug, _strategy_path(p.manifest), f"{p.manifest.ref}: {why}. Set {fix}.", fix=fix, related=related)
+
+
+def rollout_stuck(ctx, rule):
+    for p in ctx.rollout_predictions:
+        outcome = p.pod_outcome
+        if outcome is None or not outcome.certain:
+            continue
+        r = p.result
+        dep = r.kubectl_deployment
+        shows = f" kubectl get deploy will show READY {dep.ready}, UP-TO-DATE {dep.up_to_date}, AVAILABLE {dep.available}." if dep else ""
+        if p.outcome == "outage":
+            where = f"the rollout takes availability to {r.min_available}/{r.replicas} at step {r.outage_step or 1} and never recovers"
+        else:
+            where = f"the rollout stops after step {len(r.steps)} ({'; '.join(r.steps[-1].events) if r.steps else 'no scaling'}) with the old pods still serving"
+        related = ((outcome.evidence, (), "the object that proves it"),) if outcome.evidence is not None else ()
+        yield hit(
+            p.manifest,
+            rule.slug,
+            outcome.path or ("spec", "template"),
+            f"new pods of {p.manifest.ref} will not start ({outcome.status}: {outcome.message}), so {where}.{shows}",
+            related=related,
+        )
+
+
+def recreate_downtime(ctx, rule):
+    services = [s for s in ctx.of_kind("Service") if isinstance(get(s.obj, "spec", "selector"), dict) and get(s.obj, "spec", "selector")]
+    for m in ctx.of_kind("Deployment"):
+        if get(m.obj, "spec", "strategy", "type") != "Recreate":
+            continue
+        labels = get(m.obj, "spec", "template", "metadata", "labels")
+        routed = [s for s in services if s.namespace == m.namespace and map_selector_matches(get(s.obj, "spec", "selector"), labels)]
+        if not routed:
+            continue
+        service = routed[0]
+        yield hit(
+            m,
+            rule.slug,
+            ("spec", "strategy", "type"),
+            f"{m.ref} uses Recreate and {service.ref} routes to it: every rollout terminates all old pods before creating "
+            "new ones, so the Service has no endpoints for that window. Use RollingUpdate unless two versions must never run together.",
+            related=((service, ("spec", "selector"), "routes to these pods"),),
+        )

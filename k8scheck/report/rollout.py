@@ -1,0 +1,123 @@
+"""Rollout predictions for people (a timeline), tools (JSON) and pull requests (Mermaid)."""
+
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+
+_BAR_WIDTH = 20
+
+
+def _bar(count: int, replicas: int, char: str) -> str:
+    scale = max(replicas, 1)
+    cells = count if scale <= _BAR_WIDTH else round(count * _BAR_WIDTH / scale)
+    return char * cells
+
+
+def _fencepost(raw, resolved) -> str:
+    return f"{raw if raw is not None else '25%'} → {resolved}"
+
+
+def _header(p) -> str:
+    r = p.result
+    strategy = p.manifest.obj.get("spec", {}).get("strategy") if isinstance(p.manifest.obj.get("spec"), dict) else None
+    rolling = strategy.get("rollingUpdate") if isinstance(strategy, dict) and isinstance(strategy.get("rollingUpdate"), dict) else {}
+    where = f"{p.manifest.file}:{p.manifest.locate(('metadata', 'name')).line}"
+    if r.strategy == "Recreate":
+        return f"{p.manifest.ref}  (Recreate, replicas {r.replicas})  {where}"
+    return (
+        f"{p.manifest.ref}  (RollingUpdate, replicas {r.replicas}, maxSurge {_fencepost(rolling.get('maxSurge'), r.max_surge)}, "
+        f"maxUnavailable {_fencepost(rolling.get('maxUnavailable'), r.max_unavailable)})  {where}"
+    )
+
+
+def _outcome_line(p) -> str:
+    r = p.result
+    outcome = p.outcome
+    if outcome == "complete":
+        return f"outcome: COMPLETE — {r.replicas} new pod(s) available, availability never below {r.min_available}/{r.replicas}"
+    if outcome == "stuck":
+        dep = r.kubectl_deployment
+        tables = ""
+        if dep is not None:
+            rs = ", ".join(f"{x.name} {x.desired} {x.current} {x.ready}" for x in r.kubectl_replicasets)
+            tables = f"; kubectl get deploy shows READY {dep.ready}, UP-TO-DATE {dep.up_to_date}, AVAILABLE {dep.available} (rs DESIRED CURRENT READY: {rs})"
+        return f"outcome: STUCK — the rollout stops after step {len(r.steps)}; the old pods keep serving{tables}"
+    if p.pdb is not None and r.min_available > 0:
+        return f"outcome: OUTAGE — availability drops to {r.min_available}, below PodDisruptionBudget {p.pdb.name} minAvailable {p.pdb_min_available}"
+    step = r.outage_step or next((i + 1 for i, s in enumerate(r.steps) if s.available == 0), None)
+    hint = ""
+    if r.strategy == "RollingUpdate" and r.max_surge == 0:
+        hint = "; with maxSurge ≥ 1 the old pod would have kept serving"
+    elif r.strategy == "Recreate":
+        hint = "; Recreate removes every old pod before creating new ones (use RollingUpdate to keep serving)"
+    return f"outcome: OUTAGE — no pod serves from step {step} on{hint}"
+
+
+def render_rollout_text(predictions, color: bool = False, **_options) -> str:
+    if not predictions:
+        return "No Deployment rollouts: no pod template or replica count changed.\n"
+    out = []
+    for p in predictions:
+        r = p.result
+        out.append(_header(p))
+        if p.old_manifest is None and p.hypothetical:
+            out.append("   (no --from: the next rollout, as if the pod template changed)")
+        if p.pod_outcome is not None:
+            out.append(f"   new pods will not start: {p.pod_outcome.status} ({p.pod_outcome.message})")
+        elif p.new_pods == "fail":
+            out.append("   what-if: the new pods never become ready (--new-pods fail)")
+        width = max((len(e) for s in r.steps for e in s.events), default=20)
+        for number, step in enumerate(r.steps, start=1):
+            events = list(step.events) or ["(no scaling)"]
+            marker = ""
+            if step.available == 0 and r.replicas > 0:
+                marker = "  ✗ outage"
+            elif p.pdb_min_available is not None and step.available < p.pdb_min_available:
+                marker = f"  ✗ below PDB {p.pdb.name}"
+            bars = f"old {_bar(step.old, r.replicas, '█'):<{_BAR_WIDTH}} new {_bar(step.new, r.replicas, '▓'):<{_BAR_WIDTH}}"
+            for i, event in enumerate(events):
+                prefix = f"  {number:>2}  " if i == 0 else "      "
+                tail = f"  available {step.available}/{r.replicas}  {bars}{marker}" if i == len(events) - 1 else ""
+                out.append(f"{prefix}{event:<{width}}{tail}".rstrip())
+        out.append(f"  {_outcome_line(p)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def render_rollout_json(predictions, **_options) -> str:
+    return json.dumps({"version": __version__, "deployments": [p.to_json() for p in predictions]}, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_rollout_mermaid(predictions, **_options) -> str:
+    """One xychart per Deployment: pods available (bars), old and new pods (lines) per step."""
+    if not predictions:
+        return "%% no Deployment rollouts\n"
+    blocks = []
+    for p in predictions:
+        r = p.result
+        steps = [("0", r.initial_available, r.replicas if r.initial_available else 0, 0)]
+        steps += [(str(i), s.available, s.old, s.new) for i, s in enumerate(r.steps, start=1)]
+        title = f"{p.manifest.ref} rollout: {p.outcome}"
+        top = max([r.replicas + r.max_surge] + [max(s[1], s[2], s[3]) for s in steps]) or 1
+        blocks.append(
+            "\n".join(
+                [
+                    "```mermaid",
+                    "xychart-beta",
+                    f'    title "{title}"',
+                    f"    x-axis \"step\" [{', '.join(s[0] for s in steps)}]",
+                    f'    y-axis "pods" 0 --> {top}',
+                    f"    bar [{', '.join(str(s[1]) for s in steps)}]",
+                    f"    line [{', '.join(str(s[2]) for s in steps)}]",
+                    f"    line [{', '.join(str(s[3]) for s in steps)}]",
+                    "```",
+                    f"bars: available pods; lines: old pods, new pods. Events: {'; '.join(r.events) or 'none'}",
+                ]
+            )
+        )
+    return "\n\n".join(blocks) + "\n"
+
+
+ROLLOUT_FORMATS = {"text": render_rollout_text, "json": render_rollout_json, "mermaid": render_rollout_mermaid}
