@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..kinds import get
+from ..simulate.pods import object_keys
 from ..selectors import map_selector_matches
 from .hit import hit
 
@@ -56,7 +57,12 @@ def rollout_stuck(ctx, rule):
             where = f"the rollout takes availability to {r.min_available}/{r.replicas} at step {r.outage_step or 1} and never recovers"
         else:
             where = f"the rollout stops after step {len(r.steps)} ({'; '.join(r.steps[-1].events) if r.steps else 'no scaling'}) with the old pods still serving"
-        related = ((outcome.evidence, (), "the object that proves it"),) if outcome.evidence is not None else ()
+        related = ()
+        if outcome.evidence is not None:
+            evidence = outcome.evidence
+            keys = sorted(object_keys(evidence))
+            field = next((f for f in ("data", "stringData", "binaryData") if isinstance(evidence.obj.get(f), dict)), None)
+            related = ((evidence, (field,) if field else (), f"{evidence.ref} has {'only ' + ', '.join(keys) if keys else 'no keys'}"),)
         yield hit(
             p.manifest,
             rule.slug,
