@@ -249,6 +249,34 @@ def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, 
     sys.exit(EXIT_FINDINGS if any(p.outcome != "complete" for p in predictions) else EXIT_OK)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--namespace", "-n", default="default", show_default=True)
+@click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME of objects that live in the cluster.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def simulate(paths, output_format, namespace, assume_exists, debug):
+    """Predict `kubectl get deploy,rs,pod,endpoints` after applying PATHS."""
+    from .context import Context, Options
+    from .loader import load
+    from .report.cluster import CLUSTER_FORMATS
+    from .simulate.cluster import simulate_cluster
+
+    try:
+        loaded = load(list(paths), namespace=namespace)
+        cluster = simulate_cluster(Context(loaded, Options(namespace=namespace, assume_exists=tuple(assume_exists))))
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
+        sys.exit(EXIT_USAGE)
+    for error in loaded.errors:
+        click.echo(f"{error.file}: {error.severity}: {error.message}", err=True)
+    if not loaded.files:
+        sys.exit(EXIT_USAGE)
+    click.echo(CLUSTER_FORMATS[output_format](cluster), nl=False)
+
+
 @main.command("rules")
 def list_rules():
     """List every rule: slug, severity, summary."""
