@@ -277,6 +277,63 @@ def simulate(paths, output_format, namespace, assume_exists, debug):
     click.echo(CLUSTER_FORMATS[output_format](cluster), nl=False)
 
 
+@main.command()
+@click.argument("target")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--from", "from_paths", multiple=True, help="The manifests as applied now: also check the rollout window.")
+@click.option("--from-git", "from_git", default=None, help="Compare with the same paths at this git revision.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--namespace", "-n", default="default", show_default=True)
+@click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME of objects that live in the cluster.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def why(target, paths, from_paths, from_git, output_format, namespace, assume_exists, debug):
+    """Explain, hop by hop, why a request to TARGET would fail.
+
+    TARGET: http://HOST[:PORT]/PATH, svc/NAME[:PORT], NAME[.NAMESPACE[.svc[.cluster.local]]][:PORT],
+    nodeport:PORT or deploy/NAME. Exit code 0 when the request would succeed, 1 when it
+    would fail, 2 for a bad target.
+    """
+    import shutil
+
+    from .context import Context, Options
+    from .gitsource import GitError, materialize
+    from .loader import load
+    from .report.why import WHY_FORMATS
+    from .why import TargetError, Walker, parse_target
+
+    scratch = None
+    try:
+        parsed = parse_target(target, namespace)
+        loaded = load(list(paths), namespace=namespace)
+        old = None
+        if from_git:
+            scratch, old_paths = materialize(from_git, list(paths))
+            old = load(old_paths, namespace=namespace).manifests
+        elif from_paths:
+            old = load(list(from_paths), namespace=namespace).manifests
+        ctx = Context(loaded, Options(namespace=namespace, assume_exists=tuple(assume_exists)))
+        verdict = Walker(ctx, old).walk(parsed)
+    except TargetError as exc:
+        click.echo(f"k8scheck why: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except GitError as exc:
+        raise click.UsageError(f"--from-git {from_git}: {exc}") from None
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
+        sys.exit(EXIT_USAGE)
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+    if not loaded.files:
+        for error in loaded.errors:
+            click.echo(f"{error.file}: {error.severity}: {error.message}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(WHY_FORMATS[output_format](verdict), nl=False)
+    sys.exit(EXIT_OK if verdict.reachable else EXIT_FINDINGS)
+
+
 @main.command("rules")
 def list_rules():
     """List every rule: slug, severity, summary."""

@@ -88,6 +88,10 @@ class Context:
     def _sources(self) -> dict:
         return {source.path: source for source in self.loaded.files}
 
+    def source_line(self, file: str, number: int) -> str | None:
+        source = self._sources.get(file)
+        return source.line(number) if source is not None else None
+
     def source_slice(self, location) -> str | None:
         """The text written at a single-line location, as the user typed it."""
         source = self._sources.get(location.file)
