@@ -335,11 +335,22 @@ def why(target, paths, from_paths, from_git, output_format, namespace, assume_ex
 
 
 @main.command("rules")
-def list_rules():
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+def list_rules(output_format):
     """List every rule: slug, severity, summary."""
+    import json
+
     from .catalogue import load_catalogue
 
     catalogue = load_catalogue()
+    if output_format == "json":
+        click.echo(json.dumps([{"slug": r.slug, "severity": r.severity, "summary": r.summary, "params": r.params} for r in catalogue.values()], indent=2))
+        return
+    if output_format == "markdown":
+        click.echo("| rule | severity | finds |\n|---|---|---|")
+        for slug, rule in catalogue.items():
+            click.echo(f"| `{slug}` | {rule.severity} | {rule.summary} |")
+        return
     width = max(len(slug) for slug in catalogue)
     for slug, rule in catalogue.items():
         click.echo(f"{slug:<{width}}  {rule.severity:<7}  {rule.summary}")
