@@ -1,0 +1,70 @@
+"""The real pre-commit client runs k8scheck's hook from this checkout in a scratch repository.
+
+pre-commit installs the hook into its own virtualenv. The test makes no network
+requests: pip is pointed at a local wheelhouse that `.ci/run` builds before the
+tests (`python3 -m pip wheel -w .ci/wheelhouse . hatchling`); without it the test
+skips and says how to build it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+
+WHEELHOUSE = ROOT / ".ci" / "wheelhouse"
+PRE_COMMIT = shutil.which("pre-commit")
+
+pytestmark = [
+    pytest.mark.skipif(PRE_COMMIT is None, reason="pre-commit is not installed (pip install -e '.[test]')"),
+    pytest.mark.skipif(not any(WHEELHOUSE.glob("k8scheck-*.whl")), reason="no wheelhouse: run `python3 -m pip wheel -w .ci/wheelhouse . hatchling` (as .ci/run does)"),
+]
+
+TYPO_SERVICE = (ROOT / "fixtures/seeds/service-selector-typo/service-nodeport.yaml").read_text()
+DEPLOYMENT = (ROOT / "fixtures/seeds/service-selector-typo/deployment.yaml").read_text()
+
+
+@pytest.fixture(scope="module")
+def hook_env(tmp_path_factory):
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    return dict(
+        os.environ,
+        PRE_COMMIT_HOME=str(home),
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS=str(WHEELHOUSE),
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com",
+    )
+
+
+def scratch_repo(path, files: dict):
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    for name, text in files.items():
+        (path / name).write_text(text)
+    subprocess.run(["git", "add", "."], cwd=path, check=True)
+
+
+def try_repo(path, env):
+    return subprocess.run([PRE_COMMIT, "try-repo", str(ROOT), "k8scheck", "--color", "never"], cwd=path, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_commit_with_the_seed_selector_typo_is_blocked(tmp_path, hook_env):
+    repo = tmp_path / "manifests"
+    configmap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  PORT: 8080\n"
+    scratch_repo(repo, {"deployment.yaml": DEPLOYMENT, "service.yaml": TYPO_SERVICE, "configmap.yaml": configmap})
+    done = try_repo(repo, hook_env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "configmap.yaml:6:9: error implicit-type" in done.stdout
+    assert "Failed" in done.stdout
+
+
+def test_clean_commit_passes(tmp_path, hook_env):
+    repo = tmp_path / "manifests"
+    scratch_repo(repo, {"pod.yaml": (ROOT / "fixtures/seeds/simple-echo/simple-pod.yaml").read_text(), "README.md": "not yaml"})
+    done = try_repo(repo, hook_env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Passed" in done.stdout
