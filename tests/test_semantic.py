@@ -1,0 +1,401 @@
+"""Semantic checks: what the API server rejects beyond the JSON schemas.
+
+Rows carry the boundary values of Kubernetes' own validation
+(apimachinery util/validation, core and apps validation, resource.Quantity).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from k8scheck import semantic
+from k8scheck.semantic import check, parse_quantity
+
+
+def rules(obj):
+    return sorted({p.rule for p in check(obj)})
+
+
+def paths(obj, rule):
+    return [p.path for p in check(obj) if p.rule == rule]
+
+
+def deployment(**over):
+    container = {"name": "app", "image": "nginx:1.27"}
+    container.update(over.pop("container", {}))
+    d = {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "labels": {"app": "web"}},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [container]}},
+        },
+    }
+    if "strategy" in over:
+        d["spec"]["strategy"] = over.pop("strategy")
+    return d
+
+
+def service(ports, name="web", **spec):
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
+            "spec": {"selector": {"app": "web"}, "ports": ports, **spec}}
+
+
+def test_clean_objects_are_silent():
+    assert check(deployment()) == []
+    assert check(service([{"port": 80, "targetPort": 8080}])) == []
+    assert check({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}}) == []
+
+
+# ---- names ---------------------------------------------------------------
+
+@pytest.mark.parametrize("kind,name,ok", [
+    ("ConfigMap", "a" * 253, True),
+    ("ConfigMap", "a" * 254, False),
+    ("ConfigMap", "my.config", True),
+    ("ConfigMap", "My-Config", False),
+    ("ConfigMap", "-x", False),
+    ("ConfigMap", "x_y", False),
+    ("Deployment", "web.v2", True),
+    ("Namespace", "a" * 63, True),
+    ("Namespace", "a" * 64, False),
+    ("Namespace", "team.a", False),
+    ("Service", "a" * 63, True),
+    ("Service", "a" * 64, False),
+    ("Service", "web.api", False),
+    ("Service", "1web", False),          # DNS-1035: must start with a letter
+    ("Service", "web-1", True),
+    ("CronJob", "a" * 52, True),
+    ("CronJob", "a" * 53, False),
+    ("Role", "system:reader", True),     # path segment names allow ':' and capitals
+    ("ClusterRole", "Admin", True),
+    ("ClusterRole", "a/b", False),
+    ("RoleBinding", "..", False),
+    ("RoleBinding", "50%", False),
+])
+def test_metadata_name_syntax_per_kind(kind, name, ok):
+    obj = {"apiVersion": "v1", "kind": kind, "metadata": {"name": name}}
+    found = paths(obj, "invalid-name")
+    assert (found == []) is ok, check(obj)
+    if not ok:
+        assert found == [("metadata", "name")]
+
+
+def test_name_messages_carry_the_api_server_wording():
+    (p,) = check({"kind": "ConfigMap", "metadata": {"name": "My_Config"}})
+    assert p.message.startswith('metadata.name: Invalid value: "My_Config": a lowercase RFC 1123 subdomain must '
+                                "consist of lower case alphanumeric characters, '-' or '.', and must start and end "
+                                "with an alphanumeric character")
+    assert p.fix == "name: my-config"
+    (p,) = check({"kind": "Service", "metadata": {"name": "a" * 64}})
+    assert "must be no more than 63 characters" in p.message and "DNS-1035" not in p.message
+    (p,) = check({"kind": "Pod", "metadata": {"name": "web", "namespace": "Team_A"}})
+    assert p.path == ("metadata", "namespace") and "RFC 1123 label" in p.message
+
+
+# ---- labels, selectors, annotations -------------------------------------
+
+@pytest.mark.parametrize("key,ok", [
+    ("app", True),
+    ("a" * 63, True),
+    ("a" * 64, False),
+    ("example.com/" + "a" * 63, True),
+    ("a" * 253 + "/x", True),
+    ("a" * 254 + "/x", False),
+    ("Example.com/x", False),           # the prefix is a lowercase DNS subdomain
+    ("app.kubernetes.io/name", True),
+    ("/x", False),
+    ("x/", False),
+    ("a/b/c", False),
+    ("my key", False),
+    ("-app", False),
+    ("App_Name.v1", True),
+])
+def test_label_keys(key, ok):
+    obj = deployment()
+    obj["metadata"]["labels"] = {key: "v"}
+    found = [p for p in check(obj) if p.rule == "invalid-label"]
+    assert (found == []) is ok, found
+    if not ok:
+        assert found[0].path == ("metadata", "labels", key) and found[0].at == "key"
+
+
+@pytest.mark.parametrize("value,ok", [
+    ("", True), ("a" * 63, True), ("a" * 64, False), ("v1.2_3-x", True),
+    ("-v", False), ("v-", False), ("with space", False), ("a/b", False),
+])
+def test_label_values_in_every_place(value, ok):
+    for where in [("metadata", "labels"), ("spec", "template", "metadata", "labels"),
+                  ("spec", "selector", "matchLabels")]:
+        obj = deployment()
+        target = obj
+        for part in where:
+            target = target[part]
+        target["app"] = value
+        found = [p for p in check(obj) if p.rule == "invalid-label"]
+        assert (found == []) is ok, (where, found)
+        if not ok:
+            assert found[0].path == where + ("app",) and found[0].at == "value"
+
+
+def test_selectors_of_services_rcs_and_expressions():
+    svc = service([{"port": 80}])
+    svc["spec"]["selector"] = {"app": "hello server"}
+    assert paths(svc, "invalid-label") == [("spec", "selector", "app")]
+    rc = {"kind": "ReplicationController", "metadata": {"name": "rc"},
+          "spec": {"selector": {"bad key": "x"}, "template": {"metadata": {"labels": {"bad key": "x"}}}}}
+    assert paths(rc, "invalid-label") == [("spec", "template", "metadata", "labels", "bad key"),
+                                          ("spec", "selector", "bad key")]
+    d = deployment()
+    d["spec"]["selector"] = {"matchExpressions": [{"key": "tier!", "operator": "In", "values": ["ok", "no way"]}]}
+    assert paths(d, "invalid-label") == [("spec", "selector", "matchExpressions", 0, "key"),
+                                         ("spec", "selector", "matchExpressions", 0, "values", 1)]
+
+
+def test_annotation_keys_and_total_size():
+    d = deployment()
+    d["metadata"]["annotations"] = {"nginx.ingress.kubernetes.io/server-snippet": "x" * 1000, "bad key": "v",
+                                    "Kubernetes.IO/Change-Cause": "ok: keys are checked lower-cased"}
+    (p,) = check(d)
+    assert p.rule == "invalid-annotation" and p.path == ("metadata", "annotations", "bad key") and p.at == "key"
+    limit = semantic.TOTAL_ANNOTATION_SIZE
+    assert limit == 262144
+    d["metadata"]["annotations"] = {"k": "x" * (limit - 1)}            # 1 + (limit - 1) bytes: at the limit
+    assert check(d) == []
+    d["metadata"]["annotations"] = {"k": "x" * limit}                  # one byte over
+    (p,) = check(d)
+    assert p.rule == "invalid-annotation" and p.path == ("metadata", "annotations")
+    assert "262144 bytes" in p.message
+    d["metadata"]["annotations"] = {"k": "é" * (limit // 2)}           # bytes, not characters
+    assert rules(d) == ["invalid-annotation"]
+
+
+# ---- ports -----------------------------------------------------------------
+
+@pytest.mark.parametrize("port,ok", [(0, False), (1, True), (65535, True), (65536, False), (-1, False)])
+def test_container_and_service_port_ranges(port, ok):
+    d = deployment(container={"ports": [{"containerPort": port}]})
+    assert (paths(d, "invalid-port") == []) is ok
+    d = deployment(container={"ports": [{"containerPort": 80, "hostPort": port}]})
+    assert (paths(d, "invalid-port") == []) is (ok or port == 0)   # hostPort 0 means none
+    s = service([{"port": port}])
+    assert (paths(s, "invalid-port") == []) is ok
+    s = service([{"port": 80, "targetPort": port}])
+    assert (paths(s, "invalid-port") == []) is (ok or port == 0)  # targetPort 0 defaults to port
+
+
+def test_port_message_and_path():
+    d = deployment(container={"ports": [{"containerPort": 65536}]})
+    (p,) = check(d)
+    assert p.path == ("spec", "template", "spec", "containers", 0, "ports", 0, "containerPort")
+    assert p.message == ("spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 65536: "
+                         "must be between 1 and 65535, inclusive")
+
+
+@pytest.mark.parametrize("node_port,ok", [(29999, False), (30000, True), (32767, True), (32768, False), (0, True)])
+def test_node_port_default_range(node_port, ok):
+    s = service([{"port": 80, "nodePort": node_port}], type="NodePort")
+    found = paths(s, "invalid-port")
+    assert (found == []) is ok
+    if not ok:
+        assert found == [("spec", "ports", 0, "nodePort")]
+        assert "30000-32767" in check(s)[0].message
+
+
+def test_duplicate_service_ports():
+    s = service([{"name": "a", "port": 80}, {"name": "b", "port": 80}])
+    assert paths(s, "invalid-port") == [("spec", "ports", 1, "port")]
+    s = service([{"name": "a", "port": 53}, {"name": "b", "port": 53, "protocol": "UDP"}])
+    assert check(s) == []
+
+
+@pytest.mark.parametrize("name,ok", [
+    ("http", True), ("a" * 15, True), ("a" * 16, False), ("web-metrics-123", True),
+    ("8080", False), ("HTTP", False), ("my_port", False), ("a--b", False), ("-http", False), ("http-", False),
+])
+def test_port_names(name, ok):
+    d = deployment(container={"ports": [{"containerPort": 80, "name": name}]})
+    assert (paths(d, "invalid-port-name") == []) is ok
+    s = service([{"port": 80, "targetPort": name}])
+    assert (paths(s, "invalid-port-name") == []) is ok
+    s = service([{"port": 80, "name": name}])
+    assert (paths(s, "invalid-port-name") == []) is ok
+
+
+def test_port_names_unique_and_required():
+    d = deployment(container={"ports": [{"containerPort": 80, "name": "web"}, {"containerPort": 81, "name": "web"}]})
+    (p,) = check(d)
+    assert p.rule == "invalid-port-name" and p.path[-2:] == (1, "name") and "Duplicate value" in p.message
+    # the same name in two different containers is allowed
+    d = deployment(container={"ports": [{"containerPort": 80, "name": "web"}]})
+    d["spec"]["template"]["spec"]["containers"].append(
+        {"name": "side", "image": "x", "ports": [{"containerPort": 81, "name": "web"}]})
+    assert check(d) == []
+    # one port may stay unnamed; two may not
+    assert check(service([{"port": 80}])) == []
+    s = service([{"port": 80, "name": "http"}, {"port": 443}])
+    (p,) = check(s)
+    assert p.rule == "invalid-port-name" and p.path == ("spec", "ports", 1) and "Required value" in p.message
+    s = service([{"port": 80, "name": "http"}, {"port": 443, "name": "http"}])
+    assert paths(s, "invalid-port-name") == [("spec", "ports", 1, "name")]
+
+
+def test_init_and_ephemeral_containers_and_cronjob_templates():
+    c = {"name": "x", "ports": [{"containerPort": 0}]}
+    pod = {"kind": "Pod", "metadata": {"name": "p"}, "spec": {"initContainers": [c], "containers": [],
+                                                            "ephemeralContainers": [c]}}
+    assert paths(pod, "invalid-port") == [("spec", "initContainers", 0, "ports", 0, "containerPort"),
+                                          ("spec", "ephemeralContainers", 0, "ports", 0, "containerPort")]
+    cj = {"kind": "CronJob", "metadata": {"name": "nightly"},
+          "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [c]}}}}}}
+    assert paths(cj, "invalid-port") == [
+        ("spec", "jobTemplate", "spec", "template", "spec", "containers", 0, "ports", 0, "containerPort")]
+    for kind in ("ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"):
+        obj = {"kind": kind, "metadata": {"name": "x"}, "spec": {"template": {"spec": {"containers": [c]}}}}
+        assert rules(obj) == ["invalid-port"], kind
+
+
+# ---- rolling update --------------------------------------------------------
+
+@pytest.mark.parametrize("surge,unavailable,expect", [
+    (0, 0, "may not be 0 when `maxSurge` is 0"),
+    ("0%", 0, "may not be 0 when `maxSurge` is 0"),
+    (0, "0%", "may not be 0 when `maxSurge` is 0"),
+    (0, "25%", None),        # resolves to 0 at small replica counts, but accepted
+    (1, 0, None),
+    (0, 1, None),
+    ("100%", "100%", None),
+    ("200%", "25%", None),   # maxSurge may exceed 100%
+    (1, "101%", "must not be greater than 100%"),
+    ("25", 1, "a valid percent string"),
+    (1, "25 %", "a valid percent string"),
+    (-1, 1, "must be greater than or equal to 0"),
+    (None, None, None),
+])
+def test_rolling_update_rows(surge, unavailable, expect):
+    ru = {}
+    if surge is not None:
+        ru["maxSurge"] = surge
+    if unavailable is not None:
+        ru["maxUnavailable"] = unavailable
+    d = deployment(strategy={"type": "RollingUpdate", "rollingUpdate": ru})
+    found = [p for p in check(d) if p.rule == "rolling-update-invalid"]
+    if expect is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and expect in found[0].message, found
+
+
+def test_both_zero_points_at_max_unavailable_with_the_api_server_text():
+    d = deployment(strategy={"rollingUpdate": {"maxSurge": 0, "maxUnavailable": 0}})
+    (p,) = check(d)
+    assert p.path == ("spec", "strategy", "rollingUpdate", "maxUnavailable")
+    assert p.message == ("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: "
+                         "may not be 0 when `maxSurge` is 0")
+
+
+def test_recreate_with_rolling_update_is_forbidden():
+    d = deployment(strategy={"type": "Recreate", "rollingUpdate": {"maxSurge": 1}})
+    (p,) = check(d)
+    assert p.rule == "rolling-update-invalid" and "Forbidden" in p.message
+    assert check(deployment(strategy={"type": "Recreate"})) == []
+
+
+# ---- quantities -------------------------------------------------------------
+
+@pytest.mark.parametrize("text,value", [
+    ("100M", Fraction(10**8)), ("100Mi", Fraction(100 * 2**20)), ("1.5Gi", Fraction(3 * 2**29)),
+    ("100m", Fraction(1, 10)), ("1e3", Fraction(1000)), ("1E3", Fraction(1000)), ("0.5", Fraction(1, 2)),
+    (0.5, Fraction(1, 2)), (2, Fraction(2)), (".5", Fraction(1, 2)), ("1k", Fraction(1000)),
+    ("1Ki", Fraction(1024)), ("5e-3", Fraction(5, 1000)), ("+1", Fraction(1)), ("10n", Fraction(1, 10**8)),
+    ("100MB", None), ("1K", None), ("1kb", None), ("100 Mi", None), ("1.5 Gi", None), ("1GiB", None),
+    ("", None), (".", None), ("1..2", None), ("abc", None), ("1Mi1", None), (True, None), (None, None),
+    ("100mi", None),
+])
+def test_parse_quantity(text, value):
+    assert parse_quantity(text) == value
+
+
+@pytest.mark.parametrize("text,hint", [
+    ("100MB", "100M or 100Mi"), ("512mb", "512M or 512Mi"), ("1GB", "1G or 1Gi"), ("1K", "1k or 1Ki"),
+    ("2GiB", "2Gi"), ("100mi", "100Mi"), ("100 Mi", "100Mi"), ("abc", None),
+])
+def test_invalid_quantity_finding_and_hint(text, hint):
+    d = deployment(container={"resources": {"limits": {"memory": text}}})
+    (p,) = check(d)
+    assert p.rule == "invalid-quantity"
+    assert p.path == ("spec", "template", "spec", "containers", 0, "resources", "limits", "memory")
+    assert "quantities must match the regular expression" in p.message
+    if hint:
+        assert p.message.endswith(f"did you mean {hint}?")
+    else:
+        assert "did you mean" not in p.message
+
+
+def test_requests_above_limits():
+    d = deployment(container={"resources": {"requests": {"memory": "2Gi", "cpu": "500m"},
+                                            "limits": {"memory": "1Gi", "cpu": 0.5}}})
+    (p,) = check(d)
+    assert p.rule == "requests-exceed-limits"
+    assert p.path == ("spec", "template", "spec", "containers", 0, "resources", "requests", "memory")
+    assert p.message.startswith("spec.template.spec.containers[0].resources.requests.memory 2Gi is above its limit 1Gi")
+    # equal after parsing (1Gi == 1024Mi, 500m == 0.5) is fine; different spellings are compared by value
+    d = deployment(container={"resources": {"requests": {"memory": "1024Mi", "cpu": "0.5"},
+                                            "limits": {"memory": "1Gi", "cpu": "500m"}}})
+    assert check(d) == []
+    d = deployment(container={"resources": {"requests": {"memory": "1G"}, "limits": {"memory": "1Gi"}}})
+    assert check(d) == []   # 10^9 < 2^30
+    d = deployment(container={"resources": {"requests": {"memory": "1Gi"}, "limits": {"memory": "1G"}}})
+    assert rules(d) == ["requests-exceed-limits"]
+    # a request with no limit for that resource is fine; an unparsable side is only invalid-quantity
+    d = deployment(container={"resources": {"requests": {"memory": "9Gi"}, "limits": {"cpu": "1"}}})
+    assert check(d) == []
+    d = deployment(container={"resources": {"requests": {"memory": "9GB"}, "limits": {"memory": "1Gi"}}})
+    assert rules(d) == ["invalid-quantity"]
+
+
+def test_negative_quantity_and_pvc_storage():
+    d = deployment(container={"resources": {"requests": {"cpu": "-1"}}})
+    assert rules(d) == ["invalid-quantity"]
+    pvc = {"kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
+           "spec": {"resources": {"requests": {"storage": "10GB"}}}}
+    assert paths(pvc, "invalid-quantity") == [("spec", "resources", "requests", "storage")]
+
+
+# ---- malformed input never raises ------------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-70000, 70000) | st.floats(allow_nan=True) | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        st.sampled_from(["metadata", "spec", "template", "containers", "ports", "name", "labels", "selector",
+                         "matchLabels", "resources", "requests", "limits", "memory", "strategy", "rollingUpdate",
+                         "maxSurge", "maxUnavailable", "containerPort", "nodePort", "targetPort", "port",
+                         "annotations", "jobTemplate", "initContainers", "matchExpressions", "values", "key"])
+        | st.text(max_size=5) | st.integers(),
+        children, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(["Pod", "Deployment", "Service", "CronJob", "StatefulSet", "Namespace", "Role",
+                             "PersistentVolumeClaim", "ReplicationController", None, 7]),
+       body=json_values)
+def test_malformed_objects_never_raise(kind, body):
+    obj = body if isinstance(body, dict) else {"spec": body}
+    obj = dict(obj)
+    obj["kind"] = kind
+    for p in check(obj):
+        assert isinstance(p.message, str) and p.rule
+
+
+@pytest.mark.parametrize("obj", [None, [], "x", 3, {"metadata": None}, {"metadata": {"labels": []}},
+                                 {"kind": "Deployment", "spec": {"strategy": {"rollingUpdate": {"maxSurge": [0]}}}},
+                                 {"kind": "Service", "spec": {"ports": [None, 80, {"port": "eighty"}]}}])
+def test_simple_malformed_inputs(obj):
+    assert check(obj) == []
