@@ -153,3 +153,66 @@ def test_seed_ingresses_fire_with_the_migration_hint(seed):
         assert p.message.startswith(INGRESS_HINT)
         assert "pathType is required" in p.message
         assert p.fix == "apiVersion: networking.k8s.io/v1"
+
+
+# ---- catalogue entries and fixtures -----------------------------------------
+
+from ruamel.yaml import YAML  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+API_SLUGS = ["api-removed", "api-deprecated"]
+
+
+def _kube_version(text: str) -> str:
+    m = re.match(r"#\s*kube-version:\s*(\S+)", text)
+    return m.group(1) if m else apilifecycle.NEWEST_KUBE_VERSION
+
+
+def _finding_lines(text: str) -> set[tuple[int, str]]:
+    """(1-based line of the apiVersion value, rule) for every lifecycle finding."""
+    version = _kube_version(text)
+    out = set()
+    for plain, node in zip(YAML(typ="safe").load_all(text), YAML().load_all(text)):
+        if plain is None:
+            continue
+        for p in check(plain, version):
+            assert p.path == ("apiVersion",)
+            out.add((node.lc.value("apiVersion")[0] + 1, p.rule))
+    return out
+
+
+def _expected_lines(text: str) -> set[tuple[int, str]]:
+    return {(i, m.group(1)) for i, line in enumerate(text.splitlines(), 1)
+            for m in [re.search(r"#\s*expect:\s*([a-z0-9-]+)\s*$", line)] if m}
+
+
+@pytest.mark.parametrize("slug", API_SLUGS)
+def test_rule_doc_is_complete_and_its_example_fires_at_the_newest_release(slug):
+    doc = YAML(typ="safe").load((ROOT / "rules" / f"{slug}.yaml").read_text(encoding="utf-8"))
+    assert doc["slug"] == slug
+    assert doc["severity"] == ("error" if slug == "api-removed" else "warning")
+    for part in ("what", "why", "example", "fix"):
+        assert isinstance(doc["docs"][part], str) and doc["docs"][part].strip()
+    assert slug in {r for _, r in _finding_lines(doc["docs"]["example"])}
+    assert _finding_lines(doc["docs"]["fix"]) == set()
+
+
+FIXTURES = sorted(p for slug in API_SLUGS for p in (ROOT / "fixtures" / slug).glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_findings_land_on_the_marked_lines(path):
+    text = path.read_text(encoding="utf-8")
+    expected = _expected_lines(text)
+    if path.name.startswith("fires-"):
+        assert expected and {r for _, r in expected} == {path.parent.name}
+    else:
+        assert path.name.startswith("passes-") and not expected
+    assert _finding_lines(text) == expected
+
+
+def test_every_lifecycle_slug_has_fixtures_both_ways():
+    for slug in API_SLUGS:
+        names = [p.name for p in (ROOT / "fixtures" / slug).glob("*.yaml")]
+        assert any(n.startswith("fires-") for n in names), slug
+        assert any(n.startswith("passes-") for n in names), slug

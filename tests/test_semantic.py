@@ -399,3 +399,79 @@ def test_malformed_objects_never_raise(kind, body):
                                  {"kind": "Service", "spec": {"ports": [None, 80, {"port": "eighty"}]}}])
 def test_simple_malformed_inputs(obj):
     assert check(obj) == []
+
+
+# ---- catalogue entries and fixtures -----------------------------------------
+
+import re as _re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from ruamel.yaml import YAML  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEMANTIC_SLUGS = ["invalid-name", "invalid-label", "invalid-annotation", "invalid-port", "invalid-port-name",
+                  "rolling-update-invalid", "invalid-quantity", "requests-exceed-limits"]
+
+
+def finding_lines(text: str) -> set[tuple[int, str]]:
+    """(1-based line, rule) of every semantic finding in a YAML stream.
+
+    A stand-in for the lead's positions module, good enough for fixtures:
+    the key's line for ``at="key"``, the value's (or list item's) line otherwise.
+    """
+    plain = [d for d in YAML(typ="safe").load_all(text)]
+    marked = [d for d in YAML().load_all(text)]
+    out = set()
+    for obj, node in zip(plain, marked):
+        if obj is None:
+            continue
+        for p in check(obj):
+            parent = node
+            for part in p.path[:-1]:
+                parent = parent[part]
+            last = p.path[-1] if p.path else None
+            if isinstance(last, int):
+                line = parent.lc.item(last)[0]
+            elif p.at == "key":
+                line = parent.lc.key(last)[0]
+            else:
+                line = parent.lc.value(last)[0]
+            out.add((line + 1, p.rule))
+    return out
+
+
+def expected_lines(text: str) -> set[tuple[int, str]]:
+    return {(i, m.group(1)) for i, line in enumerate(text.splitlines(), 1)
+            for m in [_re.search(r"#\s*expect:\s*([a-z0-9-]+)\s*$", line)] if m}
+
+
+@pytest.mark.parametrize("slug", SEMANTIC_SLUGS)
+def test_rule_doc_is_complete_and_its_example_fires(slug):
+    doc = YAML(typ="safe").load((ROOT / "rules" / f"{slug}.yaml").read_text(encoding="utf-8"))
+    assert doc["slug"] == slug and doc["severity"] == "error" and doc["summary"]
+    for part in ("what", "why", "example", "fix"):
+        assert isinstance(doc["docs"][part], str) and doc["docs"][part].strip()
+    fired = {r for _, r in finding_lines(doc["docs"]["example"])}
+    assert slug in fired
+    assert finding_lines(doc["docs"]["fix"]) == set()
+
+
+FIXTURES = sorted(p for slug in SEMANTIC_SLUGS for p in (ROOT / "fixtures" / slug).glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_findings_land_on_the_marked_lines(path):
+    text = path.read_text(encoding="utf-8")
+    expected = expected_lines(text)
+    if path.name.startswith("fires-"):
+        assert expected and {r for _, r in expected} == {path.parent.name}
+    else:
+        assert path.name.startswith("passes-") and not expected
+    assert finding_lines(text) == expected
+
+
+def test_every_semantic_slug_has_fixtures_both_ways():
+    for slug in SEMANTIC_SLUGS:
+        names = [p.name for p in (ROOT / "fixtures" / slug).glob("*.yaml")]
+        assert any(n.startswith("fires-") for n in names), slug
+        assert any(n.startswith("passes-") for n in names), slug
