@@ -18,15 +18,18 @@ invalid-label            label keys and values: metadata.labels, pod
 invalid-annotation       annotation keys, total annotation size (256 KiB)
 invalid-port             port numbers 1-65535 (containerPort, hostPort,
                          Service port and numeric targetPort), nodePort
-                         outside the default range 30000-32767
-invalid-port-name        IANA_SVC_NAME syntax (containers, Service ports,
-                         named targetPort), duplicate names in a container
+                         outside the default range 30000-32767, a Service
+                         port or nodePort used twice with one protocol
+invalid-port-name        IANA_SVC_NAME syntax of container port names and
+                         named targetPorts, DNS-1123 label syntax of
+                         Service port names, duplicate names in a container
                          or Service, missing names on multi-port Services
 rolling-update-invalid   Deployment strategy.rollingUpdate: maxSurge and
                          maxUnavailable both 0, bad int-or-percent, above
                          100%, rollingUpdate with type Recreate
 invalid-quantity         resource quantities that do not parse ("100MB")
-requests-exceed-limits   a container's request above its limit
+requests-exceed-limits   a container's request above its limit (or, for
+                         extended resources and hugepages, different)
 =======================  ==================================================
 
 Objects arrive as plain decoded YAML and may be malformed anywhere: nothing
@@ -474,6 +477,7 @@ def pod_templates(obj: dict) -> list[tuple[tuple, Any]]:
 
 
 def _check_container_ports(ports: Any, base: tuple) -> Iterator[Problem]:
+    """validateContainerPorts: names are IANA_SVC_NAMEs unique in the container."""
     if not isinstance(ports, list):
         return
     seen: dict[str, int] = {}
@@ -481,20 +485,12 @@ def _check_container_ports(ports: Any, base: tuple) -> Iterator[Problem]:
         if not isinstance(port, dict):
             continue
         p = base + (i,)
-        for field in ("containerPort", "hostPort"):
-            num = _int(port.get(field))
-            if num is None:
-                continue
-            if field == "hostPort" and num == 0:
-                continue  # 0 means "no host port"
-            if not 1 <= num <= 65535:
-                yield _invalid("invalid-port", p + (field,), port.get(field), MSG_PORT_RANGE)
         name = port.get("name")
         if isinstance(name, str) and name:
             errs = port_name_errors(name)
             if errs:
                 yield _invalid("invalid-port-name", p + ("name",), name, "; ".join(errs))
-            if name in seen:
+            elif name in seen:
                 yield Problem("invalid-port-name", p + ("name",),
                               f"{dotted(p + ('name',))}: Duplicate value: {_show(name)} "
                               f"(also the name of {dotted(base + (seen[name],))}; port names must be "
@@ -502,6 +498,18 @@ def _check_container_ports(ports: Any, base: tuple) -> Iterator[Problem]:
                               related=(base + (seen[name], "name"),))
             else:
                 seen[name] = i
+        for field in ("containerPort", "hostPort"):
+            num = _int(port.get(field))
+            if num is None:
+                continue
+            if field == "hostPort" and num == 0:
+                continue  # 0 means "no host port"
+            if field == "containerPort" and num == 0:
+                yield Problem("invalid-port", p + (field,),
+                              f"{dotted(p + (field,))}: Required value: containerPort must be a port "
+                              "number between 1 and 65535, 0 is not allowed")
+            elif not 1 <= num <= 65535:
+                yield _invalid("invalid-port", p + (field,), port.get(field), MSG_PORT_RANGE)
 
 
 def _check_resources(res: Any, base: tuple) -> Iterator[Problem]:
@@ -519,10 +527,20 @@ def _check_resources(res: Any, base: tuple) -> Iterator[Problem]:
             yield from _check_quantity(qty, base + (section, rname), parsed[section], rname)
     for rname, req in parsed.get("requests", {}).items():
         lim = parsed.get("limits", {}).get(rname)
-        if lim is not None and req > lim:
-            rp = base + ("requests", rname)
-            req_text = format_quantity(res["requests"][rname])
-            lim_text = format_quantity(res["limits"][rname])
+        if lim is None:
+            continue
+        rp = base + ("requests", rname)
+        req_text = format_quantity(res["requests"][rname])
+        lim_text = format_quantity(res["limits"][rname])
+        if not overcommit_allowed(rname) and req != lim:
+            yield Problem(
+                "requests-exceed-limits", rp,
+                f"{dotted(rp)} {req_text} differs from its limit {lim_text}: {rname} cannot be "
+                f"overcommitted, so the API server rejects it (\"must be equal to {rname} limit\")",
+                fix=f"{rname}: {lim_text}",
+                related=(base + ("limits", rname),),
+            )
+        elif req > lim:
             yield Problem(
                 "requests-exceed-limits", rp,
                 f"{dotted(rp)} {req_text} is above its limit {lim_text}: the API server rejects it "
@@ -530,6 +548,16 @@ def _check_resources(res: Any, base: tuple) -> Iterator[Problem]:
                 fix=f"{rname}: {lim_text}",
                 related=(base + ("limits", rname),),
             )
+
+
+def overcommit_allowed(resource_name: str) -> bool:
+    """v1helper.IsOvercommitAllowed: native resources except hugepages.
+
+    Native = no domain prefix or a ``kubernetes.io/`` one; extended resources
+    (``nvidia.com/gpu``) and ``hugepages-*`` need request == limit.
+    """
+    native = "/" not in resource_name or resource_name.split("/", 1)[0].endswith("kubernetes.io")
+    return native and not resource_name.startswith("hugepages-")
 
 
 def _check_quantity(qty: Any, path: tuple, into: dict | None = None, rname: str | None = None) -> Iterator[Problem]:
@@ -592,6 +620,7 @@ def _check_service(obj: dict) -> Iterator[Problem]:
     need_names = len(real) > 1
     seen: dict[str, int] = {}
     seen_ports: dict[tuple, int] = {}
+    seen_node_ports: dict[tuple, int] = {}
     for i, port in enumerate(ports):
         if not isinstance(port, dict):
             continue
@@ -622,14 +651,24 @@ def _check_service(obj: dict) -> Iterator[Problem]:
         node_port = _int(port.get("nodePort"))
         if node_port is not None and node_port != 0:
             lo, hi = NODE_PORT_RANGE
+            proto = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
             if not lo <= node_port <= hi:
                 yield _invalid(
                     "invalid-port", p + ("nodePort",), port.get("nodePort"),
                     f"provided port is not in the valid range. The range of valid ports is {lo}-{hi}",
                 )
+            elif (node_port, proto) in seen_node_ports:
+                first = seen_node_ports[(node_port, proto)]
+                yield Problem("invalid-port", p + ("nodePort",),
+                              f"{dotted(p + ('nodePort',))}: Duplicate value: {node_port} "
+                              f"(also the nodePort of spec.ports[{first}])",
+                              related=(("spec", "ports", first, "nodePort"),))
+            else:
+                seen_node_ports[(node_port, proto)] = i
         name = port.get("name")
         if isinstance(name, str) and name:
-            errs = port_name_errors(name)
+            # unlike container port names, a Service port name is a DNS-1123 label
+            errs = dns1123_label_errors(name)
             if errs:
                 yield _invalid("invalid-port-name", p + ("name",), name, "; ".join(errs))
             if name in seen:

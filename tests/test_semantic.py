@@ -207,6 +207,20 @@ def test_node_port_default_range(node_port, ok):
         assert "30000-32767" in check(s)[0].message
 
 
+def test_duplicate_node_ports():
+    s = service([{"name": "a", "port": 80, "nodePort": 30080}, {"name": "b", "port": 81, "nodePort": 30080}],
+                type="NodePort")
+    assert paths(s, "invalid-port") == [("spec", "ports", 1, "nodePort")]
+    s = service([{"name": "a", "port": 53, "nodePort": 30053},
+                 {"name": "b", "port": 53, "nodePort": 30053, "protocol": "UDP"}], type="NodePort")
+    assert check(s) == []
+
+
+def test_container_port_zero_is_required_value():
+    (p,) = check(deployment(container={"ports": [{"containerPort": 0}]}))
+    assert p.rule == "invalid-port" and "Required value" in p.message
+
+
 def test_duplicate_service_ports():
     s = service([{"name": "a", "port": 80}, {"name": "b", "port": 80}])
     assert paths(s, "invalid-port") == [("spec", "ports", 1, "port")]
@@ -218,13 +232,24 @@ def test_duplicate_service_ports():
     ("http", True), ("a" * 15, True), ("a" * 16, False), ("web-metrics-123", True),
     ("8080", False), ("HTTP", False), ("my_port", False), ("a--b", False), ("-http", False), ("http-", False),
 ])
-def test_port_names(name, ok):
+def test_container_port_names_and_named_target_ports_are_iana_names(name, ok):
     d = deployment(container={"ports": [{"containerPort": 80, "name": name}]})
     assert (paths(d, "invalid-port-name") == []) is ok
     s = service([{"port": 80, "targetPort": name}])
     assert (paths(s, "invalid-port-name") == []) is ok
+
+
+@pytest.mark.parametrize("name,ok", [
+    ("http", True), ("a" * 63, True), ("a" * 64, False), ("8080", True), ("a--b", True),
+    ("HTTP", False), ("my_port", False), ("-http", False), ("http-", False), ("web.tls", False),
+])
+def test_service_port_names_are_dns1123_labels(name, ok):
+    # validateServicePort checks the name with ValidateDNS1123Label, not IsValidPortName
     s = service([{"port": 80, "name": name}])
-    assert (paths(s, "invalid-port-name") == []) is ok
+    found = paths(s, "invalid-port-name")
+    assert (found == []) is ok
+    if not ok:
+        assert found == [("spec", "ports", 0, "name")]
 
 
 def test_port_names_unique_and_required():
@@ -357,6 +382,22 @@ def test_requests_above_limits():
     assert check(d) == []
     d = deployment(container={"resources": {"requests": {"memory": "9GB"}, "limits": {"memory": "1Gi"}}})
     assert rules(d) == ["invalid-quantity"]
+
+
+@pytest.mark.parametrize("rname,req,lim,ok", [
+    ("nvidia.com/gpu", 1, 2, False),        # extended resources cannot be overcommitted: must be equal
+    ("nvidia.com/gpu", 2, 2, True),
+    ("hugepages-2Mi", "64Mi", "128Mi", False),
+    ("hugepages-2Mi", "128Mi", "128Mi", True),
+    ("memory", "64Mi", "128Mi", True),      # native resources may be overcommitted
+    ("kubernetes.io/some-native", 1, 2, True),
+])
+def test_non_overcommittable_resources_need_request_equal_limit(rname, req, lim, ok):
+    d = deployment(container={"resources": {"requests": {rname: req}, "limits": {rname: lim}}})
+    found = [p for p in check(d) if p.rule == "requests-exceed-limits"]
+    assert (found == []) is ok
+    if not ok:
+        assert f"must be equal to {rname} limit" in found[0].message
 
 
 def test_negative_quantity_and_pvc_storage():
