@@ -26,7 +26,9 @@ invalid-port-name        IANA_SVC_NAME syntax of container port names and
                          or Service, missing names on multi-port Services
 rolling-update-invalid   Deployment strategy.rollingUpdate: maxSurge and
                          maxUnavailable both 0, bad int-or-percent, above
-                         100%, rollingUpdate with type Recreate
+                         100%, rollingUpdate with type Recreate; DaemonSet
+                         updateStrategy.rollingUpdate: not exactly one of
+                         maxSurge/maxUnavailable non-zero, above 100%
 invalid-quantity         resource quantities that do not parse ("100MB")
 requests-exceed-limits   a container's request above its limit (or, for
                          extended resources and hugepages, different)
@@ -688,8 +690,16 @@ def _check_service(obj: dict) -> Iterator[Problem]:
 
 
 # --------------------------------------------------------------------------
-# Deployment rolling update (pkg/apis/apps/validation ValidateDeploymentStrategy)
+# Rolling updates (pkg/apis/apps/validation: ValidateRollingUpdateDeployment,
+# ValidateRollingUpdateDaemonSet). Validation runs after defaulting: a
+# Deployment's unset maxSurge/maxUnavailable become 25%; a DaemonSet's unset
+# maxUnavailable becomes 1 and maxSurge 0.
 # --------------------------------------------------------------------------
+
+MSG_PERCENT = (
+    "a valid percent string must be a numeric string followed by an ending '%' "
+    "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"
+)
 
 
 def _int_or_percent(value: Any) -> tuple[int | None, bool, bool]:
@@ -703,7 +713,38 @@ def _int_or_percent(value: Any) -> tuple[int | None, bool, bool]:
     return None, False, False
 
 
-def _check_rolling_update(obj: dict) -> Iterator[Problem]:
+def _int_or_percent_value(value: Any) -> int:
+    """getIntOrPercentValue: "25%" -> 25, 3 -> 3, "3" -> 3 (IntValue), junk -> 0."""
+    num, _, ok = _int_or_percent(value)
+    if ok:
+        return num
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return 0
+
+
+def _check_int_or_percent_fields(ru: dict, base: tuple, fields: tuple[str, ...],
+                                 capped: tuple[str, ...]) -> Iterator[Problem]:
+    """ValidatePositiveIntOrPercent on each field, IsNotMoreThan100Percent on ``capped``."""
+    for field in fields:
+        raw = ru.get(field)
+        if raw is None or isinstance(raw, bool) or not isinstance(raw, (int, str)):
+            continue  # unset, or a wrong type the schema stage reports
+        num, is_pct, ok = _int_or_percent(raw)
+        path = base + (field,)
+        if not ok:
+            digits = raw.strip().rstrip("%").strip()
+            yield _invalid("rolling-update-invalid", path, raw, MSG_PERCENT,
+                           fix=f'{field}: "{digits}%" (or the number {digits} without quotes)'
+                           if digits.isdigit() else None)
+        elif num < 0:
+            yield _invalid("rolling-update-invalid", path, raw, "must be greater than or equal to 0")
+        elif field in capped and is_pct and num > 100:
+            yield _invalid("rolling-update-invalid", path, raw, "must not be greater than 100%",
+                           fix=f'{field}: "100%"')
+
+
+def _check_deployment_strategy(obj: dict) -> Iterator[Problem]:
     strategy = _get(obj, "spec", "strategy")
     if not isinstance(strategy, dict):
         return
@@ -718,36 +759,39 @@ def _check_rolling_update(obj: dict) -> Iterator[Problem]:
         return
     if not isinstance(ru, dict):
         return
-    values: dict[str, int | None] = {}
-    for field in ("maxUnavailable", "maxSurge"):
-        if field not in ru or ru[field] is None:
-            values[field] = None
-            continue
-        raw = ru[field]
-        if isinstance(raw, bool) or not isinstance(raw, (int, str)):
-            continue  # wrong type: the schema stage reports it
-        num, is_pct, ok = _int_or_percent(raw)
-        path = base + (field,)
-        if not ok:
-            yield _invalid("rolling-update-invalid", path, raw,
-                           "a valid percent string must be a numeric string followed by an ending '%' "
-                           "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
-                           fix=f"{field}: \"{raw.strip().rstrip('%')}%\"" if isinstance(raw, str) and raw.strip().rstrip('%').isdigit() else None)
-            values[field] = -1
-            continue
-        if num is not None and num < 0:
-            yield _invalid("rolling-update-invalid", path, raw, "must be greater than or equal to 0")
-            values[field] = -1
-            continue
-        if field == "maxUnavailable" and is_pct and num is not None and num > 100:
-            yield _invalid("rolling-update-invalid", path, raw, "must not be greater than 100%",
-                           fix='maxUnavailable: "100%"')
-        values[field] = num
-    if values.get("maxUnavailable") == 0 and values.get("maxSurge") == 0:
-        path = base + ("maxUnavailable",)
-        yield _invalid("rolling-update-invalid", path, ru["maxUnavailable"],
+    yield from _check_int_or_percent_fields(ru, base, ("maxUnavailable", "maxSurge"), ("maxUnavailable",))
+    present = all(isinstance(ru.get(f), (int, str)) and not isinstance(ru.get(f), bool)
+                  for f in ("maxUnavailable", "maxSurge"))
+    if present and _int_or_percent_value(ru["maxUnavailable"]) == 0 and _int_or_percent_value(ru["maxSurge"]) == 0:
+        yield _invalid("rolling-update-invalid", base + ("maxUnavailable",), ru["maxUnavailable"],
                        "may not be 0 when `maxSurge` is 0",
                        fix="maxSurge: 1 (keeps every old pod until its replacement is ready)")
+
+
+def _check_daemonset_strategy(obj: dict) -> Iterator[Problem]:
+    strategy = _get(obj, "spec", "updateStrategy")
+    if not isinstance(strategy, dict) or strategy.get("type") not in (None, "RollingUpdate"):
+        return
+    ru = strategy.get("rollingUpdate")
+    if not isinstance(ru, dict):
+        return
+    base = ("spec", "updateStrategy", "rollingUpdate")
+    yield from _check_int_or_percent_fields(ru, base, ("maxUnavailable", "maxSurge"), ("maxUnavailable", "maxSurge"))
+    mu, ms = ru.get("maxUnavailable"), ru.get("maxSurge")
+    for v in (mu, ms):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, str))):
+            return
+    has_unavailable = _int_or_percent_value(mu) != 0 if mu is not None else True  # defaults to 1
+    has_surge = _int_or_percent_value(ms) != 0 if ms is not None else False      # defaults to 0
+    if has_unavailable and has_surge:
+        defaulted = " (maxUnavailable defaults to 1 when unset)" if mu is None else ""
+        yield _invalid("rolling-update-invalid", base + ("maxSurge",), ms,
+                       f"may not be set when maxUnavailable is non-zero{defaulted}",
+                       fix="maxUnavailable: 0 (surge: start the new pod before stopping the old one)")
+    elif not has_unavailable and not has_surge:
+        yield Problem("rolling-update-invalid", base + ("maxUnavailable",),
+                      f"{dotted(base + ('maxUnavailable',))}: Required value: cannot be 0 when maxSurge is 0",
+                      fix="maxUnavailable: 1")
 
 
 # --------------------------------------------------------------------------
@@ -794,7 +838,9 @@ def _check(obj: dict) -> Iterator[Problem]:
     if kind == "Service":
         yield from _check_service(obj)
     if kind == "Deployment":
-        yield from _check_rolling_update(obj)
+        yield from _check_deployment_strategy(obj)
+    if kind == "DaemonSet":
+        yield from _check_daemonset_strategy(obj)
     if kind == "PersistentVolumeClaim":
         yield from _check_resources(spec.get("resources"), ("spec", "resources"))
     if kind == "StatefulSet":

@@ -516,3 +516,43 @@ def test_every_semantic_slug_has_fixtures_both_ways():
         names = [p.name for p in (ROOT / "fixtures" / slug).glob("*.yaml")]
         assert any(n.startswith("fires-") for n in names), slug
         assert any(n.startswith("passes-") for n in names), slug
+
+
+def daemonset(ru, type_="RollingUpdate"):
+    return {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+            "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                     "updateStrategy": {"type": type_, "rollingUpdate": ru},
+                     "template": {"metadata": {"labels": {"app": "agent"}},
+                                  "spec": {"containers": [{"name": "a", "image": "busybox"}]}}}}
+
+
+@pytest.mark.parametrize("ru,expect", [
+    ({}, None),                                            # defaults: maxUnavailable 1, maxSurge 0
+    ({"maxSurge": 1}, "may not be set when maxUnavailable is non-zero (maxUnavailable defaults to 1"),
+    ({"maxSurge": "10%", "maxUnavailable": 0}, None),
+    ({"maxSurge": 1, "maxUnavailable": 1}, "may not be set when maxUnavailable is non-zero"),
+    ({"maxUnavailable": 0}, "cannot be 0 when maxSurge is 0"),
+    ({"maxUnavailable": "0%", "maxSurge": "0%"}, "cannot be 0 when maxSurge is 0"),
+    ({"maxUnavailable": "120%", "maxSurge": 0}, "must not be greater than 100%"),
+    ({"maxUnavailable": 0, "maxSurge": "120%"}, "must not be greater than 100%"),   # capped for DaemonSets
+    ({"maxUnavailable": "50%"}, None),
+])
+def test_daemonset_rolling_update_rows(ru, expect):
+    found = [p for p in check(daemonset(ru)) if p.rule == "rolling-update-invalid"]
+    if expect is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and expect in found[0].message, found
+
+
+def test_daemonset_on_delete_ignores_rolling_update():
+    assert check(daemonset({"maxSurge": 1}, type_="OnDelete")) == []
+
+
+def test_deployment_string_without_percent_counts_as_its_number():
+    # getIntOrPercentValue falls back to IntValue(): "0" is both an invalid percent and 0
+    d = deployment(strategy={"rollingUpdate": {"maxSurge": "0", "maxUnavailable": 0}})
+    msgs = [p.message for p in check(d)]
+    assert len(msgs) == 2
+    assert any("a valid percent string" in m for m in msgs)
+    assert any("may not be 0 when `maxSurge` is 0" in m for m in msgs)
