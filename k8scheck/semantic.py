@@ -12,6 +12,8 @@ Rule slugs (all severity error: the API server refuses the object):
 
 =======================  ==================================================
 invalid-name             metadata.name / metadata.namespace syntax per kind
+                         (and the 52-character CronJob, 63-character Job
+                         name limits)
 invalid-label            label keys and values: metadata.labels, pod
                          template labels, selectors (matchLabels,
                          matchExpressions keys, Service/RC selector maps)
@@ -351,6 +353,10 @@ def _check_name(obj: dict, kind: str) -> Iterator[Problem]:
             errs = dns1123_subdomain_errors(name)
             if kind == "CronJob" and len(name) > CRONJOB_NAME_MAX:
                 errs.insert(0, _max_len(CRONJOB_NAME_MAX))
+            elif kind == "Job" and len(name) > LABEL_VALUE_MAX and _get(obj, "spec", "manualSelector") is not True:
+                errs.insert(0, f"{_max_len(LABEL_VALUE_MAX)} (the API server copies a Job's name into the "
+                               "pod template label batch.kubernetes.io/job-name, and label values are "
+                               f"limited to {LABEL_VALUE_MAX} characters)")
         if errs:
             fixed = _name_fix(name, kind)
             yield _invalid("invalid-name", path, name, "; ".join(errs),
@@ -373,6 +379,8 @@ def _name_fix(name: str, kind: str) -> str | None:
         cand = cand.lstrip("0123456789-")
     if kind == "CronJob":
         cand = cand[:CRONJOB_NAME_MAX].strip("-.")
+    if kind == "Job":
+        cand = cand[:LABEL_VALUE_MAX].strip("-.")
     cand = cand[:253].strip("-.")
     return cand or None
 

@@ -72,6 +72,9 @@ def test_clean_objects_are_silent():
     ("Service", "web-1", True),
     ("CronJob", "a" * 52, True),
     ("CronJob", "a" * 53, False),
+    ("Job", "a" * 63, True),
+    ("Job", "a" * 64, False),            # the name becomes the job-name label value
+    ("Deployment", "a" * 64, True),
     ("Role", "system:reader", True),     # path segment names allow ':' and capitals
     ("ClusterRole", "Admin", True),
     ("ClusterRole", "a/b", False),
@@ -84,6 +87,11 @@ def test_metadata_name_syntax_per_kind(kind, name, ok):
     assert (found == []) is ok, check(obj)
     if not ok:
         assert found == [("metadata", "name")]
+
+
+def test_job_with_manual_selector_may_have_a_long_name():
+    job = {"kind": "Job", "metadata": {"name": "a" * 100}, "spec": {"manualSelector": True}}
+    assert check(job) == []
 
 
 def test_name_messages_carry_the_api_server_wording():
