@@ -50,6 +50,18 @@ from typing import Any, Iterator
 
 from k8scheck.problem import Problem, dotted
 
+#: The rule slugs this module produces and their default severities.
+RULES = {
+    "invalid-name": "error",
+    "invalid-label": "error",
+    "invalid-annotation": "error",
+    "invalid-port": "error",
+    "invalid-port-name": "error",
+    "rolling-update-invalid": "error",
+    "invalid-quantity": "error",
+    "requests-exceed-limits": "error",
+}
+
 # --------------------------------------------------------------------------
 # apimachinery/pkg/util/validation/validation.go
 # --------------------------------------------------------------------------
@@ -469,10 +481,10 @@ _SELECTOR_KINDS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"
 
 
 def pod_templates(obj: dict) -> list[tuple[tuple, Any]]:
-    """``[(path to the pod template's metadata parent, template)]`` and the pod spec path.
+    """The pod templates of a workload as ``[(path, template)]``.
 
-    Returns pairs ``(template_path, template)`` where ``template`` holds
-    ``metadata`` and ``spec`` (for a Pod, the object itself).
+    ``template`` is the mapping holding ``metadata`` and ``spec`` (for a Pod,
+    the object itself, at path ``()``); it may be malformed (None, a list).
     """
     kind = obj.get("kind")
     if kind == "Pod":
