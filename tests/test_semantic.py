@@ -440,7 +440,19 @@ def test_malformed_objects_never_raise(kind, body):
     obj = dict(obj)
     obj["kind"] = kind
     for p in check(obj):
-        assert isinstance(p.message, str) and p.rule
+        assert isinstance(p.message, str) and p.rule in semantic.RULES
+        assert_path_exists(obj, p.path)
+
+
+def assert_path_exists(obj, path):
+    """Every finding points at something that is in the object (the lead maps it to a line)."""
+    node = obj
+    for part in path:
+        if isinstance(part, int):
+            assert isinstance(node, list) and 0 <= part < len(node), path
+        else:
+            assert isinstance(node, dict) and part in node, path
+        node = node[part]
 
 
 @pytest.mark.parametrize("obj", [None, [], "x", 3, {"metadata": None}, {"metadata": {"labels": []}},
@@ -563,3 +575,28 @@ def test_deployment_string_without_percent_counts_as_its_number():
     assert len(msgs) == 2
     assert any("a valid percent string" in m for m in msgs)
     assert any("may not be 0 when `maxSurge` is 0" in m for m in msgs)
+
+
+leaf = st.none() | st.booleans() | st.integers(-2**40, 2**40) | st.floats() | st.text(max_size=70) \
+    | st.lists(st.integers(), max_size=2) | st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=leaf, label_key=st.text(max_size=70), label_value=leaf, port=leaf, port_name=leaf, qty=leaf,
+       qty2=leaf, surge=leaf, unavailable=leaf, kind=st.sampled_from(["Deployment", "DaemonSet", "Service", "Pod"]))
+def test_structured_objects_with_random_leaves_never_raise(name, label_key, label_value, port, port_name, qty,
+                                                           qty2, surge, unavailable, kind):
+    container = {"name": "c", "ports": [{"containerPort": port, "name": port_name, "hostPort": port}],
+                 "resources": {"requests": {"memory": qty, "cpu": qty2}, "limits": {"memory": qty2, "cpu": qty}}}
+    spec = {"selector": {"matchLabels": {label_key: label_value}},
+            "strategy": {"rollingUpdate": {"maxSurge": surge, "maxUnavailable": unavailable}},
+            "updateStrategy": {"rollingUpdate": {"maxSurge": surge, "maxUnavailable": unavailable}},
+            "template": {"metadata": {"labels": {label_key: label_value}}, "spec": {"containers": [container]}},
+            "containers": [container],
+            "ports": [{"port": port, "targetPort": port_name, "nodePort": port, "name": port_name},
+                      {"port": port, "targetPort": port, "name": port_name}]}
+    obj = {"kind": kind, "metadata": {"name": name, "labels": {label_key: label_value},
+                                      "annotations": {label_key: label_value}}, "spec": spec}
+    for p in check(obj):
+        assert p.rule in semantic.RULES and p.message
+        assert_path_exists(obj, p.path)
