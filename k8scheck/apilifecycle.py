@@ -119,7 +119,7 @@ def _advice(entry: Entry) -> str:
             advice += f" ({entry.notes})"
         return advice
     if entry.notes:
-        return f"it has no replacement: {entry.notes}"
+        return f"it has no replacement; {entry.notes}"
     return "it has no replacement"
 
 

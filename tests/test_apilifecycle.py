@@ -124,7 +124,7 @@ def test_psp_has_no_replacement():
 INGRESS_HINT = (
     "extensions/v1beta1 Ingress was removed in Kubernetes 1.22; use networking.k8s.io/v1 "
     "(spec.rules[].http.paths[].backend.serviceName/servicePort become backend.service.name / "
-    "backend.service.port.number"
+    "backend.service.port.number, and pathType is required"
 )
 
 
