@@ -13,7 +13,8 @@ Rule slugs (all severity error: the API server refuses the object):
 =======================  ==================================================
 invalid-name             metadata.name / metadata.namespace syntax per kind
                          (and the 52-character CronJob, 63-character Job
-                         name limits)
+                         name limits); container names (DNS-1123 labels,
+                         unique within the pod)
 invalid-label            label keys and values: metadata.labels, pod
                          template labels, selectors (matchLabels,
                          matchExpressions keys, Service/RC selector maps)
@@ -602,10 +603,29 @@ def _check_quantity(qty: Any, path: tuple, into: dict | None = None, rname: str 
         into[rname] = value
 
 
+def _check_container_name(name: Any, path: tuple, seen: dict[str, tuple]) -> Iterator[Problem]:
+    """validateContainers: a DNS-1123 label, unique across all of the pod's containers."""
+    if not isinstance(name, str) or not name:
+        return
+    errs = dns1123_label_errors(name)
+    if errs:
+        fixed = _name_fix(name, "Namespace")  # same syntax: a DNS-1123 label
+        yield _invalid("invalid-name", path, name, "; ".join(errs), fix=f"name: {fixed}" if fixed else None)
+    elif name in seen:
+        yield Problem("invalid-name", path,
+                      f"{dotted(path)}: Duplicate value: {_show(name)} (also the name of "
+                      f"{dotted(seen[name][:-1])}; container names must be unique within a pod)",
+                      related=(seen[name],))
+    else:
+        seen[name] = path
+
+
 def _check_pod_spec(spec: Any, base: tuple) -> Iterator[Problem]:
     if not isinstance(spec, dict):
         return
-    for group in ("initContainers", "containers", "ephemeralContainers"):
+    names: dict[str, tuple] = {}
+    # containers first: the API server reports a clash on the init/ephemeral container
+    for group in ("containers", "initContainers", "ephemeralContainers"):
         containers = spec.get(group)
         if not isinstance(containers, list):
             continue
@@ -613,6 +633,7 @@ def _check_pod_spec(spec: Any, base: tuple) -> Iterator[Problem]:
             if not isinstance(c, dict):
                 continue
             cp = base + (group, i)
+            yield from _check_container_name(c.get("name"), cp + ("name",), names)
             yield from _check_container_ports(c.get("ports"), cp + ("ports",))
             yield from _check_resources(c.get("resources"), cp + ("resources",))
     # pod-level resources (PodLevelResources, 1.32+) and overhead

@@ -89,6 +89,24 @@ def test_metadata_name_syntax_per_kind(kind, name, ok):
         assert found == [("metadata", "name")]
 
 
+@pytest.mark.parametrize("name,ok", [("web", True), ("a" * 63, True), ("a" * 64, False), ("Web", False),
+                                     ("web_app", False), ("web.app", False), ("1st", True)])
+def test_container_names_are_dns1123_labels(name, ok):
+    d = deployment(container={"name": name})
+    found = paths(d, "invalid-name")
+    assert (found == []) is ok
+    if not ok:
+        assert found == [("spec", "template", "spec", "containers", 0, "name")]
+
+
+def test_container_names_unique_across_init_and_app_containers():
+    pod = {"kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"initContainers": [{"name": "app"}], "containers": [{"name": "app"}, {"name": "side"}]}}
+    (p,) = check(pod)
+    assert p.rule == "invalid-name" and p.path == ("spec", "initContainers", 0, "name")
+    assert "Duplicate value" in p.message and "spec.containers[0]" in p.message
+
+
 def test_job_with_manual_selector_may_have_a_long_name():
     job = {"kind": "Job", "metadata": {"name": "a" * 100}, "spec": {"manualSelector": True}}
     assert check(job) == []
@@ -282,8 +300,8 @@ def test_init_and_ephemeral_containers_and_cronjob_templates():
     c = {"name": "x", "ports": [{"containerPort": 0}]}
     pod = {"kind": "Pod", "metadata": {"name": "p"}, "spec": {"initContainers": [c], "containers": [],
                                                             "ephemeralContainers": [c]}}
-    assert paths(pod, "invalid-port") == [("spec", "initContainers", 0, "ports", 0, "containerPort"),
-                                          ("spec", "ephemeralContainers", 0, "ports", 0, "containerPort")]
+    assert sorted(paths(pod, "invalid-port")) == [("spec", "ephemeralContainers", 0, "ports", 0, "containerPort"),
+                                                  ("spec", "initContainers", 0, "ports", 0, "containerPort")]
     cj = {"kind": "CronJob", "metadata": {"name": "nightly"},
           "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [c]}}}}}}
     assert paths(cj, "invalid-port") == [
