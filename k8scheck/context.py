@@ -66,6 +66,13 @@ class Context:
         return out
 
     @functools.cached_property
+    def semantic_problems(self) -> list:
+        """(manifest, Problem) for what the API server rejects beyond the schema, computed once."""
+        from . import semantic
+
+        return [(m, problem) for m in self.loaded.manifests for problem in semantic.check(m.obj)]
+
+    @functools.cached_property
     def rollout_predictions(self) -> list:
         """The next rollout of every Deployment, with new pods predicted from the manifests."""
         from .rolloutplan import plan

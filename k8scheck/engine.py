@@ -12,7 +12,7 @@ from .config import Config
 from .checks.hit import Hit
 from .context import Context, Options
 from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, discover, load
-from .model import SEVERITY_RANK, Diagnostic, Finding, LoadError, Related, SourceFile
+from .model import SEVERITY_RANK, Diagnostic, Finding, LoadError, Manifest, Related, SourceFile
 from .problem import dotted
 
 
@@ -79,9 +79,11 @@ def _to_finding(rule: Rule, severity: str, item) -> Finding:
     for entry in problem.related:
         if isinstance(entry, Related):
             related.append(entry)
-        else:
+        elif entry and isinstance(entry[0], Manifest):
             other, path, message = entry
             related.append(Related(other.locate(path, "key" if not path else "value"), message))
+        else:  # a field path in the same object
+            related.append(Related(manifest.locate(tuple(entry)), dotted(tuple(entry))))
     return Finding(
         rule.slug,
         severity,

@@ -49,6 +49,7 @@ import re
 from fractions import Fraction
 from typing import Any, Iterator
 
+from k8scheck.kinds import pod_template_path
 from k8scheck.problem import Problem, dotted
 
 #: The rule slugs this module produces and their default severities.
@@ -477,7 +478,6 @@ def _check_metadata(meta: Any, base: tuple) -> Iterator[Problem]:
 # Pod templates, containers, ports, resources
 # --------------------------------------------------------------------------
 
-_TEMPLATE_KINDS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"}
 _SELECTOR_KINDS = {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"}
 
 
@@ -487,16 +487,10 @@ def pod_templates(obj: dict) -> list[tuple[tuple, Any]]:
     ``template`` is the mapping holding ``metadata`` and ``spec`` (for a Pod,
     the object itself, at path ``()``); it may be malformed (None, a list).
     """
-    kind = obj.get("kind")
-    if kind == "Pod":
-        return [((), obj)]
-    if kind in _TEMPLATE_KINDS:
-        return [(("spec", "template"), _get(obj, "spec", "template"))]
-    if kind == "CronJob":
-        return [(("spec", "jobTemplate", "spec", "template"), _get(obj, "spec", "jobTemplate", "spec", "template"))]
-    if kind == "PodTemplate":
-        return [(("template",), obj.get("template"))]
-    return []
+    path = pod_template_path(obj.get("kind"))
+    if path is None:
+        return []
+    return [(path, _get(obj, *path) if path else obj)]
 
 
 def _check_container_ports(ports: Any, base: tuple) -> Iterator[Problem]:

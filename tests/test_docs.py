@@ -10,7 +10,7 @@ from k8scheck.cli import main
 
 def test_readme_rule_table_is_the_catalogue():
     table = CliRunner().invoke(main, ["rules", "--format", "markdown"]).output
-    assert table.strip() in (ROOT / "README.md").read_text(), "regenerate with `k8scheck rules --format markdown`"
+    assert table.strip() in (ROOT / "README.md").read_text(), "regenerate with python scripts/update_readme_rules.py"
 
 
 def test_quick_start_example_exists_and_has_findings():

@@ -7,7 +7,7 @@ turns them into findings; checks never compute positions.
 
 from __future__ import annotations
 
-from . import basic, rollout, schema, source
+from . import apis, basic, rollout, schema, source
 
 def produced_by_pipeline(ctx, rule):
     """This rule's findings come from a pipeline stage (see STAGE_RULES), not a check."""
@@ -37,4 +37,14 @@ REGISTRY = {
     "rollout-outage": rollout.rollout_outage,
     "rollout-stuck": rollout.rollout_stuck,
     "recreate-downtime": rollout.recreate_downtime,
+    "api-removed": apis.api_lifecycle,
+    "api-deprecated": apis.api_lifecycle,
+    "invalid-name": apis.semantic,
+    "invalid-label": apis.semantic,
+    "invalid-annotation": apis.semantic,
+    "invalid-port": apis.semantic,
+    "invalid-port-name": apis.semantic,
+    "rolling-update-invalid": apis.semantic,
+    "invalid-quantity": apis.semantic,
+    "requests-exceed-limits": apis.semantic,
 }
