@@ -283,10 +283,11 @@ def simulate(paths, output_format, namespace, assume_exists, debug):
 @click.option("--from", "from_paths", multiple=True, help="The manifests as applied now: also check the rollout window.")
 @click.option("--from-git", "from_git", default=None, help="Compare with the same paths at this git revision.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--kube-version", default=None, help="Kubernetes version of the cluster (removed APIs are never created; default: newest bundled).")
 @click.option("--namespace", "-n", default="default", show_default=True)
 @click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME of objects that live in the cluster.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def why(target, paths, from_paths, from_git, output_format, namespace, assume_exists, debug):
+def why(target, paths, from_paths, from_git, output_format, kube_version, namespace, assume_exists, debug):
     """Explain, hop by hop, why a request to TARGET would fail.
 
     TARGET: http://HOST[:PORT]/PATH, svc/NAME[:PORT], NAME[.NAMESPACE[.svc[.cluster.local]]][:PORT],
@@ -311,7 +312,7 @@ def why(target, paths, from_paths, from_git, output_format, namespace, assume_ex
             old = load(old_paths, namespace=namespace).manifests
         elif from_paths:
             old = load(list(from_paths), namespace=namespace).manifests
-        ctx = Context(loaded, Options(namespace=namespace, assume_exists=tuple(assume_exists)))
+        ctx = Context(loaded, Options(namespace=namespace, kube_version=_kube_version(kube_version), assume_exists=tuple(assume_exists)))
         verdict = Walker(ctx, old).walk(parsed)
     except TargetError as exc:
         click.echo(f"k8scheck why: {exc}", err=True)

@@ -208,6 +208,14 @@ class Walker:
                       reason=f"hosts routed: {', '.join(sorted(_hosts(ingresses))) or '(any host)'}")
             return Verdict(target.raw, [hop], symptom="HTTP 404 from the ingress controller's default backend (host or path not matched)")
         ingress, backend_path, service_name, port, how = match
+        from .apilifecycle import lookup
+
+        verdict = lookup(ingress.api_version or "", "Ingress", self.ctx.kube_version)
+        if verdict is not None and verdict.status == "removed":
+            hop = Hop("ingress", f"Ingress {ingress.namespace}/{ingress.name} uses {ingress.api_version}, which Kubernetes {self.ctx.kube_version} does not serve", False, ingress, ("apiVersion",),
+                      reason=f"kubectl apply fails (no matches for kind \"Ingress\" in version \"{ingress.api_version}\"), so the rule never exists; {verdict.message}")
+            # No diff: the migration changes the body too (the reason says how).
+            return Verdict(target.raw, [hop] + self._unreached(), symptom="HTTP 404 from the ingress controller's default backend (no Ingress rule exists for this host)")
         hops = [Hop("ingress", f"Ingress {ingress.namespace}/{ingress.name}: {how} → Service {service_name}:{port}", True, ingress, backend_path)]
         service = self.find_service(service_name, ingress.namespace)
         if service is None:

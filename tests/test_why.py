@@ -30,6 +30,8 @@ CASES = [
     ("http://nowhere.example.com/", "fixtures/why/ingress-backend-missing", "ingress", "fixtures/why/ingress-backend-missing/app.yaml:7", "404", None),
     ("svc/web", "fixtures/why/wrong-target-port", "container", "fixtures/why/wrong-target-port/app.yaml:9", "refuses connections", "+    targetPort: 80"),
     ("svc/api", "fixtures/why/named-target-port-missing", "endpoints", "fixtures/why/named-target-port-missing/app.yaml:9", "(7) Failed to connect", "+    targetPort: web"),
+    ("http://localhost/", "fixtures/seeds/guestbook-ingress", "ingress", "fixtures/seeds/guestbook-ingress/guestbook-ingress.yaml:1", "404", None),
+    ("http://ch05.gihyo.local/", "fixtures/seeds/echo-releases", "ingress", "fixtures/seeds/echo-releases/simple-ingress.yaml:1", "404", None),
     ("svc/missing", "fixtures/seeds/echo-releases", "service", None, "(6) Could not resolve host: missing", None),
     ("missing.default.svc.cluster.local", "fixtures/seeds/echo-releases", "service", None, "Could not resolve host", None),
 ]
@@ -55,7 +57,6 @@ def test_first_failing_hop(run, target, paths, kind, where, symptom, fix):
     "target,paths",
     [
         ("svc/echo", "fixtures/seeds/echo-releases"),
-        ("http://ch05.gihyo.local/", "fixtures/seeds/echo-releases"),
         ("echo.default:80", "fixtures/seeds/echo-releases"),
         ("http://shop.example.com/", "fixtures/why/ingress-backend-missing"),
     ],
