@@ -201,13 +201,15 @@ class FrontProxy:
                     ``401 WWW-Authenticate: Bearer realm=<self>/token,service=..,scope=..``
                     and issues tokens at /token (anonymous unless ``credentials``)
     credentials     (user, password) the token endpoint demands as Basic auth
-    fail_first      answer the first N registry requests with this many 503s
+    fail_first      answer the first N registry requests with 503
+    reset_first     drop the connection without an answer on the first N registry requests
     """
 
     upstream: str
     token: bool = False
     credentials: tuple[str, str] | None = None
     fail_first: int = 0
+    reset_first: int = 0
     requests: list = field(default_factory=list)
     token_requests: list = field(default_factory=list)
 
@@ -271,6 +273,12 @@ class FrontProxy:
             failing = self.fail_first > 0
             if failing:
                 self.fail_first -= 1
+            resetting = self.reset_first > 0
+            if resetting:
+                self.reset_first -= 1
+        if resetting:
+            h.close_connection = True
+            return
         if failing:
             self._reply(h, 503, {"Content-Type": "text/plain"}, b"busy")
             return

@@ -173,6 +173,21 @@ def test_a_transient_503_is_retried_once(registry, images):
     assert [r["method"] for r in proxy.requests] == ["HEAD", "HEAD"]
 
 
+def test_a_dropped_connection_is_retried_once(registry, images):
+    with FrontProxy(registry.host, reset_first=1) as proxy:
+        ref = f"{proxy.host}/team/app:2.0"
+        v = check([ref], proxy.host)[ref]
+    assert (v.status, v.requests) == ("found", 2)
+
+
+def test_a_connection_dropped_twice_is_unreachable(registry, images):
+    with FrontProxy(registry.host, reset_first=5) as proxy:
+        ref = f"{proxy.host}/team/app:2.0"
+        v = check([ref], proxy.host)[ref]
+    assert (v.status, v.requests) == ("unreachable", 2)
+    assert "connection was reset" in v.detail
+
+
 def test_persistent_5xx_is_an_error_not_a_pass(registry, images):
     with FrontProxy(registry.host, fail_first=10) as proxy:
         ref = f"{proxy.host}/team/app:2.0"

@@ -43,7 +43,7 @@ from typing import Iterable
 
 from .cache import ImageCache
 from .catalog import CatalogError, load_catalog
-from .reference import DEFAULT_REGISTRY, Reference, parse_reference
+from .reference import Reference, parse_reference
 from .verdict import ImageVerdict, not_found_verdict
 
 __all__ = ["check_images", "ImageVerdict", "CatalogError", "default_docker_config", "MANIFEST_ACCEPT"]
