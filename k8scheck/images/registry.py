@@ -401,6 +401,11 @@ def check_images(
     file is unreadable).  With ``cache_path``, found/not-found answers are kept
     in SQLite: tags for ``ttl_seconds``, found digests forever.
     ``docker_config`` is read only when given (see ``default_docker_config``).
+
+    The catalog is YAML or JSON: a list of references that exist
+    (``- blux2/hello-server:1.2``) or a mapping repository -> tags
+    (``blux2/hello-server: ["1.0", "1.2"]``); a repository it does not list
+    gets an ``error`` verdict, never ``not-found`` (see ``catalog.py``).
     """
     strings = list(dict.fromkeys(r for r in references if isinstance(r, str)))
     results: dict[str, ImageVerdict] = {}
