@@ -214,3 +214,38 @@ def test_image_references_collects_distinct_images_in_order():
     assert image_references(objs) == ["a:1", "b:1"]
     assert image_references(None) == []
     assert [path for path, _, _ in container_images(pod(c("a:1")))] == [("spec", "containers", 0, "image")]
+
+
+# --------------------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+REF_ALPHABET = st.sampled_from(list("abcAB019:/@._-+ $[]") + ["sha256:", "localhost", "docker.io/"])
+json_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(
+        ["kind", "spec", "template", "jobTemplate", "containers", "initContainers", "image", "name", "Pod"]), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(REF_ALPHABET, max_size=12).map("".join))
+def test_parse_never_raises_and_canonical_form_reparses_the_same(text):
+    ref = parse_reference(text)
+    if isinstance(ref, Reference):
+        again = parse_reference(ref.canonical)
+        assert isinstance(again, Reference)
+        assert (again.registry, again.repository, again.digest) == (ref.registry, ref.repository, ref.digest)
+        assert again.effective_tag == ref.effective_tag
+    else:
+        assert ref.reason and ref.part
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["Pod", "Deployment", "CronJob", "Job"]), json_like)
+def test_image_problems_never_raise_on_arbitrary_objects(kind, spec):
+    for obj in ({"kind": kind, "spec": spec}, {"kind": kind, "spec": {"template": {"spec": spec}}}, spec):
+        for p in image_problems(obj):
+            assert p.path[-1] == "image"

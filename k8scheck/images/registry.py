@@ -234,7 +234,7 @@ class _Client:
         scheme, params = parse_challenge(response.headers.get("www-authenticate", ""))
         creds = self.credentials.get(host)
         if scheme == "bearer" and params.get("realm"):
-            token = self._token(params, scope, creds, counter)
+            token = self._token(params, scope, creds, host, counter)
             if token is None:
                 return response, creds is not None
             auth = f"Bearer {token}"
@@ -246,15 +246,17 @@ class _Client:
             self.tokens[(host, scope)] = auth
         return self.send(method, url, headers, auth, counter), creds is not None
 
-    def _token(self, params: dict[str, str], scope: str, creds, counter: _Counter) -> str | None:
+    def _token(self, params: dict[str, str], scope: str, creds, host: str, counter: _Counter) -> str | None:
         query = {}
         if params.get("service"):
             query["service"] = params["service"]
-        query["scope"] = scope
+        query["scope"] = params.get("scope") or scope
         realm = params["realm"]
         url = realm + ("&" if "?" in realm else "?") + urllib.parse.urlencode(query)
         basic = None
-        if creds:
+        realm_parts = urllib.parse.urlsplit(realm)
+        # Credentials go to the token realm only over TLS, or to the registry's own host.
+        if creds and (realm_parts.scheme == "https" or realm_parts.netloc == host):
             basic = "Basic " + base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode()
         response = self.send("GET", url, {"Accept": "application/json"}, basic, counter)
         if response.status != 200:
