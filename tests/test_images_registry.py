@@ -279,3 +279,13 @@ def test_invalid_references_make_no_request(registry):
     assert {x.status for x in v.values()} == {"error"}
     assert {x.requests for x in v.values()} == {0}
     assert registry_problems(deployment("nginx:bad tag"), v) == []  # the static rule reports it
+
+
+def test_credentials_are_not_sent_to_a_plain_http_realm_on_another_host(registry, images, tmp_path):
+    with FrontProxy(registry.host, token=True, credentials=("alice", "pw-1234567")) as proxy:
+        other_name = proxy.host.replace("127.0.0.1", "localhost")  # same server, different host as written
+        config, _ = _docker_config(tmp_path, other_name, "alice", "pw-1234567")
+        ref = f"{other_name}/private/secret-app:1.0"
+        v = check([ref], other_name, docker_config=config)[ref]
+    assert v.status == "unauthorized" and "anonymous" in v.detail
+    assert proxy.token_requests and all(r["authorization"] == "" for r in proxy.token_requests)

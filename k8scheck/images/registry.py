@@ -234,10 +234,11 @@ class _Client:
         scheme, params = parse_challenge(response.headers.get("www-authenticate", ""))
         creds = self.credentials.get(host)
         if scheme == "bearer" and params.get("realm"):
-            token = self._token(params, scope, creds, host, counter)
+            token, sent = self._token(params, scope, creds, host, counter)
             if token is None:
-                return response, creds is not None
+                return response, sent
             auth = f"Bearer {token}"
+            creds = creds if sent else None
         elif scheme == "basic" and creds:
             auth = "Basic " + base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode()
         else:
@@ -246,7 +247,8 @@ class _Client:
             self.tokens[(host, scope)] = auth
         return self.send(method, url, headers, auth, counter), creds is not None
 
-    def _token(self, params: dict[str, str], scope: str, creds, host: str, counter: _Counter) -> str | None:
+    def _token(self, params: dict[str, str], scope: str, creds, host: str, counter: _Counter) -> tuple[str | None, bool]:
+        """(token or None, whether credentials were sent)."""
         query = {}
         if params.get("service"):
             query["service"] = params["service"]
@@ -259,14 +261,15 @@ class _Client:
         if creds and (realm_parts.scheme == "https" or realm_parts.netloc == host):
             basic = "Basic " + base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode()
         response = self.send("GET", url, {"Accept": "application/json"}, basic, counter)
+        sent = basic is not None
         if response.status != 200:
-            return None
+            return None, sent
         try:
             data = json.loads(response.body.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
-            return None
+            return None, sent
         token = data.get("token") or data.get("access_token") if isinstance(data, dict) else None
-        return token if isinstance(token, str) and token else None
+        return (token if isinstance(token, str) and token else None), sent
 
 
 # --------------------------------------------------------------------------- one image
