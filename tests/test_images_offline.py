@@ -64,7 +64,7 @@ def test_catalog_as_mapping_in_yaml(tmp_path):
     assert [v[r].status for r in refs] == ["found", "not-found", "found", "found", "not-found", "error"]
     assert v["blux2/hello-server:1.3"].suggestions == ["1.2"]
     assert "according to the image catalog catalog.yaml" in v["blux2/hello-server:1.3"].detail
-    assert "not listed in the image catalog catalog.yaml" in v["ghcr.io/x/y:1"].detail
+    assert v["ghcr.io/x/y:1"].detail == "the image catalog catalog.yaml does not list the repository ghcr.io/x/y"
     assert {x.requests for x in v.values()} == {0}
 
 

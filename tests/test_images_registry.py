@@ -88,7 +88,11 @@ def test_not_found_becomes_an_error_problem_on_the_image(registry, images):
     assert "ErrImagePull" in p.message and "rollout will stop after the first surge pod" in p.message
     assert p.fix == f"use an existing tag, e.g. image: {registry.host}/blux2/hello-server:1.2"
     [p] = registry_problems(deployment(ref, "Recreate"), verdicts)
-    assert "app goes down" in p.message
+    assert "every old pod is deleted first, so the app goes down" in p.message
+    no_surge = deployment(ref)
+    no_surge["spec"]["strategy"] = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0}}
+    [p] = registry_problems(no_surge, verdicts)
+    assert "with maxSurge 0 an old pod is deleted before each new one starts" in p.message
 
 
 def test_missing_repository_is_not_found_and_says_so(registry, images):

@@ -54,7 +54,7 @@ class Catalog:
         if repo is None:
             return ImageVerdict(
                 "error",
-                f"{ref.short_name} is not listed in the image catalog {self.source}, so it was not checked",
+                f"the image catalog {self.source} does not list the repository {ref.short_name}",
             )
         where, note = ref.registry, f" according to the image catalog {self.source}"
         if ref.digest is not None:

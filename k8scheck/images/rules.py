@@ -174,6 +174,12 @@ def _rollout_consequence(obj: Mapping, path: tuple) -> str:
         strategy = spec.get("strategy") if isinstance(spec.get("strategy"), Mapping) else {}
         if strategy.get("type") == "Recreate":
             return f"{pulls}, and with strategy Recreate every old pod is deleted first, so the app goes down"
+        rolling = strategy.get("rollingUpdate") if isinstance(strategy.get("rollingUpdate"), Mapping) else {}
+        if rolling.get("maxSurge") in (0, "0", "0%"):
+            return (
+                f"{pulls}; with maxSurge 0 an old pod is deleted before each new one starts, "
+                "so capacity drops (with 1 replica the app goes down)"
+            )
         return f"{pulls} and the rollout will stop after the first surge pod"
     if kind == "StatefulSet":
         return f"{pulls}; the rolling update replaces the highest ordinal first and then stops, leaving it down"
@@ -230,13 +236,15 @@ def registry_problems(obj: object, verdicts: Mapping[str, object]) -> list[Probl
                     rule="image-check-failed",
                     path=path,
                     message=f"{who}: could not check {image}: {detail} — k8scheck cannot tell whether it exists",
-                    fix=_check_failed_fix(status, ref),
+                    fix=_check_failed_fix(status, ref, detail),
                 )
             )
     return problems
 
 
-def _check_failed_fix(status: str, ref: Reference) -> str:
+def _check_failed_fix(status: str, ref: Reference, detail: str = "") -> str:
+    if "image catalog" in detail:
+        return f"add {ref.short_name} and its tags to the image catalog, if it is an image you mean to use"
     if status == "unauthorized":
         return (
             f"log in to {ref.registry} (docker login) so k8scheck can read it, and make sure the pod "
