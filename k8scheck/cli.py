@@ -100,6 +100,25 @@ class _PairedOutputs(click.Command):
 FORMAT_NAMES = ["text", "json", "sarif", "github", "junit"]
 
 
+def image_options(command):
+    """--check-images and --image-catalog, shared by every command that predicts pods."""
+    command = click.option("--image-catalog", type=click.Path(dir_okay=False), default=None, help="Answer image lookups from this file (air-gapped CI): a list of references, or repository -> tags.")(command)
+    command = click.option("--check-images", is_flag=True, help="Ask the registries whether every image exists (network; cached).")(command)
+    return command
+
+
+def _image_settings(check_images, image_catalog, mirrors=(), insecure=()) -> dict:
+    pairs = []
+    for mirror in mirrors:
+        registry, sep, target = mirror.partition("=")
+        if not sep or not registry or not target:
+            raise click.BadParameter(f"{mirror!r}: use REGISTRY=MIRROR, e.g. docker.io=mirror.example.com", param_hint="--registry-mirror")
+        pairs.append((registry, target))
+    if image_catalog is not None and not os.path.isfile(image_catalog):
+        raise click.BadParameter(f"{image_catalog} does not exist", param_hint="--image-catalog")
+    return dict(check_images=check_images, image_catalog=image_catalog, registry_mirrors=tuple(pairs), insecure_registries=tuple(insecure))
+
+
 @main.command(cls=_PairedOutputs)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "-f", "formats", type=click.Choice(FORMAT_NAMES), multiple=True, help="Report format; repeat it for several reports (default text).")
@@ -120,9 +139,12 @@ FORMAT_NAMES = ["text", "json", "sarif", "github", "junit"]
 @click.option("--write-baseline", "write_baseline_path", default=None, help="Record every current finding in this file (then adopt with --baseline).")
 @click.option("--max-file-size", default="16M", show_default=True, help="Larger files are reported, not read.")
 @click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report for input read from -.")
+@image_options
+@click.option("--registry-mirror", "registry_mirrors", multiple=True, help="REGISTRY=MIRROR: look images of REGISTRY up at MIRROR.")
+@click.option("--insecure-registry", "insecure_registries", multiple=True, help="A registry to reach over plain http.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 @click.pass_context
-def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, baseline_path, write_baseline_path, max_file_size, stdin_filename, debug):
+def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, baseline_path, write_baseline_path, max_file_size, stdin_filename, check_images, image_catalog, registry_mirrors, insecure_registries, debug):
     """Check manifests (files, directories, or - for stdin)."""
     from pathlib import Path
 
@@ -147,6 +169,7 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
             schema_dirs=tuple(schema_dirs),
             params=config.params,
             assume_exists=tuple(assume_exists) + config.assume_exists,
+            **_image_settings(check_images, image_catalog, registry_mirrors, insecure_registries),
         )
         settings = Settings(
             options=options,
@@ -164,6 +187,15 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
         raise click.UsageError(str(exc)) from None
     except click.ClickException:
         raise
+    except ValueError as exc:
+        from .images import CatalogError
+
+        if isinstance(exc, CatalogError):
+            raise click.UsageError(f"--image-catalog: {exc}") from None
+        if debug:
+            raise
+        click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
+        sys.exit(EXIT_USAGE)
     except Exception as exc:  # never a traceback for users; --debug shows it
         if debug:
             raise
@@ -202,8 +234,9 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
 @click.option("--kube-version", default=None, help="Kubernetes version (event texts changed in 1.32; default: newest bundled).")
 @click.option("--namespace", "-n", default="default", show_default=True)
 @click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME of objects that live in the cluster.")
+@image_options
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, namespace, assume_exists, debug):
+def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, namespace, assume_exists, check_images, image_catalog, debug):
     """Predict the rollout each changed Deployment will go through, step by step.
 
     Exit code 1 when a rollout is predicted to get stuck or cause an outage.
@@ -219,7 +252,7 @@ def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, 
     if from_paths and from_git:
         raise click.UsageError("use either --from or --from-git, not both")
     version = _kube_version(kube_version)
-    options = Options(namespace=namespace, kube_version=version, assume_exists=tuple(assume_exists))
+    options = Options(namespace=namespace, kube_version=version, assume_exists=tuple(assume_exists), **_image_settings(check_images, image_catalog))
     scratch = None
     try:
         loaded = load(list(paths), namespace=namespace)
@@ -230,7 +263,7 @@ def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, 
         elif from_paths:
             old = load(list(from_paths), namespace=namespace).manifests
         ctx = Context(loaded, options)
-        predictions = plan(ctx, old, new_pods=new_pods, kube_version=ctx.kube_version)
+        predictions = plan(ctx, old, new_pods=new_pods, kube_version=ctx.kube_version, image_verdicts=ctx.image_verdicts)
     except GitError as exc:
         raise click.UsageError(f"--from-git {from_git}: {exc}") from None
     except Exception as exc:
@@ -254,8 +287,9 @@ def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, 
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--namespace", "-n", default="default", show_default=True)
 @click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME of objects that live in the cluster.")
+@image_options
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def simulate(paths, output_format, namespace, assume_exists, debug):
+def simulate(paths, output_format, namespace, assume_exists, check_images, image_catalog, debug):
     """Predict `kubectl get deploy,rs,pod,endpoints` after applying PATHS."""
     from .context import Context, Options
     from .loader import load
@@ -264,7 +298,7 @@ def simulate(paths, output_format, namespace, assume_exists, debug):
 
     try:
         loaded = load(list(paths), namespace=namespace)
-        cluster = simulate_cluster(Context(loaded, Options(namespace=namespace, assume_exists=tuple(assume_exists))))
+        cluster = simulate_cluster(Context(loaded, Options(namespace=namespace, assume_exists=tuple(assume_exists), **_image_settings(check_images, image_catalog))))
     except Exception as exc:
         if debug:
             raise
@@ -286,8 +320,9 @@ def simulate(paths, output_format, namespace, assume_exists, debug):
 @click.option("--kube-version", default=None, help="Kubernetes version of the cluster (removed APIs are never created; default: newest bundled).")
 @click.option("--namespace", "-n", default="default", show_default=True)
 @click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME of objects that live in the cluster.")
+@image_options
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def why(target, paths, from_paths, from_git, output_format, kube_version, namespace, assume_exists, debug):
+def why(target, paths, from_paths, from_git, output_format, kube_version, namespace, assume_exists, check_images, image_catalog, debug):
     """Explain, hop by hop, why a request to TARGET would fail.
 
     TARGET: http://HOST[:PORT]/PATH, svc/NAME[:PORT], NAME[.NAMESPACE[.svc[.cluster.local]]][:PORT],
@@ -312,7 +347,7 @@ def why(target, paths, from_paths, from_git, output_format, kube_version, namesp
             old = load(old_paths, namespace=namespace).manifests
         elif from_paths:
             old = load(list(from_paths), namespace=namespace).manifests
-        ctx = Context(loaded, Options(namespace=namespace, kube_version=_kube_version(kube_version), assume_exists=tuple(assume_exists)))
+        ctx = Context(loaded, Options(namespace=namespace, kube_version=_kube_version(kube_version), assume_exists=tuple(assume_exists), **_image_settings(check_images, image_catalog)))
         verdict = Walker(ctx, old).walk(parsed)
     except TargetError as exc:
         click.echo(f"k8scheck why: {exc}", err=True)

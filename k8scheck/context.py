@@ -18,6 +18,10 @@ class Options:
     assume_exists: tuple = ()
     schema_dirs: tuple = ()
     old_manifests: list | None = None  # the applied state (--diff-base); None: predict the next rollout
+    check_images: bool = False  # ask the registries (--check-images)
+    image_catalog: str | None = None  # answer from this file instead (--image-catalog)
+    registry_mirrors: tuple = ()  # (registry, mirror) pairs
+    insecure_registries: tuple = ()
 
 
 class Context:
@@ -66,6 +70,31 @@ class Context:
         return out
 
     @functools.cached_property
+    def image_static_problems(self) -> list:
+        from . import images
+
+        return [(m, problem) for m in self.loaded.manifests for problem in images.image_problems(m.obj)]
+
+    @functools.cached_property
+    def image_verdicts(self):
+        """Registry (or catalog) answers per image string; None when not asked for."""
+        options = self.options
+        if not (options.check_images or options.image_catalog):
+            return None
+        from . import images
+        from .cachedir import cache_dir
+
+        references = images.image_references(m.obj for m in self.loaded.manifests)
+        return images.check_images(
+            references,
+            cache_path=cache_dir() / "images.sqlite",
+            docker_config=images.default_docker_config() if options.check_images else None,
+            mirrors=dict(options.registry_mirrors) or None,
+            insecure_registries=set(options.insecure_registries) or None,
+            catalog=options.image_catalog,
+        )
+
+    @functools.cached_property
     def semantic_problems(self) -> list:
         """(manifest, Problem) for what the API server rejects beyond the schema, computed once."""
         from . import semantic
@@ -77,7 +106,7 @@ class Context:
         """The next rollout of every Deployment, with new pods predicted from the manifests."""
         from .rolloutplan import plan
 
-        return plan(self, self.options.old_manifests, new_pods="auto", kube_version=self.kube_version)
+        return plan(self, self.options.old_manifests, new_pods="auto", kube_version=self.kube_version, image_verdicts=self.image_verdicts)
 
     @functools.cached_property
     def rollout_whatif(self) -> list:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
+from conftest import FIXTURES, OPTION, ROOT
 from k8scheck.catalogue import CatalogueError, load_catalogue, validate_rule
 from k8scheck.checks import STAGE_RULES
 from support import lint_text
@@ -16,6 +16,13 @@ CATALOGUE = load_catalogue()
 def test_documented_example_fires_and_fix_does_not(tmp_path, slug):
     rule = CATALOGUE[slug]
     options = {k.replace("-", "_"): v for k, v in (rule.docs.get("options") or {}).items()}
+    # Leading comments in the example carry options too (`# kube-version: 1.25`, `# image-catalog: catalog.yaml`).
+    for line in rule.docs["example"].splitlines():
+        match = OPTION.match(line)
+        if not match:
+            break
+        key, value = match.group(1).replace("-", "_"), match.group(2)
+        options[key] = str(FIXTURES / slug / value) if key == "image_catalog" else value
     select = () if slug in STAGE_RULES else [slug]  # stage rules judge the other rules' findings
     fired = lint_text(tmp_path, rule.docs["example"], select=select, name="example.yaml", **options)
     assert any(f.rule == slug for f in fired.findings), f"{slug}: documented example does not fire"

@@ -38,7 +38,7 @@ def test_example_has_findings_and_exits_1(run):
 
 
 def test_clean_input_exits_0(run):
-    result = run("lint", "fixtures/seeds/simple-echo")
+    result = run("lint", "fixtures/rollouts/nginx-1.25.3.yaml")
     assert result.exit_code == 0, result.output
     assert result.output.strip().endswith("No problems found in 1 file (1 object).")
 
@@ -78,7 +78,7 @@ def test_stdin_with_a_name(run):
 
 
 def test_quiet_prints_nothing_when_clean(run):
-    result = run("lint", "fixtures/seeds/simple-echo", "-q")
+    result = run("lint", "fixtures/rollouts/nginx-1.25.3.yaml", "-q")
     assert (result.exit_code, result.output) == (0, "")
 
 

@@ -21,6 +21,8 @@ def run_fixture(slug: str, path: Path):
     extra = {}
     if "kube-version" in options:
         extra["kube_version"] = options["kube-version"]
+    if "image-catalog" in options:
+        extra["image_catalog"] = str(path.parent / options["image-catalog"])
     select = () if slug in STAGE_RULES else [slug]  # stage rules judge the other rules' findings
     return lint_paths([path], select=select, **extra)
 

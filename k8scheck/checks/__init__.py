@@ -7,7 +7,7 @@ turns them into findings; checks never compute positions.
 
 from __future__ import annotations
 
-from . import apis, basic, rollout, schema, source
+from . import apis, basic, images, rollout, schema, source
 
 def produced_by_pipeline(ctx, rule):
     """This rule's findings come from a pipeline stage (see STAGE_RULES), not a check."""
@@ -47,4 +47,9 @@ REGISTRY = {
     "rolling-update-invalid": apis.semantic,
     "invalid-quantity": apis.semantic,
     "requests-exceed-limits": apis.semantic,
+    "image-reference-invalid": images.static,
+    "image-tag-missing": images.static,
+    "image-tag-latest": images.static,
+    "image-not-found": images.registry,
+    "image-check-failed": images.registry,
 }

@@ -252,6 +252,8 @@ def _order(m: Manifest):
 
 
 def simulate_cluster(ctx, image_verdicts=None) -> SimCluster:
+    if image_verdicts is None:
+        image_verdicts = getattr(ctx, "image_verdicts", None)
     builder = _Builder(ctx, image_verdicts)
     builder.workloads()
     builder.endpoints()
