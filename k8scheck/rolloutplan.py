@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from .kinds import get, pod_template
 from .model import Manifest
-from .selectors import label_selector_matches
 from .simulate import simulate_rollout
 from .simulate.pods import PodOutcome, predict_pod
 from .simulate.podtemplate import templates_equal
@@ -67,13 +66,8 @@ def _pdb_floor(ctx, manifest, replicas: int):
     if template is None:
         return None, None
     best = (None, None)
-    for pdb in ctx.of_kind("PodDisruptionBudget"):
-        if pdb.namespace != manifest.namespace:
-            continue
-        spec = pdb.obj.get("spec")
-        if not isinstance(spec, dict) or label_selector_matches(spec.get("selector"), template.labels) is not True:
-            continue
-        floor = _budget_floor(spec, replicas)
+    for pdb in ctx.pdb_index.matching(manifest.namespace, template.labels):
+        floor = _budget_floor(pdb.obj["spec"], replicas)
         if floor is not None and (best[1] is None or floor > best[1]):
             best = (pdb, floor)
     return best

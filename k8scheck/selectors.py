@@ -61,3 +61,51 @@ def map_selector_matches(selector, labels) -> bool:
 
 def format_labels(labels: dict) -> str:
     return ",".join(f"{k}={v}" for k, v in labels.items())
+
+
+class SelectorIndex:
+    """Find which of many selectors can match a label set without trying them all.
+
+    Each selector is filed under one of its required key=value pairs (matchLabels or a
+    single-value In); selectors with none (only Exists/NotIn...) are always candidates.
+    Candidates are then evaluated exactly, so the index only prunes.
+    """
+
+    def __init__(self):
+        self._by_pair: dict = {}
+        self._always: dict = {}
+
+    def add(self, namespace, selector, item, map_style: bool = False) -> None:
+        pair = _anchor_pair(selector, map_style)
+        if pair is None:
+            self._always.setdefault(namespace, []).append((selector, item, map_style))
+        else:
+            self._by_pair.setdefault((namespace, *pair), []).append((selector, item, map_style))
+
+    def matching(self, namespace, labels: dict) -> list:
+        """Items whose selector selects ``labels`` in ``namespace``, in insertion order per bucket."""
+        labels = labels if isinstance(labels, dict) else {}
+        candidates = list(self._always.get(namespace, ()))
+        for key, value in labels.items():
+            if isinstance(value, str):
+                candidates += self._by_pair.get((namespace, key, value), ())
+        out = []
+        for selector, item, map_style in candidates:
+            ok = map_selector_matches(selector, labels) if map_style else label_selector_matches(selector, labels) is True
+            if ok:
+                out.append(item)
+        return out
+
+
+def _anchor_pair(selector, map_style):
+    if not isinstance(selector, dict):
+        return None
+    pairs = selector if map_style else (selector.get("matchLabels") if isinstance(selector.get("matchLabels"), dict) else {})
+    for key, value in pairs.items():
+        if isinstance(value, str):
+            return key, value
+    if not map_style:
+        for expression in selector.get("matchExpressions") or []:
+            if isinstance(expression, dict) and expression.get("operator") == "In" and isinstance(expression.get("values"), list) and len(expression["values"]) == 1 and isinstance(expression["values"][0], str):
+                return expression.get("key"), expression["values"][0]
+    return None

@@ -39,7 +39,7 @@ class PodOutcome:
 RUNNING = PodOutcome("Running", True)
 
 
-class _Store:
+class PodStore:
     """ConfigMap / Secret / PVC lookups by namespace and name, with their keys."""
 
     def __init__(self, ctx):
@@ -121,7 +121,7 @@ def predict_pod(ctx, manifest, image_verdicts: dict | None = None) -> PodOutcome
     template = pod_template(manifest.obj)
     if template is None:
         return RUNNING
-    store = ctx.pod_store if hasattr(ctx, "pod_store") else _Store(ctx)
+    store = ctx.pod_store
     namespace = manifest.namespace
     spec = template.spec
     base = template.spec_path

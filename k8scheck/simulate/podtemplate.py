@@ -24,6 +24,8 @@ default value in one manifest and omitted in the other counts as a change here.
 
 from __future__ import annotations
 
+import functools
+
 import json
 from typing import Any
 
@@ -34,6 +36,7 @@ _FNV32_OFFSET = 0x811C9DC5
 _FNV32_PRIME = 0x01000193
 
 
+@functools.lru_cache(maxsize=4096)  # the simulator hashes the same template several times
 def fnv1a_32(data: bytes) -> int:
     """32-bit FNV-1a of ``data``."""
     h = _FNV32_OFFSET
