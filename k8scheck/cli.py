@@ -17,6 +17,25 @@ def _split(values) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def _old_state(revision, paths, namespace):
+    """The manifests as they were at ``revision`` (None without --diff-base)."""
+    if not revision:
+        return None
+    import shutil
+
+    from .gitsource import GitError, materialize
+    from .loader import load
+
+    try:
+        scratch, old_paths = materialize(revision, [p for p in paths if p != "-"])
+    except GitError as exc:
+        raise click.BadParameter(f"{revision}: {exc}", param_hint="--diff-base") from None
+    try:
+        return load(old_paths, namespace=namespace).manifests
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def _kube_version(text):
     """Validate --kube-version early: a clear usage error naming what is bundled."""
     if text is None:
@@ -135,6 +154,7 @@ def _image_settings(check_images, image_catalog, mirrors=(), insecure=()) -> dic
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option("--context", "context_paths", multiple=True, help="Also load these paths to resolve references; their own findings are not reported.")
 @click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME (patterns allowed) of objects that live in the cluster, not in the inputs.")
+@click.option("--diff-base", default=None, help="Git revision: predict the rollouts of Deployments changed since it and report stuck or outage rollouts.")
 @click.option("--baseline", "baseline_path", default=None, help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline_path", default=None, help="Record every current finding in this file (then adopt with --baseline).")
 @click.option("--max-file-size", default="16M", show_default=True, help="Larger files are reported, not read.")
@@ -144,7 +164,7 @@ def _image_settings(check_images, image_catalog, mirrors=(), insecure=()) -> dic
 @click.option("--insecure-registry", "insecure_registries", multiple=True, help="A registry to reach over plain http.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 @click.pass_context
-def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, baseline_path, write_baseline_path, max_file_size, stdin_filename, check_images, image_catalog, registry_mirrors, insecure_registries, debug):
+def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, diff_base, baseline_path, write_baseline_path, max_file_size, stdin_filename, check_images, image_catalog, registry_mirrors, insecure_registries, debug):
     """Check manifests (files, directories, or - for stdin)."""
     from pathlib import Path
 
@@ -170,6 +190,7 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
             params=config.params,
             assume_exists=tuple(assume_exists) + config.assume_exists,
             **_image_settings(check_images, image_catalog, registry_mirrors, insecure_registries),
+            old_manifests=_old_state(diff_base, paths, namespace or config.namespace or "default"),
         )
         settings = Settings(
             options=options,

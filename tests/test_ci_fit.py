@@ -218,3 +218,33 @@ def test_kustomization_without_a_renderer_is_a_clear_error(run, tmp_path, monkey
     result = run("lint", "app", cwd=tmp_path)
     assert result.exit_code == 2
     assert "neither kustomize nor kubectl is on PATH" in result.output
+
+
+def test_diff_base_reports_rollout_risks_of_changed_deployments(run, tmp_path):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    seed = (ROOT / "fixtures/seeds/configmap-missing-key/hello-server-env.yaml").read_text()
+    healthy = seed.replace("key: HOST", "key: PORT")
+    git("init", "-q")
+    git("config", "user.email", "t@example.com")
+    git("config", "user.name", "t")
+    write(tmp_path / "k8s" / "app.yaml", healthy)
+    write(tmp_path / "k8s" / "other.yaml", (ROOT / "fixtures/rollouts/nginx-1.25.3.yaml").read_text())
+    git("add", ".")
+    git("commit", "-qm", "base")
+    # The change: the container now reads HOST, which the ConfigMap lacks (seed 003).
+    write(tmp_path / "k8s" / "app.yaml", seed)
+    data = json.loads(run("lint", "k8s", "--diff-base", "HEAD", "-f", "json", "--select", "rollout-stuck,rollout-outage", cwd=tmp_path).output)
+    rules = sorted((f["rule"], f["object"]["name"]) for f in data["findings"])
+    assert ("rollout-stuck", "hello-server") in rules
+    stuck = next(f for f in data["findings"] if f["rule"] == "rollout-stuck")
+    assert "takes availability to 0/1 at step 1" in stuck["message"]
+    # A healthy image change on the same strategy still has a window with no pod.
+    write(tmp_path / "k8s" / "app.yaml", healthy.replace("hello-server:1.4", "hello-server:1.5"))
+    data = json.loads(run("lint", "k8s", "--diff-base", "HEAD", "-f", "json", "--select", "rollout-stuck,rollout-outage", cwd=tmp_path).output)
+    (outage,) = [f for f in data["findings"] if f["object"]["name"] == "hello-server"]
+    assert outage["rule"] == "rollout-outage" and "even if the new pods are healthy" in outage["message"]
+    assert run("lint", "k8s", "--diff-base", "nope", cwd=tmp_path).exit_code == 2

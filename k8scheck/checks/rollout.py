@@ -21,7 +21,27 @@ def _strategy_path(m) -> tuple:
 
 
 def rollout_outage(ctx, rule):
+    reported = set()
+    if ctx.options.old_manifests is not None:
+        # --diff-base: the rollouts this change really starts, new pods predicted from the manifests.
+        for p in ctx.rollout_predictions:
+            r = p.result
+            if p.outcome != "outage" or r.replicas <= 0 or p.pod_outcome is not None:
+                continue  # a predicted start-up failure is rollout-stuck's finding
+            reported.add(id(p.manifest))
+            step = r.outage_step or next((i + 1 for i, s in enumerate(r.steps) if s.available == 0), 1)
+            event = r.steps[step - 1].events[0] if r.steps and r.steps[step - 1].events else ""
+            below = f"availability drops to {r.min_available}" + (f", below PodDisruptionBudget {p.pdb.name} minAvailable {p.pdb_min_available}" if p.pdb is not None and r.min_available > 0 else "")
+            yield hit(
+                p.manifest,
+                rule.slug,
+                _strategy_path(p.manifest),
+                f"{p.manifest.ref}: the rollout this change starts has a window with no serving pod even if the new pods are healthy: "
+                f"{below} at step {step} ({event}). Set maxSurge: 1 (or use a RollingUpdate with maxUnavailable below replicas).",
+            )
     for p in ctx.rollout_whatif:
+        if id(p.manifest) in reported:
+            continue
         r = p.result
         if r.strategy != "RollingUpdate" or r.replicas <= 0 or p.outcome != "outage":
             continue
