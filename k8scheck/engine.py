@@ -5,13 +5,13 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from . import __version__, suppress
+from . import __version__, runcache, suppress
 from .catalogue import Rule, load_catalogue
 from .checks import REGISTRY, STAGE_RULES
 from .config import Config
 from .checks.hit import Hit
 from .context import Context, Options
-from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, discover, load
+from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, discover, parse_inputs, read_inputs
 from .model import SEVERITY_RANK, Diagnostic, Finding, LoadError, Manifest, Related, SourceFile
 from .problem import dotted
 
@@ -133,6 +133,7 @@ class Settings:
     baseline: dict | None = None  # fingerprint -> count
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     stdin_name: str = "<stdin>"
+    use_cache: bool = False  # the CLI turns it on (--no-cache turns it off); library calls stay pure
 
 
 class _UnusedRule:
@@ -150,7 +151,13 @@ def lint(paths: list[str], *, options: Options | None = None, select=(), ignore=
     severities = dict(settings.severity)
     for slug in severities:
         resolve_rule_names([slug], catalogue, "severity")
-    loaded = load(list(paths) + list(settings.context), namespace=options.namespace, max_file_size=settings.max_file_size, stdin_name=settings.stdin_name)
+    inputs = read_inputs(list(paths) + list(settings.context), max_file_size=settings.max_file_size, stdin_name=settings.stdin_name)
+    key = runcache.run_key(inputs, settings) if settings.use_cache else None
+    if key is not None:
+        cached = runcache.load(key)
+        if cached is not None:
+            return _report_from_cache(cached, inputs, catalogue)
+    loaded = parse_inputs(inputs, namespace=options.namespace)
     primary = _primary_files(loaded, paths, settings.context)
     ctx = Context(loaded, options, {r.slug for r in rules})
     findings, origins, internal = run_rules(ctx, rules, severities)
@@ -172,7 +179,16 @@ def lint(paths: list[str], *, options: Options | None = None, select=(), ignore=
     findings.sort(key=Finding.sort_key)
     errors = sorted(loaded.errors, key=lambda e: (e.file, e.line or 0, e.column or 0, e.message)) + internal
     objects = sum(1 for m in loaded.manifests if primary is None or m.file in primary)
-    return Report(findings, errors, files, objects, rules={r.slug: r for r in rules}, suppressed=suppressed, baselined=baselined)
+    report = Report(findings, errors, files, objects, rules={r.slug: r for r in rules}, suppressed=suppressed, baselined=baselined)
+    if key is not None:
+        runcache.store(key, {"findings": findings, "errors": errors, "files": [f.path for f in files], "objects": objects, "rules": sorted(report.rules), "suppressed": suppressed, "baselined": baselined})
+    return report
+
+
+def _report_from_cache(cached: dict, inputs, catalogue) -> Report:
+    by_path = {source.path: source for source in inputs.sources}
+    files = [by_path[path] for path in cached["files"] if path in by_path]
+    return Report(cached["findings"], cached["errors"], files, cached["objects"], rules={slug: catalogue[slug] for slug in cached["rules"] if slug in catalogue}, suppressed=cached["suppressed"], baselined=cached["baselined"])
 
 
 def _primary_files(loaded: LoadResult, paths, context) -> set | None:

@@ -200,18 +200,38 @@ def load(
     stdin_name: str = "<stdin>",
 ) -> LoadResult:
     """Read every input; objects keep the position of every field."""
-    result = LoadResult()
-    rendered, plain = [], []
+    return parse_inputs(read_inputs(paths, max_file_size=max_file_size, stdin_name=stdin_name), namespace=namespace)
+
+
+@dataclass
+class Inputs:
+    """Everything read from the paths, before any parsing (what the run cache keys on)."""
+
+    sources: list[SourceFile] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+    kustomizations: list[str] = field(default_factory=list)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    from_stdin: bool = False
+
+
+def read_inputs(paths: list[str], *, max_file_size: int = DEFAULT_MAX_FILE_SIZE, stdin_name: str = "<stdin>") -> Inputs:
+    inputs = Inputs(max_file_size=max_file_size)
+    plain = []
     for path in paths:
-        (rendered if path != STDIN and kustomize.is_kustomization(path) else plain).append(path)
-    for directory in rendered:
-        load_kustomization(directory, result, max_file_size)
-    for path in discover(plain, result.errors):
-        read = read_text(path, max_file_size, result.errors, stdin_name)
-        if read is None:
-            continue
-        display, text = read
-        source = SourceFile(display, text)
+        (inputs.kustomizations if path != STDIN and kustomize.is_kustomization(path) else plain).append(path)
+    for path in discover(plain, inputs.errors):
+        inputs.from_stdin = inputs.from_stdin or path == STDIN
+        read = read_text(path, max_file_size, inputs.errors, stdin_name)
+        if read is not None:
+            inputs.sources.append(SourceFile(*read))
+    return inputs
+
+
+def parse_inputs(inputs: Inputs, *, namespace: str = "default") -> LoadResult:
+    result = LoadResult(errors=list(inputs.errors))
+    for directory in inputs.kustomizations:
+        load_kustomization(directory, result, inputs.max_file_size)
+    for source in inputs.sources:
         result.files.append(source)
         load_text(source, result)
     assign_namespaces(result.manifests, namespace)

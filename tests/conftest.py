@@ -34,3 +34,12 @@ def fixture_options(path: Path) -> dict:
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_dir(tmp_path_factory):
+    """Every test run gets its own cache directory: no state leaks from the user's cache or between runs."""
+    import os
+
+    os.environ["K8SCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("k8scheck-cache"))
+    yield

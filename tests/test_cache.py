@@ -1,0 +1,121 @@
+"""The run cache: a warm run answers from the cache, and a stale cache can never hide a finding."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from k8scheck import engine, runcache
+from k8scheck.cli import main
+
+GOOD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  PORT: \"8080\"\n"
+BAD = GOOD.replace('"8080"', "8080")
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("K8SCHECK_CACHE_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture
+def run(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args):
+        result = CliRunner().invoke(main, ["lint", *map(str, args), "--format", "json"], catch_exceptions=False)
+        return result.exit_code, json.loads(result.output)
+
+    return invoke
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    """Counts real analyses (cache misses)."""
+    calls = []
+    real = engine.parse_inputs
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "parse_inputs", counting)
+    return calls
+
+
+def test_warm_run_is_answered_from_the_cache_with_identical_output(cache, run, parses, tmp_path):
+    (tmp_path / "cm.yaml").write_text(BAD)
+    first = run("cm.yaml")
+    second = run("cm.yaml")
+    assert first == second and first[0] == 1
+    assert len(parses) == 1
+    assert list((cache / "runs").glob("*.pickle"))
+
+
+def test_a_changed_file_is_analysed_again(cache, run, parses, tmp_path):
+    (tmp_path / "cm.yaml").write_text(GOOD)
+    assert run("cm.yaml")[1]["findings"] == []
+    (tmp_path / "cm.yaml").write_text(BAD)
+    code, data = run("cm.yaml")
+    assert code == 1 and [f["rule"] for f in data["findings"]] == ["implicit-type"]
+    assert len(parses) == 2
+
+
+def test_a_new_file_in_a_directory_is_seen(cache, run, tmp_path):
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "a.yaml").write_text(GOOD)
+    assert run("k8s")[1]["findings"] == []
+    (tmp_path / "k8s" / "b.yaml").write_text(BAD.replace("settings", "other"))
+    assert [f["file"] for f in run("k8s")[1]["findings"]] == ["k8s/b.yaml"]
+
+
+@pytest.mark.parametrize(
+    "first,second",
+    [
+        (["--select", "duplicate-key"], ["--select", "implicit-type"]),
+        (["--ignore", "implicit-type"], []),
+        (["--kube-version", "1.37"], ["--kube-version", "1.25"]),
+        (["--namespace", "a"], ["--namespace", "b"]),
+    ],
+)
+def test_options_are_part_of_the_key(cache, run, parses, tmp_path, first, second):
+    (tmp_path / "cm.yaml").write_text(BAD)
+    run("cm.yaml", *first)
+    run("cm.yaml", *second)
+    assert len(parses) == 2
+
+
+def test_config_file_changes_invalidate(cache, run, tmp_path):
+    (tmp_path / "cm.yaml").write_text(BAD)
+    (tmp_path / ".k8scheck.yaml").write_text("ignore: [implicit-type, schema-type]\n")
+    assert run("cm.yaml")[1]["findings"] == []
+    (tmp_path / ".k8scheck.yaml").write_text("ignore: [duplicate-key]\n")
+    assert [f["rule"] for f in run("cm.yaml")[1]["findings"]] == ["implicit-type"]
+
+
+def test_a_different_k8scheck_invalidates(cache, run, parses, tmp_path, monkeypatch):
+    (tmp_path / "cm.yaml").write_text(BAD)
+    run("cm.yaml")
+    monkeypatch.setattr(runcache, "code_fingerprint", lambda: b"another build of k8scheck")
+    run("cm.yaml")
+    assert len(parses) == 2
+
+
+def test_no_cache_neither_reads_nor_writes(cache, run, parses, tmp_path):
+    (tmp_path / "cm.yaml").write_text(BAD)
+    run("cm.yaml", "--no-cache")
+    run("cm.yaml", "--no-cache")
+    assert len(parses) == 2
+    assert not (cache / "runs").exists() or not list((cache / "runs").glob("*.pickle"))
+
+
+def test_a_corrupt_entry_is_a_miss(cache, run, parses, tmp_path):
+    (tmp_path / "cm.yaml").write_text(BAD)
+    run("cm.yaml")
+    for entry in (cache / "runs").glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    code, data = run("cm.yaml")
+    assert code == 1 and data["findings"] and len(parses) == 2
