@@ -238,8 +238,21 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default") -> LoadResult:
     return result
 
 
+def _needs_spans_now(documents) -> bool:
+    """Documents that are not objects are reported while loading, at their position."""
+    for document in documents:
+        value = document.value
+        if value is not None and not isinstance(value, dict):
+            return True
+        if isinstance(value, dict) and _is_list(value) and not all(isinstance(item, dict) for item in value["items"]):
+            return True
+    return False
+
+
 def load_text(source: SourceFile, result: LoadResult) -> None:
-    documents, problems = parse_stream(source.text)
+    documents, problems = parse_stream(source.text, with_spans=False)
+    if _needs_spans_now(documents):
+        documents, problems = parse_stream(source.text, with_spans=True)
     source.documents = len(documents)
     last_line = source.text.count("\n") + (0 if source.text.endswith("\n") else 1)
     for problem in problems:
@@ -276,7 +289,7 @@ def load_text(source: SourceFile, result: LoadResult) -> None:
         if _is_list(value):
             for i, item in enumerate(value["items"]):
                 if isinstance(item, dict):
-                    result.manifests.append(Manifest(item, source.path, document.index, ("items", i), document.spans, None))
+                    result.manifests.append(Manifest(item, source.path, document.index, ("items", i), document.spans, None, source))
                 else:
                     result.diagnostics.append(
                         Diagnostic(
@@ -286,7 +299,7 @@ def load_text(source: SourceFile, result: LoadResult) -> None:
                         )
                     )
             continue
-        result.manifests.append(Manifest(value, source.path, document.index, (), document.spans, None))
+        result.manifests.append(Manifest(value, source.path, document.index, (), document.spans, None, source))
 
 
 def assign_namespaces(manifests: list[Manifest], default_namespace: str) -> None:

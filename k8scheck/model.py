@@ -37,15 +37,26 @@ def _text(value) -> str | None:
 class Manifest:
     """One Kubernetes object as read from the inputs, and where it was written."""
 
-    __slots__ = ("obj", "file", "document", "prefix", "spans", "namespace")
+    __slots__ = ("obj", "file", "document", "prefix", "_spans", "namespace", "source")
 
-    def __init__(self, obj: dict, file: str, document: int, prefix: tuple, spans: dict, namespace: str | None):
+    def __init__(self, obj: dict, file: str, document: int, prefix: tuple, spans: dict | None, namespace: str | None, source=None):
         self.obj = obj
         self.file = file
         self.document = document
         self.prefix = prefix  # ("items", i) for an item of a kind: List
-        self.spans = spans
+        self._spans = spans  # None: computed from ``source`` when first needed
         self.namespace = namespace
+        self.source = source
+
+    @property
+    def spans(self) -> dict:
+        if self._spans is None:
+            self._spans = self.source.spans_of(self.document) if self.source is not None else {}
+        return self._spans
+
+    @spans.setter
+    def spans(self, value: dict) -> None:
+        self._spans = value
 
     @property
     def api_version(self) -> str | None:
@@ -157,6 +168,16 @@ class SourceFile:
     documents: int = 0
 
     _lines: list | None = field(default=None, repr=False)
+    _spans: dict | None = field(default=None, repr=False)
+
+    def spans_of(self, document: int) -> dict:
+        """The span index of one document, parsed again on first use (the first pass keeps none)."""
+        if self._spans is None:
+            from .yamlsource import parse_stream
+
+            documents, _problems = parse_stream(self.text, with_spans=True)
+            self._spans = {d.index: d.spans for d in documents}
+        return self._spans.get(document) or {}
 
     def line(self, number: int) -> str | None:
         if self._lines is None:

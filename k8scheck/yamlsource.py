@@ -38,7 +38,7 @@ NO_KEY = (-1, -1, -1, -1)
 class ParsedDocument:
     index: int
     value: Any
-    spans: dict = field(repr=False)
+    spans: dict | None = field(repr=False)
     line: int  # 0-based line of the document's first content
 
 
@@ -123,13 +123,33 @@ def _copy(value, budget: list[int]):
     return value
 
 
+class _NoLog:
+    """Stands in for the span log when spans are not wanted (the fast first pass)."""
+
+    def append(self, item) -> None:
+        pass
+
+    def __len__(self) -> int:
+        return 0
+
+    def __getitem__(self, index):
+        return []
+
+    def __setitem__(self, index, value) -> None:
+        pass
+
+    def __iter__(self):
+        return iter(())
+
+
 class _DocumentBuilder:
     """Turns the events of one document into a value and its spans."""
 
-    def __init__(self, index: int, problems: list[SourceProblem]):
+    def __init__(self, index: int, problems: list[SourceProblem], with_spans: bool = True):
         self.index = index
         self.problems = problems
-        self.log: list[tuple[tuple, Span]] = []  # (path, span), in document order
+        self.log = [] if with_spans else _NoLog()  # (path, span), in document order
+        self.first_line = None
         self.anchors: dict[str, tuple[Any, tuple, int, int]] = {}
         self.stack: list[list] = []
         self.alias_budget = [MAX_ALIAS_NODES]
@@ -225,6 +245,8 @@ class _DocumentBuilder:
     def scalar(self, event):
         self._count(event)
         start, end = event.start_mark, event.end_mark
+        if self.first_line is None:
+            self.first_line = start.line
         span = (start.line, start.column, end.line, end.column)
         tag = event.tag
         if tag is None and event.style in ("", None) and event.implicit[0]:
@@ -246,6 +268,8 @@ class _DocumentBuilder:
 
     def collection_start(self, event, kind: str):
         self._count(event)
+        if self.first_line is None:
+            self.first_line = event.start_mark.line
         if len(self.stack) >= MAX_DEPTH:
             raise _Abort(
                 SourceProblem(
@@ -341,15 +365,19 @@ class _DocumentBuilder:
                     self.log.append((path + entry_path[cut:], entry_span))
         self._store(copied, path, new_start)
 
-    def spans(self) -> dict:
+    def spans(self) -> dict | None:
+        if isinstance(self.log, _NoLog):
+            return None
         return {path: span for path, span in self.log if path is not None and span is not None}
 
 
-def parse_stream(text: str) -> tuple[list[ParsedDocument], list[SourceProblem]]:
+def parse_stream(text: str, with_spans: bool = True) -> tuple[list[ParsedDocument], list[SourceProblem]]:
     """Every document of a YAML (or JSON) stream, plus what was wrong with the text.
 
     Documents before a syntax error are kept; the error ends the stream (libyaml
-    cannot resynchronise), and is reported at its position.
+    cannot resynchronise), and is reported at its position. ``with_spans=False``
+    skips the span index (faster, far less memory); spans are then computed again
+    for the few files a finding needs them in.
     """
     problems: list[SourceProblem] = []
     documents: list[ParsedDocument] = []
@@ -387,13 +415,10 @@ def parse_stream(text: str) -> tuple[list[ParsedDocument], list[SourceProblem]]:
                     builder.alias(event)
             elif etype is ev.DocumentStartEvent:
                 index += 1
-                builder = _DocumentBuilder(index, problems)
+                builder = _DocumentBuilder(index, problems, with_spans)
             elif etype is ev.DocumentEndEvent and builder is not None:
                 if builder.done:
-                    first = builder.log[0][1] if builder.log else None
-                    documents.append(
-                        ParsedDocument(index, builder.root, builder.spans(), first[0] if first else 0)
-                    )
+                    documents.append(ParsedDocument(index, builder.root, builder.spans(), builder.first_line or 0))
                 builder = None
     except _Abort as abort:
         problems.append(abort.problem)
