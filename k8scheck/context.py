@@ -122,17 +122,17 @@ class Context:
 
     @functools.cached_property
     def rollout_predictions(self) -> list:
-        """The next rollout of every Deployment, with new pods predicted from the manifests."""
+        """Rollouts whose new pods are predicted to fail (every changed Deployment with --diff-base)."""
         from .rolloutplan import plan
 
-        return plan(self, self.options.old_manifests, new_pods="auto", kube_version=self.kube_version, image_verdicts=self.image_verdicts)
+        return plan(self, self.options.old_manifests, new_pods="auto", kube_version=self.kube_version, image_verdicts=self.image_verdicts, failing_only=True)
 
     @functools.cached_property
     def rollout_whatif(self) -> list:
         """The next rollout of every Deployment if its new pods never become ready."""
         from .rolloutplan import plan
 
-        return plan(self, None, new_pods="fail", kube_version=self.kube_version)
+        return plan(self, None, new_pods="fail", kube_version=self.kube_version, shared=True)
 
     def params(self, rule) -> dict:
         values = rule.param_defaults()

@@ -107,29 +107,54 @@ def _next_template(obj: dict) -> dict:
     return changed
 
 
-def predict(ctx, manifest: Manifest, old: Manifest | None, *, new_pods: str, kube_version: str, hypothetical: bool = False, image_verdicts=None) -> RolloutPrediction:
-    """One Deployment's rollout. ``hypothetical``: the next template change of an unchanged object."""
+def _shape(obj: dict, mode: str, kube_version: str):
+    """What a hypothetical rollout's numbers depend on (names aside): replicas and strategy."""
+    import json
+
+    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    try:
+        strategy = json.dumps(spec.get("strategy"), sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return None
+    return (repr(spec.get("replicas")), strategy, mode, kube_version)
+
+
+def predict(ctx, manifest: Manifest, old: Manifest | None, *, new_pods: str, kube_version: str, hypothetical: bool = False, image_verdicts=None, memo=None) -> RolloutPrediction:
+    """One Deployment's rollout. ``hypothetical``: the next template change of an unchanged object.
+
+    ``memo`` shares hypothetical simulations between Deployments of the same shape
+    (replicas and strategy): thousands of apps usually have a handful of shapes.
+    """
     outcome = None
     mode = new_pods
     if new_pods == "auto":
         outcome = predict_pod(ctx, manifest, image_verdicts)
         mode = "fail" if outcome.fails else "ready"
-    elif new_pods == "fail":
-        outcome = None
     if hypothetical:
-        result = simulate_rollout(manifest.obj, _next_template(manifest.obj), new_pods=mode, kube_version=kube_version)
+        key = _shape(manifest.obj, mode, kube_version) if memo is not None else None
+        result = memo.get(key) if key is not None else None
+        if result is None:
+            result = simulate_rollout(manifest.obj, _next_template(manifest.obj), new_pods=mode, kube_version=kube_version)
+            if key is not None:
+                memo[key] = result
     else:
         result = simulate_rollout(old.obj if old is not None else None, manifest.obj, new_pods=mode, kube_version=kube_version)
     pdb, floor = _pdb_floor(ctx, manifest, result.replicas)
     return RolloutPrediction(manifest, result, mode, outcome if (outcome and outcome.fails) else None, pdb, floor, old, hypothetical)
 
 
-def plan(ctx, old_manifests: list[Manifest] | None, *, new_pods: str = "auto", kube_version: str, image_verdicts=None) -> list[RolloutPrediction]:
+def plan(ctx, old_manifests: list[Manifest] | None, *, new_pods: str = "auto", kube_version: str, image_verdicts=None, shared: bool = False, failing_only: bool = False) -> list[RolloutPrediction]:
     """A prediction for every Deployment whose apply changes its pods (template or replicas).
 
     Without an old state (no --from), every Deployment is predicted as if its
     template changed next: the rollout its strategy will do on the next release.
+    ``shared``: Deployments of the same shape share one simulation, whose
+    ReplicaSet names and events are then those of the first of them (for rules,
+    which read the numbers; never for output that prints events). ``failing_only``
+    (hypothetical rollouts, new_pods auto): skip Deployments whose new pods are
+    predicted to start, which is all a rule about failing rollouts needs.
     """
+    memo = {} if shared else None
     olds = {}
     for old in old_manifests or ():
         if old.kind == "Deployment" and old.name:
@@ -139,7 +164,9 @@ def plan(ctx, old_manifests: list[Manifest] | None, *, new_pods: str = "auto", k
         if not manifest.name:
             continue
         if old_manifests is None:
-            out.append(predict(ctx, manifest, None, new_pods=new_pods, kube_version=kube_version, hypothetical=True, image_verdicts=image_verdicts))
+            if failing_only and new_pods == "auto" and not predict_pod(ctx, manifest, image_verdicts).fails:
+                continue
+            out.append(predict(ctx, manifest, None, new_pods=new_pods, kube_version=kube_version, hypothetical=True, image_verdicts=image_verdicts, memo=memo))
             continue
         old = olds.get((manifest.namespace, manifest.name))
         if old is not None and templates_equal(get(old.obj, "spec", "template"), get(manifest.obj, "spec", "template")) and get(old.obj, "spec", "replicas") == get(manifest.obj, "spec", "replicas"):
