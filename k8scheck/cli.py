@@ -159,13 +159,14 @@ def _image_settings(check_images, image_catalog, mirrors=(), insecure=()) -> dic
 @click.option("--write-baseline", "write_baseline_path", default=None, help="Record every current finding in this file (then adopt with --baseline).")
 @click.option("--max-file-size", default="16M", show_default=True, help="Larger files are reported, not read.")
 @click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report for input read from -.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes for parsing (default: every core; small runs use one).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the run cache (in $K8SCHECK_CACHE_DIR or the user cache directory).")
 @image_options
 @click.option("--registry-mirror", "registry_mirrors", multiple=True, help="REGISTRY=MIRROR: look images of REGISTRY up at MIRROR.")
 @click.option("--insecure-registry", "insecure_registries", multiple=True, help="A registry to reach over plain http.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 @click.pass_context
-def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, diff_base, baseline_path, write_baseline_path, max_file_size, stdin_filename, no_cache, check_images, image_catalog, registry_mirrors, insecure_registries, debug):
+def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, diff_base, baseline_path, write_baseline_path, max_file_size, stdin_filename, jobs, no_cache, check_images, image_catalog, registry_mirrors, insecure_registries, debug):
     """Check manifests (files, directories, or - for stdin)."""
     from pathlib import Path
 
@@ -204,6 +205,7 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
             max_file_size=_parse_size(max_file_size),
             stdin_name=stdin_filename,
             use_cache=not no_cache,
+            jobs=jobs,
         )
         report = run_lint(list(paths), settings=settings)
     except (UsageError, ConfigError) as exc:

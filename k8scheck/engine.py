@@ -134,6 +134,7 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     stdin_name: str = "<stdin>"
     use_cache: bool = False  # the CLI turns it on (--no-cache turns it off); library calls stay pure
+    jobs: int | None = None  # processes for parsing (None: every core)
 
 
 class _UnusedRule:
@@ -157,7 +158,7 @@ def lint(paths: list[str], *, options: Options | None = None, select=(), ignore=
         cached = runcache.load(key)
         if cached is not None:
             return _report_from_cache(cached, inputs, catalogue)
-    loaded = parse_inputs(inputs, namespace=options.namespace)
+    loaded = parse_inputs(inputs, namespace=options.namespace, jobs=settings.jobs)
     primary = _primary_files(loaded, paths, settings.context)
     ctx = Context(loaded, options, {r.slug for r in rules})
     findings, origins, internal = run_rules(ctx, rules, severities)

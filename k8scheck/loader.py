@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import kustomize
+from . import kustomize, parallel
 from .kinds import CLUSTER_SCOPED
 from .model import Diagnostic, LoadError, Manifest, Related, SourceFile
 from .positions import Location, locate
@@ -227,13 +227,14 @@ def read_inputs(paths: list[str], *, max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     return inputs
 
 
-def parse_inputs(inputs: Inputs, *, namespace: str = "default") -> LoadResult:
+def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None = None) -> LoadResult:
     result = LoadResult(errors=list(inputs.errors))
     for directory in inputs.kustomizations:
         load_kustomization(directory, result, inputs.max_file_size)
-    for source in inputs.sources:
+    parsed = parallel.parse_all([source.text for source in inputs.sources], jobs)
+    for source, (documents, problems) in zip(inputs.sources, parsed):
         result.files.append(source)
-        load_text(source, result)
+        load_text(source, result, documents, problems)
     assign_namespaces(result.manifests, namespace)
     return result
 
@@ -249,8 +250,10 @@ def _needs_spans_now(documents) -> bool:
     return False
 
 
-def load_text(source: SourceFile, result: LoadResult) -> None:
-    documents, problems = parse_stream(source.text, with_spans=False)
+def load_text(source: SourceFile, result: LoadResult, documents=None, problems=None) -> None:
+    """Objects and diagnostics of one file; ``documents``/``problems`` when already parsed (in a worker)."""
+    if documents is None:
+        documents, problems = parse_stream(source.text, with_spans=False)
     if _needs_spans_now(documents):
         documents, problems = parse_stream(source.text, with_spans=True)
     source.documents = len(documents)
