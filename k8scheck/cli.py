@@ -176,7 +176,10 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
     from .engine import Settings, UsageError, baseline_data, lint as run_lint, read_baseline
     from .report import FORMATS
 
+    from .progress import Progress
+
     outputs = ctx.meta.get("k8scheck.outputs") or [("text", None)]
+    progress = Progress(sys.stderr)
     try:
         config = Config()
         if not no_config:
@@ -206,8 +209,10 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
             stdin_name=stdin_filename,
             use_cache=not no_cache,
             jobs=jobs,
+            progress=progress,
         )
         report = run_lint(list(paths), settings=settings)
+        progress.finish()
     except (UsageError, ConfigError) as exc:
         raise click.UsageError(str(exc)) from None
     except click.ClickException:

@@ -96,13 +96,15 @@ def _to_finding(rule: Rule, severity: str, item) -> Finding:
     )
 
 
-def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None):
+def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, progress=None):
     """Every active check over the context: (findings, {id(finding): manifest}, internal errors)."""
     findings: list[Finding] = []
     origins: dict[int, object] = {}
     errors: list[LoadError] = []
     severities = severities or {}
-    for rule in rules:
+    for number, rule in enumerate(rules, start=1):
+        if progress is not None:
+            progress(f"checking {len(ctx.manifests)} objects: {rule.slug:<28}", number, len(rules))
         if rule.slug in STAGE_RULES:
             continue
         check = REGISTRY[rule.slug]
@@ -135,6 +137,7 @@ class Settings:
     stdin_name: str = "<stdin>"
     use_cache: bool = False  # the CLI turns it on (--no-cache turns it off); library calls stay pure
     jobs: int | None = None  # processes for parsing (None: every core)
+    progress: object = None  # callable(text, done, total), e.g. progress.Progress
 
 
 class _UnusedRule:
@@ -152,16 +155,19 @@ def lint(paths: list[str], *, options: Options | None = None, select=(), ignore=
     severities = dict(settings.severity)
     for slug in severities:
         resolve_rule_names([slug], catalogue, "severity")
+    progress = settings.progress or (lambda *args: None)
+    progress("reading files")
     inputs = read_inputs(list(paths) + list(settings.context), max_file_size=settings.max_file_size, stdin_name=settings.stdin_name)
     key = runcache.run_key(inputs, settings) if settings.use_cache else None
     if key is not None:
         cached = runcache.load(key)
         if cached is not None:
             return _report_from_cache(cached, inputs, catalogue)
+    progress(f"parsing {len(inputs.sources)} files")
     loaded = parse_inputs(inputs, namespace=options.namespace, jobs=settings.jobs)
     primary = _primary_files(loaded, paths, settings.context)
     ctx = Context(loaded, options, {r.slug for r in rules})
-    findings, origins, internal = run_rules(ctx, rules, severities)
+    findings, origins, internal = run_rules(ctx, rules, severities, progress)
     if primary is not None:
         # --context files are read for references only; their own problems are not reported.
         findings = [f for f in findings if f.location.file in primary]
