@@ -39,6 +39,13 @@ class Context:
         for kind in kinds:
             yield from self.by_kind.get(kind, ())
 
+    @functools.cached_property
+    def graph(self):
+        """The object graph (k8scheck.graph), built once per run on first use."""
+        from .graph import build_graph
+
+        return build_graph(self.loaded.manifests, self.options.assume_exists)
+
     def params(self, rule) -> dict:
         values = rule.param_defaults()
         values.update(self.options.params.get(rule.slug, {}))
