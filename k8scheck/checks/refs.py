@@ -61,7 +61,7 @@ def service_no_endpoints(ctx, rule):
         pairs = [(k, v) for k, v in selector.items() if isinstance(k, str)]
         if not pairs or any(not isinstance(v, str) for _, v in pairs):
             continue  # implicit-type reports non-string values
-        if graph.out_edges(_key(m), "selects"):
+        if graph.select_map(m.namespace, selector):
             continue
         pool = graph.workloads_in(m.namespace)
         if not pool:
@@ -71,7 +71,9 @@ def service_no_endpoints(ctx, rule):
             # Each label exists somewhere, but never all together: blame the label the
             # closest template lacks.
             best = max(pool, key=lambda w: (sum(w.template.labels.get(k) == v for k, v in pairs), -w.order))
-            failing = next((k, v) for k, v in pairs if best.template.labels.get(k) != v)
+            failing = next(((k, v) for k, v in pairs if best.template.labels.get(k) != v), None)
+            if failing is None:
+                continue
         label, value = failing
         others = [(k, v) for k, v in pairs if (k, v) != failing]
         among = [w for w in pool if all(w.template.labels.get(k) == v for k, v in others)]
@@ -97,14 +99,11 @@ def service_no_endpoints(ctx, rule):
 
 
 def _selected(graph, m):
-    seen, out = set(), []
-    for edge in graph.out_edges(_key(m), "selects"):
-        if edge.target not in seen:
-            seen.add(edge.target)
-            w = graph.workload(graph.objects[edge.target]) if edge.target in graph.objects else None
-            if w is not None:
-                out.append(w)
-    return out
+    """The pod templates a Service selects (asked per manifest: duplicates share a graph node)."""
+    spec = m.obj.get("spec")
+    if not isinstance(spec, dict) or spec.get("type") == "ExternalName":
+        return []
+    return graph.select_map(m.namespace, spec.get("selector"))
 
 
 def _port_problems(ctx):
