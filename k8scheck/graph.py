@@ -237,7 +237,8 @@ class ObjectGraph:
         ``among`` restricts the search to some workloads (those matching the rest of a
         selector); returns ``(label, value, workload)`` or None.
         """
-        pool = among if among is not None else self.workloads_in(namespace)
+        restricted = among is not None
+        pool = among if restricted else self.workloads_in(namespace)
         wanted = f"{label}={value}"
         best = None
         seen = set()
@@ -254,7 +255,9 @@ class ObjectGraph:
         if best is None:
             return None
         (distance, *_), k, v, w = best
-        limit = max(2, len(wanted) // 2)
+        if restricted and k == label:
+            return k, v, w  # the templates that match the rest of the selector say this key is v
+        limit = max(1, len(value) // 3)
         return (k, v, w) if distance <= limit else None
 
 
@@ -308,8 +311,10 @@ def build_graph(manifests, assume_exists=()) -> ObjectGraph:
                 graph.add_workload(Workload(m, template, order))
     for m in manifests:
         source = _key(m)
-        if source is None or graph.objects.get(source) is not m:
-            continue  # nameless or a duplicate: duplicate-object reports it
+        if source is None:
+            continue  # nameless: missing-required-field reports it
+        # A duplicate shares its node with the first definition but keeps its own
+        # edges (each edge remembers its manifest): its references break just the same.
         try:
             for edge in _edges_of(graph, m, source):
                 graph.add_edge(edge)

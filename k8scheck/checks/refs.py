@@ -76,7 +76,7 @@ def service_no_endpoints(ctx, rule):
                 continue
         label, value = failing
         others = [(k, v) for k, v in pairs if (k, v) != failing]
-        among = [w for w in pool if all(w.template.labels.get(k) == v for k, v in others)]
+        among = [w for w in pool if all(w.template.labels.get(k) == v for k, v in others)] if others else []
         suggestion = graph.nearest_label(m.namespace, label, value, among or None)
         ns = m.namespace
         if len(pairs) == 1:
@@ -147,19 +147,22 @@ def service_port_mismatch(ctx, rule):
         related = ((w.manifest, w.template.spec_path + ("containers",), f"containers of {owner}"),)
         if verdict == "named":
             names = sorted({name for name, _, _ in declared if name})
-            close = nearest_word(target, names)
+            other_protocols = sorted({proto for name, _, proto in declared if name == target})
+            close = None if other_protocols else nearest_word(target, names)
             message = (
                 f"Service {m.namespace}/{m.name} targets port name {target!r} ({protocol}), but no container of "
                 f"{owner} declares a port with that name and protocol (declared: {_declared_text(declared)}); "
                 "its pods are left out of the Endpoints for this port and connections to it fail."
             )
-            if close:
+            if other_protocols:
+                message += f" The port {target!r} is {'/'.join(other_protocols)}: the protocols must agree."
+            elif close:
                 message += f" Did you mean {close!r}?"
             yield hit(m, rule.slug, path, message, related=related, fix=close)
         elif verdict == "number":
             numbers = sorted({num for _, num, proto in declared if proto == protocol})
             message = (
-                f"Service {m.namespace}/{m.name} sends port {get(m.obj, 'spec', 'ports', i, 'port')} to targetPort "
+                f"Service {m.namespace}/{m.name} sends port {get(m.obj, 'spec', 'ports')[i].get('port')} to targetPort "
                 f"{target}/{protocol}, but the containers of {owner} declare {_declared_text(declared)}; "
                 "connections reach a port nothing listens on (connection refused)."
             )
