@@ -616,8 +616,8 @@ def selector_overlap(ctx, rule):
                 continue
             selected = graph.select_labels(m.namespace, selector, empty_selects_all=False) or []
         for w in selected:
-            if w is own or w.manifest.kind not in CONTROLLER_KINDS + ("Pod",):
-                continue
+            if w is own or w.key == own.key or w.manifest.kind not in CONTROLLER_KINDS + ("Pod",):
+                continue  # a second definition of itself is duplicate-object's business
             pair = frozenset((id(m), id(w.manifest)))
             if pair in reported:
                 continue
