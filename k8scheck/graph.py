@@ -86,7 +86,7 @@ class Workload:
         return (self.manifest.kind, self.manifest.namespace, self.manifest.name)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Edge:
     relation: str
     source: Key
@@ -105,7 +105,7 @@ class ObjectGraph:
     """Objects and the references between them. Query it; do not mutate it."""
 
     def __init__(self, assume_exists=()):
-        self.nx = nx.MultiDiGraph()
+        self._nx = None
         self.objects: dict[Key, Manifest] = {}
         self.assume_exists = tuple(p for p in assume_exists if isinstance(p, str))
         self._edges: dict[str, list[Edge]] = defaultdict(list)
@@ -115,6 +115,35 @@ class ObjectGraph:
         self._by_namespace: dict[str | None, list[Workload]] = defaultdict(list)
         self._by_label: dict[tuple, list[Workload]] = defaultdict(list)  # (ns, key, value) -> workloads
         self._workload_of: dict[int, Workload] = {}
+        self.memo: dict = {}  # answers several rules share, computed once per run
+
+    @property
+    def nx(self) -> nx.MultiDiGraph:
+        """The graph as a networkx MultiDiGraph, built on first use (rules rarely need it).
+
+        Nodes are keys with ``missing`` (and ``manifest`` when present); each edge has
+        ``relation`` and ``edge`` (the Edge).
+        """
+        if self._nx is None:
+            graph = nx.MultiDiGraph()
+            graph.add_nodes_from((key, {"missing": False, "manifest": m}) for key, m in self.objects.items())
+            for edges in self._edges.values():
+                for edge in edges:
+                    for node in (edge.source, edge.target):
+                        if node not in graph:
+                            graph.add_node(node, missing=True)
+                    graph.add_edge(edge.source, edge.target, relation=edge.relation, edge=edge)
+            self._nx = graph
+        return self._nx
+
+    def nodes(self):
+        """Every node key: the objects, then placeholders for referenced objects not in the inputs."""
+        seen = dict.fromkeys(self.objects)
+        for edges in self._edges.values():
+            for edge in edges:
+                seen.setdefault(edge.source)
+                seen.setdefault(edge.target)
+        return list(seen)
 
     # -- nodes ------------------------------------------------------------
     def get(self, kind: str, namespace: str | None, name: str) -> Manifest | None:
@@ -144,10 +173,7 @@ class ObjectGraph:
 
     # -- edges ------------------------------------------------------------
     def add_edge(self, edge: Edge) -> None:
-        for node in (edge.source, edge.target):
-            if node not in self.nx:
-                self.nx.add_node(node, missing=node not in self.objects)
-        self.nx.add_edge(edge.source, edge.target, relation=edge.relation, edge=edge)
+        self._nx = None
         self._edges[edge.relation].append(edge)
         self._out[edge.source].append(edge)
         self._in[edge.target].append(edge)
@@ -299,18 +325,16 @@ def _key(m: Manifest) -> Key | None:
 
 def build_graph(manifests, assume_exists=()) -> ObjectGraph:
     graph = ObjectGraph(assume_exists)
-    for m in manifests:
-        key = _key(m)
+    keyed = [(m, _key(m)) for m in manifests]
+    for m, key in keyed:
         if key is not None and key not in graph.objects:
             graph.objects[key] = m
-            graph.nx.add_node(key, missing=False, manifest=m)
-    for order, m in enumerate(manifests):
-        if m.kind in TEMPLATE_KINDS and _key(m) is not None:
+    for order, (m, key) in enumerate(keyed):
+        if key is not None and key[0] in TEMPLATE_KINDS:
             template = pod_template(m.obj)
             if template is not None:
                 graph.add_workload(Workload(m, template, order))
-    for m in manifests:
-        source = _key(m)
+    for m, source in keyed:
         if source is None:
             continue  # nameless: missing-required-field reports it
         # A duplicate shares its node with the first definition but keeps its own

@@ -95,7 +95,7 @@ def model(graph: ObjectGraph, findings=()) -> dict:
         })
 
     nodes = {}
-    for key in graph.nx.nodes:
+    for key in graph.nodes():
         manifest = graph.objects.get(key)
         nodes[key] = {
             "key": key,

@@ -107,7 +107,14 @@ def _selected(graph, m):
 
 
 def _port_problems(ctx):
-    """(service, port index, port path, target, protocol, workload, verdict) for ports pods do not serve."""
+    """(service, port index, port path, target, protocol, workload, verdict, declared) for ports pods do not serve."""
+    memo = ctx.graph.memo
+    if "port-problems" not in memo:
+        memo["port-problems"] = list(_find_port_problems(ctx))
+    return memo["port-problems"]
+
+
+def _find_port_problems(ctx):
     graph = ctx.graph
     for m in ctx.of_kind("Service"):
         ports = get(m.obj, "spec", "ports")
