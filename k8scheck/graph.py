@@ -115,6 +115,8 @@ class ObjectGraph:
         self._by_namespace: dict[str | None, list[Workload]] = defaultdict(list)
         self._by_label: dict[tuple, list[Workload]] = defaultdict(list)  # (ns, key, value) -> workloads
         self._workload_of: dict[int, Workload] = {}
+        self._values: dict[tuple, dict] = {}  # (ns, label) -> {value: first workload carrying it}
+        self._keys: dict[str | None, set] = {}  # ns -> label keys used by its templates
         self.memo: dict = {}  # answers several rules share, computed once per run
 
     @property
@@ -207,8 +209,10 @@ class ObjectGraph:
         namespace = workload.manifest.namespace
         self._by_namespace[namespace].append(workload)
         for label, value in workload.template.labels.items():
-            if isinstance(value, str):
+            if isinstance(value, str) and isinstance(label, str):
                 self._by_label[(namespace, label, value)].append(workload)
+                self._values.setdefault((namespace, label), {}).setdefault(value, workload)
+                self._keys.setdefault(namespace, set()).add(label)
 
     def workload(self, manifest: Manifest) -> Workload | None:
         return self._workload_of.get(id(manifest))
@@ -258,33 +262,106 @@ class ObjectGraph:
         return out
 
     def nearest_label(self, namespace: str | None, label: str, value: str, among=None):
-        """The existing label pair closest to ``label=value`` by edit distance.
+        """The existing label pair closest to ``label=value``, as ``(label, value, workload)`` or None.
 
-        ``among`` restricts the search to some workloads (those matching the rest of a
-        selector); returns ``(label, value, workload)`` or None.
+        Same-key values are compared by edit distance; another key counts only when
+        the key itself is a near miss (``ap`` for ``app``). ``among`` restricts the
+        search to some workloads (those matching the rest of a selector): there a
+        same-key value is suggested however far it is, since the other labels already
+        pin the templates down.
         """
-        restricted = among is not None
-        pool = among if restricted else self.workloads_in(namespace)
-        wanted = f"{label}={value}"
+        limit = max(1, len(value) // 3)
+        key_limit = max(1, len(label) // 3)
+        if among is not None:
+            values: dict = {}
+            for w in among:
+                for k, v in w.template.labels.items():
+                    if isinstance(k, str) and isinstance(v, str):
+                        values.setdefault(k, {}).setdefault(v, w)
+        else:
+            values = {k: self._values.get((namespace, k), {}) for k in self._keys.get(namespace, ())}
         best = None
-        seen = set()
-        for w in pool:
-            for k, v in w.template.labels.items():
-                if not isinstance(k, str) or not isinstance(v, str) or (k, v) in seen:
+        for k in sorted(values):
+            if k == label:
+                penalty = 0
+            else:
+                if abs(len(k) - len(label)) > key_limit:
                     continue
-                seen.add((k, v))
-                # Same key, different value: the usual typo. Other keys cost more.
-                distance = edit_distance(value, v) if k == label else edit_distance(wanted, f"{k}={v}") + 2
+                penalty = edit_distance(k, label) + 1
+                if penalty > key_limit + 1:
+                    continue
+            pool = values[k]
+            free = among is not None and k == label and len(pool) <= NearIndex.SMALL
+            if free:
+                candidates = pool
+            elif among is None:
+                candidates = self._near(("label", namespace, k), pool).candidates(value)
+            else:
+                candidates = NearIndex(pool).candidates(value)
+            for v in candidates:
+                w = pool[v]
+                if not free and abs(len(v) - len(value)) > limit:
+                    continue
+                value_distance = edit_distance(value, v)
+                if not free and value_distance > limit:
+                    continue
+                distance = penalty + value_distance
                 rank = (distance, w.order, k, v)
                 if best is None or rank < best[0]:
                     best = (rank, k, v, w)
-        if best is None:
-            return None
-        (distance, *_), k, v, w = best
-        if restricted and k == label:
-            return k, v, w  # the templates that match the rest of the selector say this key is v
-        limit = max(1, len(value) // 3)
-        return (k, v, w) if distance <= limit else None
+        return None if best is None else best[1:]
+
+
+    def _near(self, memo_key, words) -> NearIndex:
+        index = self.memo.get(memo_key)
+        if index is None:
+            index = self.memo[memo_key] = NearIndex(words)
+        return index
+
+    def nearest_name(self, kind: str, namespace: str | None, name: str) -> Manifest | None:
+        """An object of this kind and namespace whose name is a likely typo fix for ``name``."""
+        by_scope = self.memo.get("names-by-scope")
+        if by_scope is None:
+            by_scope = self.memo["names-by-scope"] = {}
+            for (k, ns, n), m in self.objects.items():
+                by_scope.setdefault((k, ns), {})[n] = m
+        names = by_scope.get((kind, namespace), {})
+        close = nearest_word(name, self._near(("name", kind, namespace), names).candidates(name))
+        return names[close] if close else None
+
+
+class NearIndex:
+    """Candidates within a small edit distance of a word, without comparing against every word.
+
+    Small sets are returned whole. Large ones are indexed by their single-character
+    deletions (the symmetric-delete idea): two words share a key when they are one
+    insertion, deletion or substitution apart (and for some distance-2 pairs), so a
+    query costs a handful of lookups instead of a scan.
+    """
+
+    SMALL = 256
+
+    def __init__(self, words):
+        self.words = [w for w in words if isinstance(w, str)]
+        self._index = None
+
+    @staticmethod
+    def _deletes(word: str) -> set:
+        return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+    def candidates(self, word: str) -> list:
+        if len(self.words) <= self.SMALL:
+            return self.words
+        if self._index is None:
+            index: dict = defaultdict(set)
+            for w in self.words:
+                for d in self._deletes(w):
+                    index[d].add(w)
+            self._index = index
+        found = set()
+        for d in self._deletes(word):
+            found |= self._index.get(d, set())
+        return sorted(found)
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -303,14 +380,14 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def nearest_word(word: str, words) -> str | None:
+    """The closest of ``words`` to ``word``, when within a third of its length (at least 1)."""
+    limit = max(1, len(word) // 3)
     best = None
-    for candidate in sorted(w for w in words if isinstance(w, str)):
+    for candidate in sorted(w for w in words if isinstance(w, str) and abs(len(w) - len(word)) <= limit):
         distance = edit_distance(word, candidate)
-        if best is None or distance < best[0]:
+        if distance <= limit and (best is None or distance < best[0]):
             best = (distance, candidate)
-    if best is None or best[0] > max(1, len(word) // 3):
-        return None
-    return best[1]
+    return None if best is None else best[1]
 
 
 # ---------------------------------------------------------------------------

@@ -441,3 +441,40 @@ def test_graph_json_is_sorted_and_complete():
     missing = {n["name"] for n in data["nodes"] if n["missing"]}
     assert {"api-svc", "default-http", "app-files"} <= missing
     assert all(n["file"] for n in data["nodes"] if not n["missing"])
+
+
+def test_nearest_label_key_typos_and_restriction(stack):
+    graph = graph_of(stack)
+    k, v, _ = graph.nearest_label("shop", "ap", "web")
+    assert (k, v) == ("app", "web")
+    assert graph.nearest_label("shop", "tier", "backend") is None
+    workloads = graph.workloads_in("shop")
+    k, v, _ = graph.nearest_label("shop", "tier", "backend", among=workloads)
+    assert (k, v) == ("tier", "front")
+    assert graph.nearest_label("other", "app", "web") is None
+
+
+def test_near_index_finds_close_words_in_large_sets():
+    from k8scheck.graph import NearIndex
+
+    words = [f"service-{i}" for i in range(2000)]
+    index = NearIndex(words)
+    assert "service-1234" in index.candidates("service-1234x")  # insertion
+    assert "service-1234" in index.candidates("service-123")  # deletion ("service-123" itself too)
+    assert "service-1234" in index.candidates("service-1235")  # substitution
+    assert "service-1234" not in index.candidates("zzz")
+    assert len(index.candidates("service-1235")) < 50
+    assert nearest_word("service-1234x", index.candidates("service-1234x")) == "service-1234"
+
+
+def test_large_namespace_typo_still_suggests(tmp_path):
+    manifests = []
+    for i in range(600):
+        labels = {"app": f"app-{i}"}
+        obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"p{i}", "labels": labels}, "spec": {"containers": [{"name": "c", "image": "x"}]}}
+        manifests.append(Manifest(obj, "x.yaml", i, (), {}, "default"))
+    graph = build_graph(manifests)
+    k, v, w = graph.nearest_label("default", "app", "app-42x")
+    assert (k, v, w.manifest.name) == ("app", "app-42", "p42")
+    assert graph.nearest_name("Pod", "default", "p4x2") is not None
+    assert graph.nearest_name("Pod", "default", "completely-different") is None

@@ -27,15 +27,8 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _nearest_object(ctx, kind, namespace, name):
-    """A same-kind object in the namespace whose name is a likely typo fix, or None."""
-    names = {m.name: m for m in ctx.of_kind(kind) if m.namespace == namespace and m.name}
-    close = nearest_word(name, names)
-    return names[close] if close else None
-
-
 def _did_you_mean(ctx, kind, namespace, name):
-    other = _nearest_object(ctx, kind, namespace, name)
+    other = ctx.graph.nearest_name(kind, namespace, name)
     if other is None:
         return "", (), None
     return (
