@@ -463,7 +463,7 @@ def test_near_index_finds_close_words_in_large_sets():
     assert "service-1234" in index.candidates("service-123")  # deletion ("service-123" itself too)
     assert "service-1234" in index.candidates("service-1235")  # substitution
     assert "service-1234" not in index.candidates("zzz")
-    assert len(index.candidates("service-1235")) < 50
+    assert len(index.candidates("service-1235")) < len(words) // 10
     assert nearest_word("service-1234x", index.candidates("service-1234x")) == "service-1234"
 
 
