@@ -63,13 +63,16 @@ def service_no_endpoints(ctx, rule):
         if failing is None:
             # Each label exists somewhere, but never all together: blame the label the
             # closest template lacks.
-            best = max(pool, key=lambda w: (sum(w.template.labels.get(k) == v for k, v in pairs), -w.order))
+            # Candidates come from the rarest label's templates (the index, not a scan).
+            rarest = min(pairs, key=lambda kv: len(graph.with_label(m.namespace, *kv)))
+            candidates = graph.with_label(m.namespace, *rarest)
+            best = max(candidates, key=lambda w: (sum(w.template.labels.get(k) == v for k, v in pairs), -w.order))
             failing = next(((k, v) for k, v in pairs if best.template.labels.get(k) != v), None)
             if failing is None:
                 continue
         label, value = failing
         others = [(k, v) for k, v in pairs if (k, v) != failing]
-        among = [w for w in pool if all(w.template.labels.get(k) == v for k, v in others)] if others else []
+        among = graph.select_map(m.namespace, dict(others)) if others else []
         suggestion = graph.nearest_label(m.namespace, label, value, among or None)
         ns = m.namespace
         if len(pairs) == 1:
