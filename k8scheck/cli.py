@@ -82,10 +82,11 @@ def lint(paths, output_format, namespace, select, ignore, fail_on, quiet, color,
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "json"]), default="mermaid", show_default=True, help="Drawing format.")
 @click.option("--namespace", "-n", default="default", show_default=True, help="Namespace for namespaced objects that set none.")
+@click.option("--assume-exists", multiple=True, help="Objects that live in the cluster, not the inputs: KIND/NAMESPACE/NAME patterns (fnmatch, comma-separated).")
 @click.option("--max-file-size", default="16M", show_default=True, help="Larger files are reported, not read.")
 @click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report for input read from -.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def graph(paths, output_format, namespace, max_file_size, stdin_filename, debug):
+def graph(paths, output_format, namespace, assume_exists, max_file_size, stdin_filename, debug):
     """Draw how the objects refer to each other; broken references in red."""
     from .context import Context, Options
     from .engine import active_rules, run_rules
@@ -94,7 +95,7 @@ def graph(paths, output_format, namespace, max_file_size, stdin_filename, debug)
 
     try:
         loaded = load(list(paths), namespace=namespace, max_file_size=_parse_size(max_file_size), stdin_name=stdin_filename)
-        ctx = Context(loaded, Options(namespace=namespace))
+        ctx = Context(loaded, Options(namespace=namespace, assume_exists=tuple(_split(assume_exists))))
         findings, _ = run_rules(ctx, active_rules(select=GRAPH_RULES))
         text = render(ctx.graph, findings, output_format)
     except Exception as exc:  # never a traceback for users; --debug shows it

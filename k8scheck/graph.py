@@ -439,7 +439,9 @@ def _edges_of(graph: ObjectGraph, m: Manifest, source: Key):
             yield Edge("scales", source, (ref["kind"], m.namespace, ref["name"]), m, ("spec", "scaleTargetRef", "name"))
     elif kind == "PodDisruptionBudget":
         selector = get(m.obj, "spec", "selector")
-        for w in graph.select_labels(m.namespace, selector) or ():
+        # policy/v1 reads an empty selector as every pod; policy/v1beta1 as none.
+        everything = m.api_version != "policy/v1beta1"
+        for w in graph.select_labels(m.namespace, selector, empty_selects_all=everything) or ():
             yield Edge("selects", source, w.key, m, ("spec", "selector"))
             yield Edge("budgets", source, w.key, m, ("spec", "selector"))
     elif kind == "NetworkPolicy":

@@ -478,3 +478,19 @@ def test_large_namespace_typo_still_suggests(tmp_path):
     assert (k, v, w.manifest.name) == ("app", "app-42", "p42")
     assert graph.nearest_name("Pod", "default", "p4x2") is not None
     assert graph.nearest_name("Pod", "default", "completely-different") is None
+
+
+def test_graph_command_assume_exists_clears_broken_edges():
+    fixture = str(FIXTURES / "secret-missing" / "fires-secret-refs.yaml")
+    assert "secret-missing" in _graph(fixture)
+    out = _graph(fixture, "--assume-exists", "Secret/default/*")
+    assert "secret-missing" not in out and "✗" not in out
+
+
+def test_pdb_empty_selector_depends_on_api_version(tmp_path):
+    pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: a\nspec:\n  containers:\n  - name: c\n    image: x\n"
+    pdb = "---\napiVersion: {}\nkind: PodDisruptionBudget\nmetadata:\n  name: {}\nspec:\n  maxUnavailable: 1\n  selector: {{}}\n"
+    path = tmp_path / "pdb.yaml"
+    path.write_text(pod + pdb.format("policy/v1", "new") + pdb.format("policy/v1beta1", "old"), encoding="utf-8")
+    graph = graph_of(path)
+    assert [e.source[2] for e in graph.edges("budgets")] == ["new"]

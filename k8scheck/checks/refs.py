@@ -454,7 +454,8 @@ def pdb_no_match(ctx, rule):
         selector = get(m.obj, "spec", "selector")
         if not isinstance(selector, dict) or not m.name or not graph.workloads_in(m.namespace):
             continue
-        if graph.select_labels(m.namespace, selector) != []:
+        everything = m.api_version != "policy/v1beta1"  # v1beta1 read an empty selector as no pod
+        if graph.select_labels(m.namespace, selector, empty_selects_all=everything) != []:
             continue  # selects something, or is malformed
         yield hit(
             m,
