@@ -9,7 +9,6 @@ import pytest
 
 from k8scheck.catalogue import load_catalogue
 from k8scheck.checks import refs
-from k8scheck.context import Options
 from k8scheck.engine import lint
 
 ROOT = Path(__file__).resolve().parent.parent
