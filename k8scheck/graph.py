@@ -80,10 +80,40 @@ class Workload:
     manifest: Manifest
     template: PodTemplate
     order: int  # input order, for deterministic answers
+    added: dict = field(default_factory=dict)  # label -> values the controller adds to its pods
 
     @property
     def key(self) -> Key:
         return (self.manifest.kind, self.manifest.namespace, self.manifest.name)
+
+    def has(self, label, value) -> bool:
+        """Do (some of) this template's pods carry ``label=value``, counting controller-added labels?"""
+        return self.template.labels.get(label) == value or value in self.added.get(label, ())
+
+
+# Labels controllers put on pods with values no manifest can predict (hashes, uids):
+# a selector using them cannot be judged before apply.
+UNPREDICTABLE_LABELS = frozenset(
+    {"pod-template-hash", "controller-revision-hash", "controller-uid", "batch.kubernetes.io/controller-uid"}
+)
+
+
+def _controller_labels(m: Manifest) -> dict:
+    """Labels (with their possible values) a controller adds to the pods it creates."""
+    name = m.name
+    if m.kind == "StatefulSet":
+        replicas = get(m.obj, "spec", "replicas")
+        count = replicas if _is_int(replicas) and 0 <= replicas <= 1000 else 1
+        start = get(m.obj, "spec", "ordinals", "start")
+        start = start if _is_int(start) and start >= 0 else 0
+        ordinals = range(start, start + count)
+        return {
+            "statefulset.kubernetes.io/pod-name": frozenset(f"{name}-{i}" for i in ordinals),
+            "apps.kubernetes.io/pod-index": frozenset(str(i) for i in ordinals),
+        }
+    if m.kind == "Job":
+        return {"job-name": frozenset({name}), "batch.kubernetes.io/job-name": frozenset({name})}
+    return {}
 
 
 @dataclass(eq=False, slots=True)
@@ -208,6 +238,11 @@ class ObjectGraph:
         self._workload_of[id(workload.manifest)] = workload
         namespace = workload.manifest.namespace
         self._by_namespace[namespace].append(workload)
+        for label, values in workload.added.items():
+            for value in sorted(values):
+                self._by_label[(namespace, label, value)].append(workload)
+                self._values.setdefault((namespace, label), {}).setdefault(value, workload)
+                self._keys.setdefault(namespace, set()).add(label)
         for label, value in workload.template.labels.items():
             if isinstance(value, str) and isinstance(label, str):
                 self._by_label[(namespace, label, value)].append(workload)
@@ -234,7 +269,7 @@ class ObjectGraph:
             return []  # a non-string value never equals a label (implicit-type reports it)
         rarest = min(pairs, key=lambda kv: len(self._by_label.get((namespace, kv[0], kv[1]), ())))
         candidates = self._by_label.get((namespace, rarest[0], rarest[1]), ())
-        return [w for w in candidates if all(w.template.labels.get(k) == v for k, v in pairs)]
+        return [w for w in candidates if all(w.has(k, v) for k, v in pairs)]
 
     def select_labels(self, namespace: str | None, selector, empty_selects_all: bool = True) -> list[Workload] | None:
         """Workloads a LabelSelector (matchLabels + matchExpressions) selects; None when malformed."""
@@ -410,7 +445,7 @@ def build_graph(manifests, assume_exists=()) -> ObjectGraph:
         if key is not None and key[0] in TEMPLATE_KINDS:
             template = pod_template(m.obj)
             if template is not None:
-                graph.add_workload(Workload(m, template, order))
+                graph.add_workload(Workload(m, template, order, _controller_labels(m)))
     for m, source in keyed:
         if source is None:
             continue  # nameless: missing-required-field reports it

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..graph import CONTROLLER_KINDS, container_ports, find_port, nearest_word, service_target
+from ..graph import CONTROLLER_KINDS, UNPREDICTABLE_LABELS, container_ports, find_port, nearest_word, service_target
 from ..kinds import containers, get
 from ..problem import dotted
 from ..selectors import format_labels
@@ -54,6 +54,8 @@ def service_no_endpoints(ctx, rule):
         pairs = [(k, v) for k, v in selector.items() if isinstance(k, str)]
         if not pairs or any(not isinstance(v, str) for _, v in pairs):
             continue  # implicit-type reports non-string values
+        if any(k in UNPREDICTABLE_LABELS for k, _ in pairs):
+            continue  # a hash or uid the controller picks at run time
         if graph.select_map(m.namespace, selector):
             continue
         pool = graph.workloads_in(m.namespace)
@@ -66,8 +68,8 @@ def service_no_endpoints(ctx, rule):
             # Candidates come from the rarest label's templates (the index, not a scan).
             rarest = min(pairs, key=lambda kv: len(graph.with_label(m.namespace, *kv)))
             candidates = graph.with_label(m.namespace, *rarest)
-            best = max(candidates, key=lambda w: (sum(w.template.labels.get(k) == v for k, v in pairs), -w.order))
-            failing = next(((k, v) for k, v in pairs if best.template.labels.get(k) != v), None)
+            best = max(candidates, key=lambda w: (sum(w.has(k, v) for k, v in pairs), -w.order))
+            failing = next(((k, v) for k, v in pairs if not best.has(k, v)), None)
             if failing is None:
                 continue
         label, value = failing
