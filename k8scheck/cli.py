@@ -96,7 +96,7 @@ def graph(paths, output_format, namespace, assume_exists, max_file_size, stdin_f
     try:
         loaded = load(list(paths), namespace=namespace, max_file_size=_parse_size(max_file_size), stdin_name=stdin_filename)
         ctx = Context(loaded, Options(namespace=namespace, assume_exists=tuple(_split(assume_exists))))
-        findings, _ = run_rules(ctx, active_rules(select=GRAPH_RULES))
+        findings = run_rules(ctx, active_rules(select=GRAPH_RULES))[0]
         text = render(ctx.graph, findings, output_format)
     except Exception as exc:  # never a traceback for users; --debug shows it
         if debug:
