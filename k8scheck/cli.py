@@ -400,6 +400,41 @@ def why(target, paths, from_paths, from_git, output_format, kube_version, namesp
     sys.exit(EXIT_OK if verdict.reachable else EXIT_FINDINGS)
 
 
+@main.command("graph")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "json"]), default="mermaid", show_default=True, help="Drawing format.")
+@click.option("--namespace", "-n", default="default", show_default=True, help="Namespace for namespaced objects that set none.")
+@click.option("--assume-exists", multiple=True, help="Objects that live in the cluster, not the inputs: KIND/NAMESPACE/NAME patterns (fnmatch, comma-separated).")
+@click.option("--max-file-size", default="16M", show_default=True, help="Larger files are reported, not read.")
+@click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report for input read from -.")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+def graph(paths, output_format, namespace, assume_exists, max_file_size, stdin_filename, debug):
+    """Draw how the objects refer to each other; broken references in red."""
+    from .context import Context, Options
+    from .engine import active_rules, run_rules
+    from .graphviz import GRAPH_RULES, render
+    from .loader import load
+
+    try:
+        loaded = load(list(paths), namespace=namespace, max_file_size=_parse_size(max_file_size), stdin_name=stdin_filename)
+        ctx = Context(loaded, Options(namespace=namespace, assume_exists=tuple(_split(assume_exists))))
+        findings = run_rules(ctx, active_rules(select=GRAPH_RULES))[0]
+        text = render(ctx.graph, findings, output_format)
+    except Exception as exc:  # never a traceback for users; --debug shows it
+        if debug:
+            raise
+        click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
+        sys.exit(EXIT_USAGE)
+    for error in loaded.errors:
+        where = f"{error.file}:{error.line}" if error.line else error.file
+        click.echo(f"k8scheck: {where}: {error.message}", err=True)
+    click.echo(text, nl=False)
+    if not loaded.files:
+        if not loaded.errors:
+            click.echo(f"k8scheck: no manifest files (*.yaml, *.yml, *.json) found in {', '.join(paths)}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
 @main.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 def list_rules(output_format):

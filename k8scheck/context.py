@@ -133,6 +133,12 @@ class Context:
         from .rolloutplan import plan
 
         return plan(self, None, new_pods="fail", kube_version=self.kube_version, shared=True)
+    @functools.cached_property
+    def graph(self):
+        """The object graph (k8scheck.graph), built once per run on first use."""
+        from .graph import build_graph
+
+        return build_graph(self.loaded.manifests, self.options.assume_exists)
 
     def params(self, rule) -> dict:
         values = rule.param_defaults()

@@ -7,7 +7,8 @@ turns them into findings; checks never compute positions.
 
 from __future__ import annotations
 
-from . import apis, basic, images, rollout, schema, source
+from . import apis, basic, images, refs, rollout, schema, source
+
 
 def produced_by_pipeline(ctx, rule):
     """This rule's findings come from a pipeline stage (see STAGE_RULES), not a check."""
@@ -52,4 +53,26 @@ REGISTRY = {
     "image-tag-latest": images.static,
     "image-not-found": images.registry,
     "image-check-failed": images.registry,
+    "service-no-endpoints": refs.service_no_endpoints,
+    "service-port-mismatch": refs.service_port_mismatch,
+    "service-port-undeclared": refs.service_port_undeclared,
+    "configmap-missing": refs.configmap_missing,
+    "configmap-key-missing": refs.configmap_key_missing,
+    "secret-missing": refs.secret_missing,
+    "secret-key-missing": refs.secret_key_missing,
+    "ingress-backend-missing": refs.ingress_backend_missing,
+    "ingress-backend-port": refs.ingress_backend_port,
+    "ingress-tls-secret-missing": refs.ingress_tls_secret_missing,
+    "serviceaccount-missing": refs.serviceaccount_missing,
+    "pvc-missing": refs.pvc_missing,
+    "hpa-target-missing": refs.hpa_target_missing,
+    "hpa-replicas-conflict": refs.hpa_replicas_conflict,
+    "pdb-no-match": refs.pdb_no_match,
+    "pdb-blocks-eviction": refs.pdb_blocks_eviction,
+    "networkpolicy-no-match": refs.networkpolicy_no_match,
+    "rolebinding-role-missing": refs.rolebinding_role_missing,
+    "statefulset-service-missing": refs.statefulset_service_missing,
+    "selector-overlap": refs.selector_overlap,
+    "probe-port-missing": refs.probe_port_missing,
+    "volume-mount-missing": refs.volume_mount_missing,
 }

@@ -1,0 +1,711 @@
+"""Cross-object rules: each asks ``ctx.graph`` a question and never builds an index of its own."""
+
+from __future__ import annotations
+
+from ..graph import CONTROLLER_KINDS, UNPREDICTABLE_LABELS, container_ports, find_port, nearest_word, service_target
+from ..kinds import containers, get
+from ..problem import dotted
+from ..selectors import format_labels
+from .hit import hit
+
+
+def _where(m, path) -> str:
+    loc = m.locate(path)
+    return f"{loc.file}:{loc.line}"
+
+
+def _ns_name(key) -> str:
+    _, namespace, name = key
+    return f"{namespace}/{name}" if namespace else name
+
+
+def _key(m):
+    return (m.kind, m.namespace, m.name)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _did_you_mean(ctx, kind, namespace, name):
+    other = ctx.graph.nearest_name(kind, namespace, name)
+    if other is None:
+        return "", (), None
+    return (
+        f" Did you mean {other.name} ({_where(other, ('metadata', 'name'))})?",
+        ((other, ("metadata", "name"), f"{kind} {other.name} is defined here"),),
+        other.name,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Services
+
+
+def service_no_endpoints(ctx, rule):
+    graph = ctx.graph
+    for m in ctx.of_kind("Service"):
+        spec = m.obj.get("spec")
+        if not isinstance(spec, dict) or spec.get("type") == "ExternalName" or not m.name:
+            continue
+        selector = spec.get("selector")
+        if not isinstance(selector, dict) or not selector:
+            continue  # endpoints written by hand (or by another controller)
+        pairs = [(k, v) for k, v in selector.items() if isinstance(k, str)]
+        if not pairs or any(not isinstance(v, str) for _, v in pairs):
+            continue  # implicit-type reports non-string values
+        if any(k in UNPREDICTABLE_LABELS for k, _ in pairs):
+            continue  # a hash or uid the controller picks at run time
+        if graph.select_map(m.namespace, selector):
+            continue
+        pool = graph.workloads_in(m.namespace)
+        if not pool:
+            continue  # no pod template in this namespace at all: the workloads live elsewhere
+        failing = next(((k, v) for k, v in pairs if not graph.with_label(m.namespace, k, v)), None)
+        if failing is None:
+            # Each label exists somewhere, but never all together: blame the label the
+            # closest template lacks.
+            # Candidates come from the rarest label's templates (the index, not a scan).
+            rarest = min(pairs, key=lambda kv: len(graph.with_label(m.namespace, *kv)))
+            candidates = graph.with_label(m.namespace, *rarest)
+            best = max(candidates, key=lambda w: (sum(w.has(k, v) for k, v in pairs), -w.order))
+            failing = next(((k, v) for k, v in pairs if not best.has(k, v)), None)
+            if failing is None:
+                continue
+        label, value = failing
+        others = [(k, v) for k, v in pairs if (k, v) != failing]
+        among = graph.select_map(m.namespace, dict(others)) if others else []
+        suggestion = graph.nearest_label(m.namespace, label, value, among or None)
+        ns = m.namespace
+        if len(pairs) == 1:
+            message = f"Service {ns}/{m.name} selects {label}={value}; no pod template in namespace {ns} has it"
+        else:
+            message = (
+                f"Service {ns}/{m.name} selects {format_labels(dict(pairs))}; no pod template in namespace {ns} "
+                f"has {label}={value}" + (" together with the other labels" if graph.with_label(ns, label, value) else "")
+            )
+        message += ", so its Endpoints will be empty and connections fail."
+        related = ()
+        fix = None
+        if suggestion is not None:
+            k, v, w = suggestion
+            path = w.template.labels_path + (k,)
+            message += f" Did you mean {k}={v} ({w.manifest.kind} {w.manifest.name}, {_where(w.manifest, path)})?"
+            related = ((w.manifest, path, f"{w.manifest.kind} {w.manifest.name} labels its pods {k}={v}"),)
+            fix = v if k == label else f"{k}: {v}"
+        yield hit(m, rule.slug, ("spec", "selector", label), message, related=related, fix=fix)
+
+
+def _selected(graph, m):
+    """The pod templates a Service selects (asked per manifest: duplicates share a graph node)."""
+    spec = m.obj.get("spec")
+    if not isinstance(spec, dict) or spec.get("type") == "ExternalName":
+        return []
+    return graph.select_map(m.namespace, spec.get("selector"))
+
+
+def _port_problems(ctx):
+    """(service, port index, port path, target, protocol, workload, verdict, declared) for ports pods do not serve."""
+    memo = ctx.graph.memo
+    if "port-problems" not in memo:
+        memo["port-problems"] = list(_find_port_problems(ctx))
+    return memo["port-problems"]
+
+
+def _find_port_problems(ctx):
+    graph = ctx.graph
+    for m in ctx.of_kind("Service"):
+        ports = get(m.obj, "spec", "ports")
+        if not isinstance(ports, list):
+            continue
+        selected = _selected(graph, m)
+        if not selected:
+            continue
+        for i, port in enumerate(ports):
+            if not isinstance(port, dict):
+                continue
+            target, protocol = service_target(port)
+            if target is None:
+                continue
+            path = ("spec", "ports", i, "targetPort" if "targetPort" in port else "port")
+            for w in selected:
+                found = find_port(w.template, target, protocol)
+                if isinstance(found, tuple):
+                    continue
+                declared = [(n, num, proto) for _, num, n, proto, _ in container_ports(w.template) if num is not None]
+                if found is None:
+                    verdict = "named"
+                elif declared:
+                    verdict = "number"
+                else:
+                    verdict = "undeclared"
+                yield m, i, path, target, protocol, w, verdict, declared
+
+
+def _declared_text(declared) -> str:
+    return ", ".join(f"{num}/{proto}" + (f" ({name})" if name else "") for name, num, proto in declared) or "none"
+
+
+def service_port_mismatch(ctx, rule):
+    for m, i, path, target, protocol, w, verdict, declared in _port_problems(ctx):
+        owner = f"{w.manifest.kind} {w.manifest.name}"
+        related = ((w.manifest, w.template.spec_path + ("containers",), f"containers of {owner}"),)
+        if verdict == "named":
+            names = sorted({name for name, _, _ in declared if name})
+            other_protocols = sorted({proto for name, _, proto in declared if name == target})
+            close = None if other_protocols else nearest_word(target, names)
+            message = (
+                f"Service {m.namespace}/{m.name} targets port name {target!r} ({protocol}), but no container of "
+                f"{owner} declares a port with that name and protocol (declared: {_declared_text(declared)}); "
+                "its pods are left out of the Endpoints for this port and connections to it fail."
+            )
+            if other_protocols:
+                message += f" The port {target!r} is {'/'.join(other_protocols)}: the protocols must agree."
+            elif close:
+                message += f" Did you mean {close!r}?"
+            yield hit(m, rule.slug, path, message, related=related, fix=close)
+        elif verdict == "number":
+            numbers = sorted({num for _, num, proto in declared if proto == protocol})
+            message = (
+                f"Service {m.namespace}/{m.name} sends port {get(m.obj, 'spec', 'ports')[i].get('port')} to targetPort "
+                f"{target}/{protocol}, but the containers of {owner} declare {_declared_text(declared)}; "
+                "connections reach a port nothing listens on (connection refused)."
+            )
+            fix = str(numbers[0]) if len(numbers) == 1 else None
+            yield hit(m, rule.slug, path, message, related=related, fix=fix)
+
+
+def service_port_undeclared(ctx, rule):
+    for m, i, path, target, protocol, w, verdict, declared in _port_problems(ctx):
+        if verdict != "undeclared":
+            continue
+        owner = f"{w.manifest.kind} {w.manifest.name}"
+        yield hit(
+            m,
+            rule.slug,
+            path,
+            f"Service {m.namespace}/{m.name} sends traffic to targetPort {target}/{protocol}, but no container of "
+            f"{owner} declares any port; nothing here shows that the app listens on {target}. Declare it in "
+            "containers[].ports so the Service and the pod agree visibly.",
+            related=((w.manifest, w.template.spec_path + ("containers",), f"containers of {owner}"),),
+        )
+
+
+# ---------------------------------------------------------------------------
+# ConfigMaps and Secrets
+
+_KINDS = {
+    "ConfigMap": {"lower": "configmap", "volume_key": "configmap references non-existent config key"},
+    "Secret": {"lower": "secret", "volume_key": "references non-existent secret key"},
+}
+
+
+def _keys_of(m) -> set | None:
+    """Keys of a ConfigMap (data, binaryData) or Secret (data, stringData); None when unknowable."""
+    if m.kind == "Secret" and m.obj.get("type") == "kubernetes.io/service-account-token":
+        return None  # the token controller fills it in
+    fields = ("data", "binaryData") if m.kind == "ConfigMap" else ("data", "stringData")
+    keys = set()
+    for field_name in fields:
+        value = m.obj.get(field_name)
+        if isinstance(value, dict):
+            keys.update(k for k in value if isinstance(k, str))
+    return keys
+
+
+def _symptom_missing_object(edge, kind, name) -> str:
+    lower = _KINDS[kind]["lower"]
+    if edge.via in ("env", "envFrom"):
+        who = f"container {edge.container}" if edge.container else "the container"
+        return f"{who} will not start: CreateContainerConfigError (Error: {lower} \"{name}\" not found)"
+    volume = edge.extra.get("volume")
+    return f"volume {volume} cannot be set up: the pod stays in ContainerCreating with FailedMount ({lower} \"{name}\" not found)"
+
+
+def _missing_object(ctx, rule, kind):
+    graph = ctx.graph
+    for edge in graph.broken("reads", "reads-key", "mounts"):
+        target_kind, namespace, name = edge.target
+        if target_kind != kind or edge.optional or edge.via == "tls":
+            continue
+        if edge.relation == "reads-key" and edge.via != "env":
+            continue  # volume items: the mounts edge reports the missing object once
+        m = edge.manifest
+        tail, related, close = _did_you_mean(ctx, kind, namespace, name)
+        yield hit(
+            m,
+            rule.slug,
+            edge.path,
+            f"{m.kind} {m.namespace}/{m.name} uses {kind} {namespace}/{name}, which is not in the inputs; unless it "
+            f"already exists in the cluster, {_symptom_missing_object(edge, kind, name)}.{tail}",
+            related=related,
+            fix=close,
+        )
+
+
+def _missing_key(ctx, rule, kind):
+    graph = ctx.graph
+    for edge in graph.edges("reads-key"):
+        target_kind, namespace, name = edge.target
+        if target_kind != kind or edge.optional or not edge.key:
+            continue
+        target = graph.objects.get(edge.target)
+        if target is None:
+            continue
+        keys = _keys_of(target)
+        if keys is None or edge.key in keys:
+            continue
+        m = edge.manifest
+        have = ", ".join(sorted(keys)) if keys else "no keys"
+        close = nearest_word(edge.key, keys)
+        if edge.via == "env":
+            who = f"container {edge.container}" if edge.container else "the container"
+            symptom = f"{who} will not start: CreateContainerConfigError (Error: couldn't find key {edge.key} in {kind} {namespace}/{name})"
+        else:
+            symptom = (
+                f"volume {edge.extra.get('volume')} cannot be set up: the pod stays in ContainerCreating with "
+                f"FailedMount ({_KINDS[kind]['volume_key']}: {edge.key})"
+            )
+        message = f"{kind} {namespace}/{name} has no key {edge.key} (it has {have}); {symptom}."
+        if close:
+            message += f" Did you mean {close}?"
+        data_path = ("data",) if isinstance(target.obj.get("data"), dict) or kind == "ConfigMap" else ("stringData",)
+        yield hit(
+            m,
+            rule.slug,
+            edge.extra.get("key_path", edge.path),
+            message,
+            related=((target, data_path, f"{kind} {name} defines its keys here"),),
+            fix=close,
+        )
+
+
+def configmap_missing(ctx, rule):
+    yield from _missing_object(ctx, rule, "ConfigMap")
+
+
+def secret_missing(ctx, rule):
+    yield from _missing_object(ctx, rule, "Secret")
+
+
+def configmap_key_missing(ctx, rule):
+    yield from _missing_key(ctx, rule, "ConfigMap")
+
+
+def secret_key_missing(ctx, rule):
+    yield from _missing_key(ctx, rule, "Secret")
+
+
+# ---------------------------------------------------------------------------
+# Ingress
+
+_CERT_ANNOTATIONS = ("cert-manager.io/issuer", "cert-manager.io/cluster-issuer", "kubernetes.io/tls-acme")
+
+
+def ingress_backend_missing(ctx, rule):
+    for edge in ctx.graph.broken("routes-to"):
+        _, namespace, name = edge.target
+        m = edge.manifest
+        tail, related, close = _did_you_mean(ctx, "Service", namespace, name)
+        yield hit(
+            m,
+            rule.slug,
+            edge.path,
+            f"Ingress {m.namespace}/{m.name} routes to Service {namespace}/{name}, which is not in the inputs; "
+            f"unless it exists in the cluster, requests on this path get 503 Service Unavailable.{tail}",
+            related=related,
+            fix=close,
+        )
+
+
+def ingress_backend_port(ctx, rule):
+    graph = ctx.graph
+    for edge in graph.edges("routes-to"):
+        service = graph.objects.get(edge.target)
+        if service is None or edge.port is None:
+            continue
+        ports = get(service.obj, "spec", "ports")
+        if not isinstance(ports, list):
+            continue
+        numbers = [p.get("port") for p in ports if isinstance(p, dict) and _is_int(p.get("port"))]
+        names = [p.get("name") for p in ports if isinstance(p, dict) and isinstance(p.get("name"), str) and p.get("name")]
+        if (_is_int(edge.port) and edge.port in numbers) or (isinstance(edge.port, str) and edge.port in names):
+            continue
+        declared = ", ".join([str(n) for n in numbers] + [repr(n) for n in names]) or "none"
+        what = f"port {edge.port}" if _is_int(edge.port) else f"port name {edge.port!r}"
+        m = edge.manifest
+        if _is_int(edge.port):
+            fix = str(numbers[0]) if len(numbers) == 1 else None
+        else:
+            fix = nearest_word(edge.port, names)
+        yield hit(
+            m,
+            rule.slug,
+            edge.extra.get("port_path", edge.path),
+            f"Ingress {m.namespace}/{m.name} sends traffic to {what} of Service {_ns_name(edge.target)}, which has no such "
+            f"port (it has {declared}); the ingress controller finds no endpoints for it and answers 503.",
+            related=((service, ("spec", "ports"), f"ports of Service {service.name}"),),
+            fix=fix,
+        )
+
+
+def ingress_tls_secret_missing(ctx, rule):
+    for edge in ctx.graph.broken("mounts"):
+        if edge.via != "tls":
+            continue
+        m = edge.manifest
+        annotations = m.metadata.get("annotations")
+        if isinstance(annotations, dict) and any(a in annotations for a in _CERT_ANNOTATIONS):
+            continue  # cert-manager creates the Secret
+        _, namespace, name = edge.target
+        tail, related, close = _did_you_mean(ctx, "Secret", namespace, name)
+        yield hit(
+            m,
+            rule.slug,
+            edge.path,
+            f"Ingress {m.namespace}/{m.name} terminates TLS with Secret {namespace}/{name}, which is not in the inputs; "
+            f"unless it exists in the cluster, the ingress controller serves its default (self-signed) certificate "
+            f"and browsers reject the connection.{tail}",
+            related=related,
+            fix=close,
+        )
+
+
+# ---------------------------------------------------------------------------
+# Other references
+
+
+def serviceaccount_missing(ctx, rule):
+    for edge in ctx.graph.broken("uses-account"):
+        m = edge.manifest
+        _, namespace, name = edge.target
+        tail, related, close = _did_you_mean(ctx, "ServiceAccount", namespace, name)
+        yield hit(
+            m,
+            rule.slug,
+            edge.path,
+            f"{m.kind} {m.namespace}/{m.name} runs as ServiceAccount {namespace}/{name}, which is not in the inputs; "
+            f"unless it exists in the cluster, the API server refuses to create its pods (error looking up service "
+            f"account {namespace}/{name}: serviceaccount \"{name}\" not found).{tail}",
+            related=related,
+            fix=close,
+        )
+
+
+def pvc_missing(ctx, rule):
+    for edge in ctx.graph.broken("claims"):
+        m = edge.manifest
+        _, namespace, name = edge.target
+        tail, related, close = _did_you_mean(ctx, "PersistentVolumeClaim", namespace, name)
+        yield hit(
+            m,
+            rule.slug,
+            edge.path,
+            f"{m.kind} {m.namespace}/{m.name} mounts PersistentVolumeClaim {namespace}/{name}, which is not in the "
+            f"inputs; unless it exists in the cluster, its pods stay Pending (FailedScheduling: persistentvolumeclaim "
+            f"\"{name}\" not found).{tail}",
+            related=related,
+            fix=close,
+        )
+
+
+def hpa_target_missing(ctx, rule):
+    for edge in ctx.graph.broken("scales"):
+        m = edge.manifest
+        kind, namespace, name = edge.target
+        tail, related, close = _did_you_mean(ctx, kind, namespace, name)
+        yield hit(
+            m,
+            rule.slug,
+            edge.path,
+            f"HorizontalPodAutoscaler {m.namespace}/{m.name} scales {kind} {namespace}/{name}, which is not in the "
+            f"inputs; the autoscaler reports AbleToScale=False (FailedGetScale) and scales nothing.{tail}",
+            related=related,
+            fix=close,
+        )
+
+
+def hpa_replicas_conflict(ctx, rule):
+    graph = ctx.graph
+    for edge in graph.edges("scales"):
+        target = graph.objects.get(edge.target)
+        if target is None:
+            continue
+        spec = target.obj.get("spec")
+        if not isinstance(spec, dict) or "replicas" not in spec or not _is_int(spec.get("replicas")):
+            continue
+        hpa = edge.manifest
+        low, high = get(hpa.obj, "spec", "minReplicas"), get(hpa.obj, "spec", "maxReplicas")
+        span = f" ({low if _is_int(low) else 1}-{high})" if _is_int(high) else ""
+        yield hit(
+            target,
+            rule.slug,
+            ("spec", "replicas"),
+            f"{target.kind} {target.namespace}/{target.name} pins spec.replicas: {spec['replicas']} while "
+            f"HorizontalPodAutoscaler {hpa.name}{span} scales it; every kubectl apply resets the replica count to "
+            f"{spec['replicas']}, undoing the autoscaler (pods are killed or started) until it reacts again. "
+            "Remove spec.replicas and let the autoscaler own it.",
+            at="key",
+            related=((hpa, ("spec", "scaleTargetRef", "name"), f"HorizontalPodAutoscaler {hpa.name} targets it here"),),
+        )
+
+
+def pdb_no_match(ctx, rule):
+    graph = ctx.graph
+    for m in ctx.of_kind("PodDisruptionBudget"):
+        selector = get(m.obj, "spec", "selector")
+        if not isinstance(selector, dict) or not m.name or not graph.workloads_in(m.namespace):
+            continue
+        everything = m.api_version != "policy/v1beta1"  # v1beta1 read an empty selector as no pod
+        if graph.select_labels(m.namespace, selector, empty_selects_all=everything) != []:
+            continue  # selects something, or is malformed
+        yield hit(
+            m,
+            rule.slug,
+            ("spec", "selector"),
+            f"PodDisruptionBudget {m.namespace}/{m.name} selects {_describe_selector(selector)}, which no pod "
+            f"template in namespace {m.namespace} matches; it protects nothing during drains and upgrades.",
+            at="key",
+        )
+
+
+def _describe_selector(selector) -> str:
+    labels = selector.get("matchLabels")
+    parts = [f"{k}={v}" for k, v in labels.items()] if isinstance(labels, dict) else []
+    expressions = selector.get("matchExpressions")
+    if isinstance(expressions, list):
+        for e in expressions:
+            if isinstance(e, dict):
+                values = e.get("values")
+                parts.append(f"{e.get('key')} {e.get('operator')}" + (f" {values}" if values else ""))
+    return ",".join(parts) or "everything"
+
+
+_REPLICATED = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")
+
+
+def pdb_blocks_eviction(ctx, rule):
+    graph = ctx.graph
+    for m in ctx.of_kind("PodDisruptionBudget"):
+        spec = m.obj.get("spec")
+        if not isinstance(spec, dict) or not m.name:
+            continue
+        blocked = " kubectl drain and node upgrades hang: every eviction is refused (Cannot evict pod as it would violate the pod's disruption budget)."
+        unavailable = spec.get("maxUnavailable")
+        if unavailable == 0 or unavailable == "0%":
+            yield hit(m, rule.slug, ("spec", "maxUnavailable"), f"PodDisruptionBudget {m.namespace}/{m.name} allows {unavailable} unavailable pods;" + blocked)
+            continue
+        minimum = spec.get("minAvailable")
+        if minimum == "100%":
+            yield hit(m, rule.slug, ("spec", "minAvailable"), f"PodDisruptionBudget {m.namespace}/{m.name} requires 100% of its pods available;" + blocked)
+            continue
+        if not _is_int(minimum) or minimum <= 0:
+            continue
+        total, owners = 0, []
+        for edge in graph.out_edges(_key(m), "budgets"):
+            target = graph.objects.get(edge.target)
+            if target is None:
+                continue
+            if graph.in_edges(edge.target, "scales"):
+                total = None  # an autoscaler decides the count
+                break
+            if target.kind in _REPLICATED:
+                replicas = get(target.obj, "spec", "replicas")
+                count = 1 if replicas is None else replicas
+                if not _is_int(count):
+                    total = None
+                    break
+            elif target.kind == "Pod":
+                count = 1
+            else:
+                total = None  # DaemonSets, Jobs: the count depends on the cluster
+                break
+            total += count
+            owners.append(f"{target.kind} {target.name} ({count})")
+        if total is None or not owners or minimum < total:
+            continue
+        yield hit(
+            m,
+            rule.slug,
+            ("spec", "minAvailable"),
+            f"PodDisruptionBudget {m.namespace}/{m.name} requires minAvailable {minimum}, but the pods it selects "
+            f"number {total} ({', '.join(owners)}), so no pod may ever be evicted;" + blocked,
+        )
+
+
+def networkpolicy_no_match(ctx, rule):
+    graph = ctx.graph
+    for m in ctx.of_kind("NetworkPolicy"):
+        selector = get(m.obj, "spec", "podSelector")
+        if not isinstance(selector, dict) or not m.name or not graph.workloads_in(m.namespace):
+            continue
+        if not selector.get("matchLabels") and not selector.get("matchExpressions"):
+            continue  # the empty selector means every pod of the namespace
+        if graph.select_labels(m.namespace, selector) != []:
+            continue
+        yield hit(
+            m,
+            rule.slug,
+            ("spec", "podSelector"),
+            f"NetworkPolicy {m.namespace}/{m.name} applies to pods with {_describe_selector(selector)}, which no pod "
+            f"template in namespace {m.namespace} has; the policy isolates nothing.",
+            at="key",
+        )
+
+
+def rolebinding_role_missing(ctx, rule):
+    graph = ctx.graph
+    for edge in graph.broken("binds"):
+        m = edge.manifest
+        kind, namespace, name = edge.target
+        tail = ""
+        if kind == "Role" and graph.exists("ClusterRole", None, name):
+            tail = f" A ClusterRole {name} exists: set roleRef.kind: ClusterRole."
+        where = f"{namespace}/{name}" if namespace else name
+        yield hit(
+            m,
+            rule.slug,
+            edge.path,
+            f"{m.kind} {m.name} grants {kind} {where}, which is not in the inputs; unless it exists in the cluster, "
+            f"the binding grants nothing and its subjects get 403 Forbidden.{tail}",
+        )
+
+
+def statefulset_service_missing(ctx, rule):
+    graph = ctx.graph
+    for edge in graph.edges("governs"):
+        m = edge.manifest
+        _, namespace, name = edge.target
+        service = graph.objects.get(edge.target)
+        if service is None:
+            if graph.exists(*edge.target):
+                continue
+            tail, related, close = _did_you_mean(ctx, "Service", namespace, name)
+            yield hit(
+                m,
+                rule.slug,
+                edge.path,
+                f"StatefulSet {m.namespace}/{m.name} names governing Service {namespace}/{name}, which is not in the "
+                f"inputs; its pods get no stable DNS names ({m.name}-0.{name}.{namespace}.svc) unless a headless "
+                f"Service {name} exists.{tail}",
+                related=related,
+                fix=close,
+            )
+        elif get(service.obj, "spec", "clusterIP") != "None":
+            yield hit(
+                m,
+                rule.slug,
+                edge.path,
+                f"StatefulSet {m.namespace}/{m.name} names governing Service {namespace}/{name}, which is not "
+                f"headless; the per-pod DNS names ({m.name}-0.{name}.{namespace}.svc) only exist for a Service with "
+                "clusterIP: None.",
+                related=((service, ("spec",), f"Service {name}: add clusterIP: None"),),
+            )
+
+
+def selector_overlap(ctx, rule):
+    graph = ctx.graph
+    reported = set()
+    for m in ctx.of_kind(*CONTROLLER_KINDS):
+        own = graph.workload(m)
+        if own is None:
+            continue
+        selector = get(m.obj, "spec", "selector")
+        if m.kind == "ReplicationController":
+            if not isinstance(selector, dict) or not selector:
+                continue
+            if "matchLabels" in selector or "matchExpressions" in selector:
+                continue
+            selected = graph.select_map(m.namespace, selector)
+        else:
+            if not isinstance(selector, dict):
+                continue
+            selected = graph.select_labels(m.namespace, selector, empty_selects_all=False) or []
+        for w in selected:
+            if w is own or w.key == own.key or w.manifest.kind not in CONTROLLER_KINDS + ("Pod",):
+                continue  # a second definition of itself is duplicate-object's business
+            pair = frozenset((id(m), id(w.manifest)))
+            if pair in reported:
+                continue
+            reported.add(pair)
+            other = w.manifest
+            yield hit(
+                m,
+                rule.slug,
+                ("spec", "selector"),
+                f"{m.kind} {m.namespace}/{m.name}'s selector also matches the pod template of {other.kind} "
+                f"{other.name} ({format_labels(w.template.labels)}); controllers with overlapping selectors "
+                "fight over the same pods (adopting, scaling and deleting each other's), and Services see a mix.",
+                at="key",
+                related=((other, w.template.labels_path, f"{other.kind} {other.name} pod labels"),),
+            )
+
+
+_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+
+
+def probe_port_missing(ctx, rule):
+    graph = ctx.graph
+    for w in graph.workloads:
+        m = w.manifest
+        for list_name, index, container in containers(w.template.spec, ("initContainers", "containers")):
+            ports = container.get("ports")
+            names = {p.get("name") for p in ports if isinstance(p, dict)} if isinstance(ports, list) else set()
+            for probe_name in _PROBES:
+                probe = container.get(probe_name)
+                if not isinstance(probe, dict):
+                    continue
+                for handler in ("httpGet", "tcpSocket"):
+                    port = get(probe, handler, "port")
+                    if not isinstance(port, str) or not port or port.isdigit() or port in names:
+                        continue
+                    cname = container.get("name") or f"{list_name}[{index}]"
+                    close = nearest_word(port, {n for n in names if isinstance(n, str)})
+                    effect = {
+                        "livenessProbe": "the probe always fails and the kubelet restarts the container forever",
+                        "readinessProbe": "the probe always fails and the pod never becomes Ready (no Endpoints)",
+                        "startupProbe": "the probe always fails and the kubelet kills the container before it starts",
+                    }[probe_name]
+                    yield hit(
+                        m,
+                        rule.slug,
+                        w.template.spec_path + (list_name, index, probe_name, handler, "port"),
+                        f"{probe_name} of container {cname} uses port name {port!r}, which the container does not "
+                        f"declare in its ports; the kubelet cannot resolve it, so {effect}."
+                        + (f" Did you mean {close!r}?" if close else ""),
+                        fix=close,
+                    )
+
+
+def volume_mount_missing(ctx, rule):
+    for w in ctx.graph.workloads:
+        m = w.manifest
+        spec = w.template.spec
+        volumes = spec.get("volumes")
+        names = {v.get("name") for v in volumes if isinstance(v, dict)} if isinstance(volumes, list) else set()
+        if m.kind == "StatefulSet":
+            claims = get(m.obj, "spec", "volumeClaimTemplates")
+            if isinstance(claims, list):
+                names |= {get(c, "metadata", "name") for c in claims}
+        names.discard(None)
+        for list_name, index, container in containers(spec):
+            for field_name in ("volumeMounts", "volumeDevices"):
+                mounts = container.get(field_name)
+                if not isinstance(mounts, list):
+                    continue
+                for j, mount in enumerate(mounts):
+                    name = get(mount, "name")
+                    if not isinstance(name, str) or not name or name in names:
+                        continue
+                    path = w.template.spec_path + (list_name, index, field_name, j, "name")
+                    close = nearest_word(name, {n for n in names if isinstance(n, str)})
+                    yield hit(
+                        m,
+                        rule.slug,
+                        path,
+                        f"{field_name}[{j}] of container {container.get('name') or index} names volume {name!r}, "
+                        f"which the pod does not define (volumes: {', '.join(sorted(n for n in names if isinstance(n, str))) or 'none'}); "
+                        f"the API server rejects the object ({dotted(path)}: Not found: \"{name}\")."
+                        + (f" Did you mean {close!r}?" if close else ""),
+                        fix=close,
+                    )

@@ -1,0 +1,711 @@
+"""The object graph: which object refers to, selects or scales which other object.
+
+Built once per run (``ctx.graph``) from the loaded manifests; the only module that
+imports networkx. Nodes are objects keyed ``(kind, namespace, name)`` (namespace
+None for cluster-scoped kinds); a reference to an object that is not in the inputs
+gets a placeholder node marked ``missing``. Every edge remembers the manifest and
+field path that creates it, so a rule can point at the YAML a person edits.
+
+Relations (``Edge.relation``):
+
+- ``selects``      Service / PodDisruptionBudget / NetworkPolicy -> workload whose pod template it selects
+- ``exposes-port`` Service -> workload, one per Service port whose targetPort a container of the template declares
+- ``routes-to``    Ingress -> Service (``port`` holds the backend port, int or name)
+- ``reads-key``    workload -> ConfigMap/Secret, one key (env valueFrom, volume/projected items)
+- ``reads``        workload -> ConfigMap/Secret, every key (envFrom)
+- ``mounts``       workload -> ConfigMap/Secret (volume, projected source), Ingress -> TLS Secret
+- ``uses-account`` workload -> ServiceAccount
+- ``claims``       workload -> PersistentVolumeClaim
+- ``scales``       HorizontalPodAutoscaler -> its scaleTargetRef
+- ``budgets``      PodDisruptionBudget -> workload (same pairs as its ``selects``)
+- ``binds``        RoleBinding / ClusterRoleBinding -> Role / ClusterRole
+- ``allows``       RoleBinding / ClusterRoleBinding -> subject ServiceAccount
+- ``governs``      StatefulSet -> its governing Service (spec.serviceName)
+
+Selectors never cross a namespace. Pod templates are indexed by namespace and by
+label pair, so a selector is answered from its rarest label, not by a scan.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .kinds import PodTemplate, containers, get, pod_template
+from .model import Manifest
+from .selectors import label_selector_matches
+
+# Kinds whose pod template produces pods (PodTemplate objects do not).
+TEMPLATE_KINDS = (
+    "Deployment",
+    "ReplicaSet",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "Pod",
+    "ReplicationController",
+)
+# Controllers that own the pods their selector matches.
+CONTROLLER_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController")
+
+# Objects every cluster has without anyone writing them.
+_ALWAYS_IN_EVERY_NAMESPACE = {("ServiceAccount", "default"), ("ConfigMap", "kube-root-ca.crt")}
+_ALWAYS = {("Service", "default", "kubernetes"), ("Namespace", None, "default"), ("Namespace", None, "kube-system")}
+_BUILTIN_CLUSTER_ROLES = {"cluster-admin", "admin", "edit", "view"}
+
+Key = tuple  # (kind, namespace | None, name)
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def key_str(key: Key) -> str:
+    kind, namespace, name = key
+    return f"{kind} {namespace}/{name}" if namespace else f"{kind} {name}"
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A pod template inside an object, with the object it came from."""
+
+    manifest: Manifest
+    template: PodTemplate
+    order: int  # input order, for deterministic answers
+    added: dict = field(default_factory=dict)  # label -> values the controller adds to its pods
+
+    @property
+    def key(self) -> Key:
+        return (self.manifest.kind, self.manifest.namespace, self.manifest.name)
+
+    def has(self, label, value) -> bool:
+        """Do (some of) this template's pods carry ``label=value``, counting controller-added labels?"""
+        return self.template.labels.get(label) == value or value in self.added.get(label, ())
+
+
+# Labels controllers put on pods with values no manifest can predict (hashes, uids):
+# a selector using them cannot be judged before apply.
+UNPREDICTABLE_LABELS = frozenset(
+    {"pod-template-hash", "controller-revision-hash", "controller-uid", "batch.kubernetes.io/controller-uid"}
+)
+
+
+def _controller_labels(m: Manifest) -> dict:
+    """Labels (with their possible values) a controller adds to the pods it creates."""
+    name = m.name
+    if m.kind == "StatefulSet":
+        replicas = get(m.obj, "spec", "replicas")
+        count = replicas if _is_int(replicas) and 0 <= replicas <= 1000 else 1
+        start = get(m.obj, "spec", "ordinals", "start")
+        start = start if _is_int(start) and start >= 0 else 0
+        ordinals = range(start, start + count)
+        return {
+            "statefulset.kubernetes.io/pod-name": frozenset(f"{name}-{i}" for i in ordinals),
+            "apps.kubernetes.io/pod-index": frozenset(str(i) for i in ordinals),
+        }
+    if m.kind == "Job":
+        return {"job-name": frozenset({name}), "batch.kubernetes.io/job-name": frozenset({name})}
+    return {}
+
+
+@dataclass(eq=False, slots=True)
+class Edge:
+    relation: str
+    source: Key
+    target: Key
+    manifest: Manifest  # the manifest in which the reference is written
+    path: tuple  # field path of the reference inside ``manifest``
+    key: str | None = None  # reads-key: the key read
+    optional: bool = False
+    via: str = ""  # env, envFrom, volume, projected, items, tls, backend...
+    port: object = None  # routes-to / exposes-port: the port involved
+    container: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class ObjectGraph:
+    """Objects and the references between them. Query it; do not mutate it."""
+
+    def __init__(self, assume_exists=()):
+        self._nx = None
+        self.objects: dict[Key, Manifest] = {}
+        self.assume_exists = tuple(p for p in assume_exists if isinstance(p, str))
+        self._edges: dict[str, list[Edge]] = defaultdict(list)
+        self._out: dict[Key, list[Edge]] = defaultdict(list)
+        self._in: dict[Key, list[Edge]] = defaultdict(list)
+        self.workloads: list[Workload] = []
+        self._by_namespace: dict[str | None, list[Workload]] = defaultdict(list)
+        self._by_label: dict[tuple, list[Workload]] = defaultdict(list)  # (ns, key, value) -> workloads
+        self._workload_of: dict[int, Workload] = {}
+        self._values: dict[tuple, dict] = {}  # (ns, label) -> {value: first workload carrying it}
+        self._keys: dict[str | None, set] = {}  # ns -> label keys used by its templates
+        self.memo: dict = {}  # answers several rules share, computed once per run
+
+    @property
+    def nx(self) -> nx.MultiDiGraph:
+        """The graph as a networkx MultiDiGraph, built on first use (rules rarely need it).
+
+        Nodes are keys with ``missing`` (and ``manifest`` when present); each edge has
+        ``relation`` and ``edge`` (the Edge).
+        """
+        if self._nx is None:
+            graph = nx.MultiDiGraph()
+            graph.add_nodes_from((key, {"missing": False, "manifest": m}) for key, m in self.objects.items())
+            for edges in self._edges.values():
+                for edge in edges:
+                    for node in (edge.source, edge.target):
+                        if node not in graph:
+                            graph.add_node(node, missing=True)
+                    graph.add_edge(edge.source, edge.target, relation=edge.relation, edge=edge)
+            self._nx = graph
+        return self._nx
+
+    def nodes(self):
+        """Every node key: the objects, then placeholders for referenced objects not in the inputs."""
+        seen = dict.fromkeys(self.objects)
+        for edges in self._edges.values():
+            for edge in edges:
+                seen.setdefault(edge.source)
+                seen.setdefault(edge.target)
+        return list(seen)
+
+    # -- nodes ------------------------------------------------------------
+    def get(self, kind: str, namespace: str | None, name: str) -> Manifest | None:
+        return self.objects.get((kind, namespace, name))
+
+    def exists(self, kind: str, namespace: str | None, name: str) -> bool:
+        """In the inputs, always present in a cluster, or assumed to exist (``--assume-exists``)."""
+        return (kind, namespace, name) in self.objects or self.implicit(kind, namespace, name) or self.assumed(kind, namespace, name)
+
+    @staticmethod
+    def implicit(kind: str, namespace: str | None, name: str) -> bool:
+        if (kind, name) in _ALWAYS_IN_EVERY_NAMESPACE or (kind, namespace, name) in _ALWAYS:
+            return True
+        if kind == "ClusterRole" and isinstance(name, str) and (name in _BUILTIN_CLUSTER_ROLES or name.startswith("system:")):
+            return True
+        return False
+
+    def assumed(self, kind: str, namespace: str | None, name: str) -> bool:
+        if not self.assume_exists:
+            return False
+        full = f"{kind}/{namespace or ''}/{name}"
+        short = f"{kind}/{name}"
+        return any(fnmatch.fnmatchcase(full, p) or (namespace is None and fnmatch.fnmatchcase(short, p)) for p in self.assume_exists)
+
+    def is_missing(self, key: Key) -> bool:
+        return key not in self.objects
+
+    # -- edges ------------------------------------------------------------
+    def add_edge(self, edge: Edge) -> None:
+        self._nx = None
+        self._edges[edge.relation].append(edge)
+        self._out[edge.source].append(edge)
+        self._in[edge.target].append(edge)
+
+    def edges(self, *relations: str):
+        """Edges of these relations (all when none given), in input order."""
+        if not relations:
+            for edges in self._edges.values():
+                yield from edges
+            return
+        for relation in relations:
+            yield from self._edges.get(relation, ())
+
+    def out_edges(self, key: Key, *relations: str) -> list[Edge]:
+        return [e for e in self._out.get(key, ()) if not relations or e.relation in relations]
+
+    def in_edges(self, key: Key, *relations: str) -> list[Edge]:
+        return [e for e in self._in.get(key, ()) if not relations or e.relation in relations]
+
+    def broken(self, *relations: str):
+        """Edges whose target is neither in the inputs nor known to exist."""
+        for edge in self.edges(*relations):
+            kind, namespace, name = edge.target
+            if not self.exists(kind, namespace, name):
+                yield edge
+
+    # -- pod templates and selectors ----------------------------------------
+    def add_workload(self, workload: Workload) -> None:
+        self.workloads.append(workload)
+        self._workload_of[id(workload.manifest)] = workload
+        namespace = workload.manifest.namespace
+        self._by_namespace[namespace].append(workload)
+        for label, values in workload.added.items():
+            for value in sorted(values):
+                self._by_label[(namespace, label, value)].append(workload)
+                self._values.setdefault((namespace, label), {}).setdefault(value, workload)
+                self._keys.setdefault(namespace, set()).add(label)
+        for label, value in workload.template.labels.items():
+            if isinstance(value, str) and isinstance(label, str):
+                self._by_label[(namespace, label, value)].append(workload)
+                self._values.setdefault((namespace, label), {}).setdefault(value, workload)
+                self._keys.setdefault(namespace, set()).add(label)
+
+    def workload(self, manifest: Manifest) -> Workload | None:
+        return self._workload_of.get(id(manifest))
+
+    def workloads_in(self, namespace: str | None) -> list[Workload]:
+        return self._by_namespace.get(namespace, [])
+
+    def with_label(self, namespace: str | None, label: str, value: str) -> list[Workload]:
+        return self._by_label.get((namespace, label, value), [])
+
+    def select_map(self, namespace: str | None, selector) -> list[Workload]:
+        """Workloads whose template a Service-style selector (a plain map, all keys equal) selects."""
+        if not isinstance(selector, dict):
+            return []
+        pairs = [(k, v) for k, v in selector.items() if isinstance(k, str)]
+        if not pairs:
+            return []
+        if any(not isinstance(v, str) for _, v in pairs):
+            return []  # a non-string value never equals a label (implicit-type reports it)
+        rarest = min(pairs, key=lambda kv: len(self._by_label.get((namespace, kv[0], kv[1]), ())))
+        candidates = self._by_label.get((namespace, rarest[0], rarest[1]), ())
+        return [w for w in candidates if all(w.has(k, v) for k, v in pairs)]
+
+    def select_labels(self, namespace: str | None, selector, empty_selects_all: bool = True) -> list[Workload] | None:
+        """Workloads a LabelSelector (matchLabels + matchExpressions) selects; None when malformed."""
+        if not isinstance(selector, dict):
+            return None
+        match_labels = selector.get("matchLabels") or {}
+        if not isinstance(match_labels, dict):
+            return None
+        if not match_labels and not selector.get("matchExpressions"):
+            return list(self.workloads_in(namespace)) if empty_selects_all else []
+        if match_labels:
+            if any(not isinstance(v, str) for v in match_labels.values()):
+                return []
+            rarest = min(match_labels.items(), key=lambda kv: len(self._by_label.get((namespace, kv[0], kv[1]), ())))
+            candidates = self._by_label.get((namespace, rarest[0], rarest[1]), ())
+        else:
+            candidates = self.workloads_in(namespace)
+        out = []
+        for w in candidates:
+            verdict = label_selector_matches(selector, w.template.labels)
+            if verdict is None:
+                return None
+            if verdict:
+                out.append(w)
+        return out
+
+    def nearest_label(self, namespace: str | None, label: str, value: str, among=None):
+        """The existing label pair closest to ``label=value``, as ``(label, value, workload)`` or None.
+
+        Same-key values are compared by edit distance; another key counts only when
+        the key itself is a near miss (``ap`` for ``app``). ``among`` restricts the
+        search to some workloads (those matching the rest of a selector): there a
+        same-key value is suggested however far it is, since the other labels already
+        pin the templates down.
+        """
+        limit = max(1, len(value) // 3)
+        key_limit = max(1, len(label) // 3)
+        if among is not None:
+            values: dict = {}
+            for w in among:
+                for k, v in w.template.labels.items():
+                    if isinstance(k, str) and isinstance(v, str):
+                        values.setdefault(k, {}).setdefault(v, w)
+        else:
+            values = {k: self._values.get((namespace, k), {}) for k in self._keys.get(namespace, ())}
+        best = None
+        for k in sorted(values):
+            if k == label:
+                penalty = 0
+            else:
+                if abs(len(k) - len(label)) > key_limit:
+                    continue
+                penalty = edit_distance(k, label) + 1
+                if penalty > key_limit + 1:
+                    continue
+            pool = values[k]
+            free = among is not None and k == label and len(pool) <= NearIndex.SMALL
+            if free:
+                candidates = pool
+            elif among is None:
+                candidates = self._near(("label", namespace, k), pool).candidates(value)
+            else:
+                candidates = NearIndex(pool).candidates(value)
+            for v in candidates:
+                w = pool[v]
+                if not free and abs(len(v) - len(value)) > limit:
+                    continue
+                value_distance = edit_distance(value, v)
+                if not free and value_distance > limit:
+                    continue
+                distance = penalty + value_distance
+                rank = (distance, w.order, k, v)
+                if best is None or rank < best[0]:
+                    best = (rank, k, v, w)
+        return None if best is None else best[1:]
+
+
+    def _near(self, memo_key, words) -> NearIndex:
+        index = self.memo.get(memo_key)
+        if index is None:
+            index = self.memo[memo_key] = NearIndex(words)
+        return index
+
+    def nearest_name(self, kind: str, namespace: str | None, name: str) -> Manifest | None:
+        """An object of this kind and namespace whose name is a likely typo fix for ``name``."""
+        by_scope = self.memo.get("names-by-scope")
+        if by_scope is None:
+            by_scope = self.memo["names-by-scope"] = {}
+            for (k, ns, n), m in self.objects.items():
+                by_scope.setdefault((k, ns), {})[n] = m
+        names = by_scope.get((kind, namespace), {})
+        close = nearest_word(name, self._near(("name", kind, namespace), names).candidates(name))
+        return names[close] if close else None
+
+
+class NearIndex:
+    """Candidates within a small edit distance of a word, without comparing against every word.
+
+    Small sets are returned whole. Large ones are indexed by their single-character
+    deletions (the symmetric-delete idea): two words share a key when they are one
+    insertion, deletion or substitution apart (and for some distance-2 pairs), so a
+    query costs a handful of lookups instead of a scan.
+    """
+
+    SMALL = 256
+
+    def __init__(self, words):
+        self.words = [w for w in words if isinstance(w, str)]
+        self._index = None
+
+    @staticmethod
+    def _deletes(word: str) -> set:
+        return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+    def candidates(self, word: str) -> list:
+        if len(self.words) <= self.SMALL:
+            return self.words
+        if self._index is None:
+            index: dict = defaultdict(set)
+            for w in self.words:
+                for d in self._deletes(w):
+                    index[d].add(w)
+            self._index = index
+        found = set()
+        for d in self._deletes(word):
+            found |= self._index.get(d, set())
+        return sorted(found)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insert, delete, substitute cost 1)."""
+    if a == b:
+        return 0
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def nearest_word(word: str, words) -> str | None:
+    """The closest of ``words`` to ``word``, when within a third of its length (at least 1)."""
+    limit = max(1, len(word) // 3)
+    best = None
+    for candidate in sorted(w for w in words if isinstance(w, str) and abs(len(w) - len(word)) <= limit):
+        distance = edit_distance(word, candidate)
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, candidate)
+    return None if best is None else best[1]
+
+
+# ---------------------------------------------------------------------------
+# Building
+
+
+def _key(m: Manifest) -> Key | None:
+    if not m.kind or not m.name:
+        return None
+    return (m.kind, m.namespace, m.name)
+
+
+def build_graph(manifests, assume_exists=()) -> ObjectGraph:
+    graph = ObjectGraph(assume_exists)
+    keyed = [(m, _key(m)) for m in manifests]
+    for m, key in keyed:
+        if key is not None and key not in graph.objects:
+            graph.objects[key] = m
+    for order, (m, key) in enumerate(keyed):
+        if key is not None and key[0] in TEMPLATE_KINDS:
+            template = pod_template(m.obj)
+            if template is not None:
+                graph.add_workload(Workload(m, template, order, _controller_labels(m)))
+    for m, source in keyed:
+        if source is None:
+            continue  # nameless: missing-required-field reports it
+        # A duplicate shares its node with the first definition but keeps its own
+        # edges (each edge remembers its manifest): its references break just the same.
+        try:
+            for edge in _edges_of(graph, m, source):
+                graph.add_edge(edge)
+        except Exception:  # malformed beyond what the walkers expect: no edges, never a crash
+            continue
+    return graph
+
+
+def _edges_of(graph: ObjectGraph, m: Manifest, source: Key):
+    kind = m.kind
+    workload = graph.workload(m)
+    if workload is not None:
+        yield from _pod_spec_edges(m, source, workload.template)
+    if kind == "Service":
+        yield from _service_edges(graph, m, source)
+    elif kind == "Ingress":
+        yield from _ingress_edges(m, source)
+    elif kind == "HorizontalPodAutoscaler":
+        ref = get(m.obj, "spec", "scaleTargetRef")
+        if isinstance(ref, dict) and _text(ref.get("kind")) and _text(ref.get("name")):
+            yield Edge("scales", source, (ref["kind"], m.namespace, ref["name"]), m, ("spec", "scaleTargetRef", "name"))
+    elif kind == "PodDisruptionBudget":
+        selector = get(m.obj, "spec", "selector")
+        # policy/v1 reads an empty selector as every pod; policy/v1beta1 as none.
+        everything = m.api_version != "policy/v1beta1"
+        for w in graph.select_labels(m.namespace, selector, empty_selects_all=everything) or ():
+            yield Edge("selects", source, w.key, m, ("spec", "selector"))
+            yield Edge("budgets", source, w.key, m, ("spec", "selector"))
+    elif kind == "NetworkPolicy":
+        selector = get(m.obj, "spec", "podSelector")
+        for w in graph.select_labels(m.namespace, selector) or ():
+            yield Edge("selects", source, w.key, m, ("spec", "podSelector"))
+    elif kind in ("RoleBinding", "ClusterRoleBinding"):
+        yield from _binding_edges(m, source)
+    if kind == "StatefulSet":
+        name = _text(get(m.obj, "spec", "serviceName"))
+        if name:
+            yield Edge("governs", source, ("Service", m.namespace, name), m, ("spec", "serviceName"))
+
+
+def _optional(ref) -> bool:
+    return isinstance(ref, dict) and ref.get("optional") is True
+
+
+def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
+    spec = template.spec
+    base = template.spec_path
+    namespace = m.namespace
+    for list_name, index, container in containers(spec):
+        cpath = base + (list_name, index)
+        cname = _text(container.get("name"))
+        env_from = container.get("envFrom")
+        if isinstance(env_from, list):
+            for i, entry in enumerate(env_from):
+                if not isinstance(entry, dict):
+                    continue
+                for field_name, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
+                    ref = entry.get(field_name)
+                    name = _text(get(ref, "name"))
+                    if name:
+                        yield Edge("reads", source, (kind, namespace, name), m, cpath + ("envFrom", i, field_name, "name"), optional=_optional(ref), via="envFrom", container=cname)
+        env = container.get("env")
+        if isinstance(env, list):
+            for i, var in enumerate(env):
+                value_from = get(var, "valueFrom")
+                if not isinstance(value_from, dict):
+                    continue
+                for field_name, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
+                    ref = value_from.get(field_name)
+                    name = _text(get(ref, "name"))
+                    if name:
+                        key = get(ref, "key")
+                        yield Edge("reads-key", source, (kind, namespace, name), m, cpath + ("env", i, "valueFrom", field_name, "name"), key=key if isinstance(key, str) else None, optional=_optional(ref), via="env", container=cname, extra={"key_path": cpath + ("env", i, "valueFrom", field_name, "key")})
+    volumes = spec.get("volumes")
+    if isinstance(volumes, list):
+        for i, volume in enumerate(volumes):
+            if not isinstance(volume, dict):
+                continue
+            vpath = base + ("volumes", i)
+            vname = _text(volume.get("name"))
+            cm = volume.get("configMap")
+            if isinstance(cm, dict) and _text(cm.get("name")):
+                yield from _volume_source_edges(m, source, ("ConfigMap", namespace, cm["name"]), cm, vpath + ("configMap",), "name", "volume", vname)
+            secret = volume.get("secret")
+            if isinstance(secret, dict) and _text(secret.get("secretName")):
+                yield from _volume_source_edges(m, source, ("Secret", namespace, secret["secretName"]), secret, vpath + ("secret",), "secretName", "volume", vname)
+            claim = _text(get(volume, "persistentVolumeClaim", "claimName"))
+            if claim:
+                yield Edge("claims", source, ("PersistentVolumeClaim", namespace, claim), m, vpath + ("persistentVolumeClaim", "claimName"), via="volume", extra={"volume": vname})
+            sources = get(volume, "projected", "sources")
+            if isinstance(sources, list):
+                for j, projection in enumerate(sources):
+                    if not isinstance(projection, dict):
+                        continue
+                    ppath = vpath + ("projected", "sources", j)
+                    for field_name, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
+                        ref = projection.get(field_name)
+                        if isinstance(ref, dict) and _text(ref.get("name")):
+                            yield from _volume_source_edges(m, source, (kind, namespace, ref["name"]), ref, ppath + (field_name,), "name", "projected", vname)
+    account = _text(spec.get("serviceAccountName")) or _text(spec.get("serviceAccount"))
+    if account:
+        field_name = "serviceAccountName" if _text(spec.get("serviceAccountName")) else "serviceAccount"
+        yield Edge("uses-account", source, ("ServiceAccount", namespace, account), m, base + (field_name,))
+
+
+def _volume_source_edges(m, source, target, ref, path, name_field, via, volume_name):
+    optional = _optional(ref)
+    yield Edge("mounts", source, target, m, path + (name_field,), optional=optional, via=via, extra={"volume": volume_name})
+    items = ref.get("items")
+    if isinstance(items, list):
+        for k, item in enumerate(items):
+            key = get(item, "key")
+            if isinstance(key, str) and key:
+                yield Edge("reads-key", source, target, m, path + (name_field,), key=key, optional=optional, via=via, extra={"key_path": path + ("items", k, "key"), "volume": volume_name})
+
+
+def container_ports(template: PodTemplate):
+    """(container name, containerPort, port name, protocol, path) for every port a pod serves.
+
+    App containers and restartable (sidecar) init containers, as FindPort searches them.
+    """
+    for list_name, index, container in containers(template.spec, ("initContainers", "containers")):
+        if list_name == "initContainers" and container.get("restartPolicy") != "Always":
+            continue
+        ports = container.get("ports")
+        if not isinstance(ports, list):
+            continue
+        for j, port in enumerate(ports):
+            if not isinstance(port, dict):
+                continue
+            number = port.get("containerPort")
+            yield (
+                _text(container.get("name")),
+                number if _is_int(number) else None,
+                _text(port.get("name")),
+                _text(port.get("protocol")) or "TCP",
+                template.spec_path + (list_name, index, "ports", j),
+            )
+
+
+def find_port(template: PodTemplate, target, protocol: str):
+    """Where a Service targetPort lands in a pod, as FindPort decides.
+
+    Returns the path of the matching container port, ``"undeclared"`` for a number
+    no container declares (traffic still goes there), or None (named port absent:
+    the pod is left out of the Endpoints for that port).
+    """
+    if isinstance(target, str):
+        for _, _, name, proto, path in container_ports(template):
+            if name == target and proto == protocol:
+                return path
+        return None
+    for _, number, _, proto, path in container_ports(template):
+        if number == target and proto == protocol:
+            return path
+    return "undeclared"
+
+
+def service_target(port: dict):
+    """(targetPort, protocol) of a Service port, defaults applied; targetPort None when unusable."""
+    target = port.get("targetPort")
+    if target is None or target == "" or target == 0:
+        target = port.get("port")
+    if isinstance(target, str) and target.isdigit():
+        target = int(target)
+    if not (_is_int(target) or (isinstance(target, str) and target)):
+        target = None
+    return target, _text(port.get("protocol")) or "TCP"
+
+
+def _service_edges(graph: ObjectGraph, m: Manifest, source: Key):
+    spec = m.obj.get("spec")
+    if not isinstance(spec, dict) or spec.get("type") == "ExternalName":
+        return
+    selector = spec.get("selector")
+    if not isinstance(selector, dict) or not selector:
+        return
+    selected = graph.select_map(m.namespace, selector)
+    ports = spec.get("ports") if isinstance(spec.get("ports"), list) else []
+    for w in selected:
+        yield Edge("selects", source, w.key, m, ("spec", "selector"))
+        for i, port in enumerate(ports):
+            if not isinstance(port, dict):
+                continue
+            target, protocol = service_target(port)
+            if target is None:
+                continue
+            found = find_port(w.template, target, protocol)
+            if isinstance(found, tuple):
+                yield Edge("exposes-port", source, w.key, m, ("spec", "ports", i), port=target, extra={"protocol": protocol, "container_port_path": found})
+
+
+def ingress_backends(m: Manifest):
+    """(service name, port (int|str|None), path of the name, path of the port) for every Service backend."""
+    spec = m.obj.get("spec")
+    if not isinstance(spec, dict):
+        return
+    candidates = []
+    for field_name in ("defaultBackend", "backend"):
+        if isinstance(spec.get(field_name), dict):
+            candidates.append((("spec", field_name), spec[field_name]))
+    rules = spec.get("rules")
+    if isinstance(rules, list):
+        for i, rule in enumerate(rules):
+            paths = get(rule, "http", "paths")
+            if not isinstance(paths, list):
+                continue
+            for j, entry in enumerate(paths):
+                backend = get(entry, "backend")
+                if isinstance(backend, dict):
+                    candidates.append((("spec", "rules", i, "http", "paths", j, "backend"), backend))
+    for path, backend in candidates:
+        service = backend.get("service")
+        if isinstance(service, dict):  # networking.k8s.io/v1
+            name = _text(service.get("name"))
+            port = service.get("port")
+            number = get(port, "number")
+            port_name = _text(get(port, "name"))
+            if _is_int(number):
+                value, port_path = number, path + ("service", "port", "number")
+            elif port_name:
+                value, port_path = port_name, path + ("service", "port", "name")
+            else:
+                value, port_path = None, path + ("service", "port")
+            if name:
+                yield name, value, path + ("service", "name"), port_path
+        elif _text(backend.get("serviceName")):  # extensions/v1beta1, networking.k8s.io/v1beta1
+            port = backend.get("servicePort")
+            if isinstance(port, str) and port.isdigit():
+                port = int(port)
+            if not (_is_int(port) or (isinstance(port, str) and port)):
+                port = None
+            yield backend["serviceName"], port, path + ("serviceName",), path + ("servicePort",)
+
+
+def _ingress_edges(m: Manifest, source: Key):
+    for name, port, name_path, port_path in ingress_backends(m):
+        yield Edge("routes-to", source, ("Service", m.namespace, name), m, name_path, port=port, via="backend", extra={"port_path": port_path})
+    tls = get(m.obj, "spec", "tls")
+    if isinstance(tls, list):
+        for i, entry in enumerate(tls):
+            secret = _text(get(entry, "secretName"))
+            if secret:
+                yield Edge("mounts", source, ("Secret", m.namespace, secret), m, ("spec", "tls", i, "secretName"), via="tls")
+
+
+def _binding_edges(m: Manifest, source: Key):
+    ref = m.obj.get("roleRef")
+    if isinstance(ref, dict) and _text(ref.get("name")) and ref.get("kind") in ("Role", "ClusterRole"):
+        namespace = m.namespace if ref["kind"] == "Role" else None
+        yield Edge("binds", source, (ref["kind"], namespace, ref["name"]), m, ("roleRef", "name"))
+    subjects = m.obj.get("subjects")
+    if isinstance(subjects, list):
+        for i, subject in enumerate(subjects):
+            if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and _text(subject.get("name")):
+                namespace = _text(subject.get("namespace")) or m.namespace
+                if namespace:
+                    yield Edge("allows", source, ("ServiceAccount", namespace, subject["name"]), m, ("subjects", i, "name"))
