@@ -7,7 +7,6 @@ over the file.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import json
 import re
@@ -185,9 +184,3 @@ def _known(slug, catalogue, path, key):
         close = difflib.get_close_matches(slug, list(catalogue), n=1)
         raise ConfigError(f"{path}: {key}: unknown rule {slug!r}" + (f" (did you mean {close[0]}?)" if close else ""))
     return catalogue[slug]
-
-
-def matches_assumed(patterns, kind: str, namespace: str | None, name: str) -> bool:
-    """Is KIND/NAMESPACE/NAME covered by an assume-exists pattern?"""
-    target = f"{kind}/{namespace or ''}/{name}"
-    return any(fnmatch.fnmatchcase(target, pattern) for pattern in patterns)

@@ -70,18 +70,6 @@ class Context:
         return out
 
     @functools.cached_property
-    def pdb_index(self):
-        """PodDisruptionBudgets by what their selectors select."""
-        from .selectors import SelectorIndex
-
-        index = SelectorIndex()
-        for pdb in self.of_kind("PodDisruptionBudget"):
-            spec = pdb.obj.get("spec")
-            if isinstance(spec, dict) and isinstance(spec.get("selector"), dict):
-                index.add(pdb.namespace, spec["selector"], pdb)
-        return index
-
-    @functools.cached_property
     def pod_store(self):
         """ConfigMap / Secret / PVC lookups for the kubelet model, indexed once per run."""
         from .simulate.pods import PodStore

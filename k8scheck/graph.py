@@ -32,7 +32,6 @@ import fnmatch
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import networkx as nx
 
 from .kinds import PodTemplate, containers, get, pod_template
 from .model import Manifest
@@ -150,13 +149,15 @@ class ObjectGraph:
         self.memo: dict = {}  # answers several rules share, computed once per run
 
     @property
-    def nx(self) -> nx.MultiDiGraph:
+    def nx(self):
         """The graph as a networkx MultiDiGraph, built on first use (rules rarely need it).
 
         Nodes are keys with ``missing`` (and ``manifest`` when present); each edge has
         ``relation`` and ``edge`` (the Edge).
         """
         if self._nx is None:
+            import networkx as nx  # imported on use: start-up stays fast for a pre-commit hook
+
             graph = nx.MultiDiGraph()
             graph.add_nodes_from((key, {"missing": False, "manifest": m}) for key, m in self.objects.items())
             for edges in self._edges.values():

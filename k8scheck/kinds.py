@@ -78,9 +78,12 @@ class PodTemplate:
 
 def _get(value, *keys):
     for key in keys:
-        if not isinstance(value, dict):
+        if isinstance(value, dict):
+            value = value.get(key)
+        elif isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
+            value = value[key]
+        else:
             return None
-        value = value.get(key)
     return value
 
 
@@ -131,5 +134,5 @@ def containers(spec: dict, lists=CONTAINER_LISTS):
 
 
 def get(value, *keys):
-    """Nested lookup that never raises: ``get(obj, "spec", "replicas")``."""
+    """Nested lookup that never raises: ``get(obj, "spec", "containers", 0, "image")``."""
     return _get(value, *keys)

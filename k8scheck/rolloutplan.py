@@ -66,7 +66,9 @@ def _pdb_floor(ctx, manifest, replicas: int):
     if template is None:
         return None, None
     best = (None, None)
-    for pdb in ctx.pdb_index.matching(manifest.namespace, template.labels):
+    key = (manifest.kind, manifest.namespace, manifest.name)
+    for edge in ctx.graph.in_edges(key, "budgets"):
+        pdb = edge.manifest
         floor = _budget_floor(pdb.obj["spec"], replicas)
         if floor is not None and (best[1] is None or floor > best[1]):
             best = (pdb, floor)

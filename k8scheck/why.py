@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from .kinds import containers, get, pod_template
 from .model import Manifest
-from .simulate.cluster import find_port, simulate_cluster
+from .simulate.cluster import resolve_port, simulate_cluster
 
 CLUSTER_DOMAIN = "cluster.local"
 WORKLOADS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicationController")
@@ -126,32 +126,6 @@ def _service_from_dns(host: str, default_namespace: str, allow_bare: bool = Fals
 
 
 # -- helpers ------------------------------------------------------------------------
-
-
-def _distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
-def nearest_label(key: str, value: str, templates: list) -> tuple | None:
-    """(key, value, manifest) of the pod-template label closest to key=value."""
-    best = None
-    for manifest in templates:
-        template = pod_template(manifest.obj)
-        for k, v in (template.labels.items() if template else ()):
-            if not isinstance(v, str):
-                continue
-            cost = _distance(key, k) * 2 + _distance(value, v)
-            if best is None or cost < best[0]:
-                best = (cost, k, v, manifest)
-    if best is None or best[0] > max(len(key), len(value)):
-        return None
-    return best[1], best[2], best[3]
 
 
 def unified_fix(source_line: str | None, file: str, line: int, new_line: str) -> str | None:
@@ -342,7 +316,7 @@ class Walker:
                 continue
             if not any(pod_template(m.obj).labels.get(key) == value for m in templates):
                 failing_key = key
-                suggestion = nearest_label(key, value, templates)
+                suggestion = self.ctx.graph.nearest_label(service.namespace, key, value)
                 break
         label = f"{failing_key}={selector.get(failing_key)}" if failing_key else ",".join(f"{k}={v}" for k, v in selector.items())
         hop = Hop("endpoints", f"Endpoints: none — selector {label} matches no pod template", False, service,
@@ -350,7 +324,8 @@ class Walker:
                   reason=f"no pod template in namespace {service.namespace} has {label}")
         fix = None
         if suggestion is not None:
-            key, value, manifest = suggestion
+            key, value, workload = suggestion
+            manifest = workload.manifest
             template = pod_template(manifest.obj)
             hop.evidence.append((f"{manifest.ref} has {key}={value}", manifest.locate(template.labels_path + (key,))))
             if key == failing_key:
@@ -361,7 +336,7 @@ class Walker:
 
     def _container_hop(self, workload, template, target_port, protocol) -> Hop:
         spec = template.spec
-        resolved = find_port(spec, target_port, protocol)
+        resolved = resolve_port(template, target_port, protocol)
         declared = [(c, i, pi, p) for _l, i, c in containers(spec, ("containers",)) for pi, p in enumerate(c.get("ports") or []) if isinstance(p, dict)]
         if resolved is None:
             names = ", ".join(f"{p.get('name')}/{p.get('protocol') or 'TCP'}" for _c, _i, _pi, p in declared if p.get("name")) or "none"

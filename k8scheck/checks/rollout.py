@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..kinds import get
 from ..simulate.pods import object_keys
-from ..selectors import map_selector_matches
 from .hit import hit
 
 
@@ -93,12 +92,11 @@ def rollout_stuck(ctx, rule):
 
 
 def recreate_downtime(ctx, rule):
-    services = [s for s in ctx.of_kind("Service") if isinstance(get(s.obj, "spec", "selector"), dict) and get(s.obj, "spec", "selector")]
+    graph = ctx.graph
     for m in ctx.of_kind("Deployment"):
-        if get(m.obj, "spec", "strategy", "type") != "Recreate":
+        if get(m.obj, "spec", "strategy", "type") != "Recreate" or not m.name:
             continue
-        labels = get(m.obj, "spec", "template", "metadata", "labels")
-        routed = [s for s in services if s.namespace == m.namespace and map_selector_matches(get(s.obj, "spec", "selector"), labels)]
+        routed = sorted((e.manifest for e in graph.in_edges((m.kind, m.namespace, m.name), "selects") if e.manifest.kind == "Service"), key=lambda s: s.name or "")
         if not routed:
             continue
         service = routed[0]

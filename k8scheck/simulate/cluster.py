@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from ..graph import find_port
 from ..kinds import containers, get, pod_template
 from ..model import Manifest
 from .podtemplate import replicaset_name
@@ -43,7 +44,7 @@ class SimPod:
     outcome: PodOutcome
     owner: Manifest  # the manifest whose template made it
     template_path: tuple
-    spec: dict
+    template: object  # kinds.PodTemplate
     ready: bool
     containers_total: int
 
@@ -162,7 +163,7 @@ class _Builder:
         total = sum(1 for _ in containers(template.spec, ("containers",)))
         for index in range(count):
             name = names[index] if names else f"{base_name}-{_suffix(f'{owner.namespace}/{base_name}/{index}')}"
-            pod = SimPod(name, owner.namespace or "default", labels, self._ip(), outcome, owner, template.path, template.spec, outcome.ready, total)
+            pod = SimPod(name, owner.namespace or "default", labels, self._ip(), outcome, owner, template.path, template, outcome.ready, total)
             made.append(pod)
         self.cluster.pods.extend(made)
         return sum(1 for p in made if p.ready), made
@@ -214,7 +215,7 @@ class _Builder:
                     bucket.append(EndpointAddress(pod, None, None, "TCP"))
                 for port in ports:
                     protocol = port.get("protocol") or "TCP"
-                    resolved = find_port(pod.spec, port.get("targetPort", port.get("port")), protocol)
+                    resolved = resolve_port(pod.template, port.get("targetPort", port.get("port")), protocol)
                     if resolved is None:
                         result.unresolved.append((pod, port, f"no container port named {port.get('targetPort')!r} with protocol {protocol}"))
                         continue
@@ -222,29 +223,22 @@ class _Builder:
             self.cluster.endpoints.append(result)
 
 
-def find_port(spec: dict, target, protocol: str) -> int | None:
-    """pkg/api/v1/pod/util.go FindPort: a number is used as is; a name must match name and protocol."""
-    if isinstance(target, bool):
+def resolve_port(template, target, protocol: str) -> int | None:
+    """The container port number a Service targetPort reaches in a pod (FindPort), or None.
+
+    A number is used as is (even when no container declares it); a name must match a
+    declared port's name and protocol.
+    """
+    if isinstance(target, bool) or target is None:
         return None
-    if isinstance(target, int):
+    if isinstance(target, str) and target.isdigit():
+        target = int(target)
+    found = find_port(template, target, protocol)
+    if found is None:
+        return None
+    if found == "undeclared":
         return target
-    if isinstance(target, str):
-        if target.isdigit():
-            return int(target)
-        for _list, _i, container in containers(spec, ("containers",)):
-            for port in container.get("ports") or []:
-                if isinstance(port, dict) and port.get("name") == target and (port.get("protocol") or "TCP") == protocol:
-                    number = port.get("containerPort")
-                    return number if isinstance(number, int) else None
-        # Restartable init containers (sidecars) are searched too (endpointslice utils).
-        for _list, _i, container in containers(spec, ("initContainers",)):
-            if container.get("restartPolicy") != "Always":
-                continue
-            for port in container.get("ports") or []:
-                if isinstance(port, dict) and port.get("name") == target and (port.get("protocol") or "TCP") == protocol:
-                    number = port.get("containerPort")
-                    return number if isinstance(number, int) else None
-    return None
+    return get(template.spec, *found[len(template.spec_path):], "containerPort")
 
 
 def _order(m: Manifest):

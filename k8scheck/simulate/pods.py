@@ -16,11 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..config import matches_assumed
 from ..kinds import containers, pod_template
-
-ALWAYS_PRESENT = {("ConfigMap", "kube-root-ca.crt")}
-
 
 @dataclass(frozen=True)
 class PodOutcome:
@@ -40,21 +36,17 @@ RUNNING = PodOutcome("Running", True)
 
 
 class PodStore:
-    """ConfigMap / Secret / PVC lookups by namespace and name, with their keys."""
+    """ConfigMap / Secret / PVC lookups through the object graph (which knows what always exists)."""
 
     def __init__(self, ctx):
-        self.ctx = ctx
-        self._index = {}
-        for kind in ("ConfigMap", "Secret", "PersistentVolumeClaim"):
-            for manifest in ctx.of_kind(kind):
-                if manifest.name:
-                    self._index[(kind, manifest.namespace, manifest.name)] = manifest
+        self.graph = ctx.graph
 
     def find(self, kind, namespace, name):
-        return self._index.get((kind, namespace, name))
+        return self.graph.get(kind, namespace, name)
 
     def assumed(self, kind, namespace, name) -> bool:
-        return (kind, name) in ALWAYS_PRESENT or matches_assumed(self.ctx.options.assume_exists, kind, namespace, name)
+        """Not in the inputs, but there in every cluster or declared with --assume-exists."""
+        return self.graph.exists(kind, namespace, name)
 
 
 def object_keys(manifest) -> set:
