@@ -17,19 +17,24 @@ def _split(values) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _old_state(revision, paths, namespace):
-    """The manifests as they were at ``revision`` (None without --diff-base)."""
+def _old_manifests(paths, namespace, *, from_paths=(), revision=None, option="--from-git"):
+    """The applied state to compare with: --from paths, or the same paths at a git revision (None: neither)."""
+    if from_paths and revision:
+        raise click.UsageError("use either --from or --from-git, not both")
+    from .loader import load
+
+    if from_paths:
+        return load(list(from_paths), namespace=namespace).manifests
     if not revision:
         return None
     import shutil
 
     from .gitsource import GitError, materialize
-    from .loader import load
 
     try:
         scratch, old_paths = materialize(revision, [p for p in paths if p != "-"])
     except GitError as exc:
-        raise click.BadParameter(f"{revision}: {exc}", param_hint="--diff-base") from None
+        raise click.BadParameter(f"{revision}: {exc}", param_hint=option) from None
     try:
         return load(old_paths, namespace=namespace).manifests
     finally:
@@ -195,7 +200,7 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
             params=config.params,
             assume_exists=tuple(assume_exists) + config.assume_exists,
             **_image_settings(check_images, image_catalog, registry_mirrors, insecure_registries),
-            old_manifests=_old_state(diff_base, paths, namespace or config.namespace or "default"),
+            old_manifests=_old_manifests(paths, namespace or config.namespace or "default", revision=diff_base, option="--diff-base"),
         )
         settings = Settings(
             options=options,
@@ -271,39 +276,23 @@ def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, 
 
     Exit code 1 when a rollout is predicted to get stuck or cause an outage.
     """
-    import shutil
-
     from .context import Context, Options
-    from .gitsource import GitError, materialize
     from .loader import load
     from .report.rollout import ROLLOUT_FORMATS
     from .rolloutplan import plan
 
-    if from_paths and from_git:
-        raise click.UsageError("use either --from or --from-git, not both")
     version = _kube_version(kube_version)
     options = Options(namespace=namespace, kube_version=version, assume_exists=tuple(assume_exists), **_image_settings(check_images, image_catalog))
-    scratch = None
+    old = _old_manifests(paths, namespace, from_paths=from_paths, revision=from_git)
     try:
         loaded = load(list(paths), namespace=namespace)
-        old = None
-        if from_git:
-            scratch, old_paths = materialize(from_git, list(paths))
-            old = load(old_paths, namespace=namespace).manifests
-        elif from_paths:
-            old = load(list(from_paths), namespace=namespace).manifests
         ctx = Context(loaded, options)
         predictions = plan(ctx, old, new_pods=new_pods, kube_version=ctx.kube_version, image_verdicts=ctx.image_verdicts)
-    except GitError as exc:
-        raise click.UsageError(f"--from-git {from_git}: {exc}") from None
     except Exception as exc:
         if debug:
             raise
         click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
         sys.exit(EXIT_USAGE)
-    finally:
-        if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
     for error in loaded.errors:
         click.echo(f"{error.file}: {error.severity}: {error.message}", err=True)
     if not loaded.files:
@@ -359,39 +348,27 @@ def why(target, paths, from_paths, from_git, output_format, kube_version, namesp
     nodeport:PORT or deploy/NAME. Exit code 0 when the request would succeed, 1 when it
     would fail, 2 for a bad target.
     """
-    import shutil
-
     from .context import Context, Options
-    from .gitsource import GitError, materialize
     from .loader import load
     from .report.why import WHY_FORMATS
     from .why import TargetError, Walker, parse_target
 
-    scratch = None
+    old = _old_manifests(paths, namespace, from_paths=from_paths, revision=from_git)
     try:
         parsed = parse_target(target, namespace)
         loaded = load(list(paths), namespace=namespace)
-        old = None
-        if from_git:
-            scratch, old_paths = materialize(from_git, list(paths))
-            old = load(old_paths, namespace=namespace).manifests
-        elif from_paths:
-            old = load(list(from_paths), namespace=namespace).manifests
         ctx = Context(loaded, Options(namespace=namespace, kube_version=_kube_version(kube_version), assume_exists=tuple(assume_exists), **_image_settings(check_images, image_catalog)))
         verdict = Walker(ctx, old).walk(parsed)
     except TargetError as exc:
         click.echo(f"k8scheck why: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    except GitError as exc:
-        raise click.UsageError(f"--from-git {from_git}: {exc}") from None
+    except click.ClickException:
+        raise
     except Exception as exc:
         if debug:
             raise
         click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
         sys.exit(EXIT_USAGE)
-    finally:
-        if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
     if not loaded.files:
         for error in loaded.errors:
             click.echo(f"{error.file}: {error.severity}: {error.message}", err=True)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 
 from .kinds import PodTemplate, containers, get, pod_template
+from .similarity import edit_distance
 from .model import Manifest
 from .selectors import label_selector_matches
 
@@ -398,21 +399,6 @@ class NearIndex:
         for d in self._deletes(word):
             found |= self._index.get(d, set())
         return sorted(found)
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (insert, delete, substitute cost 1)."""
-    if a == b:
-        return 0
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def nearest_word(word: str, words) -> str | None:

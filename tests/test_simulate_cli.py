@@ -96,7 +96,7 @@ def test_from_git_revision(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert len(events_of(result.output)) == 6
     bad = run("rollout", "k8s", "--from-git", "no-such-rev", cwd=tmp_path)
-    assert bad.exit_code == 2 and "--from-git no-such-rev" in bad.output
+    assert bad.exit_code == 2 and "--from-git" in bad.output and "no-such-rev" in bad.output
 
 
 def test_mermaid_for_a_pull_request(run):

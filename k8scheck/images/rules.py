@@ -12,53 +12,19 @@ from __future__ import annotations
 
 from typing import Iterator, Mapping
 
+from ..kinds import containers, pod_template
 from ..problem import Problem
 from .reference import Reference, parse_reference
 
-# Where the pod spec sits in each workload kind.
-POD_SPEC_PATHS: dict[str, tuple] = {
-    "Pod": ("spec",),
-    "PodTemplate": ("template", "spec"),
-    "Deployment": ("spec", "template", "spec"),
-    "ReplicaSet": ("spec", "template", "spec"),
-    "ReplicationController": ("spec", "template", "spec"),
-    "StatefulSet": ("spec", "template", "spec"),
-    "DaemonSet": ("spec", "template", "spec"),
-    "Job": ("spec", "template", "spec"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
-}
-CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
-
-
-def _descend(obj: object, path: tuple) -> object:
-    for key in path:
-        if not isinstance(obj, Mapping):
-            return None
-        obj = obj.get(key)
-    return obj
-
-
 def container_images(obj: object) -> Iterator[tuple[tuple, str, Mapping]]:
     """Yield ``(path_to_image, image, container)`` for every non-empty string image in ``obj``."""
-    if not isinstance(obj, Mapping):
+    template = pod_template(obj) if isinstance(obj, dict) else None
+    if template is None:
         return
-    kind = obj.get("kind")
-    if not isinstance(kind, str) or kind not in POD_SPEC_PATHS:
-        return
-    spec_path = POD_SPEC_PATHS[kind]
-    pod_spec = _descend(obj, spec_path)
-    if not isinstance(pod_spec, Mapping):
-        return
-    for list_name in CONTAINER_LISTS:
-        containers = pod_spec.get(list_name)
-        if not isinstance(containers, list):
-            continue
-        for index, container in enumerate(containers):
-            if not isinstance(container, Mapping):
-                continue
-            image = container.get("image")
-            if isinstance(image, str) and image:
-                yield spec_path + (list_name, index, "image"), image, container
+    for list_name, index, container in containers(template.spec):
+        image = container.get("image")
+        if isinstance(image, str) and image:
+            yield template.spec_path + (list_name, index, "image"), image, container
 
 
 def image_references(objects: object) -> list[str]:

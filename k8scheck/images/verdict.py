@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..similarity import edit_distance
+
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -43,16 +45,6 @@ def _version(tag: str) -> tuple[str, tuple[int, ...], str] | None:
     return m.group(1), tuple(int(p) for p in m.group(2).split(".")), m.group(3)
 
 
-def _edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
 def tag_sort_key(tag: str) -> tuple:
     v = _version(tag)
     if v is None:
@@ -87,7 +79,7 @@ def suggest_tags(wanted: str, tags: list[str]) -> list[str]:
             if out:
                 return out
     limit = max(2, len(wanted) // 3)
-    spelled = sorted((_edit_distance(wanted, t), t) for t in tags)
+    spelled = sorted((edit_distance(wanted, t), t) for t in tags)
     for distance, t in spelled:
         if distance > limit or len(out) >= MAX_SUGGESTIONS:
             break
