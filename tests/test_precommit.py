@@ -58,6 +58,8 @@ def test_commit_with_the_seed_selector_typo_is_blocked(tmp_path, hook_env):
     scratch_repo(repo, {"deployment.yaml": DEPLOYMENT, "service.yaml": TYPO_SERVICE, "configmap.yaml": configmap})
     done = try_repo(repo, hook_env)
     assert done.returncode == 1, done.stdout + done.stderr
+    assert "service.yaml:8:10: error service-no-endpoints" in done.stdout
+    assert "Did you mean app=hello-server" in done.stdout
     assert "configmap.yaml:6:9: error implicit-type" in done.stdout
     assert "Failed" in done.stdout
 
