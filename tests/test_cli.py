@@ -116,3 +116,11 @@ def test_findings_are_sorted(run):
     data = validate_report(run("lint", "examples/hello-server", "fixtures/implicit-type", "--format", "json").output)
     keys = [(f["file"], f["line"], f["column"], f["rule"]) for f in data["findings"]]
     assert keys == sorted(keys) and len(keys) >= 4
+
+
+@pytest.mark.parametrize("fmt", ["mermaid", "dot", "json"])
+def test_graph_output_is_pinned(run, snapshot, fmt):
+    result = run("graph", "examples/hello-server", "--format", fmt)
+    assert result.exit_code in (0, 1)
+    assert "hello-serve" in result.output
+    assert result.output == snapshot
