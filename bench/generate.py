@@ -43,8 +43,7 @@ metadata:
   labels:
     app: {name}
     team: {team}
-spec:
-  replicas: {replicas}
+spec:{replicas_line}
   strategy:
     type: RollingUpdate
     rollingUpdate:
@@ -188,6 +187,7 @@ def app(index: int, rng: random.Random) -> tuple[str, str | None]:
         ns=f"ns{index % 50:02d}",
         team=team,
         replicas=rng.choice((2, 3, 3, 4, 6)),
+        replicas_line="",  # the HorizontalPodAutoscaler owns the replica count
         max_replicas=10,
         max_surge="25%",
         tag=f"1.{rng.randint(0, 40)}.{rng.randint(0, 9)}",
@@ -205,7 +205,7 @@ def app(index: int, rng: random.Random) -> tuple[str, str | None]:
     elif fault == "bad-tag":
         values["tag"] = "latest"
     elif fault == "max-surge-zero":
-        values.update(replicas=1, max_surge=0)
+        values.update(replicas=1, max_surge=0, replicas_line="\n  replicas: 1")
     ingress = (OLD_INGRESS if fault == "old-ingress" else INGRESS).format(**values)
     return TEMPLATE.format(ingress=ingress, **values), fault
 

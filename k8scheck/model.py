@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from .positions import Location, locate
@@ -50,9 +51,9 @@ class Manifest:
 
     @property
     def spans(self) -> dict:
-        if self._spans is None:
-            self._spans = self.source.spans_of(self.document) if self.source is not None else {}
-        return self._spans
+        if self._spans is not None:
+            return self._spans
+        return self.source.spans_of(self.document) if self.source is not None else {}
 
     @spans.setter
     def spans(self, value: dict) -> None:
@@ -168,16 +169,25 @@ class SourceFile:
     documents: int = 0
 
     _lines: list | None = field(default=None, repr=False)
-    _spans: dict | None = field(default=None, repr=False)
 
     def spans_of(self, document: int) -> dict:
-        """The span index of one document, parsed again on first use (the first pass keeps none)."""
-        if self._spans is None:
+        """The span index of one document, parsed again when needed (the first pass keeps none).
+
+        The last few files' indexes are kept (findings come file by file), so a run
+        with findings everywhere still holds only a bounded number of them.
+        """
+        spans = _SPAN_CACHE.get(id(self))
+        if spans is None or spans[0] is not self:
             from .yamlsource import parse_stream
 
             documents, _problems = parse_stream(self.text, with_spans=True)
-            self._spans = {d.index: d.spans for d in documents}
-        return self._spans.get(document) or {}
+            spans = (self, {d.index: d.spans for d in documents})
+            _SPAN_CACHE[id(self)] = spans
+            while len(_SPAN_CACHE) > _SPAN_CACHE_FILES:
+                _SPAN_CACHE.popitem(last=False)
+        else:
+            _SPAN_CACHE.move_to_end(id(self))
+        return spans[1].get(document) or {}
 
     def line(self, number: int) -> str | None:
         if self._lines is None:
@@ -195,3 +205,7 @@ class Diagnostic:
     message: str
     location: Location
     related: tuple = ()
+
+
+_SPAN_CACHE_FILES = 64
+_SPAN_CACHE: "OrderedDict[int, tuple]" = OrderedDict()
