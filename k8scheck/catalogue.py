@@ -35,9 +35,12 @@ class Rule:
 
 
 def _read_yaml(path: Path):
-    from ruamel.yaml import YAML
+    from .yamlsource import parse_stream
 
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    documents, problems = parse_stream(path.read_text(encoding="utf-8"), with_spans=False)
+    if problems or len(documents) != 1:
+        raise ValueError(problems[0].message if problems else "expected exactly one YAML document")
+    return documents[0].value
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,10 +48,15 @@ def rule_schema() -> dict:
     return json.loads((data_dir("schemas") / "rule.schema.json").read_text(encoding="utf-8"))
 
 
-def validate_rule(data, path: Path) -> None:
+@functools.lru_cache(maxsize=1)
+def _rule_validator():
     import jsonschema
 
-    errors = sorted(jsonschema.Draft202012Validator(rule_schema()).iter_errors(data), key=lambda e: list(e.path))
+    return jsonschema.Draft202012Validator(rule_schema())
+
+
+def validate_rule(data, path: Path) -> None:
+    errors = sorted(_rule_validator().iter_errors(data), key=lambda e: list(e.path))
     if errors:
         first = errors[0]
         where = ".".join(str(p) for p in first.path) or "(top)"
