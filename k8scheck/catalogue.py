@@ -34,10 +34,11 @@ class Rule:
         return {name: spec.get("default") for name, spec in self.params.items()}
 
 
-def _read_yaml(path: Path):
+def _read_yaml(path: Path, data: bytes | None = None):
     from .yamlsource import parse_stream
 
-    documents, problems = parse_stream(path.read_text(encoding="utf-8"), with_spans=False)
+    text = (data if data is not None else path.read_bytes()).decode("utf-8")
+    documents, problems = parse_stream(text, with_spans=False)
     if problems or len(documents) != 1:
         raise ValueError(problems[0].message if problems else "expected exactly one YAML document")
     return documents[0].value
@@ -70,12 +71,18 @@ def load_catalogue() -> dict[str, Rule]:
     """Every rule, by slug, sorted by slug."""
     rules: dict[str, Rule] = {}
     directory = data_dir("rules")
-    for path in sorted(directory.glob("*.yaml")):
+    paths = sorted(directory.glob("*.yaml"))
+    contents = {path: path.read_bytes() for path in paths}
+    already_valid = _validated_marker(contents)
+    for path in paths:
         try:
-            data = _read_yaml(path)
+            data = _read_yaml(path, contents[path])
         except Exception as exc:  # the catalogue ships with k8scheck: any failure is a bug
             raise CatalogueError(f"{path}: cannot read: {exc}") from exc
-        validate_rule(data, path)
+        if already_valid is None or not already_valid.exists():
+            validate_rule(data, path)
+        elif not isinstance(data, dict) or data.get("slug") != path.stem:
+            raise CatalogueError(f"{path}: slug does not match the file name")
         rules[data["slug"]] = Rule(
             slug=data["slug"],
             severity=data["severity"],
@@ -85,7 +92,31 @@ def load_catalogue() -> dict[str, Rule]:
         )
     if not rules:
         raise CatalogueError(f"no rules found in {directory}")
+    if already_valid is not None and not already_valid.exists():
+        try:
+            already_valid.touch()
+        except OSError:
+            pass
     return rules
+
+
+def _validated_marker(contents: dict):
+    """A cache file that exists once exactly these rule files passed the rule schema.
+
+    Validating with jsonschema costs more than the rest of a one-file run; the
+    files only change when k8scheck does, so each version is validated once.
+    """
+    import hashlib
+
+    digest = hashlib.sha256((data_dir("schemas") / "rule.schema.json").read_bytes())
+    for path, data in contents.items():
+        digest.update(path.name.encode() + b"\0" + data)
+    try:
+        from .cachedir import cache_dir
+
+        return cache_dir() / f"catalogue-{digest.hexdigest()[:32]}.valid"
+    except OSError:
+        return None
 
 
 __all__ = ["Rule", "CatalogueError", "load_catalogue", "data_dir", "SEVERITIES"]

@@ -351,7 +351,8 @@ json_values = st.recursive(
 def test_fast_path_agrees_with_jsonschema(validator, spec):
     """The fast accept path never accepts what jsonschema rejects (and vice versa)."""
     obj = dict(DEPLOYMENT, spec=spec)
-    fast, slow = validator._entry("apps/v1", "Deployment")
+    fast, schema = validator._entry("apps/v1", "Deployment")
+    slow = validator._slow_validator(("apps/v1", "Deployment"), schema)
     assert fast(obj) == (not list(slow.iter_errors(obj)))
 
 
@@ -410,7 +411,8 @@ def test_fast_path_agrees_with_jsonschema_on_mutated_objects(crd_validator, poin
     same verdict, and an invalid verdict always comes with at least one Problem."""
     index, path = point
     obj = edited(_SAMPLES[index], path, value)
-    fast, slow = crd_validator._entry(obj["apiVersion"], obj["kind"])
+    fast, schema = crd_validator._entry(obj["apiVersion"], obj["kind"])
+    slow = crd_validator._slow_validator((obj["apiVersion"], obj["kind"]), schema)
     slow_valid = not list(slow.iter_errors(obj))
     assert fast(obj) == slow_valid
     assert bool(crd_validator.validate(obj)) == (not slow_valid)

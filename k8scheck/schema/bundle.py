@@ -21,7 +21,23 @@ class UnknownKubeVersion(ValueError):
     """A Kubernetes version for which no schema set is bundled."""
 
 
+@lru_cache(maxsize=1)
 def _data_root():
+    """The package's data directory, found without importing the package.
+
+    Importing kubernetes_validate runs its own code and pulls in jsonschema and
+    PyYAML (50 ms); finding the directory through the import system's spec costs
+    nothing and keeps the promise that none of its code runs.
+    """
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    spec = find_spec(_DATA_PACKAGE)
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            candidate = Path(location) / _DATA_DIR
+            if candidate.is_dir():
+                return candidate
     return resources.files(_DATA_PACKAGE).joinpath(_DATA_DIR)
 
 

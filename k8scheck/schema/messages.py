@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from jsonschema.exceptions import ValidationError, best_match
 
 from k8scheck.problem import Problem, dotted
 
@@ -90,7 +89,7 @@ def _type_name(schema) -> str | None:
     return title if isinstance(title, str) and title else None
 
 
-def problems_from_error(error: ValidationError) -> list[Problem]:
+def problems_from_error(error) -> list[Problem]:
     """Problems for one jsonschema error (and, for oneOf/anyOf, its best sub-error)."""
     path = tuple(error.absolute_path)
     keyword = error.validator
@@ -148,7 +147,7 @@ def problems_from_error(error: ValidationError) -> list[Problem]:
     return [Problem(INVALID_VALUE, path, f"{_where(path)} {_constraint_text(error)}", at=_at(path, instance))]
 
 
-def _constraint_text(error: ValidationError) -> str:
+def _constraint_text(error) -> str:
     """What a constraint asks for and what the value is, in words."""
     keyword, limit, instance = error.validator, error.validator_value, error.instance
     size = len(instance) if isinstance(instance, (str, list, dict)) else None
@@ -197,7 +196,7 @@ def _type_problem(path, types, instance) -> Problem:
                    at=_at(path, instance))
 
 
-def _from_alternatives(error: ValidationError) -> list[Problem]:
+def _from_alternatives(error) -> list[Problem]:
     """oneOf/anyOf: if every branch only disagrees on the type, say which types
     are allowed; if every branch only requires a field, name them all;
     otherwise report the most specific sub-error."""
@@ -215,6 +214,8 @@ def _from_alternatives(error: ValidationError) -> list[Problem]:
                 if t not in types:
                     types.append(t)
         return [_type_problem(tuple(error.absolute_path), types, error.instance)]
+    from jsonschema.exceptions import best_match  # only invalid objects get here
+
     return problems_from_error(best_match(error.context))
 
 

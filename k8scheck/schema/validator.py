@@ -8,9 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
-import jsonschema
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+import functools
 
 from k8scheck.problem import Problem
 
@@ -21,11 +19,16 @@ from .messages import MISSING_REQUIRED, WRONG_TYPE, json_type, problems_from_err
 
 UNKNOWN_KIND = "unknown-kind"
 
-# Only the integer formats are checked: Kubernetes' other formats (byte,
-# date-time, ...) are not something kubernetes-validate checks either.
-_FORMATS = jsonschema.FormatChecker(formats=())
-for _format in INTEGER_RANGES:
-    _FORMATS.checks(_format)(lambda value, _f=_format: in_integer_range(value, _f))
+@functools.lru_cache(maxsize=1)
+def _format_checker():
+    """Only the integer formats are checked: Kubernetes' other formats (byte,
+    date-time, ...) are not something kubernetes-validate checks either."""
+    import jsonschema
+
+    checker = jsonschema.FormatChecker(formats=())
+    for name in INTEGER_RANGES:
+        checker.checks(name)(lambda value, _f=name: in_integer_range(value, _f))
+    return checker
 
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")
@@ -95,12 +98,29 @@ class SchemaValidator:
                 self._custom.update(custom_resource_schemas(crd))
             except Exception:  # a malformed CRD must not stop validation of the rest
                 continue
-        self._registry = Registry().with_resource(
+        self._fast = FastChecker(self._resolve_ref)
+        # (apiVersion, kind) -> (fast check, schema) or None when no schema
+        self._compiled: dict[tuple[str, str], tuple | None] = {}
+        # jsonschema validators, built only for kinds with an invalid object: valid
+        # inputs (and a pre-commit hook's start-up) never import jsonschema.
+        self._slow: dict[tuple[str, str], object] = {}
+
+    @functools.cached_property
+    def _registry(self):
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
+        return Registry().with_resource(
             bundle.DEFINITIONS_URI, Resource.from_contents(self._definitions, default_specification=DRAFT202012)
         )
-        self._fast = FastChecker(self._resolve_ref)
-        # (apiVersion, kind) -> (fast check, jsonschema validator) or None when no schema
-        self._compiled: dict[tuple[str, str], tuple | None] = {}
+
+    def _slow_validator(self, key, schema):
+        if key not in self._slow:
+            import jsonschema
+
+            validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+            self._slow[key] = validator_class(schema, registry=self._registry, format_checker=_format_checker())
+        return self._slow[key]
 
     # -- public ---------------------------------------------------------------
 
@@ -137,13 +157,13 @@ class SchemaValidator:
             return self._validate_list(obj)
         if entry is None:
             return self._unknown_kind(api_version, kind)
-        fast_check, slow_validator = entry
+        fast_check, schema = entry
         try:
             if fast_check(obj):
                 return []
         except Exception:
             pass  # anything odd goes to the reference implementation
-        return problems_from_errors(slow_validator.iter_errors(obj))
+        return problems_from_errors(self._slow_validator((api_version, kind), schema).iter_errors(obj))
 
     def _validate_list(self, obj: dict) -> list[Problem]:
         """``kind: List`` (what ``kubectl get -o yaml`` writes and kubectl apply
@@ -194,9 +214,7 @@ class SchemaValidator:
         schema = self._find_schema(api_version, kind)
         entry = None
         if schema is not None:
-            validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-            slow = validator_class(schema, registry=self._registry, format_checker=_FORMATS)
-            entry = (self._fast.compile(schema), slow)
+            entry = (self._fast.compile(schema), schema)
         self._compiled[key] = entry
         return entry
 
