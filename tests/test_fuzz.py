@@ -184,3 +184,16 @@ def test_nothing_is_lost_with_broken_files_mixed_in(tmp_path):
     assert set(broken) <= named, set(broken) - named
     assert data["summary"]["files"] == 100 + 8  # the binary and non-UTF-8 files could not be read as text
     assert len(data["errors"]) == 2
+
+
+def test_found_by_the_long_run_port_name_that_is_a_list(tmp_path):
+    """The 100,000-input run found this: a port whose name is a list crashed probe-port-missing."""
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25.3\n"
+        "    ports: [{name: []}, {name: {a: 1}}]\n    readinessProbe: {httpGet: {port: http}}\n"
+        "    volumeMounts: [{name: data, mountPath: /d}]\n  volumes: [{name: [x]}]\n"
+    )
+    path = tmp_path / "pod.yaml"
+    path.write_text(text)
+    report = check_invariants(lint([str(path)]))
+    assert {"probe-port-missing", "volume-mount-missing"} <= {f.rule for f in report.findings}

@@ -650,7 +650,7 @@ def probe_port_missing(ctx, rule):
         m = w.manifest
         for list_name, index, container in containers(w.template.spec, ("initContainers", "containers")):
             ports = container.get("ports")
-            names = {p.get("name") for p in ports if isinstance(p, dict)} if isinstance(ports, list) else set()
+            names = {p.get("name") for p in ports if isinstance(p, dict) and isinstance(p.get("name"), str)} if isinstance(ports, list) else set()
             for probe_name in _PROBES:
                 probe = container.get(probe_name)
                 if not isinstance(probe, dict):
@@ -682,7 +682,7 @@ def volume_mount_missing(ctx, rule):
         m = w.manifest
         spec = w.template.spec
         volumes = spec.get("volumes")
-        names = {v.get("name") for v in volumes if isinstance(v, dict)} if isinstance(volumes, list) else set()
+        names = {v.get("name") for v in volumes if isinstance(v, dict) and isinstance(v.get("name"), str)} if isinstance(volumes, list) else set()
         if m.kind == "StatefulSet":
             claims = get(m.obj, "spec", "volumeClaimTemplates")
             if isinstance(claims, list):
