@@ -17,6 +17,26 @@ def _split(values) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def _internal_error(exc: Exception, debug: bool):
+    """Never a traceback for users: one line and exit 2; --debug shows the traceback."""
+    from .images import CatalogError
+
+    if isinstance(exc, CatalogError):  # a bad --image-catalog file is the user's to fix
+        raise click.UsageError(f"--image-catalog: {exc}") from None
+    if debug:
+        raise exc
+    click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _stop_if_unreadable(loaded) -> None:
+    """Name every input that could not be read; exit 2 when none could."""
+    for error in loaded.errors:
+        click.echo(f"{error.file}: {error.severity}: {error.message}", err=True)
+    if not loaded.files:
+        sys.exit(EXIT_USAGE)
+
+
 def _old_manifests(paths, namespace, *, from_paths=(), revision=None, option="--from-git"):
     """The applied state to compare with: --from paths, or the same paths at a git revision (None: neither)."""
     if from_paths and revision:
@@ -138,8 +158,15 @@ def _image_settings(check_images, image_catalog, mirrors=(), insecure=()) -> dic
         if not sep or not registry or not target:
             raise click.BadParameter(f"{mirror!r}: use REGISTRY=MIRROR, e.g. docker.io=mirror.example.com", param_hint="--registry-mirror")
         pairs.append((registry, target))
-    if image_catalog is not None and not os.path.isfile(image_catalog):
-        raise click.BadParameter(f"{image_catalog} does not exist", param_hint="--image-catalog")
+    if image_catalog is not None:
+        if not os.path.isfile(image_catalog):
+            raise click.BadParameter(f"{image_catalog} does not exist", param_hint="--image-catalog")
+        from .images import CatalogError, load_catalog
+
+        try:
+            load_catalog(image_catalog)  # a broken catalog is a usage error before any work, not a finding
+        except CatalogError as exc:
+            raise click.BadParameter(str(exc).splitlines()[0], param_hint="--image-catalog") from None
     return dict(check_images=check_images, image_catalog=image_catalog, registry_mirrors=tuple(pairs), insecure_registries=tuple(insecure))
 
 
@@ -222,20 +249,8 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
         raise click.UsageError(str(exc)) from None
     except click.ClickException:
         raise
-    except ValueError as exc:
-        from .images import CatalogError
-
-        if isinstance(exc, CatalogError):
-            raise click.UsageError(f"--image-catalog: {exc}") from None
-        if debug:
-            raise
-        click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
-        sys.exit(EXIT_USAGE)
     except Exception as exc:  # never a traceback for users; --debug shows it
-        if debug:
-            raise
-        click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
-        sys.exit(EXIT_USAGE)
+        _internal_error(exc, debug)
     if color is None:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for output_format, target in outputs:
@@ -289,14 +304,8 @@ def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, 
         ctx = Context(loaded, options)
         predictions = plan(ctx, old, new_pods=new_pods, kube_version=ctx.kube_version, image_verdicts=ctx.image_verdicts)
     except Exception as exc:
-        if debug:
-            raise
-        click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
-        sys.exit(EXIT_USAGE)
-    for error in loaded.errors:
-        click.echo(f"{error.file}: {error.severity}: {error.message}", err=True)
-    if not loaded.files:
-        sys.exit(EXIT_USAGE)
+        _internal_error(exc, debug)
+    _stop_if_unreadable(loaded)
     click.echo(ROLLOUT_FORMATS[output_format](predictions), nl=False)
     sys.exit(EXIT_FINDINGS if any(p.outcome != "complete" for p in predictions) else EXIT_OK)
 
@@ -319,14 +328,8 @@ def simulate(paths, output_format, namespace, assume_exists, check_images, image
         loaded = load(list(paths), namespace=namespace)
         cluster = simulate_cluster(Context(loaded, Options(namespace=namespace, assume_exists=tuple(assume_exists), **_image_settings(check_images, image_catalog))))
     except Exception as exc:
-        if debug:
-            raise
-        click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
-        sys.exit(EXIT_USAGE)
-    for error in loaded.errors:
-        click.echo(f"{error.file}: {error.severity}: {error.message}", err=True)
-    if not loaded.files:
-        sys.exit(EXIT_USAGE)
+        _internal_error(exc, debug)
+    _stop_if_unreadable(loaded)
     click.echo(CLUSTER_FORMATS[output_format](cluster), nl=False)
 
 
@@ -365,10 +368,7 @@ def why(target, paths, from_paths, from_git, output_format, kube_version, namesp
     except click.ClickException:
         raise
     except Exception as exc:
-        if debug:
-            raise
-        click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
-        sys.exit(EXIT_USAGE)
+        _internal_error(exc, debug)
     if not loaded.files:
         for error in loaded.errors:
             click.echo(f"{error.file}: {error.severity}: {error.message}", err=True)
@@ -398,10 +398,7 @@ def graph(paths, output_format, namespace, assume_exists, max_file_size, stdin_f
         findings = run_rules(ctx, active_rules(select=GRAPH_RULES))[0]
         text = render(ctx.graph, findings, output_format)
     except Exception as exc:  # never a traceback for users; --debug shows it
-        if debug:
-            raise
-        click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
-        sys.exit(EXIT_USAGE)
+        _internal_error(exc, debug)
     for error in loaded.errors:
         where = f"{error.file}:{error.line}" if error.line else error.file
         click.echo(f"k8scheck: {where}: {error.message}", err=True)

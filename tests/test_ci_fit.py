@@ -248,3 +248,10 @@ def test_diff_base_reports_rollout_risks_of_changed_deployments(run, tmp_path):
     (outage,) = [f for f in data["findings"] if f["object"]["name"] == "hello-server"]
     assert outage["rule"] == "rollout-outage" and "even if the new pods are healthy" in outage["message"]
     assert run("lint", "k8s", "--diff-base", "nope", cwd=tmp_path).exit_code == 2
+
+
+def test_a_broken_image_catalog_is_a_usage_error(run, tmp_path):
+    write(tmp_path / "catalog.yaml", "not: [valid\n")
+    for command in (["lint", EXAMPLE], ["rollout", EXAMPLE], ["simulate", EXAMPLE]):
+        result = run(*command, "--image-catalog", tmp_path / "catalog.yaml")
+        assert result.exit_code == 2 and "--image-catalog" in result.output and "internal error" not in result.output
