@@ -21,6 +21,8 @@ def _internal_error(exc: Exception, debug: bool):
     """Never a traceback for users: one line and exit 2; --debug shows the traceback."""
     from .images import CatalogError
 
+    if isinstance(exc, click.ClickException):  # usage errors raised inside a command's work
+        raise exc
     if isinstance(exc, CatalogError):  # a bad --image-catalog file is the user's to fix
         raise click.UsageError(f"--image-catalog: {exc}") from None
     if debug:
