@@ -86,10 +86,9 @@ class Verdict:
 @lru_cache(maxsize=1)
 def load_table() -> dict[tuple[str, str], Entry]:
     """The data file as ``{(apiVersion, kind): Entry}`` (read once)."""
-    from ruamel.yaml import YAML
+    from .yamlsource import load_single
 
-    with DATA_FILE.open(encoding="utf-8") as fh:
-        rows = YAML(typ="safe").load(fh) or []
+    rows = load_single(DATA_FILE.read_text(encoding="utf-8")) or []
     table: dict[tuple[str, str], Entry] = {}
     for row in rows:
         entry = Entry(

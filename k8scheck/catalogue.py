@@ -35,13 +35,9 @@ class Rule:
 
 
 def _read_yaml(path: Path, data: bytes | None = None):
-    from .yamlsource import parse_stream
+    from .yamlsource import load_single
 
-    text = (data if data is not None else path.read_bytes()).decode("utf-8")
-    documents, problems = parse_stream(text, with_spans=False)
-    if problems or len(documents) != 1:
-        raise ValueError(problems[0].message if problems else "expected exactly one YAML document")
-    return documents[0].value
+    return load_single((data if data is not None else path.read_bytes()).decode("utf-8"))
 
 
 @functools.lru_cache(maxsize=1)

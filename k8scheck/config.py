@@ -114,13 +114,12 @@ def _read(path: Path) -> dict:
         except Exception as exc:
             raise ConfigError(f"{path}: cannot read: {exc}") from None
         return data.get("tool", {}).get("k8scheck") or {}
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from .yamlsource import load_single
 
     try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeError, YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from None
+        data = load_single(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

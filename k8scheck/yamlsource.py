@@ -432,3 +432,17 @@ def parse_stream(text: str, with_spans: bool = True) -> tuple[list[ParsedDocumen
         except Exception:  # pragma: no cover - dispose never matters for correctness
             pass
     return documents, problems
+
+
+def load_single(text: str):
+    """The value of a one-document YAML (or JSON) text: k8scheck's own data and config files.
+
+    Raises ValueError with the parser's message (and 1-based line) for bad YAML.
+    """
+    documents, problems = parse_stream(text, with_spans=False)
+    if problems:
+        problem = problems[0]
+        raise ValueError(f"line {problem.line + 1}: {problem.message}")
+    if len(documents) > 1:
+        raise ValueError(f"expected one YAML document, found {len(documents)}")
+    return documents[0].value if documents else None

@@ -75,11 +75,11 @@ def _read(path: Path) -> object:
         return json.loads(text)
     except ValueError:
         pass
-    try:
-        from ruamel.yaml import YAML
+    from ..yamlsource import load_single
 
-        return YAML(typ="safe", pure=True).load(text)
-    except Exception as exc:  # ruamel raises many types for bad YAML
+    try:
+        return load_single(text)
+    except ValueError as exc:
         raise CatalogError(f"image catalog {path} is neither JSON nor YAML: {exc}") from None
 
 
