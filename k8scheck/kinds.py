@@ -136,3 +136,8 @@ def containers(spec: dict, lists=CONTAINER_LISTS):
 def get(value, *keys):
     """Nested lookup that never raises: ``get(obj, "spec", "containers", 0, "image")``."""
     return _get(value, *keys)
+
+
+def items(value) -> list:
+    """``value`` when it is a list, else an empty one: for fields that should be lists but may be anything."""
+    return value if isinstance(value, list) else []

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .kinds import containers, get, pod_template
+from .kinds import containers, get, items, pod_template
 from .model import Manifest
 from .simulate.cluster import resolve_port, simulate_cluster
 
@@ -202,10 +202,10 @@ class Walker:
     # NodePort ----------------------------------------------------------------------
     def _via_nodeport(self, target: Target) -> Verdict:
         for service in self.services():
-            for index, port in enumerate(get(service.obj, "spec", "ports") or []):
+            for index, port in enumerate(items(get(service.obj, "spec", "ports"))):
                 if isinstance(port, dict) and port.get("nodePort") == target.port and get(service.obj, "spec", "type") in ("NodePort", "LoadBalancer"):
                     return self._service_hops(target.raw, service, port.get("port"), [], via="nodeport", port_index=index)
-        exposed = sorted(f"{p.get('nodePort')} ({s.name})" for s in self.services() for p in get(s.obj, "spec", "ports") or [] if isinstance(p, dict) and p.get("nodePort"))
+        exposed = sorted(f"{p.get('nodePort')} ({s.name})" for s in self.services() for p in items(get(s.obj, "spec", "ports")) if isinstance(p, dict) and p.get("nodePort"))
         raise TargetError(f"no Service exposes NodePort {target.port}; NodePorts in the inputs: {', '.join(exposed) or 'none'}")
 
     def _via_service_name(self, target: Target, port) -> Verdict:
@@ -236,7 +236,7 @@ class Walker:
     # Service -> Endpoints -> container -> start-up -> rollout ----------------------------
     def _service_hops(self, raw, service: Manifest, port, hops, via: str, port_index=None) -> Verdict:
         spec = service.obj.get("spec") if isinstance(service.obj.get("spec"), dict) else {}
-        ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+        ports = [p for p in items(spec.get("ports")) if isinstance(p, dict)]
         kind = spec.get("type") or "ClusterIP"
         symptom_empty = SYMPTOM_NO_ENDPOINTS_NODEPORT if via == "nodeport" else SYMPTOM_NO_ENDPOINTS_CLUSTERIP
         if via == "ingress":
@@ -337,7 +337,7 @@ class Walker:
     def _container_hop(self, workload, template, target_port, protocol) -> Hop:
         spec = template.spec
         resolved = resolve_port(template, target_port, protocol)
-        declared = [(c, i, pi, p) for _l, i, c in containers(spec, ("containers",)) for pi, p in enumerate(c.get("ports") or []) if isinstance(p, dict)]
+        declared = [(c, i, pi, p) for _l, i, c in containers(spec, ("containers",)) for pi, p in enumerate(items(c.get("ports"))) if isinstance(p, dict)]
         if resolved is None:
             names = ", ".join(f"{p.get('name')}/{p.get('protocol') or 'TCP'}" for _c, _i, _pi, p in declared if p.get("name")) or "none"
             return Hop("container", f"no container port named {target_port!r} ({protocol})", False, workload, template.spec_path + ("containers",),
@@ -357,7 +357,7 @@ class Walker:
         return Hop("container", f"port {resolved} (the containers declare no ports; assumed to listen)", None, workload, template.spec_path + ("containers",))
 
     def _target_port_fix(self, service, port_index, service_port, template):
-        declared = [p for _l, _i, c in containers(template.spec, ("containers",)) for p in (c.get("ports") or []) if isinstance(p, dict)]
+        declared = [p for _l, _i, c in containers(template.spec, ("containers",)) for p in items(c.get("ports")) if isinstance(p, dict)]
         if len(declared) != 1 or "targetPort" not in service_port:
             return None
         wanted = declared[0].get("name") if isinstance(service_port.get("targetPort"), str) and declared[0].get("name") else declared[0].get("containerPort")
@@ -419,7 +419,7 @@ class Walker:
 
     def _listing(self) -> str:
         services = sorted(f"svc/{s.name}" + (f" (ns {s.namespace})" if s.namespace != self.ctx.options.namespace else "") for s in self.services() if s.name)
-        nodeports = sorted(f"nodeport:{p.get('nodePort')}" for s in self.services() for p in get(s.obj, "spec", "ports") or [] if isinstance(p, dict) and p.get("nodePort"))
+        nodeports = sorted(f"nodeport:{p.get('nodePort')}" for s in self.services() for p in items(get(s.obj, "spec", "ports")) if isinstance(p, dict) and p.get("nodePort"))
         return ", ".join(services + nodeports) or "none"
 
 
@@ -442,7 +442,7 @@ def _find_service_port(ports, port):
 def _hosts(ingresses):
     hosts = set()
     for ingress in ingresses:
-        for rule in get(ingress.obj, "spec", "rules") or []:
+        for rule in items(get(ingress.obj, "spec", "rules")):
             if isinstance(rule, dict) and isinstance(rule.get("host"), str):
                 hosts.add(rule["host"])
     return hosts
@@ -451,6 +451,8 @@ def _hosts(ingresses):
 def _host_matches(pattern, host) -> bool:
     if pattern is None:
         return True
+    if not isinstance(pattern, str):
+        return False
     if pattern.startswith("*."):
         suffix = pattern[1:]
         return host.endswith(suffix) and host.count(".") == pattern.count(".")
@@ -460,6 +462,8 @@ def _host_matches(pattern, host) -> bool:
 def _path_matches(path_type, rule_path, request_path) -> int | None:
     """Length of the match (longer wins), or None. Exact beats Prefix on equal length."""
     rule_path = rule_path or "/"
+    if not isinstance(rule_path, str):
+        return None
     if path_type == "Exact":
         return len(rule_path) * 2 + 1 if request_path == rule_path else None
     rule_parts = [p for p in rule_path.split("/") if p]
@@ -484,10 +488,10 @@ def _backend(backend):
 def _match_ingress(ingresses, host, path):
     best = None
     for ingress in ingresses:
-        for r_index, rule in enumerate(get(ingress.obj, "spec", "rules") or []):
+        for r_index, rule in enumerate(items(get(ingress.obj, "spec", "rules"))):
             if not isinstance(rule, dict) or not _host_matches(rule.get("host"), host):
                 continue
-            for p_index, entry in enumerate(get(rule, "http", "paths") or []):
+            for p_index, entry in enumerate(items(get(rule, "http", "paths"))):
                 if not isinstance(entry, dict):
                     continue
                 score = _path_matches(entry.get("pathType", "Prefix"), entry.get("path"), path)

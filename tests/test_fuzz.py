@@ -197,3 +197,36 @@ def test_found_by_the_long_run_port_name_that_is_a_list(tmp_path):
     path.write_text(text)
     report = check_invariants(lint([str(path)]))
     assert {"probe-port-missing", "volume-mount-missing"} <= {f.rule for f in report.findings}
+
+
+@FUZZ
+@given(objects=st.lists(mutated_manifests(), min_size=1, max_size=4))
+def test_simulate_rollout_and_why_never_crash(tmp_path, objects):
+    """The commands beyond lint walk the same malformed objects: simulate, rollout, why."""
+    from k8scheck.context import Context, Options
+    from k8scheck.loader import load
+    from k8scheck.report.cluster import CLUSTER_FORMATS
+    from k8scheck.report.rollout import ROLLOUT_FORMATS
+    from k8scheck.report.why import WHY_FORMATS
+    from k8scheck.rolloutplan import plan
+    from k8scheck.simulate.cluster import simulate_cluster
+    from k8scheck.why import TargetError, Walker, parse_target
+
+    path = tmp_path / "fuzz.yaml"
+    path.write_text(_dump(objects, False), encoding="utf-8")
+    ctx = Context(load([str(path)]), Options())
+    cluster = simulate_cluster(ctx)
+    for render in CLUSTER_FORMATS.values():
+        assert isinstance(render(cluster), str)
+    for mode in ("auto", "fail"):
+        predictions = plan(ctx, ctx.manifests, new_pods=mode, kube_version="1.31")
+        for render in ROLLOUT_FORMATS.values():
+            assert isinstance(render(predictions), str)
+    walker = Walker(ctx, [])
+    for raw in ("svc/echo", "nodeport:30599", "http://ch05.gihyo.local/", "deploy/hello-server", "hello-server-external.default.svc.cluster.local:8080"):
+        try:
+            verdict = walker.walk(parse_target(raw, "default"))
+        except TargetError:
+            continue
+        for render in WHY_FORMATS.values():
+            assert isinstance(render(verdict), str)

@@ -22,7 +22,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from ..graph import find_port
-from ..kinds import containers, get, pod_template
+from ..kinds import containers, get, items, pod_template
 from ..model import Manifest
 from .podtemplate import replicaset_name
 from .pods import PodOutcome, predict_pod
@@ -90,7 +90,7 @@ class SimEndpoints:
 
     def column(self) -> str:
         if not self.managed:
-            return "<none>" if self.service.obj.get("spec", {}).get("type") == "ExternalName" else "<user-managed>"
+            return "<none>" if get(self.service.obj, "spec", "type") == "ExternalName" else "<user-managed>"
         shown = [f"{a.pod.ip}:{a.port}" if a.port is not None else a.pod.ip for a in self.ready]
         if not shown:
             return "<none>"
@@ -124,7 +124,7 @@ def _readiness_port_declared(spec: dict) -> bool:
     """False when a readiness probe targets a named port no container declares (never Ready)."""
     names = set()
     for _list, _i, container in containers(spec, ("containers",)):
-        for port in container.get("ports") or []:
+        for port in items(container.get("ports")):
             if isinstance(port, dict) and isinstance(port.get("name"), str):
                 names.add(port["name"])
     for _list, _i, container in containers(spec, ("containers",)):
@@ -206,7 +206,7 @@ class _Builder:
                 self.cluster.endpoints.append(result)
                 continue
             publish = spec.get("publishNotReadyAddresses") is True
-            ports = [p for p in spec.get("ports") or [] if isinstance(p, dict)]
+            ports = [p for p in items(spec.get("ports")) if isinstance(p, dict)]
             for pod in by_namespace.get(service.namespace, []):
                 if not all(pod.labels.get(k) == v for k, v in selector.items()):
                     continue
