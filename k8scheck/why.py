@@ -248,7 +248,7 @@ class Walker:
         if port_index is None:
             port_index = _find_service_port(ports, port)
         if port_index is None:
-            listed = ", ".join(f"{p.get('port')}{'/' + p['name'] if p.get('name') else ''}" for p in ports) or "none"
+            listed = ", ".join(f"{p.get('port')}" + (f"/{p['name']}" if p.get("name") else "") for p in ports) or "none"
             hops.append(Hop("service", f"Service {service.namespace}/{service.name} has no port {port}", False, service, ("spec", "ports"),
                             reason=f"its ports: {listed}"))
             return Verdict(raw, hops + self._unreached(), symptom='"(7) Failed to connect" or a timeout: nothing listens on that Service port')
