@@ -20,7 +20,6 @@ from .model import Manifest
 from .simulate.cluster import resolve_port, simulate_cluster
 
 CLUSTER_DOMAIN = "cluster.local"
-WORKLOADS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicationController")
 
 SYMPTOM_NO_ENDPOINTS_CLUSTERIP = '"(7) Failed to connect … Couldn\'t connect to server" (connection refused)'
 SYMPTOM_NO_ENDPOINTS_NODEPORT = '"(52) Empty reply from server" or a connection reset'
@@ -262,11 +261,10 @@ class Walker:
                             reason="k8scheck cannot see hand-written Endpoints; not checked"))
             return Verdict(raw, hops)
         selector = spec.get("selector") or {}
-        matching_templates = [m for m in self._templates(service.namespace) if _selects(service, pod_template(m.obj).labels)]
-        if not matching_templates:
+        selected = self.ctx.graph.select_map(service.namespace, selector)
+        if not selected:
             return self._no_pod_template(raw, service, selector, hops, symptom_empty)
-        address_pods = [a.pod for a in (endpoints.ready + endpoints.not_ready)] if endpoints else []
-        workload = matching_templates[0]
+        workload = min(selected, key=lambda w: w.order).manifest
         protocol = service_port.get("protocol") or "TCP"
         template = pod_template(workload.obj)
         container_hop = self._container_hop(workload, template, target_port, protocol)
@@ -304,19 +302,16 @@ class Walker:
             symptom = f"during the rollout: {symptom_empty}"
         return Verdict(raw, hops, symptom=symptom)
 
-    def _templates(self, namespace):
-        return [m for kind in WORKLOADS for m in self.ctx.of_kind(kind) if m.namespace == namespace and pod_template(m.obj) is not None]
-
     def _no_pod_template(self, raw, service, selector, hops, symptom):
-        templates = self._templates(service.namespace)
+        graph = self.ctx.graph
         failing_key = None
         suggestion = None
         for key, value in selector.items():
             if not isinstance(value, str):
                 continue
-            if not any(pod_template(m.obj).labels.get(key) == value for m in templates):
+            if not graph.with_label(service.namespace, key, value):
                 failing_key = key
-                suggestion = self.ctx.graph.nearest_label(service.namespace, key, value)
+                suggestion = graph.nearest_label(service.namespace, key, value)
                 break
         label = f"{failing_key}={selector.get(failing_key)}" if failing_key else ",".join(f"{k}={v}" for k, v in selector.items())
         hop = Hop("endpoints", f"Endpoints: none — selector {label} matches no pod template", False, service,

@@ -62,117 +62,62 @@ def _label(kind: str) -> str:
     return "configmap" if kind == "ConfigMap" else "secret"
 
 
-def _env_outcome(store, namespace, kind, name, key, optional, path):
-    if not isinstance(name, str) or not name:
-        return None
-    target = store.find(kind, namespace, name)
-    if target is None:
-        if optional or store.assumed(kind, namespace, name):
-            return None
-        return PodOutcome(
-            "CreateContainerConfigError", False, f'{_label(kind)} "{name}" not found', certain=False, path=path
-        )
-    if key is not None and key not in object_keys(target) and not optional:
-        return PodOutcome(
-            "CreateContainerConfigError",
-            False,
-            f"couldn't find key {key} in {kind} {namespace}/{name}",
-            certain=True,
-            path=path,
-            evidence=target,
-        )
-    return None
+def _missing_object(store, namespace, kind, name, optional) -> bool:
+    """Not in the inputs, not optional, and not something every cluster (or --assume-exists) has."""
+    return store.find(kind, namespace, name) is None and not optional and not store.assumed(kind, namespace, name)
 
 
-def _volume_outcome(store, namespace, kind, name, items, optional, path):
-    if not isinstance(name, str) or not name:
+def _reference_outcome(store, edge) -> PodOutcome | None:
+    """What the kubelet does with one ConfigMap/Secret/PVC reference of the pod (a graph edge)."""
+    kind, namespace, name = edge.target
+    on_volume = edge.via in ("volume", "projected") or edge.relation == "claims"
+    status = "ContainerCreating" if on_volume else "CreateContainerConfigError"
+    path = edge.extra.get("key_path", edge.path) if edge.via == "env" else edge.path
+    if edge.relation == "claims":
+        if _missing_object(store, namespace, kind, name, False):
+            return PodOutcome("Pending", False, f'persistentvolumeclaim "{name}" not found', certain=False, path=path)
         return None
+    if _missing_object(store, namespace, kind, name, edge.optional):
+        prefix = "MountVolume.SetUp failed: " if on_volume else ""
+        return PodOutcome(status, False, f'{prefix}{_label(kind)} "{name}" not found', certain=False, path=path)
     target = store.find(kind, namespace, name)
-    if target is None:
-        if optional or store.assumed(kind, namespace, name):
-            return None
-        return PodOutcome("ContainerCreating", False, f'MountVolume.SetUp failed: {_label(kind)} "{name}" not found', certain=False, path=path)
-    if optional or not isinstance(items, list):
+    if edge.relation != "reads-key" or target is None or edge.optional or edge.key is None or edge.key in object_keys(target):
         return None
-    keys = object_keys(target)
-    for item in items:
-        if isinstance(item, dict) and isinstance(item.get("key"), str) and item["key"] not in keys:
-            return PodOutcome(
-                "ContainerCreating",
-                False,
-                f"MountVolume.SetUp failed: {_label(kind)} references non-existent config key: {item['key']}",
-                certain=True,
-                path=path,
-                evidence=target,
-            )
-    return None
+    message = (
+        f"MountVolume.SetUp failed: {_label(kind)} references non-existent config key: {edge.key}"
+        if on_volume
+        else f"couldn't find key {edge.key} in {kind} {namespace}/{name}"
+    )
+    return PodOutcome(status, False, message, certain=True, path=path, evidence=target)
 
 
 def predict_pod(ctx, manifest, image_verdicts: dict | None = None) -> PodOutcome:
-    """The first reason a pod of this workload will not become Ready, or RUNNING."""
+    """The first reason a pod of this workload will not become Ready, or RUNNING.
+
+    Volumes are set up before any container starts, so their failures come first;
+    then each container's envFrom and env, in order, as the kubelet builds them.
+    """
     template = pod_template(manifest.obj)
     if template is None:
         return RUNNING
     store = ctx.pod_store
-    namespace = manifest.namespace
-    spec = template.spec
-    base = template.spec_path
-    volumes = spec.get("volumes") if isinstance(spec.get("volumes"), list) else []
-    for index, volume in enumerate(volumes):
-        if not isinstance(volume, dict):
-            continue
-        path = base + ("volumes", index)
-        for kind, field_name, name_key in (("ConfigMap", "configMap", "name"), ("Secret", "secret", "secretName")):
-            source = volume.get(field_name)
-            if isinstance(source, dict):
-                outcome = _volume_outcome(store, namespace, kind, source.get(name_key), source.get("items"), source.get("optional") is True, path + (field_name, name_key))
-                if outcome:
-                    return outcome
-        projected = volume.get("projected")
-        if isinstance(projected, dict) and isinstance(projected.get("sources"), list):
-            for s_index, source in enumerate(projected["sources"]):
-                if not isinstance(source, dict):
-                    continue
-                for kind, field_name in (("ConfigMap", "configMap"), ("Secret", "secret")):
-                    ref = source.get(field_name)
-                    if isinstance(ref, dict):
-                        outcome = _volume_outcome(store, namespace, kind, ref.get("name"), ref.get("items"), ref.get("optional") is True, path + ("projected", "sources", s_index, field_name, "name"))
-                        if outcome:
-                            return outcome
-        claim = volume.get("persistentVolumeClaim")
-        if isinstance(claim, dict) and isinstance(claim.get("claimName"), str):
-            name = claim["claimName"]
-            if store.find("PersistentVolumeClaim", namespace, name) is None and not store.assumed("PersistentVolumeClaim", namespace, name):
-                return PodOutcome("Pending", False, f'persistentvolumeclaim "{name}" not found', certain=False, path=path + ("persistentVolumeClaim", "claimName"))
-    for list_name, index, container in containers(spec, ("initContainers", "containers")):
-        cpath = base + (list_name, index)
-        env_from = container.get("envFrom")
-        if isinstance(env_from, list):
-            for e_index, source in enumerate(env_from):
-                if not isinstance(source, dict):
-                    continue
-                for kind, field_name in (("ConfigMap", "configMapRef"), ("Secret", "secretRef")):
-                    ref = source.get(field_name)
-                    if isinstance(ref, dict):
-                        outcome = _env_outcome(store, namespace, kind, ref.get("name"), None, ref.get("optional") is True, cpath + ("envFrom", e_index, field_name, "name"))
-                        if outcome:
-                            return outcome
-        env = container.get("env")
-        if isinstance(env, list):
-            for e_index, var in enumerate(env):
-                value_from = var.get("valueFrom") if isinstance(var, dict) else None
-                if not isinstance(value_from, dict):
-                    continue
-                for kind, field_name in (("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef")):
-                    ref = value_from.get(field_name)
-                    if isinstance(ref, dict):
-                        key = ref.get("key") if isinstance(ref.get("key"), str) else None
-                        outcome = _env_outcome(store, namespace, kind, ref.get("name"), key, ref.get("optional") is True, cpath + ("env", e_index, "valueFrom", field_name, "key"))
-                        if outcome:
-                            return outcome
-        image = container.get("image")
-        if image_verdicts and isinstance(image, str):
-            verdict = image_verdicts.get(image)
+    # The graph already holds every reference of the pod spec; ephemeral containers
+    # are not started with the pod.
+    ephemeral = template.spec_path + ("ephemeralContainers",)
+    references = [
+        e
+        for e in ctx.graph.out_edges((manifest.kind, manifest.namespace, manifest.name), "mounts", "claims", "reads", "reads-key")
+        if e.manifest is manifest and e.path[: len(ephemeral)] != ephemeral
+    ]
+    references.sort(key=lambda e: 0 if (e.via in ("volume", "projected") or e.relation == "claims") else 1)
+    for edge in references:
+        outcome = _reference_outcome(store, edge)
+        if outcome:
+            return outcome
+    if image_verdicts:
+        for list_name, index, container in containers(template.spec, ("initContainers", "containers")):
+            image = container.get("image")
+            verdict = image_verdicts.get(image) if isinstance(image, str) else None
             if verdict is not None and getattr(verdict, "status", None) == "not-found":
-                return PodOutcome("ErrImagePull", False, f"{image}: not found (then ImagePullBackOff)", certain=True, path=cpath + ("image",))
+                return PodOutcome("ErrImagePull", False, f"{image}: not found (then ImagePullBackOff)", certain=True, path=template.spec_path + (list_name, index, "image"))
     return RUNNING
