@@ -194,13 +194,17 @@ def _image_settings(check_images, image_catalog, mirrors=(), insecure=()) -> dic
 @click.option("--max-file-size", default="16M", show_default=True, help="Larger files are reported, not read.")
 @click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report for input read from -.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes for parsing (default: every core; small runs use one).")
+@click.option("--exclude", "exclude", multiple=True, help="Pass over files and directories matching this glob in a directory walk (repeatable).")
+@click.option("--skip-non-manifests", is_flag=True, help="Also pass over named files that hold no Kubernetes object (the pre-commit hook sets it).")
+@click.option("--allow-remote", is_flag=True, help="Let kustomize fetch remote bases and helm chart dependencies (network).")
+@click.option("--verbose", "-v", is_flag=True, help="List the inputs that were passed over, and why.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the run cache (in $K8SCHECK_CACHE_DIR or the user cache directory).")
 @image_options
 @click.option("--registry-mirror", "registry_mirrors", multiple=True, help="REGISTRY=MIRROR: look images of REGISTRY up at MIRROR.")
 @click.option("--insecure-registry", "insecure_registries", multiple=True, help="A registry to reach over plain http.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 @click.pass_context
-def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, diff_base, baseline_path, write_baseline_path, max_file_size, stdin_filename, jobs, no_cache, check_images, image_catalog, registry_mirrors, insecure_registries, debug):
+def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, diff_base, baseline_path, write_baseline_path, max_file_size, stdin_filename, jobs, exclude, skip_non_manifests, allow_remote, verbose, no_cache, check_images, image_catalog, registry_mirrors, insecure_registries, debug):
     """Check manifests (files, directories, or - for stdin)."""
     from pathlib import Path
 
@@ -208,6 +212,7 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
     from .config import Config, ConfigError, find_config, load_config
     from .context import Options
     from .engine import Settings, UsageError, baseline_data, lint as run_lint, read_baseline
+    from .loader import Discovery
     from .report import FORMATS
 
     from .progress import Progress
@@ -241,6 +246,7 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
             baseline=read_baseline(baseline_path) if baseline_path else None,
             max_file_size=_parse_size(max_file_size),
             stdin_name=stdin_filename,
+            discovery=Discovery(exclude=tuple(exclude) + config.exclude, skip_non_manifests=skip_non_manifests, allow_remote=allow_remote),
             use_cache=not no_cache,
             jobs=jobs,
             progress=progress,
@@ -257,10 +263,10 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for output_format, target in outputs:
         if target is None:
-            click.echo(FORMATS[output_format](report, color=color, quiet=quiet), nl=False, color=color)
+            click.echo(FORMATS[output_format](report, color=color, quiet=quiet, verbose=verbose), nl=False, color=color)
             continue
         try:
-            Path(target).write_text(FORMATS[output_format](report, color=False, quiet=quiet), encoding="utf-8")
+            Path(target).write_text(FORMATS[output_format](report, color=False, quiet=quiet, verbose=verbose), encoding="utf-8")
         except OSError as exc:
             raise click.UsageError(f"--output {target}: {exc.strerror or exc}") from None
     if write_baseline_path:

@@ -35,6 +35,7 @@ class Config:
     namespace: str | None = None
     fail_on: str | None = None
     context: tuple = ()
+    exclude: tuple = ()  # globs a directory walk passes over
 
     def ignored_in(self, file: str) -> frozenset:
         if not self.per_file_ignores:
@@ -173,6 +174,7 @@ def load_config(path: Path, catalogue: dict) -> Config:
         namespace=data.get("namespace"),
         fail_on=data.get("fail-on"),
         context=tuple(str((path.parent / p)) for p in data.get("context", ())),
+        exclude=tuple(data.get("exclude", ())),
     )
 
 

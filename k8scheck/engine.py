@@ -12,7 +12,7 @@ from .checks import REGISTRY, STAGE_RULES
 from .config import Config
 from .checks.hit import Hit
 from .context import Context, Options
-from .loader import DEFAULT_MAX_FILE_SIZE, LoadResult, discover, parse_inputs, read_inputs
+from .loader import DEFAULT_MAX_FILE_SIZE, Discovery, LoadResult, discover, parse_inputs, read_inputs
 from .model import SEVERITY_RANK, Diagnostic, Finding, LoadError, Manifest, Related, SourceFile
 from .problem import dotted
 
@@ -31,6 +31,7 @@ class Report:
     rules: dict = field(default_factory=dict)
     suppressed: int = 0
     baselined: int = 0
+    skipped: list = field(default_factory=list)  # layout.Skipped: inputs passed over on purpose
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity) + sum(
@@ -123,6 +124,38 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
     return findings, origins, errors
 
 
+def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severities: dict | None = None, progress=None):
+    """``run_rules`` once per apply unit: each kustomization render and chart is checked on its own.
+
+    Objects of different units are never compared (two overlays rendering the same
+    base are not duplicates of each other). A finding in a file several units share
+    (a base) is reported once.
+    """
+    active = {r.slug for r in rules}
+    units: dict[str | None, list[Manifest]] = {None: []}
+    for manifest in loaded.manifests:
+        units.setdefault(manifest.unit, []).append(manifest)
+    if len(units) == 1 or (len(units) == 2 and not units[None] and not loaded.diagnostics):
+        return run_rules(Context(loaded, options, active), rules, severities, progress)
+    findings: list[Finding] = []
+    origins: dict[int, object] = {}
+    errors: list[LoadError] = []
+    seen: set = set()
+    for unit, manifests in units.items():
+        view = LoadResult(files=loaded.files, manifests=manifests, diagnostics=loaded.diagnostics if unit is None else [])
+        unit_findings, unit_origins, unit_errors = run_rules(Context(view, options, active), rules, severities, progress)
+        for finding in unit_findings:
+            place = (finding.rule, finding.location)
+            if place in seen:
+                continue
+            seen.add(place)
+            findings.append(finding)
+            if id(finding) in unit_origins:
+                origins[id(finding)] = unit_origins[id(finding)]
+        errors += [e for e in unit_errors if e not in errors]
+    return findings, origins, errors
+
+
 @dataclass
 class Settings:
     """Everything a lint run is told, merged from the config file and the command line."""
@@ -136,6 +169,7 @@ class Settings:
     baseline: dict | None = None  # fingerprint -> count
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     stdin_name: str = "<stdin>"
+    discovery: Discovery = field(default_factory=Discovery)
     use_cache: bool = False  # the CLI turns it on (--no-cache turns it off); library calls stay pure
     jobs: int | None = None  # processes for parsing (None: every core)
     progress: object = None  # callable(text, done, total), e.g. progress.Progress
@@ -170,7 +204,7 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
         resolve_rule_names([slug], catalogue, "severity")
     progress = settings.progress or (lambda *args: None)
     progress("reading files")
-    inputs = read_inputs(list(paths) + list(settings.context), max_file_size=settings.max_file_size, stdin_name=settings.stdin_name)
+    inputs = read_inputs(list(paths) + list(settings.context), max_file_size=settings.max_file_size, stdin_name=settings.stdin_name, discovery=settings.discovery)
     key = runcache.run_key(inputs, settings) if settings.use_cache else None
     if key is not None:
         cached = runcache.load(key)
@@ -179,8 +213,7 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     progress(f"parsing {len(inputs.sources)} files")
     loaded = parse_inputs(inputs, namespace=options.namespace, jobs=settings.jobs)
     primary = _primary_files(loaded, paths, settings.context)
-    ctx = Context(loaded, options, {r.slug for r in rules})
-    findings, origins, internal = run_rules(ctx, rules, severities, progress)
+    findings, origins, internal = run_units(loaded, options, rules, severities, progress)
     if primary is not None:
         # --context files are read for references only; their own problems are not reported.
         findings = [f for f in findings if f.location.file in primary]
@@ -199,16 +232,17 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     findings.sort(key=Finding.sort_key)
     errors = sorted(loaded.errors, key=lambda e: (e.file, e.line or 0, e.column or 0, e.message)) + internal
     objects = sum(1 for m in loaded.manifests if primary is None or m.file in primary)
-    report = Report(findings, errors, files, objects, rules={r.slug: r for r in rules}, suppressed=suppressed, baselined=baselined)
+    skipped = sorted(loaded.skipped, key=lambda s: s.path)
+    report = Report(findings, errors, files, objects, rules={r.slug: r for r in rules}, suppressed=suppressed, baselined=baselined, skipped=skipped)
     if key is not None:
-        runcache.store(key, {"findings": findings, "errors": errors, "files": [f.path for f in files], "objects": objects, "rules": sorted(report.rules), "suppressed": suppressed, "baselined": baselined})
+        runcache.store(key, {"findings": findings, "errors": errors, "files": [f.path for f in files], "objects": objects, "rules": sorted(report.rules), "suppressed": suppressed, "baselined": baselined, "skipped": skipped})
     return report
 
 
 def _report_from_cache(cached: dict, inputs, catalogue) -> Report:
     by_path = {source.path: source for source in inputs.sources}
     files = [by_path[path] for path in cached["files"] if path in by_path]
-    return Report(cached["findings"], cached["errors"], files, cached["objects"], rules={slug: catalogue[slug] for slug in cached["rules"] if slug in catalogue}, suppressed=cached["suppressed"], baselined=cached["baselined"])
+    return Report(cached["findings"], cached["errors"], files, cached["objects"], rules={slug: catalogue[slug] for slug in cached["rules"] if slug in catalogue}, suppressed=cached["suppressed"], baselined=cached["baselined"], skipped=cached.get("skipped", []))
 
 
 def _primary_files(loaded: LoadResult, paths, context) -> set | None:

@@ -10,20 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 
-KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+from . import render as render_module
+
 ORIGIN = "config.kubernetes.io/origin"
-TIMEOUT_SECONDS = 120
 
-
-class RenderError(Exception):
-    pass
-
-
-def is_kustomization(directory: str) -> bool:
-    return os.path.isdir(directory) and any(os.path.isfile(os.path.join(directory, n)) for n in KUSTOMIZATION_NAMES)
+RenderError = render_module.RenderError
 
 
 def renderer() -> list[str] | None:
@@ -34,7 +27,7 @@ def renderer() -> list[str] | None:
     return None
 
 
-def render(directory: str) -> tuple[str, str]:
+def render(directory: str, max_output: int = 64 * 1024 * 1024, allow_remote: bool = False) -> tuple[str, str]:
     """(rendered YAML, the overlay directory origins are relative to)."""
     command = renderer()
     if command is None:
@@ -47,16 +40,7 @@ def render(directory: str) -> tuple[str, str]:
         target = os.path.relpath(os.path.abspath(directory), overlay)
         with open(os.path.join(overlay, "kustomization.yaml"), "w", encoding="utf-8") as handle:
             handle.write(f"resources:\n- {target}\nbuildMetadata: [originAnnotations]\n")
-        try:
-            done = subprocess.run(command + [overlay], capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            raise RenderError(f"{' '.join(command)} {directory} did not finish in {TIMEOUT_SECONDS} s") from None
-        except OSError as exc:
-            raise RenderError(f"cannot run {command[0]}: {exc}") from None
-        if done.returncode != 0:
-            detail = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            raise RenderError(f"{' '.join(command)} failed for {directory}: {detail}")
-        return done.stdout, overlay
+        return render_module.run(command + [overlay], directory, max_output, allow_remote), overlay
     finally:
         shutil.rmtree(overlay, ignore_errors=True)
 

@@ -7,12 +7,14 @@ a broken document a ``Diagnostic``, and every other file is still read.
 from __future__ import annotations
 
 import codecs
+import functools
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import kustomize, parallel
+from . import helm, kustomize, layout, parallel
 from .kinds import CLUSTER_SCOPED
 from .model import Diagnostic, LoadError, Manifest, Related, SourceFile
 from .positions import Location, locate
@@ -33,6 +35,7 @@ class LoadResult:
     manifests: list[Manifest] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
+    skipped: list[layout.Skipped] = field(default_factory=list)
 
     def source(self, path: str) -> SourceFile | None:
         for file in self.files:
@@ -45,17 +48,24 @@ def _is_values_file(name: str) -> bool:
     return name.startswith("values") and name.endswith((".yaml", ".yml"))
 
 
-def discover(paths: list[str], errors: list[LoadError]) -> list[str]:
-    """Expand directories into manifest files: recursive, sorted, deterministic.
+def discover(paths: list[str], errors: list[LoadError], exclude=()) -> list[str]:
+    """The plain files ``paths`` name or hold (what is read raw; see ``discover_layout``)."""
+    return discover_layout(paths, errors, exclude).files
+
+
+def discover_layout(paths: list[str], errors: list[LoadError], exclude=()) -> layout.Layout:
+    """Expand directories into the units they are applied as: recursive, sorted, deterministic.
 
     Hidden entries are skipped, and a symlink is followed only when its target
     stays inside one of the given directories (no escaping the tree a user named).
+    A chart directory is not walked into; kustomization directories are found so
+    that what they consume is rendered through them, not read raw.
     """
-    out: list[str] = []
-    seen: set[str] = set()
+    named: list[str] = []
+    found = _Walk(exclude)
     for raw in paths:
         if raw == STDIN:
-            out.append(STDIN)
+            named.append(STDIN)
             continue
         path = Path(raw)
         if not path.exists() and not path.is_symlink():
@@ -63,13 +73,23 @@ def discover(paths: list[str], errors: list[LoadError]) -> list[str]:
             continue
         if path.is_dir():
             root = os.path.realpath(raw)
-            _walk(raw, root, {root}, out, errors)
+            found.root = raw
+            found.walk(raw, root, {root}, errors)
         else:
-            out.append(raw)
+            named.append(raw)
+    units = layout.plan_units(_unique(found.files), _unique(found.kustomizations), _unique(found.charts), found.kustomizations_read)
     # A file reached twice (named and inside a named directory) is read once, and
     # the order the paths were given in never changes the result.
+    units.walked = {os.path.normpath(p) for p in units.files} - {os.path.normpath(p) for p in named}
+    units.files = _unique(named + units.files)
+    units.skipped += found.skipped
+    return units
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: set[str] = set()
     unique = []
-    for item in out:
+    for item in items:
         key = item if item == STDIN else os.path.normpath(item)
         if key not in seen:
             seen.add(key)
@@ -77,39 +97,58 @@ def discover(paths: list[str], errors: list[LoadError]) -> list[str]:
     return sorted(unique, key=lambda p: (p != STDIN, os.path.normpath(p)))
 
 
-def _walk(directory: str, root: str, visited: set[str], out: list[str], errors: list[LoadError]) -> None:
-    try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-    except OSError as exc:
-        errors.append(LoadError(directory, f"cannot list directory: {exc.strerror or exc}"))
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        display = os.path.join(directory, entry.name)
+class _Walk:
+    """One directory walk: plain files, kustomization and chart directories, exclusions."""
+
+    def __init__(self, exclude=()):
+        self.exclude = tuple(exclude)
+        self.root = ""
+        self.files: list[str] = []
+        self.kustomizations: list[str] = []
+        self.charts: list[str] = []
+        self.skipped: list[layout.Skipped] = []
+        self.kustomizations_read = layout.Kustomizations()
+
+    def walk(self, directory: str, root: str, visited: set[str], errors: list[LoadError]) -> None:
+        if layout.is_chart(directory):
+            self.charts.append(directory)
+            return
+        if layout.is_kustomization(directory):
+            self.kustomizations.append(directory)
         try:
-            is_link = entry.is_symlink()
-            real = os.path.realpath(display) if is_link else None
-            if is_link and not (real == root or real.startswith(root + os.sep)):
-                errors.append(
-                    LoadError(display, f"symlink to {real} leaves {root}; not followed", severity="warning")
-                )
-                continue
-            if entry.is_dir():
-                real = real or os.path.realpath(display)
-                if real in visited:
-                    errors.append(
-                        LoadError(display, "symlink loop: this directory was already read; not followed", severity="warning")
-                    )
-                    continue
-                _walk(display, root, visited | {real}, out, errors)
-            elif entry.is_file():
-                if entry.name.endswith(MANIFEST_SUFFIXES) and entry.name not in NOT_MANIFESTS and not _is_values_file(entry.name):
-                    out.append(display)
-            elif is_link:
-                errors.append(LoadError(display, "broken symlink", severity="warning"))
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            errors.append(LoadError(display, f"cannot read: {exc.strerror or exc}"))
+            errors.append(LoadError(directory, f"cannot list directory: {exc.strerror or exc}"))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            display = os.path.join(directory, entry.name)
+            if layout.excluded(display, self.root, self.exclude):
+                self.skipped.append(layout.Skipped(display, "excluded (--exclude / exclude:)"))
+                continue
+            try:
+                self._entry(entry, display, root, visited, errors)
+            except OSError as exc:
+                errors.append(LoadError(display, f"cannot read: {exc.strerror or exc}"))
+
+    def _entry(self, entry, display: str, root: str, visited: set[str], errors: list[LoadError]) -> None:
+        is_link = entry.is_symlink()
+        real = os.path.realpath(display) if is_link else None
+        if is_link and not (real == root or real.startswith(root + os.sep)):
+            errors.append(LoadError(display, f"symlink to {real} leaves {root}; not followed", severity="warning"))
+            return
+        if entry.is_dir():
+            real = real or os.path.realpath(display)
+            if real in visited:
+                errors.append(LoadError(display, "symlink loop: this directory was already read; not followed", severity="warning"))
+                return
+            self.walk(display, root, visited | {real}, errors)
+        elif entry.is_file():
+            if entry.name.endswith(MANIFEST_SUFFIXES) and entry.name not in NOT_MANIFESTS and not _is_values_file(entry.name):
+                self.files.append(display)
+        elif is_link:
+            errors.append(LoadError(display, "broken symlink", severity="warning"))
 
 
 def _decode(data: bytes, path: str, errors: list[LoadError]) -> str | None:
@@ -198,9 +237,20 @@ def load(
     namespace: str = "default",
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     stdin_name: str = "<stdin>",
+    discovery: Discovery | None = None,
 ) -> LoadResult:
     """Read every input; objects keep the position of every field."""
-    return parse_inputs(read_inputs(paths, max_file_size=max_file_size, stdin_name=stdin_name), namespace=namespace)
+    inputs = read_inputs(paths, max_file_size=max_file_size, stdin_name=stdin_name, discovery=discovery)
+    return parse_inputs(inputs, namespace=namespace)
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """How paths become units: what a walk passes over and what rendering may do."""
+
+    exclude: tuple = ()
+    skip_non_manifests: bool = False  # also for files named explicitly (the pre-commit hook)
+    allow_remote: bool = False  # let kustomize fetch remote bases
 
 
 @dataclass
@@ -210,16 +260,20 @@ class Inputs:
     sources: list[SourceFile] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
     kustomizations: list[str] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
+    skipped: list[layout.Skipped] = field(default_factory=list)
+    walked: set = field(default_factory=set)  # normalised paths a directory walk found
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     from_stdin: bool = False
+    discovery: Discovery = field(default_factory=lambda: Discovery())
 
 
-def read_inputs(paths: list[str], *, max_file_size: int = DEFAULT_MAX_FILE_SIZE, stdin_name: str = "<stdin>") -> Inputs:
-    inputs = Inputs(max_file_size=max_file_size)
-    plain = []
-    for path in paths:
-        (inputs.kustomizations if path != STDIN and kustomize.is_kustomization(path) else plain).append(path)
-    for path in discover(plain, inputs.errors):
+def read_inputs(paths: list[str], *, max_file_size: int = DEFAULT_MAX_FILE_SIZE, stdin_name: str = "<stdin>", discovery: Discovery | None = None) -> Inputs:
+    discovery = discovery or Discovery()
+    inputs = Inputs(max_file_size=max_file_size, discovery=discovery)
+    units = discover_layout(list(paths), inputs.errors, discovery.exclude)
+    inputs.kustomizations, inputs.charts, inputs.skipped, inputs.walked = units.kustomizations, units.charts, units.skipped, units.walked
+    for path in units.files:
         inputs.from_stdin = inputs.from_stdin or path == STDIN
         read = read_text(path, max_file_size, inputs.errors, stdin_name)
         if read is not None:
@@ -228,15 +282,88 @@ def read_inputs(paths: list[str], *, max_file_size: int = DEFAULT_MAX_FILE_SIZE,
 
 
 def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None = None) -> LoadResult:
-    result = LoadResult(errors=list(inputs.errors))
+    result = LoadResult(errors=list(inputs.errors), skipped=list(inputs.skipped))
     for directory in inputs.kustomizations:
-        load_kustomization(directory, result, inputs.max_file_size)
+        load_kustomization(directory, result, inputs.max_file_size, inputs.discovery)
+    for directory in inputs.charts:
+        helm.load_chart(directory, result, inputs.max_file_size, inputs.discovery.allow_remote)
     parsed = parallel.parse_all([source.text for source in inputs.sources], jobs)
     for source, (documents, problems) in zip(inputs.sources, parsed):
+        may_skip = inputs.discovery.skip_non_manifests or os.path.normpath(source.path) in inputs.walked
+        reason = not_a_manifest(source.text, documents, problems) if may_skip else None
+        if reason is not None:
+            result.skipped.append(layout.Skipped(source.path, reason))
+            continue
+        if problems and not documents_with_objects(documents) and looks_like_template(source.text):
+            result.errors.append(LoadError(source.path, "a Go/Helm template (it holds {{ }} actions), not YAML: render it first, e.g. `helm template CHART | k8scheck lint -`"))
+            continue
         result.files.append(source)
         load_text(source, result, documents, problems)
     assign_namespaces(result.manifests, namespace)
     return result
+
+
+TOOL_CONFIGS = Path(__file__).parent / "data" / "tool_configs.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def _tool_configs() -> tuple:
+    from .yamlsource import load_single
+
+    entries = load_single(TOOL_CONFIGS.read_text(encoding="utf-8")) or []
+    return tuple((e["apiVersion"], e.get("kind")) for e in entries)
+
+
+def is_tool_config(api_version, kind) -> bool:
+    """apiVersion/kind of a tool's own configuration file (kustomize, skaffold, kind, kubeconfig...)."""
+    if not isinstance(api_version, str):
+        return False
+    for version, only_kind in _tool_configs():
+        if (api_version == version or api_version.startswith(version + "/")) and only_kind in (None, kind):
+            return True
+    return False
+
+
+def _objects_in(documents):
+    for document in documents:
+        value = document.value
+        if isinstance(value, dict) and _is_list(value):
+            yield from (item for item in value["items"] if isinstance(item, dict))
+        elif isinstance(value, dict):
+            yield value
+
+
+def documents_with_objects(documents) -> bool:
+    return any(True for _ in _objects_in(documents))
+
+
+_TEMPLATE_ACTION = re.compile(r"\{\{.*?\}\}", re.S)
+_MANIFEST_KEYS = (re.compile(r"(?:^|[{,])\s*(?:-\s+)?[\"']?apiVersion[\"']?\s*:", re.M), re.compile(r"(?:^|[{,])\s*(?:-\s+)?[\"']?kind[\"']?\s*:", re.M))
+
+
+def looks_like_template(text: str) -> bool:
+    return _TEMPLATE_ACTION.search(text) is not None
+
+
+def not_a_manifest(text: str, documents, problems) -> str | None:
+    """Why a walked file is not a Kubernetes manifest, or None when it is one.
+
+    A manifest has a document with both apiVersion and kind. A file that does
+    not parse is a broken manifest when its text has both keys (it is reported),
+    a template when it holds ``{{ }}`` actions, and otherwise not a manifest.
+    """
+    objects = list(_objects_in(documents))
+    if any(isinstance(o.get("apiVersion"), str) and isinstance(o.get("kind"), str) and not is_tool_config(o["apiVersion"], o["kind"]) for o in objects):
+        return None
+    if objects and all(is_tool_config(o.get("apiVersion"), o.get("kind")) for o in objects if "apiVersion" in o and "kind" in o) and any("apiVersion" in o and "kind" in o for o in objects):
+        return "configuration for a tool (kustomize, skaffold, kind, kubeconfig...), not applied to a cluster"
+    if problems and looks_like_template(text):
+        return "a Go/Helm template ({{ }} actions), not a manifest until rendered"
+    if problems and all(pattern.search(text) for pattern in _MANIFEST_KEYS):
+        return None  # a broken manifest: its syntax error is the finding
+    if objects or not problems:
+        return "not a Kubernetes manifest (no document has both apiVersion and kind)"
+    return "not a Kubernetes manifest (no apiVersion and kind)"
 
 
 def _needs_spans_now(documents) -> bool:
@@ -326,12 +453,22 @@ def assign_namespaces(manifests: list[Manifest], default_namespace: str) -> None
         manifest.namespace = namespace if isinstance(namespace, str) and namespace else default_namespace
 
 
-def load_kustomization(directory: str, result: LoadResult, max_file_size: int) -> None:
-    """Render a kustomization and point each rendered object back at its source file."""
+def load_kustomization(directory: str, result: LoadResult, max_file_size: int, discovery: Discovery | None = None) -> None:
+    """Render a kustomization as one unit and point each rendered object back at its source file."""
+    discovery = discovery or Discovery()
+    kustomizations = layout.Kustomizations()
+    shown = layout.find_kustomization_file(directory) or directory
+    remote = kustomizations.remote_entries(directory)
+    if remote and not discovery.allow_remote:
+        result.errors.append(LoadError(shown, f"not rendered: needs the network for {remote[0]} (pass --allow-remote to fetch it)", severity="warning"))
+        return
+    if kustomizations.uses_helm(directory):
+        result.errors.append(LoadError(shown, "not rendered: helmCharts needs `kustomize build --enable-helm`, which runs helm and fetches charts; render it yourself and pipe it into `k8scheck lint -`", severity="warning"))
+        return
     try:
-        text, overlay = kustomize.render(directory)
+        text, overlay = kustomize.render(directory, max_file_size, discovery.allow_remote)
     except kustomize.RenderError as exc:
-        result.errors.append(LoadError(directory, str(exc)))
+        result.errors.append(LoadError(shown, str(exc)))
         return
     display = os.path.join(directory, "kustomization.yaml (rendered)")
     rendered = SourceFile(display, text)
@@ -339,8 +476,10 @@ def load_kustomization(directory: str, result: LoadResult, max_file_size: int) -
     load_text(rendered, scratch)
     result.diagnostics.extend(scratch.diagnostics)
     sources: dict[str, LoadResult | None] = {}
+    patches = _patches(kustomizations.chain(directory), sources, result, max_file_size)
     used_rendered = False
     for manifest in scratch.manifests:
+        manifest.unit = directory
         annotations = manifest.metadata.get("annotations")
         origin = kustomize.origin_path(annotations.pop(kustomize.ORIGIN, None), overlay) if isinstance(annotations, dict) else None
         if isinstance(annotations, dict) and not annotations:
@@ -349,25 +488,42 @@ def load_kustomization(directory: str, result: LoadResult, max_file_size: int) -
         if source is None:
             used_rendered = True
         else:
-            manifest.file, manifest.document, manifest.prefix, manifest.spans = source
+            manifest.file, manifest.document, manifest.prefix, manifest.spans = source.file, source.document, source.prefix, source.spans
+            manifest.overlays = tuple(p for p in patches if p.kind == manifest.kind and p.name == source.name)
         result.manifests.append(manifest)
     if used_rendered:
         result.files.append(rendered)
 
 
-def _source_document(origin, manifest, sources, result, max_file_size):
-    """(file, document, prefix, spans) of the object ``manifest`` was rendered from."""
-    if origin not in sources:
+def _read_source(path: str, sources: dict, result: LoadResult, max_file_size: int) -> LoadResult | None:
+    """A kustomization's source file, parsed once per render, with its text kept for code frames."""
+    if path not in sources:
         loaded = None
-        read = read_text(origin, max_file_size, [], "<stdin>")
+        read = read_text(path, max_file_size, [], "<stdin>")
         if read is not None:
             loaded = LoadResult()
             source = SourceFile(read[0], read[1])
             load_text(source, loaded)
             if not any(f.path == source.path for f in result.files):
                 result.files.append(source)
-        sources[origin] = loaded
-    loaded = sources[origin]
+        sources[path] = loaded
+    return sources[path]
+
+
+def _patches(chain, sources: dict, result: LoadResult, max_file_size: int) -> list[Manifest]:
+    """Every strategic-merge patch the kustomizations apply, in the order kustomize applies them."""
+    out = []
+    for info in chain:
+        for path in info.patches:
+            loaded = _read_source(os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path, sources, result, max_file_size)
+            if loaded is not None:
+                out += [m for m in loaded.manifests if m.kind and m.name]
+    return out
+
+
+def _source_document(origin, manifest, sources, result, max_file_size) -> Manifest | None:
+    """The object ``manifest`` was rendered from, in its source file."""
+    loaded = _read_source(origin, sources, result, max_file_size)
     if loaded is None:
         return None
     same_kind = [m for m in loaded.manifests if m.kind == manifest.kind]
@@ -376,5 +532,4 @@ def _source_document(origin, manifest, sources, result, max_file_size):
     candidates = [m for m in same_kind if m.name and m.name in name] or (same_kind if len(same_kind) == 1 else [])
     if not candidates:
         return None
-    best = max(candidates, key=lambda m: len(m.name or ""))
-    return best.file, best.document, best.prefix, best.spans
+    return max(candidates, key=lambda m: len(m.name or ""))

@@ -38,7 +38,7 @@ def _text(value) -> str | None:
 class Manifest:
     """One Kubernetes object as read from the inputs, and where it was written."""
 
-    __slots__ = ("obj", "file", "document", "prefix", "_spans", "namespace", "source")
+    __slots__ = ("obj", "file", "document", "prefix", "_spans", "namespace", "source", "unit", "overlays", "relocate")
 
     def __init__(self, obj: dict, file: str, document: int, prefix: tuple, spans: dict | None, namespace: str | None, source=None):
         self.obj = obj
@@ -48,6 +48,9 @@ class Manifest:
         self._spans = spans  # None: computed from ``source`` when first needed
         self.namespace = namespace
         self.source = source
+        self.unit: str | None = None  # the kustomization or chart directory it was rendered from; None: plain files
+        self.overlays: tuple = ()  # strategic-merge patches (Manifests) applied to it, in order
+        self.relocate = None  # Location -> Location, for objects rendered from a template (helm)
 
     @property
     def spans(self) -> dict:
@@ -86,10 +89,56 @@ class Manifest:
         return ObjectRef(self.kind or "?", self.namespace, self.name or "?", self.api_version or "")
 
     def locate(self, path: tuple = (), at: str = "value") -> Location:
-        return locate(self.file, self.spans, self.prefix + tuple(path), at)
+        full = self.prefix + tuple(path)
+        # A field an overlay's patch sets is edited in the patch, not in the base.
+        for patch in reversed(self.overlays):
+            in_patch = patch_path(self.obj, patch.obj, full)
+            if in_patch is not None:
+                return patch.locate(in_patch, at)
+        location = locate(self.file, self.spans, full, at)
+        return self.relocate(location) if self.relocate is not None else location
 
     def __repr__(self) -> str:
         return f"<Manifest {self.ref} {self.file}#{self.document}>"
+
+
+# Keys strategic merge matches list items by (containers, env, volumes, ports, mounts...).
+_MERGE_KEYS = ("name", "containerPort", "mountPath", "devicePath", "ip", "port")
+
+
+def _patch_index(item, patch_list: list, index: int) -> int | None:
+    if isinstance(item, dict):
+        for key in _MERGE_KEYS:
+            if key in item:
+                for i, candidate in enumerate(patch_list):
+                    if isinstance(candidate, dict) and candidate.get(key) == item[key]:
+                        return i
+                return None
+    return index if index < len(patch_list) else None  # a list without merge keys is replaced whole
+
+
+def patch_path(rendered, patch, path: tuple) -> tuple | None:
+    """``path`` of the rendered object as written in a strategic-merge patch, or None if the patch does not set it."""
+    out = []
+    for step in path:
+        if isinstance(step, int):
+            if not isinstance(rendered, list) or not isinstance(patch, list) or not 0 <= step < len(rendered):
+                return None
+            index = _patch_index(rendered[step], patch, step)
+            if index is None:
+                return None
+            rendered, patch = rendered[step], patch[index]
+            out.append(index)
+        else:
+            if not isinstance(rendered, dict) or not isinstance(patch, dict) or step not in patch:
+                return None
+            rendered, patch = rendered.get(step), patch[step]
+            out.append(step)
+    if not path or path[:1] in (("apiVersion",), ("kind",)) or path[:2] in (("metadata", "name"), ("metadata", "namespace")):
+        return None  # what names the target: the base defines it
+    if isinstance(patch, dict) and set(patch) <= set(_MERGE_KEYS):
+        return None  # the patch only names this item to reach inside it
+    return tuple(out)
 
 
 @dataclass(frozen=True)

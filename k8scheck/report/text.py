@@ -69,7 +69,16 @@ def summary_line(report) -> str:
     return f"Found {', '.join(parts)} {where}."
 
 
-def render_text(report, *, color: bool = False, quiet: bool = False, **_options) -> str:
+def _skipped_note(report, verbose: bool) -> list[str]:
+    if not report.skipped:
+        return []
+    count = len(report.skipped)
+    if not verbose:
+        return [f"Skipped {count} input{'s' if count != 1 else ''} that {'are' if count != 1 else 'is'} not applied as written (--verbose lists them)."]
+    return [f"skipped {s.path}: {s.reason}" for s in report.skipped]
+
+
+def render_text(report, *, color: bool = False, quiet: bool = False, verbose: bool = False, **_options) -> str:
     out: list[str] = []
     for error in report.errors:
         where = error.file + (f":{error.line}:{error.column or 1}" if error.line else "")
@@ -80,4 +89,5 @@ def render_text(report, *, color: bool = False, quiet: bool = False, **_options)
         if out:
             out.append("")
         out.append(summary_line(report))
+        out.extend(_skipped_note(report, verbose))
     return "\n".join(out) + "\n" if out else ""

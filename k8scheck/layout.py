@@ -1,0 +1,242 @@
+"""How a repository is applied: the units a directory walk finds.
+
+A directory walk does not read every YAML file as a manifest. It recognises:
+
+- **kustomizations** (a directory holding ``kustomization.yaml``): each is rendered
+  as one unit; a kustomization that another kustomization in the walk consumes
+  (``resources``, ``components``) is checked through its consumers, and every file
+  a kustomization consumes (resources, patches, generator inputs, transformer
+  configs...) is not also read raw;
+- **Helm charts** (a directory holding ``Chart.yaml``): rendered with ``helm
+  template`` when helm is installed, otherwise skipped with the command to check it;
+- **plain files**: everything else, one unit per walk.
+
+Nothing here reads a manifest: this module only decides what is read and how.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+
+from .yamlsource import load_single
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+CHART_FILE = "Chart.yaml"
+# Entries that name another repository: kustomize would fetch them over the network.
+_REMOTE_PREFIXES = ("github.com/", "gitlab.com/", "bitbucket.org/", "git@", "git::", "ssh://", "http://", "https://", "file://")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input passed over on purpose, and why (``--verbose`` lists them)."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class KustomizationFile:
+    """What one kustomization consumes, read from its file (never rendered here)."""
+
+    directory: str
+    is_component: bool = False
+    files: set = field(default_factory=set)  # real paths of consumed files
+    directories: set = field(default_factory=set)  # real paths of consumed kustomization directories
+    patches: list = field(default_factory=list)  # display paths of strategic-merge patch files, in order
+    remote: list = field(default_factory=list)  # entries that need the network
+    helm_charts: bool = False
+    problem: str | None = None  # the file itself cannot be read
+
+
+def find_kustomization_file(directory: str) -> str | None:
+    for name in KUSTOMIZATION_NAMES:
+        path = os.path.join(directory, name)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def is_kustomization(directory: str) -> bool:
+    return os.path.isdir(directory) and find_kustomization_file(directory) is not None
+
+
+def is_chart(directory: str) -> bool:
+    return os.path.isdir(directory) and os.path.isfile(os.path.join(directory, CHART_FILE))
+
+
+def is_remote(entry: str) -> bool:
+    return entry.startswith(_REMOTE_PREFIXES) or "?ref=" in entry or "://" in entry
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
+def _paths_of(entries) -> list[str]:
+    """``path`` of each mapping entry (patches, replacements), or the entry when it is a string."""
+    out = []
+    if isinstance(entries, list):
+        for entry in entries:
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                out.append(entry["path"])
+            elif isinstance(entry, str) and "\n" not in entry:
+                out.append(entry)
+    return out
+
+
+def _generator_files(generators) -> list[str]:
+    out = []
+    if isinstance(generators, list):
+        for generator in generators:
+            if not isinstance(generator, dict):
+                continue
+            for source in _strings(generator.get("files")):
+                out.append(source.split("=", 1)[1] if "=" in source else source)
+            out += _strings(generator.get("envs")) + _strings(generator.get("env"))
+    return out
+
+
+def read_kustomization(directory: str) -> KustomizationFile:
+    """Parse ``directory``'s kustomization file into what it consumes."""
+    info = KustomizationFile(directory)
+    path = find_kustomization_file(directory)
+    if path is None:
+        info.problem = "no kustomization file"
+        return info
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = load_single(handle.read())
+    except (OSError, UnicodeError, ValueError) as exc:
+        info.problem = f"cannot read {path}: {exc}"
+        return info
+    if not isinstance(data, dict):
+        info.problem = f"{path} is not a mapping"
+        return info
+    info.is_component = data.get("kind") == "Component"
+    info.helm_charts = bool(data.get("helmCharts") or data.get("helmChartInflationGenerator"))
+    references = _strings(data.get("resources")) + _strings(data.get("bases")) + _strings(data.get("components"))
+    local_files = (
+        _strings(data.get("crds"))
+        + _strings(data.get("configurations"))
+        + _paths_of(data.get("patches"))
+        + _paths_of(data.get("patchesStrategicMerge"))
+        + _paths_of(data.get("patchesJson6902"))
+        + _paths_of(data.get("replacements"))
+        + _generator_files(data.get("configMapGenerator"))
+        + _generator_files(data.get("secretGenerator"))
+    )
+    openapi = data.get("openapi")
+    if isinstance(openapi, dict) and isinstance(openapi.get("path"), str):
+        local_files.append(openapi["path"])
+    references += _strings(data.get("generators")) + _strings(data.get("transformers")) + _strings(data.get("validators"))
+    for entry in references + local_files:
+        if "\n" in entry:
+            continue  # an inline patch or transformer, not a path
+        if is_remote(entry):
+            info.remote.append(entry)
+            continue
+        target = os.path.realpath(os.path.join(directory, entry))
+        if os.path.isdir(target):
+            info.directories.add(target)
+        else:
+            info.files.add(target)
+    for entry in _paths_of(data.get("patches")) + _paths_of(data.get("patchesStrategicMerge")):
+        if not is_remote(entry):
+            info.patches.append(os.path.normpath(os.path.join(directory, entry)))
+    return info
+
+
+class Kustomizations:
+    """Every kustomization read once, with the transitive questions rendering asks."""
+
+    def __init__(self):
+        self._read: dict[str, KustomizationFile] = {}
+
+    def get(self, directory: str) -> KustomizationFile:
+        real = os.path.realpath(directory)
+        if real not in self._read:
+            self._read[real] = read_kustomization(directory)
+        return self._read[real]
+
+    def chain(self, directory: str) -> list[KustomizationFile]:
+        """``directory``'s kustomization and every local kustomization it consumes, bases first."""
+        out: list[KustomizationFile] = []
+        seen: set[str] = set()
+
+        def visit(path: str) -> None:
+            real = os.path.realpath(path)
+            if real in seen or not is_kustomization(path):
+                return
+            seen.add(real)
+            info = self.get(path)
+            for child in sorted(info.directories):
+                visit(child)
+            out.append(info)
+
+        visit(directory)
+        return out
+
+    def remote_entries(self, directory: str) -> list[str]:
+        return [entry for info in self.chain(directory) for entry in info.remote]
+
+    def uses_helm(self, directory: str) -> bool:
+        return any(info.helm_charts for info in self.chain(directory))
+
+
+@dataclass
+class Layout:
+    """What a set of paths is applied as."""
+
+    files: list[str] = field(default_factory=list)  # plain files, read and linted raw
+    walked: set = field(default_factory=set)  # of those, the ones a directory walk found (not named)
+    kustomizations: list[str] = field(default_factory=list)  # directories rendered as units
+    charts: list[str] = field(default_factory=list)  # chart directories
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def excluded(path: str, root: str, patterns) -> bool:
+    """``--exclude`` / ``exclude:``: a glob against the path below the walked root, or any one name in it."""
+    if not patterns:
+        return False
+    relative = os.path.relpath(path, root) if root else path
+    relative = relative.replace(os.sep, "/")
+    parts = relative.split("/")
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(path.replace(os.sep, "/"), pattern):
+            return True
+        if "/" not in pattern and any(fnmatch.fnmatchcase(part, pattern) for part in parts):
+            return True
+    return False
+
+
+def plan_units(walked_files: list[str], kustomization_dirs: list[str], chart_dirs: list[str], kustomizations: Kustomizations) -> Layout:
+    """Decide, for what a walk found, which kustomizations render and which files stay plain."""
+    layout = Layout(charts=list(chart_dirs))
+    consumed_dirs: set[str] = set()
+    consumed_files: set[str] = set()
+    for directory in kustomization_dirs:
+        info = kustomizations.get(directory)
+        consumed_dirs |= info.directories
+        consumed_files |= info.files
+    for directory in kustomization_dirs:
+        info = kustomizations.get(directory)
+        real = os.path.realpath(directory)
+        if info.is_component:
+            layout.skipped.append(Skipped(directory, "a kustomize Component: checked through the kustomizations that use it"))
+        elif real in consumed_dirs:
+            layout.skipped.append(Skipped(directory, "a kustomization another kustomization uses: checked through it"))
+        else:
+            layout.kustomizations.append(directory)
+    for path in walked_files:
+        if os.path.realpath(path) in consumed_files:
+            layout.skipped.append(Skipped(path, "used by a kustomization (resource, patch or generator input): checked through it"))
+        else:
+            layout.files.append(path)
+    return layout
