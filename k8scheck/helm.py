@@ -7,6 +7,7 @@ template's (template actions change lines, the YAML around them does not).
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 import re
@@ -118,20 +119,34 @@ class LineMap:
 
     def __init__(self, rendered: str, template: str, path: str):
         self.path = path
-        rendered_lines = [line.strip() for line in rendered.splitlines()]
-        template_lines = [line.strip() for line in template.splitlines()]
+        self.rendered = [line.strip() for line in rendered.splitlines()]
+        self.raw_template = template.splitlines()
+        self.template = [line.strip() for line in self.raw_template]
         self.exact: dict[int, int] = {}
-        matcher = difflib.SequenceMatcher(None, rendered_lines, template_lines, autojunk=False)
+        matcher = difflib.SequenceMatcher(None, self.rendered, self.template, autojunk=False)
         for block in matcher.get_matching_blocks():
             for offset in range(block.size):
                 self.exact[block.a + offset + 1] = block.b + offset + 1
         self._known = sorted(self.exact)
 
+    def _between(self, line: int) -> tuple[int, int]:
+        """The template lines strictly between the aligned neighbours of rendered ``line``."""
+        index = bisect.bisect_left(self._known, line)
+        low = self.exact[self._known[index - 1]] if index > 0 else 0
+        high = self.exact[self._known[index]] if index < len(self._known) else len(self.template) + 1
+        return low, high
+
     def __call__(self, location: Location) -> Location:
         line = self.exact.get(location.line)
         if line is not None:
             return Location(self.path, line, location.column, line if location.end_line is not None else None, location.end_column)
-        # A line the template writes as an action: the nearest aligned line above it.
-        before = [known for known in self._known if known < location.line]
-        target = self.exact[before[-1]] if before else 1
-        return Location(self.path, target, 1)
+        low, high = self._between(location.line)
+        text = self.rendered[location.line - 1] if 0 < location.line <= len(self.rendered) else ""
+        key = text.split(":", 1)[0] if ":" in text else None
+        # A value the template fills in (`image: {{ .Values.image }}`): the line with the same key.
+        for candidate in range(low + 1, high):
+            if key and self.template[candidate - 1].split(":", 1)[0] == key:
+                raw = self.raw_template[candidate - 1]
+                return Location(self.path, candidate, len(raw) - len(raw.lstrip()) + 1)
+        # A line an action writes whole: the nearest aligned line above it.
+        return Location(self.path, max(low, 1), 1)

@@ -1,0 +1,235 @@
+"""Repository layouts: what a directory walk checks, renders, and passes over.
+
+Each directory under fixtures/layouts/ is a small repository of one layout
+pattern; its expected findings are the `# expect: <slug>` markers in its files,
+and every other line must stay silent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import stat
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from k8scheck import render
+from k8scheck.cli import main
+from k8scheck.loader import Discovery, load
+
+LAYOUTS = ROOT / "fixtures" / "layouts"
+MARKER = re.compile(r"#\s*expect:\s*([a-z0-9-]+)")
+has_kustomize = bool(shutil.which("kustomize") or shutil.which("kubectl"))
+needs_kustomize = pytest.mark.skipif(not has_kustomize, reason="neither kustomize nor kubectl is installed (.ci/run installs kubectl)")
+
+
+def lint_json(*args, cwd=ROOT):
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, ["lint", "--no-cache", "-f", "json", *map(str, args)], catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    return result, json.loads(result.output)
+
+
+def expected_markers(directory) -> set:
+    out = set()
+    for path in sorted(directory.rglob("*")):
+        if path.is_file() and path.suffix in (".yaml", ".yml", ".json"):
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                for slug in MARKER.findall(line):
+                    out.add((str(path.relative_to(ROOT)), number, slug))
+    return out
+
+
+LAYOUT_NAMES = sorted(p.name for p in LAYOUTS.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("name", LAYOUT_NAMES)
+def test_layout_reports_exactly_its_marked_lines(name):
+    if name.startswith("kustomize") and not has_kustomize:
+        pytest.skip("needs kustomize or kubectl")
+    _result, data = lint_json(LAYOUTS.relative_to(ROOT) / name)
+    found = {(f["file"], f["line"], f["rule"]) for f in data["findings"] if f["severity"] in ("error", "warning")}
+    assert found == expected_markers(LAYOUTS / name)
+
+
+@needs_kustomize
+def test_overlays_render_their_base_once_each_and_consume_its_files():
+    _result, data = lint_json("fixtures/layouts/kustomize-overlays")
+    skipped = {os.path.relpath(s["file"], "fixtures/layouts/kustomize-overlays"): s["reason"] for s in data["skipped"]}
+    assert "base" in skipped and "checked through it" in skipped["base"]
+    assert "components/probes" in skipped and "Component" in skipped["components/probes"]
+    assert {"base/deployment.yaml", "base/service.yaml", "overlays/prod/replicas-and-image.yaml"} <= set(skipped)
+    # dev and prod each render Deployment, Service and the generated ConfigMap.
+    assert data["summary"]["objects"] == 6
+    assert not any(f["rule"] in ("duplicate-object", "configmap-missing") for f in data["findings"])
+
+
+def test_non_manifests_are_skipped_and_counted_in_a_walk():
+    result, data = lint_json("fixtures/layouts/app-repo")
+    reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
+    assert set(reasons) == {"package.json", "docker-compose.yml", "openapi.yaml", "app.yaml", "skaffold.yaml", "kind-cluster.yaml"}
+    assert "configuration for a tool" in reasons["skaffold.yaml"]
+    assert "no document has both apiVersion and kind" in reasons["package.json"]
+    assert data["summary"]["skipped"] == 6 and data["summary"]["files"] == 1
+    assert result.exit_code == 0
+
+
+def test_named_non_manifest_keeps_its_findings_unless_skip_non_manifests():
+    result, data = lint_json("fixtures/layouts/app-repo/docker-compose.yml")
+    assert {f["rule"] for f in data["findings"]} == {"missing-required-field"}
+    result, data = lint_json("fixtures/layouts/app-repo/docker-compose.yml", "fixtures/layouts/app-repo/deploy/shop.yaml", "--skip-non-manifests")
+    assert data["findings"] == [] and [s["file"] for s in data["skipped"]] == ["fixtures/layouts/app-repo/docker-compose.yml"]
+    assert result.exit_code == 0
+
+
+def test_verbose_lists_what_was_skipped_and_why():
+    result = CliRunner().invoke(main, ["lint", "--no-cache", "fixtures/layouts/app-repo"])
+    assert "Skipped 6 inputs that are not applied as written (--verbose lists them)." in result.output
+    result = CliRunner().invoke(main, ["lint", "--no-cache", "-v", "fixtures/layouts/app-repo"])
+    assert "skipped fixtures/layouts/app-repo/package.json: not a Kubernetes manifest" in result.output
+
+
+def test_exclude_from_the_command_line_and_the_config(tmp_path):
+    (tmp_path / "keep").mkdir()
+    (tmp_path / "vendor" / "x").mkdir(parents=True)
+    bad = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {PORT: 8080}\n"
+    (tmp_path / "keep" / "a.yaml").write_text(bad)
+    (tmp_path / "vendor" / "x" / "b.yaml").write_text(bad.replace("name: a", "name: b"))
+    _result, data = lint_json(tmp_path, "--exclude", "vendor")
+    assert {os.path.basename(f["file"]) for f in data["findings"]} == {"a.yaml"}
+    (tmp_path / ".k8scheck.yaml").write_text("exclude: ['**/x/*.yaml']\n")
+    _result, data = lint_json(".", cwd=tmp_path)
+    assert {os.path.basename(f["file"]) for f in data["findings"]} == {"a.yaml"}
+    assert any(s["reason"].startswith("excluded") for s in data["skipped"])
+
+
+def test_template_outside_a_chart_is_named_as_a_template():
+    _result, data = lint_json("fixtures/layouts/chart-and-plain")
+    reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
+    assert "Go/Helm template" in reasons["job.tmpl.yaml"]
+    result, data = lint_json("fixtures/layouts/chart-and-plain/plain/job.tmpl.yaml")
+    assert data["findings"] == []
+    (error,) = data["errors"]
+    assert "a Go/Helm template" in error["message"] and "yaml" not in error["message"].split("template")[0].lower()
+
+
+def test_chart_without_helm_is_skipped_once_with_the_command(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    _result, data = lint_json("fixtures/layouts/chart-and-plain")
+    charts = [e for e in data["errors"] if e["file"].endswith("/chart")]
+    assert len(charts) == 1 and charts[0]["severity"] == "warning"
+    assert "helm template fixtures/layouts/chart-and-plain/chart | k8scheck lint -" in charts[0]["message"]
+    assert not any(f["rule"] == "yaml-syntax" for f in data["findings"])
+
+
+FAKE_HELM = """#!/bin/sh
+# Stands in for `helm template NAME DIR`: prints what helm would, with its Source comments.
+cat <<'EOF'
+---
+# Source: shop/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop-shop
+  labels:
+    app.kubernetes.io/name: shop
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: shop
+  template:
+    metadata:
+      labels:
+        app: shop
+    spec:
+      containers:
+        - name: shop
+          image: registry.example.com/shop:latest
+EOF
+"""
+
+
+def test_chart_is_rendered_with_helm_and_findings_point_into_the_template(tmp_path, monkeypatch):
+    helm = tmp_path / "bin" / "helm"
+    helm.parent.mkdir()
+    helm.write_text(FAKE_HELM)
+    helm.chmod(helm.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{helm.parent}{os.pathsep}{os.environ['PATH']}")
+    _result, data = lint_json("fixtures/layouts/chart-and-plain/chart")
+    (finding,) = [f for f in data["findings"] if f["rule"] == "image-tag-latest"]
+    # The rendered `image:` line is `image: {{ .Values.image }}` in the template: line 19.
+    assert (finding["file"], finding["line"]) == ("fixtures/layouts/chart-and-plain/chart/templates/deployment.yaml", 19)
+    assert not data["errors"]
+
+
+def test_remote_base_is_not_fetched_without_allow_remote():
+    result = load(["fixtures/layouts/remote-base"])
+    (error,) = result.errors
+    assert error.file.endswith("remote-base/overlay/kustomization.yaml")
+    assert "needs the network" in error.message and "--allow-remote" in error.message
+    assert result.manifests == []
+
+
+def test_rendering_never_reaches_the_network_unless_allowed():
+    env = render.environment(allow_remote=False)
+    assert env["HTTPS_PROXY"].startswith("http://127.0.0.1") and env["GIT_ALLOW_PROTOCOL"] == "file"
+    assert render.environment(allow_remote=True).get("GIT_ALLOW_PROTOCOL") == os.environ.get("GIT_ALLOW_PROTOCOL")
+
+
+def test_renderer_messages_lose_klog_prefixes():
+    stderr = "E1201 11:38:01.123456   4242 run.go:72] error: accumulating resources: missing.yaml: no such file\n"
+    assert render.clean_message(stderr) == "accumulating resources: missing.yaml: no such file"
+
+
+@needs_kustomize
+def test_kustomize_failure_is_an_input_error_naming_the_kustomization(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "kustomization.yaml").write_text("resources:\n- missing.yaml\n")
+    result = load([str(tmp_path / "app")])
+    (error,) = result.errors
+    assert error.file == str(tmp_path / "app" / "kustomization.yaml")
+    assert "missing.yaml" in error.message and not re.match(r"^[IWEF]\d{4}", error.message.split(": ", 1)[-1])
+
+
+@needs_kustomize
+def test_a_base_whose_consumer_is_outside_the_walk_is_rendered_itself(tmp_path):
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "kustomization.yaml").write_text("resources:\n- cm.yaml\n")
+    (tmp_path / "base" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    result = load([str(tmp_path / "base")])
+    assert [m.name for m in result.manifests] == ["a"] and result.manifests[0].unit == str(tmp_path / "base")
+
+
+def test_walk_discovery_options_are_part_of_the_run_key():
+    assert Discovery(exclude=("a",)) != Discovery()
+
+
+def test_helm_line_map_aligns_rendered_lines_with_the_template():
+    from k8scheck.helm import LineMap
+    from k8scheck.positions import Location
+
+    template = textwrap.dedent("""\
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: {{ .Release.Name }}
+          {{- with .Values.labels }}
+          labels: {{ toYaml . | nindent 4 }}
+          {{- end }}
+        data:
+          PORT: "8080"
+        """)
+    rendered = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shop\n  labels:\n    a: b\ndata:\n  PORT: \"8080\"\n"
+    mapper = LineMap(rendered, template, "t.yaml")
+    assert mapper(Location("r", 8, 9)).line == 9  # PORT: the same text on both sides
+    assert (mapper(Location("r", 4, 9)).line, mapper(Location("r", 4, 9)).column) == (4, 3)  # a filled-in value: the same key
+    assert mapper(Location("r", 6, 5)).line == 3  # written whole by an action: the nearest aligned line above
