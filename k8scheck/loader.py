@@ -300,7 +300,51 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
         result.files.append(source)
         load_text(source, result, documents, problems)
     assign_namespaces(result.manifests, namespace)
+    assign_gitops_units(result.manifests)
     return result
+
+
+# GitOps objects that apply a directory of the repository as one unit: (apiVersion group, kind, paths).
+def _gitops_paths(manifest: Manifest) -> list[str]:
+    spec = manifest.obj.get("spec")
+    if not isinstance(spec, dict):
+        return []
+    if manifest.group == "argoproj.io" and manifest.kind in ("Application", "ApplicationSet"):
+        if manifest.kind == "ApplicationSet":
+            spec = spec.get("template", {}).get("spec", {}) if isinstance(spec.get("template"), dict) else {}
+        sources = ([spec.get("source")] if isinstance(spec.get("source"), dict) else []) + [s for s in spec.get("sources") or [] if isinstance(s, dict)]
+        return [s["path"] for s in sources if isinstance(s.get("path"), str) and "{{" not in s["path"]]
+    if manifest.group == "kustomize.toolkit.fluxcd.io" and manifest.kind == "Kustomization":
+        return [spec["path"]] if isinstance(spec.get("path"), str) else []
+    return []
+
+
+def _repository_root(path: str) -> str:
+    directory = os.path.dirname(os.path.abspath(path))
+    while True:
+        if os.path.exists(os.path.join(directory, ".git")):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return os.getcwd()
+        directory = parent
+
+
+def assign_gitops_units(manifests: list[Manifest]) -> None:
+    """Plain files under the path an Argo CD Application or Flux Kustomization applies form its own unit."""
+    roots = set()
+    for manifest in manifests:
+        for path in _gitops_paths(manifest):
+            roots.add(os.path.normpath(os.path.join(_repository_root(manifest.file), path.lstrip("/"))))
+    if not roots:
+        return
+    for manifest in manifests:
+        if manifest.unit is not None or manifest.file == "-":
+            continue
+        real = os.path.abspath(manifest.file)
+        owners = [root for root in roots if real.startswith(root + os.sep)]
+        if owners:
+            manifest.unit = max(owners, key=len)
 
 
 TOOL_CONFIGS = Path(__file__).parent / "data" / "tool_configs.yaml"
