@@ -64,9 +64,30 @@ def test_commit_with_the_seed_selector_typo_is_blocked(tmp_path, hook_env):
     assert "Failed" in done.stdout
 
 
+NOT_MANIFESTS = {
+    # The hook is handed every changed YAML/JSON file, manifests or not.
+    ".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: k8scheck\n    name: k8scheck\n    entry: k8scheck lint --skip-non-manifests\n    language: system\n    types_or: [yaml, json]\n",
+    "package.json": '{"name": "shop", "version": "1.0.0"}\n',
+    "openapi.yaml": "openapi: 3.0.3\ninfo: {title: Shop, version: '1.0'}\npaths: {}\n",
+    "app-config.yaml": "server:\n  listen: 0.0.0.0:8080\n",
+    "docker-compose.yml": "services:\n  web:\n    image: shop:dev\n",
+    "README.md": "not yaml",
+}
+
+
 def test_clean_commit_passes(tmp_path, hook_env):
     repo = tmp_path / "manifests"
-    scratch_repo(repo, {"pod.yaml": (ROOT / "fixtures/seeds/simple-echo/simple-pod.yaml").read_text(), "README.md": "not yaml"})
+    scratch_repo(repo, {"pod.yaml": (ROOT / "fixtures/seeds/simple-echo/simple-pod.yaml").read_text(), **NOT_MANIFESTS})
     done = try_repo(repo, hook_env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Passed" in done.stdout
+
+
+def test_broken_manifest_next_to_non_manifests_is_blocked(tmp_path, hook_env):
+    repo = tmp_path / "manifests"
+    scratch_repo(repo, {"deployment.yaml": DEPLOYMENT, "service.yaml": TYPO_SERVICE, **NOT_MANIFESTS})
+    done = try_repo(repo, hook_env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "service.yaml:8:10: error service-no-endpoints" in done.stdout
+    for name in NOT_MANIFESTS:
+        assert f"{name}:" not in done.stdout, done.stdout
