@@ -129,6 +129,8 @@ def _find_port_problems(ctx):
                 continue
             path = ("spec", "ports", i, "targetPort" if "targetPort" in port else "port")
             for w in selected:
+                if not w.ports_known:
+                    continue  # pods an operator makes or that are assumed: nothing says what they serve
                 found = find_port(w.template, target, protocol)
                 if isinstance(found, tuple):
                     continue
