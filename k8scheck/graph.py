@@ -146,6 +146,8 @@ class ObjectGraph:
         self.assume_exists = tuple(p for p in assume_exists if isinstance(p, str))
         self.catalogue = catalogue if catalogue is not None else producers.load()
         self._made: dict[tuple, list[producers.MadeObject]] = defaultdict(list)  # (kind, ns) -> made objects
+        # ns -> custom resources of kinds k8scheck does not know: their controllers may create pods
+        self.custom_resources: dict[str | None, list[Manifest]] = {}
         self._edges: dict[str, list[Edge]] = defaultdict(list)
         self._out: dict[Key, list[Edge]] = defaultdict(list)
         self._in: dict[Key, list[Edge]] = defaultdict(list)
@@ -462,6 +464,9 @@ def build_graph(manifests, assume_exists=(), catalogue: producers.Catalogue | No
             template = pod_template(m.obj)
             if template is not None:
                 graph.add_workload(Workload(m, template, order, _controller_labels(m)))
+    for m, key in keyed:
+        if key is not None and graph.catalogue.may_create_pods(m):
+            graph.custom_resources.setdefault(m.namespace, []).append(m)
     for made in [*producers.made_objects(graph.catalogue, manifests), *generated]:
         graph.add_made(made)
     for pods in producers.made_pods(graph.catalogue, manifests):
