@@ -497,11 +497,12 @@ ASSUMED_FILE = "<assume-pods>"
 
 
 def _assumed_workload(namespace: str, labels: dict, order: int) -> Workload:
-    """Pods stated to exist (--assume-pods): a stand-in Pod, its ports unknown."""
+    """Pods stated to exist (--assume-pods): a stand-in Pod, its ports unknown. ``labels``: a map or pairs."""
+    labels = dict(labels)
     text = ",".join(f"{k}={v}" for k, v in labels.items())
     obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"assumed({text})", "namespace": namespace, "labels": dict(labels)}}
     manifest = Manifest(obj, ASSUMED_FILE, 0, (), {}, namespace)
-    return Workload(manifest, PodTemplate((), dict(labels), {}), order, origin="assumed", ports_known=False)
+    return Workload(manifest, PodTemplate((), labels, {}), order, origin="assumed", ports_known=False)
 
 
 def _edges_of(graph: ObjectGraph, m: Manifest, source: Key):
