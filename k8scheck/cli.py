@@ -172,6 +172,17 @@ def _image_settings(check_images, image_catalog, mirrors=(), insecure=()) -> dic
     return dict(check_images=check_images, image_catalog=image_catalog, registry_mirrors=tuple(pairs), insecure_registries=tuple(insecure))
 
 
+def _assumed_pods(value: str) -> tuple:
+    """``NS:k=v[,k=v]`` -> (namespace, ((k, v), ...)); a malformed value is a usage error."""
+    from .config import pod_labels
+
+    namespace, _, text = value.partition(":")
+    pairs = [pair.partition("=") for pair in text.split(",")] if text else []
+    if not namespace.strip() or not pairs or any(not k.strip() or not sep for k, sep, _ in pairs):
+        raise click.BadParameter(f"{value!r}: expected NAMESPACE:LABEL=VALUE[,LABEL=VALUE...] (e.g. shop:app=web)", param_hint="--assume-pods")
+    return pod_labels(namespace.strip(), {k.strip(): v.strip() for k, _, v in pairs})
+
+
 @main.command(cls=_PairedOutputs)
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "-f", "formats", type=click.Choice(FORMAT_NAMES), multiple=True, help="Report format; repeat it for several reports (default text).")
@@ -188,6 +199,7 @@ def _image_settings(check_images, image_catalog, mirrors=(), insecure=()) -> dic
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option("--context", "context_paths", multiple=True, help="Also load these paths to resolve references; their own findings are not reported.")
 @click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME (patterns allowed) of objects that live in the cluster, not in the inputs.")
+@click.option("--assume-pods", multiple=True, callback=lambda ctx, param, values: tuple(_assumed_pods(v) for v in values), help="NS:LABEL=VALUE[,LABEL=VALUE]: pods with these labels exist in namespace NS (made by a controller k8scheck does not know); they satisfy selectors.")
 @click.option("--diff-base", default=None, help="Git revision: predict the rollouts of Deployments changed since it and report stuck or outage rollouts.")
 @click.option("--baseline", "baseline_path", default=None, help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline_path", default=None, help="Record every current finding in this file (then adopt with --baseline).")
@@ -204,7 +216,7 @@ def _image_settings(check_images, image_catalog, mirrors=(), insecure=()) -> dic
 @click.option("--insecure-registry", "insecure_registries", multiple=True, help="A registry to reach over plain http.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 @click.pass_context
-def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, diff_base, baseline_path, write_baseline_path, max_file_size, stdin_filename, jobs, exclude, skip_non_manifests, allow_remote, verbose, no_cache, check_images, image_catalog, registry_mirrors, insecure_registries, debug):
+def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, assume_pods, diff_base, baseline_path, write_baseline_path, max_file_size, stdin_filename, jobs, exclude, skip_non_manifests, allow_remote, verbose, no_cache, check_images, image_catalog, registry_mirrors, insecure_registries, debug):
     """Check manifests (files, directories, or - for stdin)."""
     from pathlib import Path
 
@@ -233,6 +245,8 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
             schema_dirs=tuple(schema_dirs),
             params=config.params,
             assume_exists=tuple(assume_exists) + config.assume_exists,
+            assume_pods=assume_pods + config.assume_pods,
+            producers=config.producers,
             **_image_settings(check_images, image_catalog, registry_mirrors, insecure_registries),
             old_manifests=_old_manifests(paths, namespace or config.namespace or "default", revision=diff_base, option="--diff-base"),
         )

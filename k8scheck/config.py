@@ -31,6 +31,8 @@ class Config:
     params: dict = field(default_factory=dict)
     per_file_ignores: tuple = ()  # ((compiled glob, frozenset of slugs), ...)
     assume_exists: tuple = ()
+    assume_pods: tuple = ()  # (namespace, ((label, value), ...)) of pods stated to exist
+    producers: tuple = ()  # the file's `producers:` catalogue (same shape as k8scheck/data/producers.yaml)
     kube_version: str | None = None
     namespace: str | None = None
     fail_on: str | None = None
@@ -170,12 +172,19 @@ def load_config(path: Path, catalogue: dict) -> Config:
         params={k: dict(v) for k, v in data.get("params", {}).items()},
         per_file_ignores=tuple(per_file),
         assume_exists=tuple(data.get("assume-exists", ())),
+        assume_pods=tuple(pod_labels(e["namespace"], e["labels"]) for e in data.get("assume-pods", ())),
+        producers=(data["producers"],) if data.get("producers") else (),
         kube_version=data.get("kube-version"),
         namespace=data.get("namespace"),
         fail_on=data.get("fail-on"),
         context=tuple(str((path.parent / p)) for p in data.get("context", ())),
         exclude=tuple(data.get("exclude", ())),
     )
+
+
+def pod_labels(namespace: str, labels: dict) -> tuple:
+    """An assume-pods entry as a hashable pair: (namespace, ((label, value), ...))."""
+    return (namespace, tuple(sorted(labels.items())))
 
 
 def _known(slug, catalogue, path, key):

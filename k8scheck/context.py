@@ -16,6 +16,8 @@ class Options:
     kube_version: str | None = None
     params: dict = field(default_factory=dict)  # slug -> {param: value}
     assume_exists: tuple = ()
+    producers: tuple = ()  # the project's producers catalogues (``producers:`` in the config)
+    assume_pods: tuple = ()  # (namespace, {label: value}) of pods stated to exist
     schema_dirs: tuple = ()
     old_manifests: list | None = None  # the applied state (--diff-base); None: predict the next rollout
     check_images: bool = False  # ask the registries (--check-images)
@@ -124,9 +126,11 @@ class Context:
     @functools.cached_property
     def graph(self):
         """The object graph (k8scheck.graph), built once per run on first use."""
+        from . import producers
         from .graph import build_graph
 
-        return build_graph(self.loaded.manifests, self.options.assume_exists)
+        options = self.options
+        return build_graph(self.loaded.manifests, options.assume_exists, producers.load(options.producers), options.assume_pods)
 
     def params(self, rule) -> dict:
         values = rule.param_defaults()

@@ -98,6 +98,11 @@ def _to_finding(rule: Rule, severity: str, item) -> Finding:
     )
 
 
+def _own_severity(item) -> str | None:
+    """The severity a check gave this one finding (escalation), if any."""
+    return item.problem.severity if isinstance(item, Hit) else None
+
+
 def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, progress=None):
     """Every active check over the context: (findings, {id(finding): manifest}, internal errors)."""
     findings: list[Finding] = []
@@ -110,10 +115,10 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
         if rule.slug in STAGE_RULES:
             continue
         check = REGISTRY[rule.slug]
-        severity = severities.get(rule.slug, rule.severity)
+        override = severities.get(rule.slug)
         try:
             for item in check(ctx, rule):
-                finding = _to_finding(rule, severity, item)
+                finding = _to_finding(rule, override or _own_severity(item) or rule.severity, item)
                 findings.append(finding)
                 if isinstance(item, Hit):
                     origins[id(finding)] = item.manifest

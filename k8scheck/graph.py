@@ -29,10 +29,12 @@ label pair, so a selector is answered from its rarest label, not by a scan.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 
+from . import producers
 from .kinds import PodTemplate, containers, get, pod_template
 from .similarity import edit_distance
 from .model import Manifest
@@ -52,11 +54,6 @@ TEMPLATE_KINDS = (
 # Controllers that own the pods their selector matches.
 CONTROLLER_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController")
 
-# Objects every cluster has without anyone writing them.
-_ALWAYS_IN_EVERY_NAMESPACE = {("ServiceAccount", "default"), ("ConfigMap", "kube-root-ca.crt")}
-_ALWAYS = {("Service", "default", "kubernetes"), ("Namespace", None, "default"), ("Namespace", None, "kube-system")}
-_BUILTIN_CLUSTER_ROLES = {"cluster-admin", "admin", "edit", "view"}
-
 Key = tuple  # (kind, namespace | None, name)
 
 
@@ -75,12 +72,21 @@ def key_str(key: Key) -> str:
 
 @dataclass(frozen=True)
 class Workload:
-    """A pod template inside an object, with the object it came from."""
+    """A pod template inside an object, with the object it came from.
+
+    ``origin`` says who writes the template: ``"manifest"`` (a workload in the
+    inputs), ``"operator"`` (pods an operator makes from a custom resource, from
+    the producers catalogue) or ``"assumed"`` (pods stated to exist, --assume-pods).
+    Only manifest templates are in ``ObjectGraph.workloads``; all of them satisfy
+    selectors. ``ports_known`` is False when nothing says which ports the pods serve.
+    """
 
     manifest: Manifest
     template: PodTemplate
     order: int  # input order, for deterministic answers
     added: dict = field(default_factory=dict)  # label -> values the controller adds to its pods
+    origin: str = "manifest"
+    ports_known: bool = True
 
     @property
     def key(self) -> Key:
@@ -134,10 +140,14 @@ class Edge:
 class ObjectGraph:
     """Objects and the references between them. Query it; do not mutate it."""
 
-    def __init__(self, assume_exists=()):
+    def __init__(self, assume_exists=(), catalogue: producers.Catalogue | None = None):
         self._nx = None
         self.objects: dict[Key, Manifest] = {}
         self.assume_exists = tuple(p for p in assume_exists if isinstance(p, str))
+        self.catalogue = catalogue if catalogue is not None else producers.load()
+        self._made: dict[tuple, list[producers.MadeObject]] = defaultdict(list)  # (kind, ns) -> made objects
+        # ns -> custom resources of kinds k8scheck does not know: their controllers may create pods
+        self.custom_resources: dict[str | None, list[Manifest]] = {}
         self._edges: dict[str, list[Edge]] = defaultdict(list)
         self._out: dict[Key, list[Edge]] = defaultdict(list)
         self._in: dict[Key, list[Edge]] = defaultdict(list)
@@ -184,16 +194,27 @@ class ObjectGraph:
         return self.objects.get((kind, namespace, name))
 
     def exists(self, kind: str, namespace: str | None, name: str) -> bool:
-        """In the inputs, always present in a cluster, or assumed to exist (``--assume-exists``)."""
-        return (kind, namespace, name) in self.objects or self.implicit(kind, namespace, name) or self.assumed(kind, namespace, name)
+        """In the inputs, in every cluster, made by a controller from the inputs, or assumed (``--assume-exists``)."""
+        return (
+            (kind, namespace, name) in self.objects
+            or self.implicit(kind, namespace, name)
+            or self.made_by(kind, namespace, name) is not None
+            or self.assumed(kind, namespace, name)
+        )
 
-    @staticmethod
-    def implicit(kind: str, namespace: str | None, name: str) -> bool:
-        if (kind, name) in _ALWAYS_IN_EVERY_NAMESPACE or (kind, namespace, name) in _ALWAYS:
-            return True
-        if kind == "ClusterRole" and isinstance(name, str) and (name in _BUILTIN_CLUSTER_ROLES or name.startswith("system:")):
-            return True
-        return False
+    def implicit(self, kind: str, namespace: str | None, name: str) -> bool:
+        """Present in every cluster (the producers catalogue: bootstrap RBAC, default ServiceAccount...)."""
+        return self.catalogue.builtin(kind, namespace, name)
+
+    def add_made(self, made: producers.MadeObject) -> None:
+        """An object a controller (or a generator such as kustomize) creates; its name may be a pattern."""
+        self._made[(made.kind, made.namespace)].append(made)
+
+    def made_by(self, kind: str, namespace: str | None, name: str) -> producers.MadeObject | None:
+        """The record of the controller-made object this name matches, if any."""
+        if not isinstance(name, str):
+            return None
+        return next((made for made in self._made.get((kind, namespace), ()) if fnmatch.fnmatchcase(name, made.name)), None)
 
     def assumed(self, kind: str, namespace: str | None, name: str) -> bool:
         if not self.assume_exists:
@@ -236,8 +257,10 @@ class ObjectGraph:
 
     # -- pod templates and selectors ----------------------------------------
     def add_workload(self, workload: Workload) -> None:
-        self.workloads.append(workload)
-        self._workload_of[id(workload.manifest)] = workload
+        """Index a pod template for selectors; a manifest's own template is also a workload of the inputs."""
+        if workload.origin == "manifest":
+            self.workloads.append(workload)
+            self._workload_of[id(workload.manifest)] = workload
         namespace = workload.manifest.namespace
         self._by_namespace[namespace].append(workload)
         for label, values in workload.added.items():
@@ -422,9 +445,17 @@ def _key(m: Manifest) -> Key | None:
     return (m.kind, m.namespace, m.name)
 
 
-def build_graph(manifests, assume_exists=()) -> ObjectGraph:
-    graph = ObjectGraph(assume_exists)
+def build_graph(manifests, assume_exists=(), catalogue: producers.Catalogue | None = None, assume_pods=(), generated=()) -> ObjectGraph:
+    """The graph of ``manifests``.
+
+    ``catalogue``: the producers catalogue (default: the bundled one);
+    ``assume_pods``: ``(namespace, labels)`` of pods stated to exist;
+    ``generated``: MadeObjects a generator creates (the hook for kustomize and Helm
+    generated names, e.g. a ConfigMap ``name-*`` with its hash suffix).
+    """
+    graph = ObjectGraph(assume_exists, catalogue)
     keyed = [(m, _key(m)) for m in manifests]
+    orders = itertools.count(len(keyed))
     for m, key in keyed:
         if key is not None and key not in graph.objects:
             graph.objects[key] = m
@@ -433,6 +464,15 @@ def build_graph(manifests, assume_exists=()) -> ObjectGraph:
             template = pod_template(m.obj)
             if template is not None:
                 graph.add_workload(Workload(m, template, order, _controller_labels(m)))
+    for m, key in keyed:
+        if key is not None and graph.catalogue.may_create_pods(m):
+            graph.custom_resources.setdefault(m.namespace, []).append(m)
+    for made in [*producers.made_objects(graph.catalogue, manifests), *generated]:
+        graph.add_made(made)
+    for pods in producers.made_pods(graph.catalogue, manifests):
+        graph.add_workload(_operator_workload(pods, next(orders)))
+    for namespace, labels in assume_pods:
+        graph.add_workload(_assumed_workload(namespace, labels, next(orders)))
     for m, source in keyed:
         if source is None:
             continue  # nameless: missing-required-field reports it
@@ -444,6 +484,25 @@ def build_graph(manifests, assume_exists=()) -> ObjectGraph:
         except Exception:  # malformed beyond what the walkers expect: no edges, never a crash
             continue
     return graph
+
+
+def _operator_workload(pods: producers.MadePods, order: int) -> Workload:
+    """The pods an operator creates, as a template: labels, and containers when their ports are known."""
+    spec = {"containers": pods.containers or []}
+    template = PodTemplate((), pods.labels, spec)
+    return Workload(pods.producer, template, order, origin="operator", ports_known=pods.containers is not None)
+
+
+ASSUMED_FILE = "<assume-pods>"
+
+
+def _assumed_workload(namespace: str, labels: dict, order: int) -> Workload:
+    """Pods stated to exist (--assume-pods): a stand-in Pod, its ports unknown. ``labels``: a map or pairs."""
+    labels = dict(labels)
+    text = ",".join(f"{k}={v}" for k, v in labels.items())
+    obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"assumed({text})", "namespace": namespace, "labels": dict(labels)}}
+    manifest = Manifest(obj, ASSUMED_FILE, 0, (), {}, namespace)
+    return Workload(manifest, PodTemplate((), labels, {}), order, origin="assumed", ports_known=False)
 
 
 def _edges_of(graph: ObjectGraph, m: Manifest, source: Key):
@@ -486,6 +545,7 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
     spec = template.spec
     base = template.spec_path
     namespace = m.namespace
+    claim_volumes = _claim_template_volumes(m)
     for list_name, index, container in containers(spec):
         cpath = base + (list_name, index)
         cname = _text(container.get("name"))
@@ -525,6 +585,9 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
             if isinstance(secret, dict) and _text(secret.get("secretName")):
                 yield from _volume_source_edges(m, source, ("Secret", namespace, secret["secretName"]), secret, vpath + ("secret",), "secretName", "volume", vname)
             claim = _text(get(volume, "persistentVolumeClaim", "claimName"))
+            if vname in claim_volumes:
+                # The StatefulSet controller replaces this volume with the claim its template makes.
+                claim = claim_volumes[vname]
             if claim:
                 yield Edge("claims", source, ("PersistentVolumeClaim", namespace, claim), m, vpath + ("persistentVolumeClaim", "claimName"), via="volume", extra={"volume": vname})
             sources = get(volume, "projected", "sources")
@@ -541,6 +604,17 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
     if account:
         field_name = "serviceAccountName" if _text(spec.get("serviceAccountName")) else "serviceAccount"
         yield Edge("uses-account", source, ("ServiceAccount", namespace, account), m, base + (field_name,))
+
+
+def _claim_template_volumes(m: Manifest) -> dict:
+    """StatefulSet: volume name -> the PVC its first pod gets (``<template>-<statefulset>-<ordinal>``)."""
+    if m.kind != "StatefulSet":
+        return {}
+    claims = get(m.obj, "spec", "volumeClaimTemplates")
+    start = get(m.obj, "spec", "ordinals", "start")
+    start = start if _is_int(start) and start >= 0 else 0
+    names = [_text(get(c, "metadata", "name")) for c in claims] if isinstance(claims, list) else []
+    return {name: f"{name}-{m.name}-{start}" for name in names if name}
 
 
 def _volume_source_edges(m, source, target, ref, path, name_field, via, volume_name):

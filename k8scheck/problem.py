@@ -20,6 +20,9 @@ class Problem:
 
     ``path`` is the field path inside the object (``("spec", "replicas")``);
     ``at`` says whether the finding points at the key or at its value.
+    ``severity``, when set, is this finding's own severity in place of the rule's
+    (a missing reference with a near miss in the inputs is an error); a severity
+    the user sets for the rule (config or command line) still wins.
     """
 
     rule: str
@@ -28,6 +31,7 @@ class Problem:
     at: Literal["key", "value"] = "value"
     fix: str | None = None
     related: tuple = field(default=())
+    severity: str | None = None
 
 
 def dotted(path: FieldPath) -> str:

@@ -57,6 +57,8 @@ def run_key(inputs, settings) -> str | None:
         options.kube_version,
         sorted((k, sorted(v.items())) for k, v in options.params.items()),
         options.assume_exists,
+        repr(options.producers),
+        options.assume_pods,
         options.schema_dirs,
         options.image_catalog,
         options.registry_mirrors,

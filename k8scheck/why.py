@@ -264,6 +264,13 @@ class Walker:
         selected = self.ctx.graph.select_map(service.namespace, selector)
         if not selected:
             return self._no_pod_template(raw, service, selector, hops, symptom_empty)
+        if all(w.origin != "manifest" for w in selected):
+            made = selected[0]
+            whose = f"pods the operator creates for {made.manifest.ref}" if made.origin == "operator" else "pods assumed to exist (--assume-pods)"
+            hops.append(Hop("endpoints", f"Endpoints: {whose}", None, service, ("spec", "selector"),
+                            reason="k8scheck cannot follow pods no manifest here writes; not checked"))
+            return Verdict(raw, hops)
+        selected = [w for w in selected if w.origin == "manifest"]
         workload = min(selected, key=lambda w: w.order).manifest
         protocol = service_port.get("protocol") or "TCP"
         template = pod_template(workload.obj)
@@ -321,8 +328,7 @@ class Walker:
         if suggestion is not None:
             key, value, workload = suggestion
             manifest = workload.manifest
-            template = pod_template(manifest.obj)
-            hop.evidence.append((f"{manifest.ref} has {key}={value}", manifest.locate(template.labels_path + (key,))))
+            hop.evidence.append((f"{manifest.ref} has {key}={value}", manifest.locate(workload.template.labels_path + (key,))))
             if key == failing_key:
                 fix = _replace_value(self.ctx, service, ("spec", "selector", failing_key), value)
         hops.append(hop)

@@ -20,5 +20,6 @@ class Hit:
     problem: Problem
 
 
-def hit(manifest: Manifest, rule: str, path: tuple, message: str, *, at: str = "value", fix: str | None = None, related=()) -> Hit:
-    return Hit(manifest, Problem(rule, tuple(path), message, at, fix, tuple(related)))
+def hit(manifest: Manifest, rule: str, path: tuple, message: str, *, at: str = "value", fix: str | None = None, related=(), severity: str | None = None) -> Hit:
+    """A Hit; ``severity`` overrides the rule's for this finding only (see Problem)."""
+    return Hit(manifest, Problem(rule, tuple(path), message, at, fix, tuple(related), severity))

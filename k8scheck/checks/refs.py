@@ -38,6 +38,12 @@ def _did_you_mean(ctx, kind, namespace, name):
     )
 
 
+def _near_miss_severity(close) -> str | None:
+    """A reference to an object not in the inputs may live in the cluster (the rule's warning);
+    with a near miss in the inputs a typo is likelier: an error."""
+    return "error" if close else None
+
+
 # ---------------------------------------------------------------------------
 # Services
 
@@ -87,13 +93,30 @@ def service_no_endpoints(ctx, rule):
         message += ", so its Endpoints will be empty and connections fail."
         related = ()
         fix = None
+        severity = None
         if suggestion is not None:
             k, v, w = suggestion
             path = w.template.labels_path + (k,)
             message += f" Did you mean {k}={v} ({w.manifest.kind} {w.manifest.name}, {_where(w.manifest, path)})?"
             related = ((w.manifest, path, f"{w.manifest.kind} {w.manifest.name} labels its pods {k}={v}"),)
             fix = v if k == label else f"{k}: {v}"
-        yield hit(m, rule.slug, ("spec", "selector", label), message, related=related, fix=fix)
+        elif graph.custom_resources.get(ns):
+            message += _custom_controller_note(graph, ns)
+            severity = "warning"  # no near miss: a controller k8scheck does not know is as likely as a typo
+        yield hit(m, rule.slug, ("spec", "selector", label), message, related=related, fix=fix, severity=severity)
+
+
+def _custom_controller_note(graph, namespace) -> str:
+    """Why pods no template writes may still exist: custom resources whose controllers k8scheck does not know."""
+    custom = graph.custom_resources.get(namespace) or []
+    if not custom:
+        return ""
+    first = custom[0]
+    more = f" and {len(custom) - 1} more" if len(custom) > 1 else ""
+    return (
+        f" A custom controller may create those pods: namespace {namespace} holds {first.kind} {first.name} "
+        f"({first.group}){more}, a kind k8scheck does not know. If it does, state them with assume-pods."
+    )
 
 
 def _selected(graph, m):
@@ -129,6 +152,8 @@ def _find_port_problems(ctx):
                 continue
             path = ("spec", "ports", i, "targetPort" if "targetPort" in port else "port")
             for w in selected:
+                if not w.ports_known:
+                    continue  # pods an operator makes or that are assumed: nothing says what they serve
                 found = find_port(w.template, target, protocol)
                 if isinstance(found, tuple):
                     continue
@@ -240,6 +265,7 @@ def _missing_object(ctx, rule, kind):
             f"already exists in the cluster, {_symptom_missing_object(edge, kind, name)}.{tail}",
             related=related,
             fix=close,
+            severity=_near_miss_severity(close),
         )
 
 
@@ -315,6 +341,7 @@ def ingress_backend_missing(ctx, rule):
             f"unless it exists in the cluster, requests on this path get 503 Service Unavailable.{tail}",
             related=related,
             fix=close,
+            severity=_near_miss_severity(close),
         )
 
 
@@ -368,6 +395,7 @@ def ingress_tls_secret_missing(ctx, rule):
             f"and browsers reject the connection.{tail}",
             related=related,
             fix=close,
+            severity=_near_miss_severity(close),
         )
 
 
@@ -389,6 +417,7 @@ def serviceaccount_missing(ctx, rule):
             f"account {namespace}/{name}: serviceaccount \"{name}\" not found).{tail}",
             related=related,
             fix=close,
+            severity=_near_miss_severity(close),
         )
 
 
@@ -406,6 +435,7 @@ def pvc_missing(ctx, rule):
             f"\"{name}\" not found).{tail}",
             related=related,
             fix=close,
+            severity=_near_miss_severity(close),
         )
 
 
@@ -419,9 +449,11 @@ def hpa_target_missing(ctx, rule):
             rule.slug,
             edge.path,
             f"HorizontalPodAutoscaler {m.namespace}/{m.name} scales {kind} {namespace}/{name}, which is not in the "
-            f"inputs; the autoscaler reports AbleToScale=False (FailedGetScale) and scales nothing.{tail}",
+            f"inputs; unless it exists in the cluster, the autoscaler reports AbleToScale=False (FailedGetScale) and "
+            f"scales nothing.{tail}",
             related=related,
             fix=close,
+            severity=_near_miss_severity(close),
         )
 
 
@@ -464,7 +496,8 @@ def pdb_no_match(ctx, rule):
             rule.slug,
             ("spec", "selector"),
             f"PodDisruptionBudget {m.namespace}/{m.name} selects {_describe_selector(selector)}, which no pod "
-            f"template in namespace {m.namespace} matches; it protects nothing during drains and upgrades.",
+            f"template in namespace {m.namespace} matches; it protects nothing during drains and upgrades."
+            + _custom_controller_note(graph, m.namespace),
             at="key",
         )
 
@@ -548,7 +581,7 @@ def networkpolicy_no_match(ctx, rule):
             rule.slug,
             ("spec", "podSelector"),
             f"NetworkPolicy {m.namespace}/{m.name} applies to pods with {_describe_selector(selector)}, which no pod "
-            f"template in namespace {m.namespace} has; the policy isolates nothing.",
+            f"template in namespace {m.namespace} has; the policy isolates nothing." + _custom_controller_note(graph, m.namespace),
             at="key",
         )
 
@@ -558,9 +591,10 @@ def rolebinding_role_missing(ctx, rule):
     for edge in graph.broken("binds"):
         m = edge.manifest
         kind, namespace, name = edge.target
-        tail = ""
         if kind == "Role" and graph.exists("ClusterRole", None, name):
-            tail = f" A ClusterRole {name} exists: set roleRef.kind: ClusterRole."
+            tail, related, close = f" A ClusterRole {name} exists: set roleRef.kind: ClusterRole.", (), name
+        else:
+            tail, related, close = _did_you_mean(ctx, kind, namespace, name)
         where = f"{namespace}/{name}" if namespace else name
         yield hit(
             m,
@@ -568,6 +602,9 @@ def rolebinding_role_missing(ctx, rule):
             edge.path,
             f"{m.kind} {m.name} grants {kind} {where}, which is not in the inputs; unless it exists in the cluster, "
             f"the binding grants nothing and its subjects get 403 Forbidden.{tail}",
+            related=related,
+            fix=close if related else None,
+            severity=_near_miss_severity(close),
         )
 
 
@@ -590,6 +627,7 @@ def statefulset_service_missing(ctx, rule):
                 f"Service {name} exists.{tail}",
                 related=related,
                 fix=close,
+                severity=_near_miss_severity(close),
             )
         elif get(service.obj, "spec", "clusterIP") != "None":
             yield hit(

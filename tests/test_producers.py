@@ -1,0 +1,162 @@
+"""The producers catalogue: what exists without a manifest, and what controllers create."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from k8scheck import producers
+from k8scheck.model import Manifest
+from support import lint_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manifest(obj: dict, namespace: str | None = "default") -> Manifest:
+    return Manifest(obj, "test.yaml", 0, (), {}, namespace)
+
+
+def test_bundled_catalogue_follows_the_config_schema():
+    producers.validate(producers._read_bundled(), "producers.yaml")
+
+
+def test_the_graph_keeps_no_list_of_its_own():
+    """One source of truth: the built-in objects live in the data file only."""
+    graph_source = (ROOT / "k8scheck" / "graph.py").read_text(encoding="utf-8")
+    for fact in ("kube-root-ca.crt", "cluster-admin", "kube-system"):
+        assert fact not in graph_source
+
+
+@pytest.mark.parametrize(
+    "key, present",
+    [
+        (("ClusterRole", None, "cluster-admin"), True),
+        (("ClusterRole", None, "system:aggregate-to-view"), True),
+        (("ClusterRole", None, "pod-reader"), False),
+        (("Namespace", None, "kube-node-lease"), True),
+        (("ServiceAccount", "shop", "default"), True),
+        (("ConfigMap", "shop", "kube-root-ca.crt"), True),
+        (("Service", "default", "kubernetes"), True),
+        (("Service", "shop", "kubernetes"), False),
+        (("Role", "kube-system", "extension-apiserver-authentication-reader"), True),
+        (("Role", "kube-system", "system::leader-locking-kube-controller-manager"), True),
+        (("Role", "kube-system", "system:controller:token-cleaner"), True),
+        (("Role", "kube-public", "system:controller:bootstrap-signer"), True),
+        (("Role", "monitoring", "extension-apiserver-authentication-reader"), False),
+    ],
+)
+def test_builtin_objects(key, present):
+    assert producers.load().builtin(*key) is present
+
+
+@pytest.mark.parametrize(
+    "template, expected",
+    [
+        ("{metadata.name}", "web"),
+        (["{spec.target.name}", "{metadata.name}"], "web"),
+        (["{spec.secretName}", "{metadata.name}"], "web-tls"),
+        ("{spec.missing}", None),
+        ("{metadata.name}-{spec.missing}", None),
+        ("literal", "literal"),
+    ],
+)
+def test_render(template, expected):
+    obj = {"metadata": {"name": "web"}, "spec": {"secretName": "web-tls"}}
+    assert producers.render(template, obj) == expected
+
+
+def test_render_escapes_values_of_patterns():
+    assert producers.render("{metadata.name}-*", {"metadata": {"name": "a[b"}}, pattern=True) == "a[[]b-*"
+
+
+def test_made_objects():
+    certificate = manifest({"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": {"name": "c"}, "spec": {"secretName": "c-tls"}}, "shop")
+    wrong_group = manifest({"apiVersion": "example.com/v1", "kind": "Certificate", "metadata": {"name": "d"}, "spec": {"secretName": "d-tls"}})
+    sts = manifest({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"}, "spec": {"volumeClaimTemplates": [{"metadata": {"name": "data"}}, {"metadata": {"name": "wal"}}]}})
+    made = producers.made_objects(producers.load(), [certificate, wrong_group, sts])
+    assert [(m.kind, m.namespace, m.name) for m in made] == [
+        ("PersistentVolumeClaim", "default", "data-db-*"),
+        ("PersistentVolumeClaim", "default", "wal-db-*"),
+        ("Secret", "shop", "c-tls"),
+    ]
+
+
+def test_made_pods_labels_and_ports():
+    prometheus = manifest(
+        {
+            "apiVersion": "monitoring.coreos.com/v1",
+            "kind": "Prometheus",
+            "metadata": {"name": "k8s"},
+            "spec": {"podMetadata": {"labels": {"team": "sre", "prometheus": "overridden"}}, "portName": "http"},
+        }
+    )
+    (pods,) = producers.made_pods(producers.load(), [prometheus])
+    assert pods.labels["team"] == "sre"
+    assert pods.labels["prometheus"] == "k8s"  # the operator's labels win
+    assert pods.labels["app.kubernetes.io/managed-by"] == "prometheus-operator"
+    assert pods.labels["operator.prometheus.io/name"] == "k8s"
+    ports = {(p["name"], p["containerPort"]) for c in pods.containers for p in c["ports"]}
+    assert ports == {("http", 9090), ("reloader-web", 8080)}  # no Thanos sidecar without spec.thanos
+
+
+def test_project_producers_extend_the_catalogue(tmp_path):
+    """`producers:` in the config: a custom operator's pods satisfy selectors; their ports are unknown."""
+    extra = {
+        "pods": [{"from": {"kind": "Cluster", "group": "postgresql.cnpg.io"}, "labels": {"cnpg.io/cluster": "{metadata.name}"}}],
+        "objects": [{"from": {"kind": "Cluster", "group": "postgresql.cnpg.io"}, "kind": "Secret", "name": "{metadata.name}-app"}],
+    }
+    producers.validate(extra, "config")
+    text = """\
+apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata:
+  name: pg
+spec:
+  instances: 3
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: pg
+spec:
+  selector:
+    cnpg.io/cluster: pg
+  ports:
+  - port: 5432
+    targetPort: postgres
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+  - name: app
+    image: example/app:1.0
+    envFrom:
+    - secretRef:
+        name: pg-app
+"""
+    rules = ["service-no-endpoints", "service-port-mismatch", "service-port-undeclared", "secret-missing"]
+    assert lint_text(tmp_path, text, select=rules, producers=(extra,)).findings == []
+    without = lint_text(tmp_path, text, select=rules)
+    assert sorted(f.rule for f in without.findings) == ["secret-missing", "service-no-endpoints"]
+
+
+def test_a_malformed_project_catalogue_is_refused():
+    with pytest.raises(producers.ProducerError, match="objects.0"):
+        producers.validate({"objects": [{"from": {"kind": "X"}, "kind": "Secret"}]}, "config")
+
+
+def test_custom_resources_of_unknown_kinds_may_create_pods():
+    catalogue = producers.load()
+    known = [
+        ("apps/v1", "Deployment"),
+        ("monitoring.coreos.com/v1", "Prometheus"),
+        ("monitoring.coreos.com/v1", "ServiceMonitor"),
+        ("cert-manager.io/v1", "Certificate"),
+    ]
+    for api_version, kind in known:
+        assert not catalogue.may_create_pods(manifest({"apiVersion": api_version, "kind": kind}))
+    assert catalogue.may_create_pods(manifest({"apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster"}))
