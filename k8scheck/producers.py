@@ -17,6 +17,7 @@ import fnmatch
 import functools
 import re
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 
 from .kinds import get
@@ -54,9 +55,7 @@ class MadePods(NamedTuple):
 class Catalogue(NamedTuple):
     """The merged catalogue (bundled data plus the project's), as read from YAML."""
 
-    cluster: tuple  # (kind, pattern)
-    every_namespace: tuple  # (kind, pattern)
-    namespaces: tuple  # (namespace, kind, pattern)
+    names: dict  # (kind, scope) -> name patterns; scope: None (cluster), EVERY_NAMESPACE or a namespace
     objects: tuple  # entries of `objects`
     pods: tuple  # entries of `pods`
     api_groups: frozenset
@@ -66,11 +65,10 @@ class Catalogue(NamedTuple):
         """Does every cluster have this object (bootstrap RBAC, default ServiceAccount...)?"""
         if not isinstance(name, str):
             return False
-        if namespace is None:
-            candidates = self.cluster
-        else:
-            candidates = self.every_namespace + tuple((k, p) for ns, k, p in self.namespaces if ns == namespace)
-        return any(k == kind and fnmatch.fnmatchcase(name, p) for k, p in candidates)
+        patterns = self.names.get((kind, namespace), ())
+        if namespace is not None:
+            patterns += self.names.get((kind, EVERY_NAMESPACE), ())
+        return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
     def may_create_pods(self, m: Manifest) -> bool:
         """Is ``m`` a custom resource whose controller k8scheck does not know (it may create pods)?"""
@@ -79,8 +77,19 @@ class Catalogue(NamedTuple):
         return not any(_produces(entry, m) for entry in self.objects + self.pods)
 
 
-def _kind_names(section) -> tuple:
-    return tuple((kind, name) for kind, names in (section or {}).items() for name in names)
+EVERY_NAMESPACE = "*"
+
+
+def _name_index(parts) -> dict:
+    """(kind, scope) -> patterns, from the cluster, every-namespace and namespaces sections."""
+    index: dict = {}
+    for data in parts:
+        scoped = [(None, data.get("cluster")), (EVERY_NAMESPACE, data.get("every-namespace"))]
+        scoped += list((data.get("namespaces") or {}).items())
+        for scope, section in scoped:
+            for kind, names in (section or {}).items():
+                index[(kind, scope)] = index.get((kind, scope), ()) + tuple(names)
+    return MappingProxyType(index)  # the bundled catalogue is shared by every run: read-only
 
 
 def _read_bundled() -> dict:
@@ -123,9 +132,7 @@ def load(extra=()) -> Catalogue:
 
 def _catalogue(parts) -> Catalogue:
     return Catalogue(
-        cluster=tuple(pair for d in parts for pair in _kind_names(d.get("cluster"))),
-        every_namespace=tuple(pair for d in parts for pair in _kind_names(d.get("every-namespace"))),
-        namespaces=tuple((ns, k, p) for d in parts for ns, section in (d.get("namespaces") or {}).items() for k, p in _kind_names(section)),
+        names=_name_index(parts),
         objects=tuple(e for d in parts for e in d.get("objects") or ()),
         pods=tuple(e for d in parts for e in d.get("pods") or ()),
         api_groups=frozenset(g for d in parts for g in d.get("api-groups") or ()),
