@@ -187,13 +187,19 @@ def _produces(entry: dict, m: Manifest) -> bool:
     return m.kind == origin["kind"] and m.group == origin["group"]
 
 
-def made_objects(catalogue: Catalogue, manifests) -> list[MadeObject]:
-    out = []
-    for entry in catalogue.objects:
-        for m in manifests:
+def _matches(entries, manifests):
+    """(entry, manifest) for every producer entry a manifest matches, one pass over the manifests."""
+    by_kind: dict = {}
+    for entry in entries:
+        by_kind.setdefault(entry["from"]["kind"], []).append(entry)
+    for m in manifests:
+        for entry in by_kind.get(m.kind, ()):
             if _produces(entry, m):
-                out.extend(_objects_of(entry, m))
-    return out
+                yield entry, m
+
+
+def made_objects(catalogue: Catalogue, manifests) -> list[MadeObject]:
+    return [made for entry, m in _matches(catalogue.objects, manifests) for made in _objects_of(entry, m)]
 
 
 def _objects_of(entry: dict, m: Manifest):
@@ -208,7 +214,7 @@ def _objects_of(entry: dict, m: Manifest):
 
 
 def made_pods(catalogue: Catalogue, manifests) -> list[MadePods]:
-    return [_pods_of(entry, m) for entry in catalogue.pods for m in manifests if _produces(entry, m) and m.name]
+    return [_pods_of(entry, m) for entry, m in _matches(catalogue.pods, manifests) if m.name]
 
 
 def _pods_of(entry: dict, m: Manifest) -> MadePods:

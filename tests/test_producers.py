@@ -79,9 +79,9 @@ def test_made_objects():
     sts = manifest({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"}, "spec": {"volumeClaimTemplates": [{"metadata": {"name": "data"}}, {"metadata": {"name": "wal"}}]}})
     made = producers.made_objects(producers.load(), [certificate, wrong_group, sts])
     assert [(m.kind, m.namespace, m.name) for m in made] == [
+        ("Secret", "shop", "c-tls"),
         ("PersistentVolumeClaim", "default", "data-db-*"),
         ("PersistentVolumeClaim", "default", "wal-db-*"),
-        ("Secret", "shop", "c-tls"),
     ]
 
 
