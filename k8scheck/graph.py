@@ -22,6 +22,9 @@ Relations (``Edge.relation``):
 - ``allows``       RoleBinding / ClusterRoleBinding -> subject ServiceAccount
 - ``governs``      StatefulSet -> its governing Service (spec.serviceName)
 
+What exists without a manifest (every cluster's own objects, what controllers
+create from the inputs, pods operators make) comes from ``k8scheck.producers``.
+
 Selectors never cross a namespace. Pod templates are indexed by namespace and by
 label pair, so a selector is answered from its rarest label, not by a scan.
 """

@@ -17,6 +17,7 @@ import fnmatch
 import functools
 import re
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 
 from .kinds import get
@@ -54,9 +55,7 @@ class MadePods(NamedTuple):
 class Catalogue(NamedTuple):
     """The merged catalogue (bundled data plus the project's), as read from YAML."""
 
-    cluster: tuple  # (kind, pattern)
-    every_namespace: tuple  # (kind, pattern)
-    namespaces: tuple  # (namespace, kind, pattern)
+    names: dict  # (kind, scope) -> name patterns; scope: None (cluster), EVERY_NAMESPACE or a namespace
     objects: tuple  # entries of `objects`
     pods: tuple  # entries of `pods`
     api_groups: frozenset
@@ -66,11 +65,10 @@ class Catalogue(NamedTuple):
         """Does every cluster have this object (bootstrap RBAC, default ServiceAccount...)?"""
         if not isinstance(name, str):
             return False
-        if namespace is None:
-            candidates = self.cluster
-        else:
-            candidates = self.every_namespace + tuple((k, p) for ns, k, p in self.namespaces if ns == namespace)
-        return any(k == kind and fnmatch.fnmatchcase(name, p) for k, p in candidates)
+        patterns = self.names.get((kind, namespace), ())
+        if namespace is not None:
+            patterns += self.names.get((kind, EVERY_NAMESPACE), ())
+        return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
     def may_create_pods(self, m: Manifest) -> bool:
         """Is ``m`` a custom resource whose controller k8scheck does not know (it may create pods)?"""
@@ -79,8 +77,19 @@ class Catalogue(NamedTuple):
         return not any(_produces(entry, m) for entry in self.objects + self.pods)
 
 
-def _kind_names(section) -> tuple:
-    return tuple((kind, name) for kind, names in (section or {}).items() for name in names)
+EVERY_NAMESPACE = "*"
+
+
+def _name_index(parts) -> dict:
+    """(kind, scope) -> patterns, from the cluster, every-namespace and namespaces sections."""
+    index: dict = {}
+    for data in parts:
+        scoped = [(None, data.get("cluster")), (EVERY_NAMESPACE, data.get("every-namespace"))]
+        scoped += list((data.get("namespaces") or {}).items())
+        for scope, section in scoped:
+            for kind, names in (section or {}).items():
+                index[(kind, scope)] = index.get((kind, scope), ()) + tuple(names)
+    return MappingProxyType(index)  # the bundled catalogue is shared by every run: read-only
 
 
 def _read_bundled() -> dict:
@@ -123,9 +132,7 @@ def load(extra=()) -> Catalogue:
 
 def _catalogue(parts) -> Catalogue:
     return Catalogue(
-        cluster=tuple(pair for d in parts for pair in _kind_names(d.get("cluster"))),
-        every_namespace=tuple(pair for d in parts for pair in _kind_names(d.get("every-namespace"))),
-        namespaces=tuple((ns, k, p) for d in parts for ns, section in (d.get("namespaces") or {}).items() for k, p in _kind_names(section)),
+        names=_name_index(parts),
         objects=tuple(e for d in parts for e in d.get("objects") or ()),
         pods=tuple(e for d in parts for e in d.get("pods") or ()),
         api_groups=frozenset(g for d in parts for g in d.get("api-groups") or ()),
@@ -180,13 +187,19 @@ def _produces(entry: dict, m: Manifest) -> bool:
     return m.kind == origin["kind"] and m.group == origin["group"]
 
 
-def made_objects(catalogue: Catalogue, manifests) -> list[MadeObject]:
-    out = []
-    for entry in catalogue.objects:
-        for m in manifests:
+def _matches(entries, manifests):
+    """(entry, manifest) for every producer entry a manifest matches, one pass over the manifests."""
+    by_kind: dict = {}
+    for entry in entries:
+        by_kind.setdefault(entry["from"]["kind"], []).append(entry)
+    for m in manifests:
+        for entry in by_kind.get(m.kind, ()):
             if _produces(entry, m):
-                out.extend(_objects_of(entry, m))
-    return out
+                yield entry, m
+
+
+def made_objects(catalogue: Catalogue, manifests) -> list[MadeObject]:
+    return [made for entry, m in _matches(catalogue.objects, manifests) for made in _objects_of(entry, m)]
 
 
 def _objects_of(entry: dict, m: Manifest):
@@ -201,7 +214,7 @@ def _objects_of(entry: dict, m: Manifest):
 
 
 def made_pods(catalogue: Catalogue, manifests) -> list[MadePods]:
-    return [_pods_of(entry, m) for entry in catalogue.pods for m in manifests if _produces(entry, m) and m.name]
+    return [_pods_of(entry, m) for entry, m in _matches(catalogue.pods, manifests) if m.name]
 
 
 def _pods_of(entry: dict, m: Manifest) -> MadePods:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from k8scheck import producers
+from k8scheck.cli import main
+from k8scheck.graph import build_graph
 from k8scheck.model import Manifest
 from support import lint_text
 
@@ -76,9 +79,9 @@ def test_made_objects():
     sts = manifest({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"}, "spec": {"volumeClaimTemplates": [{"metadata": {"name": "data"}}, {"metadata": {"name": "wal"}}]}})
     made = producers.made_objects(producers.load(), [certificate, wrong_group, sts])
     assert [(m.kind, m.namespace, m.name) for m in made] == [
+        ("Secret", "shop", "c-tls"),
         ("PersistentVolumeClaim", "default", "data-db-*"),
         ("PersistentVolumeClaim", "default", "wal-db-*"),
-        ("Secret", "shop", "c-tls"),
     ]
 
 
@@ -160,3 +163,75 @@ def test_custom_resources_of_unknown_kinds_may_create_pods():
     for api_version, kind in known:
         assert not catalogue.may_create_pods(manifest({"apiVersion": api_version, "kind": kind}))
     assert catalogue.may_create_pods(manifest({"apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster"}))
+
+
+# ---------------------------------------------------------------------------
+# In the graph
+
+STATEFULSET = {
+    "apiVersion": "apps/v1",
+    "kind": "StatefulSet",
+    "metadata": {"name": "db"},
+    "spec": {
+        "ordinals": {"start": 3},
+        "template": {"spec": {"containers": [{"name": "db"}], "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "data"}}]}},
+        "volumeClaimTemplates": [{"metadata": {"name": "data"}}],
+    },
+}
+PROMETHEUS = {"apiVersion": "monitoring.coreos.com/v1", "kind": "Prometheus", "metadata": {"name": "k8s"}, "spec": {}}
+
+
+def test_a_claim_template_volume_refers_to_the_claim_the_controller_makes():
+    graph = build_graph([manifest(STATEFULSET)])
+    (edge,) = graph.edges("claims")
+    assert edge.target == ("PersistentVolumeClaim", "default", "data-db-3")
+    assert graph.exists(*edge.target) and graph.made_by(*edge.target).producer.name == "db"
+    assert list(graph.broken("claims")) == []
+
+
+def test_operator_pods_satisfy_selectors_but_are_not_workloads_of_the_inputs():
+    graph = build_graph([manifest(PROMETHEUS)])
+    (pods,) = graph.select_map("default", {"prometheus": "k8s"})
+    assert pods.origin == "operator" and pods.ports_known
+    assert graph.workloads == [] and graph.workloads_in("default") == [pods]
+
+
+def test_assumed_pods_in_the_graph():
+    graph = build_graph([], assume_pods=[("shop", (("app", "web"),))])
+    (pods,) = graph.select_labels("shop", {"matchLabels": {"app": "web"}})
+    assert pods.origin == "assumed" and not pods.ports_known
+
+
+def test_generated_names_hook():
+    """Generators (kustomize, Helm) hand the graph what they create, names as patterns."""
+    made = producers.MadeObject("ConfigMap", "default", "app-config-*", None)
+    graph = build_graph([], generated=[made])
+    assert graph.exists("ConfigMap", "default", "app-config-5f7h9k2m4b")
+    assert not graph.exists("ConfigMap", "default", "other")
+
+
+def test_why_stops_at_pods_an_operator_creates(tmp_path):
+    path = tmp_path / "prometheus.yaml"
+    path.write_text(
+        """\
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata:
+  name: k8s
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: prometheus
+spec:
+  selector:
+    prometheus: k8s
+  ports:
+  - port: 9090
+    targetPort: web
+""",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["why", "prometheus:9090", str(path)], catch_exceptions=False)
+    assert "pods the operator creates for Prometheus default/k8s" in result.output
+    assert "internal error" not in result.output
