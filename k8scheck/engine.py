@@ -140,25 +140,49 @@ def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severitie
     units: dict[str | None, list[Manifest]] = {None: []}
     for manifest in loaded.manifests:
         units.setdefault(manifest.unit, []).append(manifest)
-    if len(units) == 1 or (len(units) == 2 and not units[None] and not loaded.diagnostics):
-        return run_rules(Context(loaded, options, active), rules, severities, progress)
+    if len(units) == 2 and not units[None] and not loaded.diagnostics:
+        del units[None]
     findings: list[Finding] = []
     origins: dict[int, object] = {}
     errors: list[LoadError] = []
     seen: set = set()
     for unit, manifests in units.items():
-        view = LoadResult(files=loaded.files, manifests=manifests, diagnostics=loaded.diagnostics if unit is None else [])
+        view = loaded if len(units) == 1 else LoadResult(files=loaded.files, manifests=manifests, diagnostics=loaded.diagnostics if unit is None else [])
         unit_findings, unit_origins, unit_errors = run_rules(Context(view, options, active), rules, severities, progress)
         for finding in unit_findings:
             place = (finding.rule, finding.location)
             if place in seen:
                 continue
             seen.add(place)
+            origin = unit_origins.get(id(finding))
+            if unit is None and severities is not None and finding.rule not in severities:
+                finding = _only_elsewhere(finding)
             findings.append(finding)
-            if id(finding) in unit_origins:
-                origins[id(finding)] = unit_origins[id(finding)]
+            if origin is not None:
+                origins[id(finding)] = origin
         errors += [e for e in unit_errors if e not in errors]
     return findings, origins, errors
+
+
+def _only_elsewhere(finding: Finding) -> Finding:
+    """An error whose only evidence lies in an unrelated directory is a warning that names both places.
+
+    Plain files in sibling directories (another example, another variant) may never
+    be applied together, so a match or a near miss there proves nothing for sure.
+    """
+    from .checks.basic import related_directories
+
+    elsewhere = [r for r in finding.related if r.location.file != finding.location.file]
+    if finding.severity != "error" or not elsewhere or len(elsewhere) != len(finding.related):
+        return finding
+    if any(related_directories(finding.location.file, r.location.file) for r in elsewhere):
+        return finding
+    import dataclasses
+    import os
+
+    where = os.path.dirname(elsewhere[0].location.file) or "."
+    note = f" (the evidence is in {where}, a directory unrelated to this one: an error only if both are applied together)"
+    return dataclasses.replace(finding, severity="warning", message=finding.message + note)
 
 
 @dataclass

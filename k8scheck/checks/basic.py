@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import math
 
 from ..problem import dotted
@@ -38,8 +40,21 @@ def missing_required_field(ctx, rule):
                 yield hit(m, slug, where + ("image",), f"{dotted(where)}.image is missing; the API server rejects the pod template (\"Required value\")", at="key")
 
 
+def related_directories(a: str, b: str) -> bool:
+    """Files applied together: the same directory, or one directory inside the other."""
+    first, second = os.path.dirname(os.path.abspath(a)), os.path.dirname(os.path.abspath(b))
+    return first == second or first.startswith(second + os.sep) or second.startswith(first + os.sep)
+
+
 def duplicate_object(ctx, rule):
+    """Two definitions of one object in one unit: an error when they are applied together.
+
+    Plain files in unrelated directories (siblings: another example, another variant)
+    may never be applied together: a warning that says so, and a pair of directories
+    that share many objects gets one note for the pair instead of one per object.
+    """
     first_seen = {}
+    apart: dict[tuple, list] = {}
     for m in ctx.manifests:
         if not m.kind or not m.name:
             continue
@@ -50,6 +65,9 @@ def duplicate_object(ctx, rule):
             first_seen[key] = m
             continue
         first = first_seen[key]
+        if m.unit is None and not related_directories(first.file, m.file):
+            apart.setdefault((os.path.dirname(first.file), os.path.dirname(m.file)), []).append((first, m))
+            continue
         where = first.locate(("metadata", "name"))
         yield hit(
             m,
@@ -59,6 +77,32 @@ def duplicate_object(ctx, rule):
             "so one of the two definitions is silently lost",
             related=((first, ("metadata", "name"), "first definition"),),
         )
+    threshold = ctx.params(rule)["alternatives"]
+    for (first_dir, second_dir), pairs in apart.items():
+        if len(pairs) >= threshold:
+            first, m = pairs[0]
+            names = ", ".join(f"{b.kind} {b.name}" for _a, b in pairs[:3]) + (f" and {len(pairs) - 3} more" if len(pairs) > 3 else "")
+            yield hit(
+                m,
+                rule.slug,
+                ("metadata", "name"),
+                f"{second_dir} and {first_dir} define {len(pairs)} of the same objects ({names}): they look like "
+                "alternatives (variants, examples, per-provider installs) of which one is applied; if both are applied "
+                "together, each object is silently overwritten",
+                related=((first, ("metadata", "name"), "the same object in the other directory"),),
+                severity="info",
+            )
+            continue
+        for first, m in pairs:
+            yield hit(
+                m,
+                rule.slug,
+                ("metadata", "name"),
+                f"{m.ref} is also defined in {first_dir} (at {first.locate(('metadata', 'name'))}), an unrelated directory; "
+                "if both are applied together, kubectl apply keeps only the one applied last",
+                related=((first, ("metadata", "name"), "the other definition"),),
+                severity="warning",
+            )
 
 
 def selector_template_mismatch(ctx, rule):
