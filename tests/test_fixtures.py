@@ -31,6 +31,9 @@ def run_fixture(slug: str, path: Path):
 def test_fixture_lines(slug, path):
     report = run_fixture(slug, path)
     fired = {f.location.line for f in report.findings if f.rule == slug}
+    places = [(f.location.line, f.location.column) for f in report.findings if f.rule == slug]
+    # One mistake, one finding: a rule never reports twice at one place.
+    assert len(places) == len(set(places)), [(f.location.line, f.message) for f in report.findings]
     expected = expected_lines(path, slug)
     if path.name.startswith("passes-"):
         assert not expected, "a passes-* fixture must not expect findings"

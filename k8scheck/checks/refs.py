@@ -176,18 +176,22 @@ def service_port_mismatch(ctx, rule):
 
 
 def service_port_undeclared(ctx, rule):
+    # One finding per Service port, naming every selected workload without ports:
+    # the cause is the port, not each workload it reaches.
+    by_port: dict = {}
     for m, i, path, target, protocol, w, verdict, declared in _port_problems(ctx):
-        if verdict != "undeclared":
-            continue
-        owner = f"{w.manifest.kind} {w.manifest.name}"
+        if verdict == "undeclared":
+            by_port.setdefault((id(m), i), (m, path, target, protocol, []))[4].append(w)
+    for m, path, target, protocol, workloads in by_port.values():
+        owners = [f"{w.manifest.kind} {w.manifest.name}" for w in workloads]
         yield hit(
             m,
             rule.slug,
             path,
             f"Service {m.namespace}/{m.name} sends traffic to targetPort {target}/{protocol}, but no container of "
-            f"{owner} declares any port; nothing here shows that the app listens on {target}. Declare it in "
+            f"{' or '.join(owners)} declares any port; nothing here shows that the app listens on {target}. Declare it in "
             "containers[].ports so the Service and the pod agree visibly.",
-            related=((w.manifest, w.template.spec_path + ("containers",), f"containers of {owner}"),),
+            related=tuple((w.manifest, w.template.spec_path + ("containers",), f"containers of {owner}") for w, owner in zip(workloads, owners)),
         )
 
 
