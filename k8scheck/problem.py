@@ -20,6 +20,10 @@ class Problem:
 
     ``path`` is the field path inside the object (``("spec", "replicas")``);
     ``at`` says whether the finding points at the key or at its value.
+    ``subject`` is the field the problem is about when that is not ``path``
+    (a missing field is reported at its parent); ``consequence`` is
+    ``(path, text)``: what the problem leads to, kept as a note when the
+    finding is folded into its root cause's (see ``k8scheck.merge``).
     """
 
     rule: str
@@ -28,6 +32,8 @@ class Problem:
     at: Literal["key", "value"] = "value"
     fix: str | None = None
     related: tuple = field(default=())
+    subject: FieldPath | None = field(default=None, compare=False)
+    consequence: tuple | None = field(default=None, compare=False)
 
 
 def dotted(path: FieldPath) -> str:

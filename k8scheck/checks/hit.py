@@ -20,5 +20,5 @@ class Hit:
     problem: Problem
 
 
-def hit(manifest: Manifest, rule: str, path: tuple, message: str, *, at: str = "value", fix: str | None = None, related=()) -> Hit:
-    return Hit(manifest, Problem(rule, tuple(path), message, at, fix, tuple(related)))
+def hit(manifest: Manifest, rule: str, path: tuple, message: str, *, at: str = "value", fix: str | None = None, related=(), consequence=None) -> Hit:
+    return Hit(manifest, Problem(rule, tuple(path), message, at, fix, tuple(related), consequence=consequence))
