@@ -29,6 +29,11 @@ class Rule:
     summary: str
     docs: dict
     params: dict = field(default_factory=dict)
+    # One mistake, one finding (k8scheck.merge): rules whose finding at the same
+    # place reports the same fact better (this rule's is dropped), and rules whose
+    # finding at the same place is the root cause (this rule's becomes its note).
+    covered_by: tuple = ()
+    consequence_of: tuple = ()
 
     def param_defaults(self) -> dict:
         return {name: spec.get("default") for name, spec in self.params.items()}
@@ -85,6 +90,8 @@ def load_catalogue() -> dict[str, Rule]:
             summary=data["summary"],
             docs=data["docs"],
             params=data.get("params") or {},
+            covered_by=tuple(data.get("covered-by") or ()),
+            consequence_of=tuple(data.get("consequence-of") or ()),
         )
     if not rules:
         raise CatalogueError(f"no rules found in {directory}")

@@ -6,7 +6,7 @@ import difflib
 import gc
 from dataclasses import dataclass, field
 
-from . import __version__, runcache, suppress
+from . import __version__, merge, runcache, suppress
 from .catalogue import Rule, load_catalogue
 from .checks import REGISTRY, STAGE_RULES
 from .config import Config
@@ -86,6 +86,10 @@ def _to_finding(rule: Rule, severity: str, item) -> Finding:
             related.append(Related(other.locate(path, "key" if not path else "value"), message))
         else:  # a field path in the same object
             related.append(Related(manifest.locate(tuple(entry)), dotted(tuple(entry))))
+    consequence = None
+    if problem.consequence is not None:
+        path, text = problem.consequence
+        consequence = Related(manifest.locate(tuple(path)), text)
     return Finding(
         rule.slug,
         severity,
@@ -95,6 +99,8 @@ def _to_finding(rule: Rule, severity: str, item) -> Finding:
         dotted(problem.path),
         tuple(related),
         problem.fix,
+        subject=dotted(problem.subject) if problem.subject is not None else "",
+        consequence=consequence,
     )
 
 
@@ -255,6 +261,7 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     files = [f for f in loaded.files if primary is None or f.path in primary]
     findings, suppressed, unused = suppress.apply(findings, origins, files, loaded.manifests, active, unused_rule)
     findings += unused
+    findings = merge.merge(findings, catalogue)
     baselined = 0
     if settings.baseline is not None:
         findings, baselined = apply_baseline(findings, settings.baseline)

@@ -167,6 +167,11 @@ class Finding:
     path: str = ""
     related: tuple = ()
     fix: str | None = None
+    # For the merge step (k8scheck.merge), not part of the reports: the field the
+    # finding is about when it is not ``path`` (a missing field), and the note this
+    # finding becomes when it is folded into its root cause's finding.
+    subject: str = field(default="", compare=False)
+    consequence: Related | None = field(default=None, compare=False)
 
     def sort_key(self):
         loc = self.location

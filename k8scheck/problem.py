@@ -23,6 +23,10 @@ class Problem:
     ``severity``, when set, is this finding's own severity in place of the rule's
     (a missing reference with a near miss in the inputs is an error); a severity
     the user sets for the rule (config or command line) still wins.
+    ``subject`` is the field the problem is about when that is not ``path``
+    (a missing field is reported at its parent); ``consequence`` is
+    ``(path, text)``: what the problem leads to, kept as a note when the
+    finding is folded into its root cause's (see ``k8scheck.merge``).
     """
 
     rule: str
@@ -32,6 +36,8 @@ class Problem:
     fix: str | None = None
     related: tuple = field(default=())
     severity: str | None = None
+    subject: FieldPath | None = field(default=None, compare=False)
+    consequence: tuple | None = field(default=None, compare=False)
 
 
 def dotted(path: FieldPath) -> str:

@@ -139,6 +139,8 @@ def mutated(index, path, value):
 def fixture_documents():
     docs = []
     for path in sorted((ROOT / "fixtures").glob("schema-*/*.yaml")):
+        if path.read_text().startswith("# rules: all\n"):
+            continue  # whole-pipeline fixtures (k8scheck.merge), some without apiVersion
         loaded = [d for d in YAML(typ="safe").load_all(path.read_text()) if isinstance(d, dict)]
         if any(d.get("kind") == "CustomResourceDefinition" for d in loaded):
             continue  # kubernetes-validate knows no CRDs

@@ -63,7 +63,13 @@ def expected(path: Path) -> set[tuple[str, int]]:
     }
 
 
-FIXTURES = sorted(p for slug in SLUGS for p in (ROOT / "fixtures" / slug).glob("*.yaml"))
+def whole_pipeline(path: Path) -> bool:
+    """`# rules: all` fixtures state what the whole pipeline reports after merging
+    findings (k8scheck.merge), not what the validator alone finds: test_fixtures.py runs them."""
+    return path.read_text().startswith("# rules: all\n")
+
+
+FIXTURES = sorted(p for slug in SLUGS for p in (ROOT / "fixtures" / slug).glob("*.yaml") if not whole_pipeline(p))
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -171,10 +171,28 @@ def _declared_text(declared) -> str:
     return ", ".join(f"{num}/{proto}" + (f" ({name})" if name else "") for name, num, proto in declared) or "none"
 
 
-def service_port_mismatch(ctx, rule):
+def _by_service_port(ctx, *verdicts):
+    """One entry per Service port and verdict, with every workload it reaches that way:
+    (service, port index, path, target, protocol, verdict, [(workload, declared), ...]).
+    The cause is the port, so it is one finding, not one per workload."""
+    groups: dict = {}
     for m, i, path, target, protocol, w, verdict, declared in _port_problems(ctx):
-        owner = f"{w.manifest.kind} {w.manifest.name}"
-        related = ((w.manifest, w.template.spec_path + ("containers",), f"containers of {owner}"),)
+        if verdict in verdicts:
+            groups.setdefault((id(m), i, verdict), (m, i, path, target, protocol, verdict, []))[6].append((w, declared))
+    return groups.values()
+
+
+def _owners(group) -> tuple[str, tuple, list]:
+    """("Deployment a or ReplicaSet b", related notes, every declared port once)."""
+    names = [f"{w.manifest.kind} {w.manifest.name}" for w, _ in group]
+    related = tuple((w.manifest, w.template.spec_path + ("containers",), f"containers of {name}") for (w, _), name in zip(group, names))
+    declared = list(dict.fromkeys(d for _, listed in group for d in listed))
+    return " or ".join(names), related, declared
+
+
+def service_port_mismatch(ctx, rule):
+    for m, i, path, target, protocol, verdict, group in _by_service_port(ctx, "named", "number"):
+        owner, related, declared = _owners(group)
         if verdict == "named":
             names = sorted({name for name, _, _ in declared if name})
             other_protocols = sorted({proto for name, _, proto in declared if name == target})
@@ -189,7 +207,7 @@ def service_port_mismatch(ctx, rule):
             elif close:
                 message += f" Did you mean {close!r}?"
             yield hit(m, rule.slug, path, message, related=related, fix=close)
-        elif verdict == "number":
+        else:
             numbers = sorted({num for _, num, proto in declared if proto == protocol})
             message = (
                 f"Service {m.namespace}/{m.name} sends port {get(m.obj, 'spec', 'ports')[i].get('port')} to targetPort "
@@ -201,10 +219,8 @@ def service_port_mismatch(ctx, rule):
 
 
 def service_port_undeclared(ctx, rule):
-    for m, i, path, target, protocol, w, verdict, declared in _port_problems(ctx):
-        if verdict != "undeclared":
-            continue
-        owner = f"{w.manifest.kind} {w.manifest.name}"
+    for m, i, path, target, protocol, verdict, group in _by_service_port(ctx, "undeclared"):
+        owner, related, _ = _owners(group)
         yield hit(
             m,
             rule.slug,
@@ -212,7 +228,7 @@ def service_port_undeclared(ctx, rule):
             f"Service {m.namespace}/{m.name} sends traffic to targetPort {target}/{protocol}, but no container of "
             f"{owner} declares any port; nothing here shows that the app listens on {target}. Declare it in "
             "containers[].ports so the Service and the pod agree visibly.",
-            related=((w.manifest, w.template.spec_path + ("containers",), f"containers of {owner}"),),
+            related=related,
         )
 
 

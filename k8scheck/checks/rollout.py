@@ -74,8 +74,11 @@ def rollout_stuck(ctx, rule):
         shows = f" kubectl get deploy will show READY {dep.ready}, UP-TO-DATE {dep.up_to_date}, AVAILABLE {dep.available}." if dep else ""
         if p.outcome == "outage":
             where = f"the rollout takes availability to {r.min_available}/{r.replicas} at step {r.outage_step or 1} and never recovers"
+            # The note sits where the strategy that lets availability reach 0 is written.
+            note_at, strategy = _strategy_path(p.manifest), f" (maxSurge → {r.max_surge}, maxUnavailable → {r.max_unavailable})"
         else:
             where = f"the rollout stops after step {len(r.steps)} ({'; '.join(r.steps[-1].events) if r.steps else 'no scaling'}) with the old pods still serving"
+            note_at, strategy = ("metadata", "name"), ""
         related = ()
         if outcome.evidence is not None:
             evidence = outcome.evidence
@@ -88,6 +91,8 @@ def rollout_stuck(ctx, rule):
             outcome.path or ("spec", "template"),
             f"new pods of {p.manifest.ref} will not start ({outcome.status}: {outcome.message}), so {where}.{shows}",
             related=related,
+            # Folded into the root cause's finding (configmap-key-missing, image-not-found...): see k8scheck.merge.
+            consequence=(note_at, f"new pods of {p.manifest.ref} never become ready, so {where}{strategy}.{shows}"),
         )
 
 

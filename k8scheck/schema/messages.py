@@ -118,7 +118,7 @@ def problems_from_error(error) -> list[Problem]:
         type_name = _type_name(schema)
         owner = f" ({type_name})" if type_name else ""
         return [
-            Problem(MISSING_REQUIRED, path, f"{_where(path)}{owner} is missing required field {name}", at="key")
+            Problem(MISSING_REQUIRED, path, f"{_where(path)}{owner} is missing required field {name}", at="key", subject=path + (name,))
             for name in missing
         ]
 

@@ -146,7 +146,7 @@ class SchemaValidator:
         problems = []
         for field, value in (("apiVersion", api_version), ("kind", kind)):
             if value is None:
-                problems.append(Problem(MISSING_REQUIRED, (), f"the object is missing required field {field}", at="key"))
+                problems.append(Problem(MISSING_REQUIRED, (), f"the object is missing required field {field}", at="key", subject=(field,)))
             elif not isinstance(value, str):
                 problems.append(Problem(WRONG_TYPE, (field,), f"{field} must be a string, got {json_type(value)}"))
         if problems:
@@ -176,7 +176,8 @@ class SchemaValidator:
         problems = []
         for index, item in enumerate(items):
             for problem in self._validate(item):
-                problems.append(replace(problem, path=("items", index) + tuple(problem.path),
+                subject = None if problem.subject is None else ("items", index) + tuple(problem.subject)
+                problems.append(replace(problem, path=("items", index) + tuple(problem.path), subject=subject,
                                         message=f"items[{index}]: {problem.message}"))
         return problems
 

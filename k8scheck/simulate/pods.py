@@ -88,7 +88,8 @@ def _reference_outcome(store, edge) -> PodOutcome | None:
         if on_volume
         else f"couldn't find key {edge.key} in {kind} {namespace}/{name}"
     )
-    return PodOutcome(status, False, message, certain=True, path=path, evidence=target)
+    # A missing key points at the key (env or volume item), where configmap-key-missing points too.
+    return PodOutcome(status, False, message, certain=True, path=edge.extra.get("key_path", path), evidence=target)
 
 
 def predict_pod(ctx, manifest, image_verdicts: dict | None = None) -> PodOutcome:

@@ -1,0 +1,86 @@
+"""One mistake, one finding: the step after the rules and the suppressions.
+
+Findings are grouped by place: location, object and the field they are about
+(``Finding.subject``, else ``Finding.path``). The catalogue declares how rules
+relate at one place (``rules/<slug>.yaml``):
+
+- ``covered-by: [rule, ...]``: those rules report the same fact better (a missing
+  ``spec.selector`` is ``selector-template-mismatch``'s, with the labels to add),
+  so this rule's finding is dropped;
+- ``consequence-of: [rule, ...]``: those rules report the root cause (a missing
+  ConfigMap key), this rule what it leads to (a stuck rollout), so this rule's
+  finding becomes a related note of the root cause's finding, which keeps the
+  higher of the two severities.
+
+Relations are one level deep (a rule named in them declares none itself; tested),
+so the result does not depend on the order of the findings. Last, exact duplicates
+(rule, location, message) are dropped.
+
+It runs after the suppressions: a suppressed root cause no longer hides its
+consequence (the rollout is still stuck), and a comment that ignores the
+consequence keeps being used.
+"""
+
+from __future__ import annotations
+
+from .model import SEVERITY_RANK, Finding, Related
+
+
+def _place(finding: Finding) -> tuple:
+    loc = finding.location
+    return (loc.file, loc.line, loc.column, finding.object, finding.subject or finding.path)
+
+
+def _note(finding: Finding) -> Related:
+    if finding.consequence is not None:
+        return Related(finding.consequence.location, f"{finding.rule}: {finding.consequence.message}")
+    return Related(finding.location, f"{finding.rule}: {finding.message}")
+
+
+def merge(findings: list[Finding], catalogue: dict) -> list[Finding]:
+    """The findings with covered ones dropped, consequences folded in, duplicates removed."""
+    rules_at: dict[tuple, dict[str, Finding]] = {}
+    for finding in findings:
+        rules_at.setdefault(_place(finding), {}).setdefault(finding.rule, finding)
+    notes: dict[int, list[Finding]] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        rule = catalogue.get(finding.rule)
+        here = rules_at[_place(finding)]
+        if rule is not None and any(slug in here for slug in rule.covered_by):
+            continue
+        root = next((here[slug] for slug in rule.consequence_of if slug in here), None) if rule is not None else None
+        if root is not None:
+            notes.setdefault(id(root), []).append(finding)
+            continue
+        kept.append(finding)
+    return _unique([_with_notes(f, notes.get(id(f), ())) for f in kept])
+
+
+def _with_notes(finding: Finding, consequences) -> Finding:
+    if not consequences:
+        return finding
+    related = list(finding.related)
+    severity = finding.severity
+    for consequence in consequences:
+        note = _note(consequence)
+        if note not in related:
+            related.append(note)
+        if SEVERITY_RANK[consequence.severity] > SEVERITY_RANK[severity]:
+            severity = consequence.severity
+    return Finding(
+        finding.rule, severity, finding.message, finding.location, finding.object, finding.path,
+        tuple(related), finding.fix, subject=finding.subject, consequence=finding.consequence,
+    )
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    """A safety net: the same rule, place and message is one finding, however often a check yields it."""
+    seen = set()
+    out = []
+    for finding in findings:
+        key = (finding.rule, finding.location, finding.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(finding)
+    return out
