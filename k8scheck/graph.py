@@ -474,7 +474,7 @@ def build_graph(manifests, assume_exists=(), catalogue: producers.Catalogue | No
         graph.add_made(made)
     for pods in producers.made_pods(graph.catalogue, manifests):
         graph.add_workload(_operator_workload(pods, next(orders)))
-    for namespace, labels in assume_pods:
+    for namespace, labels in (*graph.catalogue.cluster_pods, *assume_pods):
         graph.add_workload(_assumed_workload(namespace, labels, next(orders)))
     for m, source in keyed:
         if source is None:

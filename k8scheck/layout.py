@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 
 from .yamlsource import load_single
@@ -237,6 +238,22 @@ def plan_units(walked_files: list[str], kustomization_dirs: list[str], chart_dir
     for path in walked_files:
         if os.path.realpath(path) in consumed_files:
             layout.skipped.append(Skipped(path, "used by a kustomization (resource, patch or generator input): checked through it"))
+        elif is_patch_file(path):
+            layout.skipped.append(Skipped(path, "a patch (by its name or its patches/ directory): a tool applies it onto another object, never on its own"))
         else:
             layout.files.append(path)
     return layout
+
+
+_PATCH_NAME = re.compile(r"(?:^|[-_.])patch(?:es)?(?:[-_.]|$)", re.I)
+
+
+def is_patch_file(path: str) -> bool:
+    """A walked file named as a patch (``*-patch.yaml``, ``patches/x.yaml``): partial by design.
+
+    kustomize's own patches are known from the kustomization; these are the ones
+    another tool applies (kind's kubeadm patches, Helm post-renderers, scripts).
+    """
+    parent = os.path.basename(os.path.dirname(path)).lower()
+    stem = os.path.basename(path).rsplit(".", 1)[0]
+    return parent in ("patches", "patch") or _PATCH_NAME.search(stem) is not None

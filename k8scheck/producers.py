@@ -60,6 +60,7 @@ class Catalogue(NamedTuple):
     pods: tuple  # entries of `pods`
     api_groups: frozenset
     quiet_kinds: frozenset  # (kind, group) of custom kinds that create no pods
+    cluster_pods: tuple  # (namespace, ((label, value), ...)) of pods the cluster itself runs
 
     def builtin(self, kind: str, namespace: str | None, name: str) -> bool:
         """Does every cluster have this object (bootstrap RBAC, default ServiceAccount...)?"""
@@ -137,6 +138,7 @@ def _catalogue(parts) -> Catalogue:
         pods=tuple(e for d in parts for e in d.get("pods") or ()),
         api_groups=frozenset(g for d in parts for g in d.get("api-groups") or ()),
         quiet_kinds=frozenset((e["kind"], e["group"]) for d in parts for e in d.get("no-pods") or ()),
+        cluster_pods=tuple((e["namespace"], tuple(sorted(e["labels"].items()))) for d in parts for e in d.get("cluster-pods") or ()),
     )
 
 

@@ -75,10 +75,11 @@ def test_overlays_render_their_base_once_each_and_consume_its_files():
 def test_non_manifests_are_skipped_and_counted_in_a_walk():
     result, data = lint_json("fixtures/layouts/app-repo")
     reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
-    assert set(reasons) == {"package.json", "docker-compose.yml", "openapi.yaml", "app.yaml", "skaffold.yaml", "kind-cluster.yaml"}
+    assert set(reasons) == {"package.json", "docker-compose.yml", "openapi.yaml", "app.yaml", "skaffold.yaml", "kind-cluster.yaml", "kube-controller-manager.yaml"}
     assert "configuration for a tool" in reasons["skaffold.yaml"]
     assert "no document has both apiVersion and kind" in reasons["package.json"]
-    assert data["summary"]["skipped"] == 6 and data["summary"]["files"] == 1
+    assert "a patch" in reasons["kube-controller-manager.yaml"]
+    assert data["summary"]["skipped"] == 7 and data["summary"]["files"] == 2
     assert result.exit_code == 0
 
 
@@ -92,7 +93,7 @@ def test_named_non_manifest_keeps_its_findings_unless_skip_non_manifests():
 
 def test_verbose_lists_what_was_skipped_and_why():
     result = CliRunner().invoke(main, ["lint", "--no-cache", "fixtures/layouts/app-repo"])
-    assert "Skipped 6 inputs that are not applied as written (--verbose lists them)." in result.output
+    assert "Skipped 7 inputs that are not applied as written (--verbose lists them)." in result.output
     result = CliRunner().invoke(main, ["lint", "--no-cache", "-v", "fixtures/layouts/app-repo"])
     assert "skipped fixtures/layouts/app-repo/package.json: not a Kubernetes manifest" in result.output
 
