@@ -151,15 +151,14 @@ def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severitie
     findings: list[Finding] = []
     origins: dict[int, object] = {}
     errors: list[LoadError] = []
-    seen: set = set()
+    seen: dict = {}
     for unit, manifests in units.items():
         view = loaded if len(units) == 1 else LoadResult(files=loaded.files, manifests=manifests, diagnostics=loaded.diagnostics if unit is None else [])
         unit_findings, unit_origins, unit_errors = run_rules(Context(view, options, active), rules, severities, progress)
         for finding in unit_findings:
-            place = (finding.rule, finding.location)
-            if place in seen:
-                continue
-            seen.add(place)
+            place = (finding.rule, finding.location, finding.path)
+            if seen.setdefault(place, unit) != unit:
+                continue  # a shared base's finding, already reported through an earlier unit
             origin = unit_origins.get(id(finding))
             if unit is None and severities is not None and finding.rule not in severities:
                 finding = _only_elsewhere(finding)
