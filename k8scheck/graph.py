@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -145,7 +146,8 @@ class ObjectGraph:
 
     def __init__(self, assume_exists=(), catalogue: producers.Catalogue | None = None):
         self._nx = None
-        self.objects: dict[Key, Manifest] = {}
+        self.objects: dict[Key, Manifest] = {}  # the first definition of each object
+        self._definitions: dict[Key, list[Manifest]] = {}  # every definition, when there are several
         self.assume_exists = tuple(p for p in assume_exists if isinstance(p, str))
         self.catalogue = catalogue if catalogue is not None else producers.load()
         self._made: dict[tuple, list[producers.MadeObject]] = defaultdict(list)  # (kind, ns) -> made objects
@@ -195,6 +197,17 @@ class ObjectGraph:
     # -- nodes ------------------------------------------------------------
     def get(self, kind: str, namespace: str | None, name: str) -> Manifest | None:
         return self.objects.get((kind, namespace, name))
+
+    def target(self, edge: Edge) -> Manifest | None:
+        """The definition of ``edge.target`` the referring object sees: the nearest one.
+
+        When several plain directories define one object (variants, examples), a
+        reference resolves in the same file, then the same directory, then up the tree.
+        """
+        definitions = self._definitions.get(edge.target)
+        if definitions is None:
+            return self.objects.get(edge.target)
+        return min(definitions, key=lambda m: _distance(edge.manifest.file, m.file))
 
     def exists(self, kind: str, namespace: str | None, name: str) -> bool:
         """In the inputs, in every cluster, made by a controller from the inputs, or assumed (``--assume-exists``)."""
@@ -448,6 +461,20 @@ def _key(m: Manifest) -> Key | None:
     return (m.kind, m.namespace, m.name)
 
 
+def _distance(referrer: str, definition: str) -> int:
+    """How near a definition is to the file that refers to it (smaller is nearer)."""
+    if referrer == definition:
+        return 0
+    here, there = os.path.dirname(os.path.abspath(referrer)), os.path.dirname(os.path.abspath(definition))
+    if here == there:
+        return 1
+    if here.startswith(there + os.sep):  # up the tree
+        return 1 + here[len(there):].count(os.sep)
+    if there.startswith(here + os.sep):  # below
+        return 1000 + there[len(here):].count(os.sep)
+    return 1_000_000
+
+
 def build_graph(manifests, assume_exists=(), catalogue: producers.Catalogue | None = None, assume_pods=(), generated=()) -> ObjectGraph:
     """The graph of ``manifests``.
 
@@ -460,8 +487,12 @@ def build_graph(manifests, assume_exists=(), catalogue: producers.Catalogue | No
     keyed = [(m, _key(m)) for m in manifests]
     orders = itertools.count(len(keyed))
     for m, key in keyed:
-        if key is not None and key not in graph.objects:
+        if key is None:
+            continue
+        if key not in graph.objects:
             graph.objects[key] = m
+        else:
+            graph._definitions.setdefault(key, [graph.objects[key]]).append(m)
     for order, (m, key) in enumerate(keyed):
         if key is not None and key[0] in TEMPLATE_KINDS:
             template = pod_template(m.obj)

@@ -291,7 +291,7 @@ def _missing_key(ctx, rule, kind):
         target_kind, namespace, name = edge.target
         if target_kind != kind or edge.optional or not edge.key:
             continue
-        target = graph.objects.get(edge.target)
+        target = graph.target(edge)
         if target is None:
             continue
         keys = _keys_of(target)
@@ -364,7 +364,7 @@ def ingress_backend_missing(ctx, rule):
 def ingress_backend_port(ctx, rule):
     graph = ctx.graph
     for edge in graph.edges("routes-to"):
-        service = graph.objects.get(edge.target)
+        service = graph.target(edge)
         if service is None or edge.port is None:
             continue
         ports = get(service.obj, "spec", "ports")
@@ -476,7 +476,7 @@ def hpa_target_missing(ctx, rule):
 def hpa_replicas_conflict(ctx, rule):
     graph = ctx.graph
     for edge in graph.edges("scales"):
-        target = graph.objects.get(edge.target)
+        target = graph.target(edge)
         if target is None:
             continue
         spec = target.obj.get("spec")
@@ -552,7 +552,7 @@ def pdb_blocks_eviction(ctx, rule):
             continue
         total, owners = 0, []
         for edge in graph.out_edges(_key(m), "budgets"):
-            target = graph.objects.get(edge.target)
+            target = graph.target(edge)
             if target is None:
                 continue
             if graph.in_edges(edge.target, "scales"):
@@ -629,7 +629,7 @@ def statefulset_service_missing(ctx, rule):
     for edge in graph.edges("governs"):
         m = edge.manifest
         _, namespace, name = edge.target
-        service = graph.objects.get(edge.target)
+        service = graph.target(edge)
         if service is None:
             if graph.exists(*edge.target):
                 continue

@@ -80,7 +80,7 @@ def _reference_outcome(store, edge) -> PodOutcome | None:
     if _missing_object(store, namespace, kind, name, edge.optional):
         prefix = "MountVolume.SetUp failed: " if on_volume else ""
         return PodOutcome(status, False, f'{prefix}{_label(kind)} "{name}" not found', certain=False, path=path)
-    target = store.find(kind, namespace, name)
+    target = store.graph.target(edge)  # the nearest definition, as the rules see it
     if edge.relation != "reads-key" or target is None or edge.optional or edge.key is None or edge.key in object_keys(target):
         return None
     message = (
