@@ -1,7 +1,8 @@
 """One mistake, one finding: the step after the rules and the suppressions.
 
 Findings are grouped by place: location, object and the field they are about
-(``Finding.subject``, else ``Finding.path``). The catalogue declares how rules
+(``Finding.subject``, else ``Finding.path``); a covering finding about a field also
+covers what is inside it (about the whole object: every field). The catalogue declares how rules
 relate at one place (``rules/<slug>.yaml``):
 
 - ``covered-by: [rule, ...]``: those rules report the same fact better (a missing
@@ -31,6 +32,15 @@ def _place(finding: Finding) -> tuple:
     return (loc.file, loc.line, loc.column, finding.object, finding.subject or finding.path)
 
 
+def _subject(finding: Finding) -> str:
+    return finding.subject or finding.path
+
+
+def _within(subject: str, cover: str) -> bool:
+    """``subject`` is the field ``cover`` is about, or inside it (the whole object covers every field)."""
+    return not cover or subject == cover or subject.startswith((cover + ".", cover + "["))
+
+
 def _note(finding: Finding) -> Related:
     if finding.consequence is not None:
         return Related(finding.consequence.location, f"{finding.rule}: {finding.consequence.message}")
@@ -40,14 +50,17 @@ def _note(finding: Finding) -> Related:
 def merge(findings: list[Finding], catalogue: dict) -> list[Finding]:
     """The findings with covered ones dropped, consequences folded in, duplicates removed."""
     rules_at: dict[tuple, dict[str, Finding]] = {}
+    subjects_at: dict[tuple, list[tuple[str, str]]] = {}  # spot -> (rule, subject)
     for finding in findings:
         rules_at.setdefault(_place(finding), {}).setdefault(finding.rule, finding)
+        subjects_at.setdefault(_place(finding)[:4], []).append((finding.rule, _subject(finding)))
     notes: dict[int, list[Finding]] = {}
     kept: list[Finding] = []
     for finding in findings:
         rule = catalogue.get(finding.rule)
         here = rules_at[_place(finding)]
-        if rule is not None and any(slug in here for slug in rule.covered_by):
+        mine = _subject(finding)
+        if rule is not None and any(slug in rule.covered_by and _within(mine, theirs) for slug, theirs in subjects_at[_place(finding)[:4]]):
             continue
         root = next((here[slug] for slug in rule.consequence_of if slug in here), None) if rule is not None else None
         if root is not None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import math
+import os
 
 from ..problem import dotted
 from ..kinds import SELECTOR_WORKLOADS, containers, get, pod_template
@@ -16,6 +15,12 @@ def missing_required_field(ctx, rule):
     slug = rule.slug
     for m in ctx.manifests:
         obj = m.obj
+        absent = [name for name in ("apiVersion", "kind", "metadata") if name not in obj]
+        if len(absent) == 3:
+            # One mistake: this document is not a Kubernetes object at all (an app
+            # config, a compose file), not three missing fields.
+            yield hit(m, slug, (), "this document has no apiVersion, kind or metadata: it is not a Kubernetes object (kubectl: \"apiVersion not set, kind not set\"); if the file is not a manifest, leave it out or lint with --skip-non-manifests", at="key")
+            continue
         if not isinstance(obj.get("apiVersion"), str) or not obj.get("apiVersion"):
             yield hit(m, slug, ("apiVersion",), "apiVersion is missing; kubectl cannot tell which API this object belongs to (\"apiVersion not set\")", at="key")
         if not isinstance(obj.get("kind"), str) or not obj.get("kind"):
