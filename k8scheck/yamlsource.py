@@ -8,7 +8,9 @@ the event level and builds plain JSON-like values itself, because:
 * nothing is ever constructed from a tag (no Python object tags, no code runs);
 * depth and alias expansion are bounded here, so a hostile file ends with a
   clear error instead of a crash (the Cython composer segfaults on ~100k
-  nesting levels, and libyaml is quadratic on deep flow collections).
+  nesting levels, and libyaml is quadratic on deep flow collections);
+* where libyaml and go-yaml v2 (kubectl's parser) disagree, go-yaml wins
+  (``_go_yaml_flow_colons``), so nothing kubectl reads is a syntax error here.
 """
 
 from __future__ import annotations
@@ -67,6 +69,70 @@ class _Parser(CParser):
 
     def ascend_resolver(self, *args):
         return None
+
+
+# go-yaml v2 is a Go port of libyaml with one scanner rule changed: in a flow
+# collection a ':' that is not followed by a blank belongs to the plain scalar
+# (``[--listen=0.0.0.0:8080]``, ``{a: b:c}``, ``[a:b]``), where libyaml stops
+# with this error (scannerc.go, yaml_parser_scan_plain_scalar).
+_FLOW_COLON = "found unexpected ':'"
+_BLANKZ = frozenset("\0 \t\r\n\x85\u2028\u2029")
+_FLOW_INDICATORS = frozenset(",?[]{}")
+
+
+def _placeholder_for(text: str) -> str | None:
+    """A private-use character absent from ``text`` (libyaml reads it as a plain character)."""
+    present = set(text)
+    for code in range(0xE000, 0xF900):
+        if chr(code) not in present:
+            return chr(code)
+    return None  # pragma: no cover - a text holding all 6,400 private-use characters
+
+
+def _hide_scalar_colons(text: str, start: int, placeholder: str) -> str:
+    """``text`` with the colons go-yaml keeps in the plain scalar at ``start`` hidden.
+
+    Follows go-yaml's rule from the offending ':' to the end of the scalar on
+    this line: a ':' followed by a blank, a blank or a flow indicator ends it.
+    """
+    end = start
+    size = len(text)
+    while end < size:
+        ch = text[end]
+        if ch in _BLANKZ or ch in _FLOW_INDICATORS:
+            break
+        if ch == ":" and (end + 1 == size or text[end + 1] in _BLANKZ):
+            break
+        end += 1
+    return text[:start] + text[start:end].replace(":", placeholder) + text[end:]
+
+
+def _go_yaml_flow_colons(text: str, offset: int) -> tuple[str, str] | None:
+    """The text libyaml reads as go-yaml reads ``text``, and the placeholder used.
+
+    ``offset`` is where libyaml stopped with "found unexpected ':'". Each such
+    colon is replaced by a one-character placeholder (so every line, column and
+    offset stays what it is in the file) until libyaml's scanner (``raw_scan``,
+    all in C) accepts the text; the document builder turns the placeholder back
+    into ':'. One scan per offending scalar; files without one never come here.
+    """
+    placeholder = _placeholder_for(text)
+    if placeholder is None:  # pragma: no cover
+        return None
+    while True:
+        if offset >= len(text) or text[offset] != ":":  # pragma: no cover - libyaml points at the colon
+            return None
+        text = _hide_scalar_colons(text, offset, placeholder)
+        scanner = _Parser(text)
+        try:
+            scanner.raw_scan()
+            return text, placeholder
+        except MarkedYAMLError as exc:
+            if exc.problem != _FLOW_COLON or exc.problem_mark is None:
+                return text, placeholder  # another error: the parse reports it where it is
+            offset = _offset(text, exc.problem_mark)
+        finally:
+            scanner.dispose()
 
 
 class _Abort(Exception):
@@ -145,8 +211,9 @@ class _NoLog:
 class _DocumentBuilder:
     """Turns the events of one document into a value and its spans."""
 
-    def __init__(self, index: int, problems: list[SourceProblem], with_spans: bool = True):
+    def __init__(self, index: int, problems: list[SourceProblem], with_spans: bool = True, colon: str | None = None):
         self.index = index
+        self.colon = colon  # the placeholder standing for ':' (see _go_yaml_flow_colons)
         self.problems = problems
         self.log = [] if with_spans else _NoLog()  # (path, span), in document order
         self.first_line = None
@@ -249,14 +316,17 @@ class _DocumentBuilder:
             self.first_line = start.line
         span = (start.line, start.column, end.line, end.column)
         tag = event.tag
+        text = event.value
+        if self.colon is not None:
+            text = text.replace(self.colon, ":")
         if tag is None and event.style in ("", None) and event.implicit[0]:
-            value = decode_plain(event.value)
+            value = decode_plain(text)
         elif tag is None or tag == "!":
-            value = event.value
+            value = text
         else:
-            value = decode_tagged(tag, event.value)
+            value = decode_tagged(tag, text)
         if self._is_key_slot():
-            raw = event.value if event.style in ("", None) and tag is None else None
+            raw = text if event.style in ("", None) and tag is None else None
             self._take_key(value, span, raw)
             self._remember_anchor(event.anchor, value, None, len(self.log))
             return
@@ -395,6 +465,24 @@ def parse_stream(text: str, with_spans: bool = True) -> tuple[list[ParsedDocumen
         )
         return documents, problems
 
+    documents, problems, colon_at = _read(text, None, with_spans)
+    if colon_at is not None:
+        # libyaml stopped where go-yaml (kubectl) reads on: hide those colons and read again.
+        hidden = _go_yaml_flow_colons(text, colon_at)
+        if hidden is not None:
+            documents, problems, _ = _read(hidden[0], hidden[1], with_spans)
+    return documents, problems
+
+
+def _offset(text: str, mark) -> int:
+    """Offset in ``text`` of a libyaml mark (libyaml does not count a leading BOM)."""
+    return mark.index + (1 if text.startswith("\ufeff") else 0)
+
+
+def _read(text: str, colon: str | None, with_spans: bool):
+    """(documents, problems, offset of the colon where libyaml stopped and go-yaml reads on, or None)."""
+    problems: list[SourceProblem] = []
+    documents: list[ParsedDocument] = []
     parser = _Parser(text)
     builder: _DocumentBuilder | None = None
     index = -1
@@ -415,7 +503,7 @@ def parse_stream(text: str, with_spans: bool = True) -> tuple[list[ParsedDocumen
                     builder.alias(event)
             elif etype is ev.DocumentStartEvent:
                 index += 1
-                builder = _DocumentBuilder(index, problems, with_spans)
+                builder = _DocumentBuilder(index, problems, with_spans, colon)
             elif etype is ev.DocumentEndEvent and builder is not None:
                 if builder.done:
                     documents.append(ParsedDocument(index, builder.root, builder.spans(), builder.first_line or 0))
@@ -423,7 +511,10 @@ def parse_stream(text: str, with_spans: bool = True) -> tuple[list[ParsedDocumen
     except _Abort as abort:
         problems.append(abort.problem)
     except MarkedYAMLError as exc:
+        mark = exc.problem_mark
         problems.append(_mark_problem(exc, index if index >= 0 else None))
+        if colon is None and exc.problem == _FLOW_COLON and mark is not None:
+            return documents, problems, _offset(text, mark)
     except (YAMLError, ValueError, UnicodeError) as exc:
         problems.append(SourceProblem("yaml-syntax", f"invalid YAML: {exc}", 0, 0))
     finally:
@@ -431,7 +522,7 @@ def parse_stream(text: str, with_spans: bool = True) -> tuple[list[ParsedDocumen
             parser.dispose()
         except Exception:  # pragma: no cover - dispose never matters for correctness
             pass
-    return documents, problems
+    return documents, problems, None
 
 
 def load_single(text: str):

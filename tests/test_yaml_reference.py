@@ -1,0 +1,111 @@
+"""k8scheck decodes YAML as kubectl does: a differential test against recorded reference output.
+
+tests/data/yaml_reference.json holds a generated corpus of YAML edge cases and what
+sigs.k8s.io/yaml.YAMLToJSON (over go-yaml v2, documents split as kubectl splits them)
+made of each: the JSON documents, or an error. Regenerate it with
+scripts/yaml-reference/generate.py (needs Go; see the README there).
+
+Where the reference accepts a text, k8scheck must decode the same JSON values and
+report no yaml-syntax problem; where it rejects one, k8scheck must report
+yaml-syntax. The texts in KNOWN below are the differences still open, each with
+its reason; the test also fails when one of them starts to agree, so the list
+only shrinks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from k8scheck.yamlsource import parse_stream
+
+DATA = json.loads((Path(__file__).parent / "data" / "yaml_reference.json").read_text(encoding="utf-8"))
+CASES = DATA["cases"]
+
+TRAILING = (
+    "kubectl decodes only the first YAML document of each '---'-separated chunk and silently drops "
+    "the rest; k8scheck reports the unparseable remainder, which kubectl would lose"
+)
+NULL_KEY = "kubectl rejects a null mapping key (unsupported map key of type <nil>); k8scheck reads it as \"null\""
+UINT_KEY = "kubectl rejects an integer key above int64 (unsupported map key of type uint64); k8scheck keeps it"
+NOT_JSON = "kubectl rejects .inf/.nan values (json: unsupported value); k8scheck keeps the float"
+FLOAT_KEY = "kubectl prints float keys as float32 ('3.1415927', '.inf'); k8scheck prints float64"
+BIG_FLOAT = "go-yaml keeps a float that overflows float64 ('1e400') as a string; k8scheck reads inf"
+MERGE = "go-yaml rejects a merge key whose value is not a mapping; k8scheck ignores it"
+DIRECTIVE = "kubectl splits at the '---' after a %YAML/%TAG directive and rejects the directive alone"
+BAD_TAG = "go-yaml rejects a value its explicit tag cannot hold (!!int x); k8scheck keeps the text"
+BINARY = "go-yaml decodes !!binary base64 into its bytes; k8scheck keeps the base64 text"
+
+KNOWN = {
+    "[a]b]\n": TRAILING, "[a]b, x]\n": TRAILING, "{k: a}b}\n": TRAILING, "[a]b\n": TRAILING,
+    "a: 1\n... # c\nb: 2\n": TRAILING,
+    "%YAML 1.1\n---\na: 1\n": DIRECTIVE, "%YAML 1.2\n---\na: 1\n": DIRECTIVE,
+    "%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n": DIRECTIVE,
+    "d:\n  <<: 1\n": MERGE, "d:\n  <<: [1]\n": MERGE,
+    "a: !!int x\n": BAD_TAG, "a: !!null x\n": BAD_TAG, "a: !!binary aGk=\n": BINARY,
+    "a: 1e400\n": BIG_FLOAT,
+}
+for _row in CASES:
+    _text = _row["yaml"]
+    if _text in KNOWN:
+        continue
+    _first = _text.split(":")[0].strip("{ \n")
+    if _first in ("~", "null", "NULL"):
+        KNOWN[_text] = NULL_KEY
+    elif _first == "9223372036854775808":
+        KNOWN[_text] = UINT_KEY
+    elif _first in (".inf", "-.inf", ".nan", "3.14159265358979"):
+        KNOWN[_text] = FLOAT_KEY
+    elif "error" in _row and "json: unsupported value" in _row["error"]:
+        KNOWN[_text] = NOT_JSON
+
+
+def _same(mine, reference) -> bool:
+    """JSON equality that keeps booleans, numbers and strings apart."""
+    if isinstance(reference, bool) or isinstance(mine, bool):
+        return type(mine) is type(reference) and mine == reference
+    if isinstance(reference, (int, float)):
+        if not isinstance(mine, (int, float)):
+            return False
+        if isinstance(mine, float) or isinstance(reference, float):  # Go prints float64 1e19 as 10000000000000000000
+            return float(mine) == float(reference) or (math.isnan(mine) and math.isnan(reference))
+        return mine == reference
+    if isinstance(reference, dict):
+        return isinstance(mine, dict) and mine.keys() == reference.keys() and all(_same(mine[k], v) for k, v in reference.items())
+    if isinstance(reference, list):
+        return isinstance(mine, list) and len(mine) == len(reference) and all(map(_same, mine, reference))
+    return type(mine) is type(reference) and mine == reference
+
+
+def agrees(row) -> tuple[bool, str]:
+    documents, problems = parse_stream(row["yaml"])
+    syntax = [p.message for p in problems if p.rule == "yaml-syntax"]
+    if "error" in row:
+        return bool(syntax), f"kubectl rejects ({row['error']}) but k8scheck reads {[d.value for d in documents]}"
+    if syntax:
+        return False, f"kubectl reads {row['docs']} but k8scheck reports {syntax[0]}"
+    # kubectl decodes an empty document to null and skips it; k8scheck has no document there.
+    reference = [d for d in row["docs"] if d is not None]
+    mine = [d.value for d in documents if d.value is not None]
+    return (len(mine) == len(reference) and all(map(_same, mine, reference))), f"kubectl reads {reference}, k8scheck {mine}"
+
+
+@pytest.mark.parametrize("row", CASES, ids=[repr(r["yaml"])[:60] for r in CASES])
+def test_decodes_what_kubectl_decodes(row):
+    ok, why = agrees(row)
+    if row["yaml"] in KNOWN:
+        assert not ok, f"now agrees with kubectl; remove it from KNOWN ({KNOWN[row['yaml']]})"
+        pytest.xfail(KNOWN[row["yaml"]])
+    assert ok, why
+
+
+def test_corpus_is_broad():
+    assert len(CASES) >= 300
+    assert sum("error" in r for r in CASES) >= 50
+    # plain scalars with a ':' inside a flow collection, which kubectl reads and libyaml rejects
+    flow_colons = [r for r in CASES if "docs" in r and re.search(r"[\[{][^\"'\n]*[^\s\"']:[^\s,\]}]", r["yaml"])]
+    assert len(flow_colons) >= 50
