@@ -107,6 +107,10 @@ def _hide_scalar_colons(text: str, start: int, placeholder: str) -> str:
     return text[:start] + text[start:end].replace(":", placeholder) + text[end:]
 
 
+# Where libyaml's scanner starts afresh: a '---' or '...' line (column 0, then a blank).
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n\x85\u2028\u2029]|$)", re.MULTILINE)
+
+
 def _go_yaml_flow_colons(text: str, offset: int) -> tuple[str, str] | None:
     """The text libyaml reads as go-yaml reads ``text``, and the placeholder used.
 
@@ -114,25 +118,36 @@ def _go_yaml_flow_colons(text: str, offset: int) -> tuple[str, str] | None:
     colon is replaced by a one-character placeholder (so every line, column and
     offset stays what it is in the file) until libyaml's scanner (``raw_scan``,
     all in C) accepts the text; the document builder turns the placeholder back
-    into ':'. One scan per offending scalar; files without one never come here.
+    into ':'. The scanner runs per document, from the one that failed on, so a
+    stream of many documents with such colons costs a few scans of each, not a
+    scan of the whole file per colon. Files without such a colon never come here.
     """
     placeholder = _placeholder_for(text)
     if placeholder is None:  # pragma: no cover
         return None
-    while True:
-        if offset >= len(text) or text[offset] != ":":  # pragma: no cover - libyaml points at the colon
-            return None
-        text = _hide_scalar_colons(text, offset, placeholder)
-        scanner = _Parser(text)
-        try:
-            scanner.raw_scan()
-            return text, placeholder
-        except MarkedYAMLError as exc:
-            if exc.problem != _FLOW_COLON or exc.problem_mark is None:
-                return text, placeholder  # another error: the parse reports it where it is
-            offset = _offset(text, exc.problem_mark)
-        finally:
-            scanner.dispose()
+    starts = [0] + [m.start() for m in _DOCUMENT_MARKER.finditer(text) if m.start() > 0]
+    ends = starts[1:] + [len(text)]
+    first = max(i for i, start in enumerate(starts) if start <= offset)
+    parts = []
+    for start, end in zip(starts[first:], ends[first:]):
+        part = text[start:end]
+        while True:
+            scanner = _Parser(part)
+            try:
+                scanner.raw_scan()
+                break
+            except MarkedYAMLError as exc:
+                if exc.problem != _FLOW_COLON or exc.problem_mark is None:
+                    break  # another error: the full parse reports it where it is
+                at = _offset(part, exc.problem_mark)
+            finally:
+                scanner.dispose()
+            if at >= len(part) or part[at] != ":":  # pragma: no cover - libyaml points at the colon
+                return None
+            part = _hide_scalar_colons(part, at, placeholder)
+        parts.append(part)
+    text = text[: starts[first]] + "".join(parts)
+    return text, placeholder
 
 
 class _Abort(Exception):
