@@ -15,6 +15,7 @@ the event level and builds plain JSON-like values itself, because:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -192,6 +193,17 @@ def _mark_problem(exc: MarkedYAMLError, document: int | None) -> SourceProblem:
     return SourceProblem("yaml-syntax", f"invalid YAML: {message}", line, col, document=document)
 
 
+def _directive_problem(event, index: int) -> SourceProblem:
+    return SourceProblem(
+        "yaml-syntax",
+        "invalid YAML for kubectl: a %YAML or %TAG directive; kubectl splits files at '---' lines, "
+        "so the directive ends up alone in a document it cannot read (delete the directive)",
+        event.start_mark.line,
+        event.start_mark.column,
+        document=index,
+    )
+
+
 def _copy(value, budget: list[int]):
     """Deep copy of an aliased value, charging every node to ``budget``."""
     budget[0] -= 1
@@ -280,6 +292,10 @@ class _DocumentBuilder:
         frame[3] = None
         mapping = frame[1]
         if key_raw == "<<":
+            if not (isinstance(value, dict) or (isinstance(value, list) and all(isinstance(v, dict) for v in value))):
+                raise self._problem(
+                    "invalid YAML for Kubernetes: map merge requires map or sequence of maps as the value", key_span
+                )
             frame[4].append((value, path, span_start, len(self.log)))
             return
         if key_text in frame[5]:
@@ -303,17 +319,17 @@ class _DocumentBuilder:
     def _take_key(self, value, span: Span, raw) -> None:
         key = map_key(value)
         if key is None:
-            raise _Abort(
-                SourceProblem(
-                    "yaml-syntax",
-                    "invalid YAML for Kubernetes: a mapping key must be a scalar, not a "
-                    + ("mapping" if isinstance(value, dict) else "sequence"),
-                    span[0],
-                    span[1],
-                    document=self.index,
-                )
-            )
+            if isinstance(value, (dict, list)):
+                why = "a mapping key must be a scalar, not a " + ("mapping" if isinstance(value, dict) else "sequence")
+            elif value is None:
+                why = "a mapping key must not be null (kubectl: unsupported map key of type <nil>)"
+            else:
+                why = f"the mapping key {value} is beyond int64 (kubectl: unsupported map key of type uint64)"
+            raise self._problem("invalid YAML for Kubernetes: " + why, span)
         self.stack[-1][3] = (key, span[:4], raw)
+
+    def _problem(self, message: str, span) -> _Abort:
+        return _Abort(SourceProblem("yaml-syntax", message, span[0], span[1], document=self.index))
 
     def _is_key_slot(self) -> bool:
         frame = self.stack[-1] if self.stack else None
@@ -339,12 +355,21 @@ class _DocumentBuilder:
         elif tag is None or tag == "!":
             value = text
         else:
-            value = decode_tagged(tag, text)
+            try:
+                value = decode_tagged(tag, text)
+            except ValueError as exc:
+                raise self._problem(f"invalid YAML for Kubernetes: {exc}", span) from None
         if self._is_key_slot():
             raw = text if event.style in ("", None) and tag is None else None
             self._take_key(value, span, raw)
             self._remember_anchor(event.anchor, value, None, len(self.log))
             return
+        if value.__class__ is float and not math.isfinite(value):
+            raise self._problem(
+                f"invalid YAML for Kubernetes: {text} is not a JSON number "
+                f"(kubectl: json: unsupported value); quote it to mean the string",
+                span,
+            )
         path, key_span = self._where()
         log_start = len(self.log)
         self.log.append((path, span + key_span))
@@ -518,6 +543,8 @@ def _read(text: str, colon: str | None, with_spans: bool):
                     builder.alias(event)
             elif etype is ev.DocumentStartEvent:
                 index += 1
+                if event.version is not None or event.tags:
+                    raise _Abort(_directive_problem(event, index))
                 builder = _DocumentBuilder(index, problems, with_spans, colon)
             elif etype is ev.DocumentEndEvent and builder is not None:
                 if builder.done:

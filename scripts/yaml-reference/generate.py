@@ -114,6 +114,18 @@ STRUCTURE = [
     "a: [b, c]]\n", "a: {b: c}}\n", "a: [b\n", "a: {b\n", "[\n", "]\n", "}\n", "a: \"b\n",
     "- &a x\n- *a\n- *a\n", "a: -\n", "a: - \n", "a: ?\n", "a: :\n", "a: ,\n", "a: ,b\n", "a: [,]\n",
     "a: {,}\n", "a: [,a]\n", "a: [a,,b]\n",
+    # flow colons across documents, comments, quotes, anchors and tags
+    "a: [x:y]\n---\nb: [z:w]\n", "a: 1\n---\nb: [z:w, v:u]\n...\n---\nc: {k: l:m}\n", "--- [a:b]\n",
+    "[a:b #c\n]\n", "[a:b#c]\n", "{\"a\":b:c}\n", "- [a:b]\n- {c: d:e}\n", "[&x a:b, *x]\n",
+    "[!!str a:b]\n", "{a: !!str b:c}\n", "[a:b\t]\n", "[\ta:b]\n", "[a:b,\n\tc:d]\n", "[a:b:]\n",
+    "[a:b: c]\n", "{a:b: c:d}\n", "[a:,b:]\n", "[x, y:z\n  w:v, u]\n", "k: [a:b]\nk2: [c:d]\nk3: {e: f:g}\n",
+    "\ufeff[a:b]\n", "a: \u00e9\nb: [x:y]\n", "[a:b\n---\n", "[a:b, [c\n",
+    # unknown and local tags keep the text (go-yaml resolves only the standard tags)
+    "a: !foo 1\n", "a: !foo yes\n", "a: !foo ~\n", "a: ! yes\n", "a: !!python/object 1\n",
+    "a: !!int 1.5\n", "a: !!bool x\n", "a: !!float x\n", "a: !!int \"\"\n", "a: !!null \"\"\n",
+    "a: !!binary \"!!\"\n", "a: !!binary |\n  aGVs\n  bG8=\n",
+    # float and special keys as kubectl prints them
+    "0.1: a\n", "1e6: a\n", "1e21: a\n", "123456789.0: a\n", "0.000001: a\n", "-0.0: a\n", "1.0: a\n",
 ]
 
 
