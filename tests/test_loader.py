@@ -325,3 +325,20 @@ def test_flow_colon_text_keeps_reporting_other_errors_where_they_are():
     documents, problems = parse_stream("a: [b:c, d\nz: {e: f:g\n")
     assert documents == []
     assert [(p.rule, p.line) for p in problems] == [("yaml-syntax", 1)]
+
+
+@pytest.mark.parametrize(
+    "text,line,column,words",
+    [
+        ("a: 1\nb: [x, .inf]\n", 1, 7, ".inf is not a JSON number"),
+        ("a:\n  ~: 1\n", 1, 2, "must not be null"),
+        ("d:\n  <<: 1\n", 1, 2, "map merge requires map"),
+        ("a: !!int x\n", 0, 3, "cannot decode !!str `x` as a !!int"),
+        ("%YAML 1.1\n---\na: 1\n", 0, 0, "directive"),
+    ],
+)
+def test_what_kubectl_rejects_is_a_syntax_error_where_it_is(text, line, column, words):
+    documents, problems = parse_stream(text)
+    (problem,) = problems
+    assert (problem.rule, problem.line, problem.column) == ("yaml-syntax", line, column)
+    assert words in problem.message
