@@ -342,3 +342,11 @@ def test_what_kubectl_rejects_is_a_syntax_error_where_it_is(text, line, column, 
     (problem,) = problems
     assert (problem.rule, problem.line, problem.column) == ("yaml-syntax", line, column)
     assert words in problem.message
+
+
+def test_many_flow_colons_in_one_document_read_in_linear_time():
+    rows = "".join(f"  k{i}: [a{i}:b, \"q\":r, {{s: t:u}}]\n" for i in range(3000))
+    (document,), problems = parse_stream("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n" + rows)
+    assert problems == []
+    assert document.value["data"]["k2999"] == ["a2999:b", {"q": "r"}, {"s": "t:u"}]
+    assert document.spans[("data", "k2999", 2, "s")][:2] == (3003, 30)  # the value t:u

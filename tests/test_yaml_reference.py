@@ -81,3 +81,19 @@ def test_corpus_is_broad():
     # plain scalars with a ':' inside a flow collection, which kubectl reads and libyaml rejects
     flow_colons = [r for r in CASES if "docs" in r and re.search(r"[\[{][^\"'\n]*[^\s\"']:[^\s,\]}]", r["yaml"])]
     assert len(flow_colons) >= 50
+
+
+def test_one_pass_colon_finder_hides_what_libyaml_rescans_hide(monkeypatch):
+    """A document with many flow colons is searched in one Python pass, not one C scan per colon;
+    on every corpus case the result must equal the one from libyaml's rescans alone."""
+    import k8scheck.yamlsource as yamlsource
+
+    def hidden(threshold):
+        monkeypatch.setattr(yamlsource, "_RESCANS_BEFORE_FINDER", threshold)
+        out = {}
+        for row in CASES:
+            documents, problems = parse_stream(row["yaml"])
+            out[row["yaml"]] = ([(d.value, d.spans) for d in documents], problems)
+        return out
+
+    assert hidden(0) == hidden(10**9)
