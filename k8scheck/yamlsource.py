@@ -8,11 +8,15 @@ the event level and builds plain JSON-like values itself, because:
 * nothing is ever constructed from a tag (no Python object tags, no code runs);
 * depth and alias expansion are bounded here, so a hostile file ends with a
   clear error instead of a crash (the Cython composer segfaults on ~100k
-  nesting levels, and libyaml is quadratic on deep flow collections).
+  nesting levels, and libyaml is quadratic on deep flow collections);
+* where libyaml and go-yaml v2 (kubectl's parser) disagree, go-yaml wins
+  (``_go_yaml_flow_colons``), so nothing kubectl reads is a syntax error here.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +25,8 @@ import ruamel.yaml  # noqa: F401  (registers the error classes the C parser rais
 from _ruamel_yaml import CParser
 from ruamel.yaml import events as ev
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import Reader as PyReader
+from ruamel.yaml.scanner import Scanner as PyScanner
 
 from .scalars import decode_plain, decode_tagged, map_key
 
@@ -69,6 +75,136 @@ class _Parser(CParser):
         return None
 
 
+# go-yaml v2 is a Go port of libyaml with one scanner rule changed: in a flow
+# collection a ':' that is not followed by a blank belongs to the plain scalar
+# (``[--listen=0.0.0.0:8080]``, ``{a: b:c}``, ``[a:b]``), where libyaml stops
+# with this error (scannerc.go, yaml_parser_scan_plain_scalar).
+_FLOW_COLON = "found unexpected ':'"
+_BLANKZ = frozenset("\0 \t\r\n\x85\u2028\u2029")
+_FLOW_INDICATORS = frozenset(",?[]{}")
+
+
+def _placeholder_for(text: str) -> str | None:
+    """A private-use character absent from ``text`` (libyaml reads it as a plain character)."""
+    present = set(text)
+    for code in range(0xE000, 0xF900):
+        if chr(code) not in present:
+            return chr(code)
+    return None  # pragma: no cover - a text holding all 6,400 private-use characters
+
+
+def _hide_scalar_colons(text: str, start: int, placeholder: str) -> str:
+    """``text`` with the colons go-yaml keeps in the plain scalar at ``start`` hidden.
+
+    Follows go-yaml's rule from the offending ':' to the end of the scalar on
+    this line: a ':' followed by a blank, a blank or a flow indicator ends it.
+    """
+    end = start
+    size = len(text)
+    while end < size:
+        ch = text[end]
+        if ch in _BLANKZ or ch in _FLOW_INDICATORS:
+            break
+        if ch == ":" and (end + 1 == size or text[end + 1] in _BLANKZ):
+            break
+        end += 1
+    return text[:start] + text[start:end].replace(":", placeholder) + text[end:]
+
+
+# Where libyaml's scanner starts afresh: a '---' or '...' line (column 0, then a blank).
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n\x85\u2028\u2029]|$)", re.MULTILINE)
+
+
+class _FlowColonFinder(PyScanner):
+    """ruamel's pure-Python scanner (PyYAML's port of libyaml, read as YAML 1.1) that
+    lists the colons go-yaml keeps inside flow-context plain scalars, in one pass.
+
+    Only an accelerator for a document with many such colons: what it finds is
+    checked by libyaml's own scanner afterwards, and it stops at its first error.
+    """
+
+    scanner_processing_version = (1, 1)
+
+    def __init__(self, text: str):
+        self.found: list[int] = []
+        self._reader = PyReader(text, self)
+        self.processing_version = (1, 1)
+        super().__init__(self)
+
+    def scan_plain(self):
+        if self.flow_level:
+            reader = self.reader
+            length = 0
+            while (ch := reader.peek(length)) not in _BLANKZ and ch not in _FLOW_INDICATORS:
+                if ch == ":":
+                    if reader.peek(length + 1) in _BLANKZ:
+                        break
+                    self.found.append(reader.index + length)
+                length += 1
+        return super().scan_plain()
+
+    def find(self) -> list[int]:
+        try:
+            while self.check_token():
+                self.get_token()
+        except Exception:  # noqa: BLE001 - an accelerator: keep what was found before its error
+            pass
+        return self.found
+
+
+# A document that needs more C scans than this is first searched in one Python pass.
+_RESCANS_BEFORE_FINDER = 8
+
+
+def _hide_found_colons(part: str, placeholder: str) -> str:
+    chars = list(part)
+    for at in _FlowColonFinder(part).find():
+        if chars[at] == ":":
+            chars[at] = placeholder
+    return "".join(chars)
+
+
+def _go_yaml_flow_colons(text: str, offset: int) -> tuple[str, str] | None:
+    """The text libyaml reads as go-yaml reads ``text``, and the placeholder used.
+
+    ``offset`` is where libyaml stopped with "found unexpected ':'". Each such
+    colon is replaced by a one-character placeholder (so every line, column and
+    offset stays what it is in the file) until libyaml's scanner (``raw_scan``,
+    all in C) accepts the text; the document builder turns the placeholder back
+    into ':'. The scanner runs per document, from the one that failed on, so a
+    stream of many documents with such colons costs a few scans of each, not a
+    scan of the whole file per colon. Files without such a colon never come here.
+    """
+    placeholder = _placeholder_for(text)
+    if placeholder is None:  # pragma: no cover
+        return None
+    starts = [0] + [m.start() for m in _DOCUMENT_MARKER.finditer(text) if m.start() > 0]
+    ends = starts[1:] + [len(text)]
+    first = max(i for i, start in enumerate(starts) if start <= offset)
+    parts = []
+    for start, end in zip(starts[first:], ends[first:]):
+        part = text[start:end]
+        for scans in itertools.count():
+            if scans == _RESCANS_BEFORE_FINDER:
+                part = _hide_found_colons(part, placeholder)
+            scanner = _Parser(part)
+            try:
+                scanner.raw_scan()
+                break
+            except MarkedYAMLError as exc:
+                if exc.problem != _FLOW_COLON or exc.problem_mark is None:
+                    break  # another error: the full parse reports it where it is
+                at = _offset(part, exc.problem_mark)
+            finally:
+                scanner.dispose()
+            if at >= len(part) or part[at] != ":":  # pragma: no cover - libyaml points at the colon
+                return None
+            part = _hide_scalar_colons(part, at, placeholder)
+        parts.append(part)
+    text = text[: starts[first]] + "".join(parts)
+    return text, placeholder
+
+
 class _Abort(Exception):
     def __init__(self, problem: SourceProblem):
         super().__init__(problem.message)
@@ -111,6 +247,17 @@ def _mark_problem(exc: MarkedYAMLError, document: int | None) -> SourceProblem:
     return SourceProblem("yaml-syntax", f"invalid YAML: {message}", line, col, document=document)
 
 
+def _directive_problem(event, index: int) -> SourceProblem:
+    return SourceProblem(
+        "yaml-syntax",
+        "invalid YAML for kubectl: a %YAML or %TAG directive; kubectl splits files at '---' lines, "
+        "so the directive ends up alone in a document it cannot read (delete the directive)",
+        event.start_mark.line,
+        event.start_mark.column,
+        document=index,
+    )
+
+
 def _copy(value, budget: list[int]):
     """Deep copy of an aliased value, charging every node to ``budget``."""
     budget[0] -= 1
@@ -145,8 +292,9 @@ class _NoLog:
 class _DocumentBuilder:
     """Turns the events of one document into a value and its spans."""
 
-    def __init__(self, index: int, problems: list[SourceProblem], with_spans: bool = True):
+    def __init__(self, index: int, problems: list[SourceProblem], with_spans: bool = True, colon: str | None = None):
         self.index = index
+        self.colon = colon  # the placeholder standing for ':' (see _go_yaml_flow_colons)
         self.problems = problems
         self.log = [] if with_spans else _NoLog()  # (path, span), in document order
         self.first_line = None
@@ -198,6 +346,10 @@ class _DocumentBuilder:
         frame[3] = None
         mapping = frame[1]
         if key_raw == "<<":
+            if not (isinstance(value, dict) or (isinstance(value, list) and all(isinstance(v, dict) for v in value))):
+                raise self._problem(
+                    "invalid YAML for Kubernetes: map merge requires map or sequence of maps as the value", key_span
+                )
             frame[4].append((value, path, span_start, len(self.log)))
             return
         if key_text in frame[5]:
@@ -221,17 +373,17 @@ class _DocumentBuilder:
     def _take_key(self, value, span: Span, raw) -> None:
         key = map_key(value)
         if key is None:
-            raise _Abort(
-                SourceProblem(
-                    "yaml-syntax",
-                    "invalid YAML for Kubernetes: a mapping key must be a scalar, not a "
-                    + ("mapping" if isinstance(value, dict) else "sequence"),
-                    span[0],
-                    span[1],
-                    document=self.index,
-                )
-            )
+            if isinstance(value, (dict, list)):
+                why = "a mapping key must be a scalar, not a " + ("mapping" if isinstance(value, dict) else "sequence")
+            elif value is None:
+                why = "a mapping key must not be null (kubectl: unsupported map key of type <nil>)"
+            else:
+                why = f"the mapping key {value} is beyond int64 (kubectl: unsupported map key of type uint64)"
+            raise self._problem("invalid YAML for Kubernetes: " + why, span)
         self.stack[-1][3] = (key, span[:4], raw)
+
+    def _problem(self, message: str, span) -> _Abort:
+        return _Abort(SourceProblem("yaml-syntax", message, span[0], span[1], document=self.index))
 
     def _is_key_slot(self) -> bool:
         frame = self.stack[-1] if self.stack else None
@@ -249,17 +401,29 @@ class _DocumentBuilder:
             self.first_line = start.line
         span = (start.line, start.column, end.line, end.column)
         tag = event.tag
+        text = event.value
+        if self.colon is not None:
+            text = text.replace(self.colon, ":")
         if tag is None and event.style in ("", None) and event.implicit[0]:
-            value = decode_plain(event.value)
+            value = decode_plain(text)
         elif tag is None or tag == "!":
-            value = event.value
+            value = text
         else:
-            value = decode_tagged(tag, event.value)
+            try:
+                value = decode_tagged(tag, text)
+            except ValueError as exc:
+                raise self._problem(f"invalid YAML for Kubernetes: {exc}", span) from None
         if self._is_key_slot():
-            raw = event.value if event.style in ("", None) and tag is None else None
+            raw = text if event.style in ("", None) and tag is None else None
             self._take_key(value, span, raw)
             self._remember_anchor(event.anchor, value, None, len(self.log))
             return
+        if value.__class__ is float and not math.isfinite(value):
+            raise self._problem(
+                f"invalid YAML for Kubernetes: {text} is not a JSON number "
+                f"(kubectl: json: unsupported value); quote it to mean the string",
+                span,
+            )
         path, key_span = self._where()
         log_start = len(self.log)
         self.log.append((path, span + key_span))
@@ -395,6 +559,24 @@ def parse_stream(text: str, with_spans: bool = True) -> tuple[list[ParsedDocumen
         )
         return documents, problems
 
+    documents, problems, colon_at = _read(text, None, with_spans)
+    if colon_at is not None:
+        # libyaml stopped where go-yaml (kubectl) reads on: hide those colons and read again.
+        hidden = _go_yaml_flow_colons(text, colon_at)
+        if hidden is not None:
+            documents, problems, _ = _read(hidden[0], hidden[1], with_spans)
+    return documents, problems
+
+
+def _offset(text: str, mark) -> int:
+    """Offset in ``text`` of a libyaml mark (libyaml does not count a leading BOM)."""
+    return mark.index + (1 if text.startswith("\ufeff") else 0)
+
+
+def _read(text: str, colon: str | None, with_spans: bool):
+    """(documents, problems, offset of the colon where libyaml stopped and go-yaml reads on, or None)."""
+    problems: list[SourceProblem] = []
+    documents: list[ParsedDocument] = []
     parser = _Parser(text)
     builder: _DocumentBuilder | None = None
     index = -1
@@ -415,7 +597,9 @@ def parse_stream(text: str, with_spans: bool = True) -> tuple[list[ParsedDocumen
                     builder.alias(event)
             elif etype is ev.DocumentStartEvent:
                 index += 1
-                builder = _DocumentBuilder(index, problems, with_spans)
+                if event.version is not None or event.tags:
+                    raise _Abort(_directive_problem(event, index))
+                builder = _DocumentBuilder(index, problems, with_spans, colon)
             elif etype is ev.DocumentEndEvent and builder is not None:
                 if builder.done:
                     documents.append(ParsedDocument(index, builder.root, builder.spans(), builder.first_line or 0))
@@ -423,7 +607,10 @@ def parse_stream(text: str, with_spans: bool = True) -> tuple[list[ParsedDocumen
     except _Abort as abort:
         problems.append(abort.problem)
     except MarkedYAMLError as exc:
+        mark = exc.problem_mark
         problems.append(_mark_problem(exc, index if index >= 0 else None))
+        if colon is None and exc.problem == _FLOW_COLON and mark is not None:
+            return documents, problems, _offset(text, mark)
     except (YAMLError, ValueError, UnicodeError) as exc:
         problems.append(SourceProblem("yaml-syntax", f"invalid YAML: {exc}", 0, 0))
     finally:
@@ -431,7 +618,7 @@ def parse_stream(text: str, with_spans: bool = True) -> tuple[list[ParsedDocumen
             parser.dispose()
         except Exception:  # pragma: no cover - dispose never matters for correctness
             pass
-    return documents, problems
+    return documents, problems, None
 
 
 def load_single(text: str):

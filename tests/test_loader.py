@@ -288,3 +288,64 @@ def test_huge_flow_list_on_one_line_is_bounded(tmp_path):
     result = run_with_good(tmp_path, "wide.yaml", "items: [" + "1," * (MAX_NODES + 10) + "1]\n")
     (d,) = result.diagnostics
     assert d.rule == "yaml-syntax" and f"more than {MAX_NODES} values" in d.message
+
+
+# -- what kubectl reads, k8scheck reads (go-yaml v2 over libyaml) ---------------
+
+def test_flow_colon_is_part_of_the_scalar_with_exact_positions():
+    path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "yaml-syntax", "passes-flow-colon.yaml")
+    result = load([path])
+    assert [d.rule for d in result.diagnostics] == []
+    (m,) = result.manifests
+    (container,) = m.obj["spec"]["template"]["spec"]["containers"]
+    assert container["args"] == ["--listen=0.0.0.0:8080", "--metrics=:9090"]
+    args = ("spec", "template", "spec", "containers", 0, "args")
+    assert where(m, *args, 0) == (19, 16)
+    assert where(m, *args, 1) == (19, 39)
+    assert where(m, *args, at="key") == (19, 9)
+    assert where(m, "spec", "template", "spec", "containers", 0, "ports", 0, "containerPort") == (21, 26)
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("[a:b, c:d:e, \"f\":g, {h: i:j}]\n", ["a:b", "c:d:e", {"f": "g"}, {"h": "i:j"}]),
+        ("\ufeff{a:b, c: 12:30}\n", {"a:b": None, "c": "12:30"}),
+        ("k: [a:b\n  c:d]\n", {"k": ["a:b c:d"]}),
+        ("[a:]\n", ["a:"]),
+    ],
+)
+def test_go_yaml_flow_colons(text, value):
+    (document,), problems = parse_stream(text)
+    assert problems == [] and document.value == value
+
+
+def test_flow_colon_text_keeps_reporting_other_errors_where_they_are():
+    documents, problems = parse_stream("a: [b:c, d\nz: {e: f:g\n")
+    assert documents == []
+    assert [(p.rule, p.line) for p in problems] == [("yaml-syntax", 1)]
+
+
+@pytest.mark.parametrize(
+    "text,line,column,words",
+    [
+        ("a: 1\nb: [x, .inf]\n", 1, 7, ".inf is not a JSON number"),
+        ("a:\n  ~: 1\n", 1, 2, "must not be null"),
+        ("d:\n  <<: 1\n", 1, 2, "map merge requires map"),
+        ("a: !!int x\n", 0, 3, "cannot decode !!str `x` as a !!int"),
+        ("%YAML 1.1\n---\na: 1\n", 0, 0, "directive"),
+    ],
+)
+def test_what_kubectl_rejects_is_a_syntax_error_where_it_is(text, line, column, words):
+    documents, problems = parse_stream(text)
+    (problem,) = problems
+    assert (problem.rule, problem.line, problem.column) == ("yaml-syntax", line, column)
+    assert words in problem.message
+
+
+def test_many_flow_colons_in_one_document_read_in_linear_time():
+    rows = "".join(f"  k{i}: [a{i}:b, \"q\":r, {{s: t:u}}]\n" for i in range(3000))
+    (document,), problems = parse_stream("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n" + rows)
+    assert problems == []
+    assert document.value["data"]["k2999"] == ["a2999:b", {"q": "r"}, {"s": "t:u"}]
+    assert document.spans[("data", "k2999", 2, "s")][:2] == (3003, 30)  # the value t:u
