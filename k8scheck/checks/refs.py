@@ -187,7 +187,7 @@ def _owners(group) -> tuple[str, tuple, list]:
     names = [f"{w.manifest.kind} {w.manifest.name}" for w, _ in group]
     related = tuple((w.manifest, w.template.spec_path + ("containers",), f"containers of {name}") for (w, _), name in zip(group, names))
     declared = list(dict.fromkeys(d for _, listed in group for d in listed))
-    return " or ".join(names), related, declared
+    return " or ".join(dict.fromkeys(names)), related, declared  # two definitions of one workload: named once
 
 
 def service_port_mismatch(ctx, rule):
