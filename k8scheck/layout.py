@@ -201,6 +201,70 @@ class Layout:
     skipped: list[Skipped] = field(default_factory=list)
 
 
+_NOT_WALKED = ("node_modules", "vendor")
+
+
+def repository_root(path: str) -> str:
+    """The git work tree holding ``path`` (else the working directory, or the file's own directory)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    probe = directory
+    while True:
+        if os.path.exists(os.path.join(probe, ".git")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            cwd = os.getcwd()
+            return cwd if directory.startswith(cwd + os.sep) or directory == cwd else directory
+        probe = parent
+
+
+def _has_kustomization_above(path: str, root: str) -> bool:
+    directory = os.path.dirname(os.path.abspath(path))
+    while True:
+        if find_kustomization_file(directory):
+            return True
+        if directory == root or os.path.dirname(directory) == directory:
+            return False
+        directory = os.path.dirname(directory)
+
+
+def _shown(path: str) -> str:
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def consuming_units(path: str, kustomizations: Kustomizations) -> list[str]:
+    """The kustomizations that render a named file: its consumers' consumers, up to the ones nothing consumes.
+
+    A pre-commit hook names changed files one by one; a patch or a base resource
+    is checked by rendering the overlays that use it, never raw.
+    """
+    root = repository_root(path)
+    if not os.path.isdir(path) and not _has_kustomization_above(path, root):
+        return []
+    consumed_by: dict[str, list[str]] = {}
+    for directory, subdirectories, _files in os.walk(root):
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d not in _NOT_WALKED)
+        if find_kustomization_file(directory):
+            info = kustomizations.get(directory)
+            for target in info.files | info.directories:
+                consumed_by.setdefault(target, []).append(directory)
+    tops: set[str] = set()
+    frontier = list(consumed_by.get(os.path.realpath(path), ()))
+    seen: set[str] = set()
+    while frontier:
+        directory = frontier.pop()
+        if directory in seen:
+            continue
+        seen.add(directory)
+        users = consumed_by.get(os.path.realpath(directory))
+        if users:
+            frontier.extend(users)
+        elif not kustomizations.get(directory).is_component:
+            tops.add(_shown(directory))
+    return sorted(tops)
+
+
 def excluded(path: str, root: str, patterns) -> bool:
     """``--exclude`` / ``exclude:``: a glob against the path below the walked root, or any one name in it."""
     if not patterns:

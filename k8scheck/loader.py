@@ -75,6 +75,11 @@ def discover_layout(paths: list[str], errors: list[LoadError], exclude=()) -> la
             root = os.path.realpath(raw)
             found.root = raw
             found.walk(raw, root, {root}, errors)
+            continue
+        rendering = _rendered_for(raw, found.kustomizations_read)
+        if rendering:
+            found.skipped.append(layout.Skipped(raw, f"used by a kustomization: checked by rendering {', '.join(rendering)}"))
+            found.rendered_for_named += rendering
         else:
             named.append(raw)
     units = layout.plan_units(_unique(found.files), _unique(found.kustomizations), _unique(found.charts), found.kustomizations_read)
@@ -82,8 +87,23 @@ def discover_layout(paths: list[str], errors: list[LoadError], exclude=()) -> la
     # the order the paths were given in never changes the result.
     units.walked = {os.path.normpath(p) for p in units.files} - {os.path.normpath(p) for p in named}
     units.files = _unique(named + units.files)
+    units.kustomizations = _unique(units.kustomizations + [d for d in found.rendered_for_named if os.path.realpath(d) not in {os.path.realpath(k) for k in units.kustomizations}])
     units.skipped += found.skipped
     return units
+
+
+def _rendered_for(path: str, kustomizations: layout.Kustomizations) -> list[str]:
+    """The kustomizations to render for a file named on the command line (none: read it raw).
+
+    A kustomization file stands for its directory: the directory is rendered, or
+    the overlays that consume it.
+    """
+    if os.path.basename(path) in layout.KUSTOMIZATION_NAMES:
+        directory = os.path.dirname(path) or "."
+        return layout.consuming_units(directory, kustomizations) or [directory]
+    if path.endswith(MANIFEST_SUFFIXES):
+        return layout.consuming_units(path, kustomizations)
+    return []
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -108,6 +128,7 @@ class _Walk:
         self.charts: list[str] = []
         self.skipped: list[layout.Skipped] = []
         self.kustomizations_read = layout.Kustomizations()
+        self.rendered_for_named: list[str] = []  # kustomizations that render a file named on the command line
 
     def walk(self, directory: str, root: str, visited: set[str], errors: list[LoadError]) -> None:
         if layout.is_chart(directory):

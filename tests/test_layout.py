@@ -234,3 +234,24 @@ def test_helm_line_map_aligns_rendered_lines_with_the_template():
     assert mapper(Location("r", 8, 9)).line == 9  # PORT: the same text on both sides
     assert (mapper(Location("r", 4, 9)).line, mapper(Location("r", 4, 9)).column) == (4, 3)  # a filled-in value: the same key
     assert mapper(Location("r", 6, 5)).line == 3  # written whole by an action: the nearest aligned line above
+
+
+@needs_kustomize
+def test_a_named_patch_or_base_file_is_checked_by_rendering_its_overlays():
+    """A pre-commit hook names changed files: a patch is never linted raw (it would lack selector, containers...)."""
+    _result, data = lint_json("fixtures/layouts/kustomize-overlays/overlays/prod/replicas-and-image.yaml", "fixtures/layouts/kustomize-overlays/base/service.yaml")
+    assert sorted((f["file"], f["line"], f["rule"]) for f in data["findings"]) == [
+        ("fixtures/layouts/kustomize-overlays/base/deployment.yaml", 27, "secret-missing"),
+        ("fixtures/layouts/kustomize-overlays/overlays/prod/replicas-and-image.yaml", 11, "image-tag-latest"),
+    ]
+    reasons = {s["file"]: s["reason"] for s in data["skipped"]}
+    assert "checked by rendering fixtures/layouts/kustomize-overlays/overlays/dev, fixtures/layouts/kustomize-overlays/overlays/prod" in reasons["fixtures/layouts/kustomize-overlays/base/service.yaml"]
+
+
+@needs_kustomize
+def test_a_named_kustomization_file_renders_its_directory_or_the_overlays_using_it():
+    _result, data = lint_json("fixtures/layouts/kustomize-overlays/base/kustomization.yaml")
+    assert {(f["file"], f["rule"]) for f in data["findings"]} == {
+        ("fixtures/layouts/kustomize-overlays/base/deployment.yaml", "secret-missing"),
+        ("fixtures/layouts/kustomize-overlays/overlays/prod/replicas-and-image.yaml", "image-tag-latest"),
+    }

@@ -44,6 +44,7 @@ def hook_env(tmp_path_factory):
 def scratch_repo(path, files: dict):
     subprocess.run(["git", "init", "-q", str(path)], check=True)
     for name, text in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
         (path / name).write_text(text)
     subprocess.run(["git", "add", "."], cwd=path, check=True)
 
@@ -91,3 +92,27 @@ def test_broken_manifest_next_to_non_manifests_is_blocked(tmp_path, hook_env):
     assert "service.yaml:8:10: error service-no-endpoints" in done.stdout
     for name in NOT_MANIFESTS:
         assert f"{name}:" not in done.stdout, done.stdout
+
+
+KUSTOMIZE = {
+    "base/kustomization.yaml": "resources:\n- deployment.yaml\n",
+    "base/deployment.yaml": (ROOT / "fixtures/layouts/kustomize-overlays/base/deployment.yaml").read_text().replace(
+        "          envFrom:\n            - secretRef:\n                name: web-credentials  # expect: secret-missing\n", ""),
+    "overlays/prod/kustomization.yaml": "resources:\n- ../../base\npatches:\n- path: replicas.yaml\n",
+    # A patch alone lacks selector and containers' images: linted raw it would fail.
+    "overlays/prod/replicas.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 4\n",
+}
+
+
+@pytest.mark.skipif(not (shutil.which("kustomize") or shutil.which("kubectl")), reason="needs kustomize or kubectl (.ci/run installs kubectl)")
+def test_commit_of_a_kustomize_patch_is_checked_through_its_overlay(tmp_path, hook_env):
+    repo = tmp_path / "manifests"
+    scratch_repo(repo, KUSTOMIZE)
+    done = try_repo(repo, hook_env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    broken = dict(KUSTOMIZE, **{"overlays/prod/replicas.yaml": KUSTOMIZE["overlays/prod/replicas.yaml"] + "  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:latest\n        imagePullPolicy: Sometimes\n"})
+    repo = tmp_path / "broken"
+    scratch_repo(repo, broken)
+    done = try_repo(repo, hook_env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "overlays/prod/replicas.yaml:12:26: error schema-enum" in done.stdout, done.stdout
