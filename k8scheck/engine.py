@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import gc
+import os
 from dataclasses import dataclass, field
 
 from . import __version__, merge, runcache, suppress
@@ -12,6 +14,7 @@ from .checks import REGISTRY, STAGE_RULES
 from .config import Config
 from .checks.hit import Hit
 from .context import Context, Options
+from .layout import related_directories
 from .loader import DEFAULT_MAX_FILE_SIZE, Discovery, LoadResult, discover, parse_inputs, read_inputs
 from .model import SEVERITY_RANK, Diagnostic, Finding, LoadError, Manifest, Related, SourceFile
 from .problem import dotted
@@ -160,7 +163,7 @@ def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severitie
             if seen.setdefault(place, unit) != unit:
                 continue  # a shared base's finding, already reported through an earlier unit
             origin = unit_origins.get(id(finding))
-            if unit is None and severities is not None and finding.rule not in severities:
+            if unit is None and finding.rule not in (severities or {}):  # a severity the user set stays
                 finding = _only_elsewhere(finding)
             findings.append(finding)
             if origin is not None:
@@ -175,16 +178,11 @@ def _only_elsewhere(finding: Finding) -> Finding:
     Plain files in sibling directories (another example, another variant) may never
     be applied together, so a match or a near miss there proves nothing for sure.
     """
-    from .checks.basic import related_directories
-
     elsewhere = [r for r in finding.related if r.location.file != finding.location.file]
     if finding.severity != "error" or not elsewhere or len(elsewhere) != len(finding.related):
         return finding
     if any(related_directories(finding.location.file, r.location.file) for r in elsewhere):
         return finding
-    import dataclasses
-    import os
-
     where = os.path.dirname(elsewhere[0].location.file) or "."
     note = f" (the evidence is in {where}, a directory unrelated to this one: an error only if both are applied together)"
     return dataclasses.replace(finding, severity="warning", message=finding.message + note)

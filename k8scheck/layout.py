@@ -265,6 +265,12 @@ def consuming_units(path: str, kustomizations: Kustomizations) -> list[str]:
     return sorted(tops)
 
 
+def related_directories(a: str, b: str) -> bool:
+    """Files applied together: the same directory, or one directory inside the other."""
+    first, second = os.path.dirname(os.path.abspath(a)), os.path.dirname(os.path.abspath(b))
+    return first == second or first.startswith(second + os.sep) or second.startswith(first + os.sep)
+
+
 def excluded(path: str, root: str, patterns) -> bool:
     """``--exclude`` / ``exclude:``: a glob against the path below the walked root, or any one name in it."""
     if not patterns:

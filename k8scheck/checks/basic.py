@@ -8,6 +8,7 @@ import os
 from ..problem import dotted
 from ..kinds import SELECTOR_WORKLOADS, containers, get, pod_template
 from ..selectors import format_labels, is_empty_selector, label_selector_matches
+from ..layout import related_directories
 from .hit import hit
 
 
@@ -43,12 +44,6 @@ def missing_required_field(ctx, rule):
                 yield hit(m, slug, where + ("name",), f"{dotted(where)}.name is missing; every container needs a name", at="key")
             if not isinstance(container.get("image"), str) or not container.get("image"):
                 yield hit(m, slug, where + ("image",), f"{dotted(where)}.image is missing; the API server rejects the pod template (\"Required value\")", at="key")
-
-
-def related_directories(a: str, b: str) -> bool:
-    """Files applied together: the same directory, or one directory inside the other."""
-    first, second = os.path.dirname(os.path.abspath(a)), os.path.dirname(os.path.abspath(b))
-    return first == second or first.startswith(second + os.sep) or second.startswith(first + os.sep)
 
 
 def duplicate_object(ctx, rule):
