@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import gc
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import __version__, merge, runcache, suppress
 from .catalogue import Rule, load_catalogue
@@ -65,11 +66,54 @@ def resolve_rule_names(names, catalogue: dict[str, Rule], option: str) -> set[st
     return chosen
 
 
+# What kept an input from being read as objects: reported whatever --select/--ignore say.
+INPUT_RULES = frozenset({"yaml-syntax", "duplicate-key", "document-not-object"})
+
+
 def active_rules(select=(), ignore=()) -> list[Rule]:
+    """The rules a run checks; the input rules always run (a parse error is never hidden)."""
     catalogue = load_catalogue()
     selected = resolve_rule_names(select, catalogue, "--select") if select else set(catalogue)
-    ignored = resolve_rule_names(ignore, catalogue, "--ignore")
-    return [rule for slug, rule in catalogue.items() if slug in selected and slug not in ignored and slug in REGISTRY]
+    ignored = resolve_rule_names(ignore, catalogue, "--ignore") - INPUT_RULES
+    chosen = (selected - ignored) | INPUT_RULES
+    return [rule for slug, rule in catalogue.items() if slug in chosen and slug in REGISTRY]
+
+
+class InputProblem(NamedTuple):
+    """An input (or part of one) that could not be read as objects, as every command reports it."""
+
+    file: str
+    line: int | None
+    column: int | None
+    severity: str
+    message: str
+
+    def where(self) -> str:
+        return f"{self.file}:{self.line}:{self.column or 1}" if self.line else self.file
+
+
+def input_problems(loaded: LoadResult) -> list[InputProblem]:
+    """Unreadable files (LoadErrors) and unreadable documents (syntax diagnostics), in file order."""
+    catalogue = load_catalogue()
+    problems = [InputProblem(e.file, e.line, e.column, e.severity, e.message) for e in loaded.errors]
+    for diagnostic in loaded.diagnostics:
+        if diagnostic.rule in INPUT_RULES:
+            loc = diagnostic.location
+            problems.append(InputProblem(loc.file, loc.line, loc.column, catalogue[diagnostic.rule].severity, f"{diagnostic.message} [{diagnostic.rule}]"))
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0, p.message))
+
+
+def _holds_no_document(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...") for line in text.splitlines())
+
+
+def refuse_empty_stdin(loaded: LoadResult, inputs, stdin_name: str) -> None:
+    """Empty stdin is an input error, not a clean run: `helm template … | k8scheck lint -` may have failed."""
+    if not inputs.from_stdin:
+        return
+    for source in [f for f in loaded.files if f.path == stdin_name and _holds_no_document(f.text)]:
+        loaded.files.remove(source)
+        loaded.errors.append(LoadError(stdin_name, "stdin holds no YAML document (did the command piped into k8scheck fail?)"))
 
 
 def _to_finding(rule: Rule, severity: str, item) -> Finding:
@@ -246,6 +290,7 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
             return _report_from_cache(cached, inputs, catalogue)
     progress(f"parsing {len(inputs.sources)} files")
     loaded = parse_inputs(inputs, namespace=options.namespace, jobs=settings.jobs)
+    refuse_empty_stdin(loaded, inputs, settings.stdin_name)
     primary = _primary_files(loaded, paths, settings.context)
     findings, origins, internal = run_units(loaded, options, rules, severities, progress)
     if primary is not None:
