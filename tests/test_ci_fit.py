@@ -255,3 +255,24 @@ def test_a_broken_image_catalog_is_a_usage_error(run, tmp_path):
     for command in (["lint", EXAMPLE], ["rollout", EXAMPLE], ["simulate", EXAMPLE]):
         result = run(*command, "--image-catalog", tmp_path / "catalog.yaml")
         assert result.exit_code == 2 and "--image-catalog" in result.output and "internal error" not in result.output
+
+
+def test_bare_ignore_suppresses_every_rule_on_its_line_and_is_reported_when_unused(run, tmp_path):
+    write(tmp_path / "a.yaml", BAD_CM.replace("PORT: 8081", "PORT: 8081  # k8scheck: ignore"))
+    data = json.loads(run("lint", tmp_path, "-f", "json").output)
+    assert data["findings"] == [] and data["summary"]["suppressed"] == 1
+    write(tmp_path / "a.yaml", BAD_CM.replace("PORT: 8081", 'PORT: "8081"  # k8scheck: ignore'))
+    data = json.loads(run("lint", tmp_path, "-f", "json").output)
+    assert [(f["rule"], f["line"], f["message"]) for f in data["findings"]] == [("unused-suppression", 6, "# k8scheck: ignore suppresses nothing here; remove it")]
+
+
+def test_a_bare_ignore_never_hides_a_syntax_error(run, tmp_path):
+    write(tmp_path / "a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x  # k8scheck: ignore\ndata: {}\n")
+    assert "yaml-syntax" in run("lint", tmp_path).output
+
+
+def test_ignore_next_line(run, tmp_path):
+    write(tmp_path / "a.yaml", BAD_CM.replace("  PORT: 8081", "  # k8scheck: ignore-next-line[implicit-type] read by a YAML 1.2 app\n  PORT: 8081"))
+    write(tmp_path / "b.yaml", BAD_CM.replace("settings", "b").replace("  PORT: 8081", "  # k8scheck: ignore-next-line\n  PORT: 8081"))
+    data = json.loads(run("lint", tmp_path, "-f", "json").output)
+    assert data["findings"] == [] and data["summary"]["suppressed"] == 2
