@@ -145,7 +145,40 @@ def _to_finding(rule: Rule, severity: str, item) -> Finding:
         problem.fix,
         subject=dotted(problem.subject) if problem.subject is not None else "",
         consequence=consequence,
+        stable_path=stable_path(manifest.obj, tuple(problem.path)),
     )
+
+
+# Keys that name a list item for as long as the item exists (tried in this order).
+_NAMING_KEYS = ("name", "containerPort", "port", "mountPath", "key", "path", "ip")
+
+
+def stable_path(obj, path) -> str:
+    """``dotted(path)`` with list items named, not counted: ``containers[name=web].env[name=HOST]``.
+
+    Inserting an item above no longer changes the path (baselines stay valid); an
+    item with no unique naming key keeps its index.
+    """
+    out, node = "", obj
+    for part in path:
+        if isinstance(part, int):
+            out += _item_name(node, part)
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+        else:
+            out += ("." if out else "") + str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def _item_name(items, index: int) -> str:
+    item = items[index] if isinstance(items, list) and 0 <= index < len(items) else None
+    if isinstance(item, dict):
+        for key in _NAMING_KEYS:
+            value = item.get(key)
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                if sum(1 for other in items if isinstance(other, dict) and other.get(key) == value) == 1:
+                    return f"[{key}={value}]"
+    return f"[{index}]"
 
 
 def _own_severity(item) -> str | None:
@@ -340,8 +373,9 @@ def apply_baseline(findings: list[Finding], baseline: dict) -> tuple[list[Findin
     kept = []
     dropped = 0
     for finding in findings:
-        key = finding.fingerprint()
-        if remaining.get(key, 0) > 0:
+        # Version 1 baselines keyed list items by index: still read them.
+        key = next((k for k in (finding.fingerprint(), finding.index_fingerprint()) if remaining.get(k, 0) > 0), None)
+        if key is not None:
             remaining[key] -= 1
             dropped += 1
         else:
@@ -351,7 +385,7 @@ def apply_baseline(findings: list[Finding], baseline: dict) -> tuple[list[Findin
 
 def baseline_data(report: Report) -> dict:
     return {
-        "version": 1,
+        "version": 2,  # 2: list items named by a stable key (containers[name=web]); 1: by index
         "tool": f"k8scheck {report.version}",
         "findings": sorted(
             ({"fingerprint": f.fingerprint(), "rule": f.rule, "identity": f.identity()} for f in report.findings),

@@ -276,3 +276,49 @@ def test_ignore_next_line(run, tmp_path):
     write(tmp_path / "b.yaml", BAD_CM.replace("settings", "b").replace("  PORT: 8081", "  # k8scheck: ignore-next-line\n  PORT: 8081"))
     data = json.loads(run("lint", tmp_path, "-f", "json").output)
     assert data["findings"] == [] and data["summary"]["suppressed"] == 2
+
+
+ENV_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25.3
+        env:
+        - name: A
+          valueFrom: {configMapKeyRef: {name: gone, key: A}}
+        - name: B
+          valueFrom: {configMapKeyRef: {name: gone, key: B}}
+"""
+
+
+def test_baseline_names_list_items_so_an_inserted_env_var_keeps_it_valid(run, tmp_path):
+    write(tmp_path / "app" / "deploy.yaml", ENV_DEPLOYMENT)
+    baseline = tmp_path / "baseline.json"
+    assert run("lint", "app", "--select", "configmap-missing", "--write-baseline", baseline, cwd=tmp_path).exit_code == 0
+    identities = [e["identity"] for e in json.loads(baseline.read_text())["findings"]]
+    assert any("containers[name=web].env[name=A]" in i for i in identities), identities
+    inserted = ENV_DEPLOYMENT.replace("        env:\n", "        env:\n        - {name: FIRST, value: x}\n")
+    write(tmp_path / "app" / "deploy.yaml", inserted)
+    result = run("lint", "app", "--select", "configmap-missing", "--baseline", baseline, "-f", "json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["findings"] == []
+
+
+def test_version_1_baselines_keyed_by_index_are_still_read(run, tmp_path):
+    from k8scheck.engine import lint
+    from k8scheck.model import _digest
+
+    write(tmp_path / "app" / "deploy.yaml", ENV_DEPLOYMENT)
+    findings = lint([str(tmp_path / "app")], select=["configmap-missing"]).findings
+    assert findings and all("[0]" in f.path and "[name=" in f.stable_path for f in findings)
+    old = {"version": 1, "findings": [{"fingerprint": _digest(f._identity(f.path)), "rule": f.rule} for f in findings]}
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    result = run("lint", "app", "--select", "configmap-missing", "--baseline", "old.json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
