@@ -322,3 +322,12 @@ def test_version_1_baselines_keyed_by_index_are_still_read(run, tmp_path):
     (tmp_path / "old.json").write_text(json.dumps(old))
     result = run("lint", "app", "--select", "configmap-missing", "--baseline", "old.json", cwd=tmp_path)
     assert result.exit_code == 0, result.output
+
+
+def test_sarif_uris_are_percent_encoded(run, tmp_path):
+    write(tmp_path / "sp ace" / "é.yaml", BAD_CM)
+    write(tmp_path / "100%.yaml", BAD_CM.replace("settings", "other"))
+    data = json.loads(run("lint", ".", "-f", "sarif", cwd=tmp_path).output)
+    jsonschema.Draft4Validator(sarif_schema()).validate(data)
+    uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in data["runs"][0]["results"])
+    assert uris == ["100%25.yaml", "sp%20ace/%C3%A9.yaml"]
