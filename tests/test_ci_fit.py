@@ -331,3 +331,12 @@ def test_sarif_uris_are_percent_encoded(run, tmp_path):
     jsonschema.Draft4Validator(sarif_schema()).validate(data)
     uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in data["runs"][0]["results"])
     assert uris == ["100%25.yaml", "sp%20ace/%C3%A9.yaml"]
+
+
+def test_caret_counts_display_cells_under_wide_characters(run, tmp_path):
+    write(tmp_path / "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  {\"名前\": 8081}\n")
+    out = run("lint", "cm.yaml", "--no-color", "--select", "implicit-type", cwd=tmp_path).output
+    line, caret = [l for l in out.splitlines() if " | " in l][:2]
+    text, marks = line.split(" | ", 1)[1], caret.split(" | ", 1)[1]
+    # "  {"名前": " is 9 characters but 11 cells: the caret starts under the 8 of 8081.
+    assert marks.index("^") == 11 and marks.count("^") == 4, (line, caret)
