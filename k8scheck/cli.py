@@ -569,6 +569,34 @@ def list_rules(output_format):
     width = max(len(slug) for slug in catalogue)
     for slug, rule in catalogue.items():
         click.echo(f"{slug:<{width}}  {rule.severity:<7}  {rule.summary}")
+    click.echo(f"{INPUT_ERROR:<{width}}  {'error':<7}  {INPUT_ERROR_SUMMARY} (not a rule: always reported)")
+
+
+# The label of inputs that could not be read at all: not a rule (nothing to select,
+# ignore or suppress), but `k8scheck rule input-error` explains it.
+INPUT_ERROR = "input-error"
+INPUT_ERROR_SUMMARY = "An input could not be read as Kubernetes objects"
+INPUT_ERROR_DOC = f"""{INPUT_ERROR} (error; not a rule: always reported, cannot be selected, ignored or suppressed)
+
+{INPUT_ERROR_SUMMARY}.
+
+What it means
+  A path names no file, a file is larger than --max-file-size, binary or not UTF-8
+  (or UTF-16/32 with a BOM) text, a directory or symlink cannot be followed, a
+  kustomization or chart cannot be rendered, a Go/Helm template was given unrendered,
+  or stdin (-) held no YAML document. Nothing in that input was checked.
+
+Exit codes
+  lint exits 1 when an input error is reported beside readable inputs, 2 when no
+  input could be read. simulate, rollout, why and graph print input errors (and
+  yaml-syntax, duplicate-key and document-not-object errors) on stderr as
+  FILE:LINE:COL: error: MESSAGE, still answer from what they could read, and exit 1
+  (their answer is incomplete), or 2 when no input could be read.
+
+Use instead
+  Fix the path or the file, raise --max-file-size, render templates first
+  (helm template CHART | k8scheck lint -), or pass --allow-remote for remote bases.
+"""
 
 
 @main.command("rule")
@@ -579,6 +607,9 @@ def show_rule(slug):
     from .engine import UsageError, resolve_rule_names
 
     catalogue = load_catalogue()
+    if slug == INPUT_ERROR:
+        click.echo(INPUT_ERROR_DOC, nl=False)
+        return
     try:
         resolve_rule_names([slug], catalogue, "rule")
     except UsageError as exc:

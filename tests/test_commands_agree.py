@@ -134,3 +134,9 @@ def test_unquoted_kube_version_is_read_with_a_warning(run, tmp_path):
     write(tmp_path / ".k8scheck.yaml", "kube-version: 1.9\n")
     result = run("lint", "app", cwd=tmp_path)
     assert result.exit_code == 2 and "quote it" in result.output
+
+
+def test_input_error_is_explained_by_rule_and_listed_by_rules(run):
+    doc = run("rule", "input-error")
+    assert doc.exit_code == 0 and "not a rule" in doc.output and "--max-file-size" in doc.output
+    assert any(line.startswith("input-error ") for line in run("rules").output.splitlines())
