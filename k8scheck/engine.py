@@ -134,19 +134,37 @@ def _to_finding(rule: Rule, severity: str, item) -> Finding:
     if problem.consequence is not None:
         path, text = problem.consequence
         consequence = Related(manifest.locate(tuple(path)), text)
+    location = manifest.locate(problem.path, problem.at)
     return Finding(
         rule.slug,
         severity,
         problem.message,
-        manifest.locate(problem.path, problem.at),
+        location,
         manifest.ref,
         dotted(problem.path),
         tuple(related),
-        problem.fix,
+        _replacement(problem.fix, manifest, location),
         subject=dotted(problem.subject) if problem.subject is not None else "",
         consequence=consequence,
         stable_path=stable_path(manifest.obj, tuple(problem.path)),
     )
+
+
+def _replacement(fix: str | None, manifest: Manifest, location) -> str | None:
+    """``fix`` as text that replaces the span: a span written as a quoted string keeps its quotes.
+
+    In a JSON file (and a double-quoted YAML scalar) the span covers the quotes, so
+    an unquoted replacement would break the file.
+    """
+    source = manifest.source
+    if fix is None or source is None or source.path != location.file or location.end_column is None or location.end_line != location.line:
+        return fix
+    written = (source.line(location.line) or "")[location.column - 1 : location.end_column - 1]
+    if len(written) >= 2 and written[0] == written[-1] == '"' and not (len(fix) >= 2 and fix[0] == fix[-1] == '"'):
+        import json
+
+        return json.dumps(fix, ensure_ascii=False)
+    return fix
 
 
 # Keys that name a list item for as long as the item exists (tried in this order).

@@ -340,3 +340,19 @@ def test_caret_counts_display_cells_under_wide_characters(run, tmp_path):
     text, marks = line.split(" | ", 1)[1], caret.split(" | ", 1)[1]
     # "  {"名前": " is 9 characters but 11 cells: the caret starts under the 8 of 8081.
     assert marks.index("^") == 11 and marks.count("^") == 4, (line, caret)
+
+
+def test_fix_for_a_quoted_span_in_a_json_file_stays_json(run, tmp_path):
+    items = [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "app-config"}, "data": {"A": "1"}},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "nginx:1.25.3", "envFrom": [{"configMapRef": {"name": "app-confg"}}]}]}},
+    ]
+    path = tmp_path / "app.json"
+    path.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
+    (finding,) = [f for f in json.loads(run("lint", path, "--no-config", "-f", "json").output)["findings"] if f["rule"] == "configmap-missing"]
+    assert finding["fix"] == '"app-config"'
+    text = path.read_text()
+    lines = text.splitlines()
+    line = lines[finding["line"] - 1]
+    lines[finding["line"] - 1] = line[: finding["column"] - 1] + finding["fix"] + line[finding["end_column"] - 1 :]
+    assert json.loads("\n".join(lines))["items"][1]["spec"]["containers"][0]["envFrom"][0]["configMapRef"]["name"] == "app-config"
