@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import sys
+from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -31,22 +35,12 @@ def _internal_error(exc: Exception, debug: bool):
     sys.exit(EXIT_USAGE)
 
 
-def _stop_if_unreadable(loaded) -> None:
-    """Name every input that could not be read; exit 2 when none could."""
-    for error in loaded.errors:
-        click.echo(f"{error.file}: {error.severity}: {error.message}", err=True)
-    if not loaded.files:
-        sys.exit(EXIT_USAGE)
-
-
-def _old_manifests(paths, namespace, *, from_paths=(), revision=None, option="--from-git"):
+def _old_manifests(paths, run, *, from_paths=(), revision=None, option="--from-git"):
     """The applied state to compare with: --from paths, or the same paths at a git revision (None: neither)."""
     if from_paths and revision:
         raise click.UsageError("use either --from or --from-git, not both")
-    from .loader import load
-
     if from_paths:
-        return load(list(from_paths), namespace=namespace).manifests
+        return load_inputs(from_paths, run).manifests
     if not revision:
         return None
     import shutil
@@ -58,13 +52,13 @@ def _old_manifests(paths, namespace, *, from_paths=(), revision=None, option="--
     except GitError as exc:
         raise click.BadParameter(f"{revision}: {exc}", param_hint=option) from None
     try:
-        return load(old_paths, namespace=namespace).manifests
+        return load_inputs(old_paths, run).manifests
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _kube_version(text):
-    """Validate --kube-version early: a clear usage error naming what is bundled."""
+def _kube_version(text, where="--kube-version"):
+    """Validate a Kubernetes version early: a clear usage error naming what is bundled."""
     if text is None:
         return None
     from .schema import UnknownKubeVersion, bundled_versions
@@ -73,9 +67,12 @@ def _kube_version(text):
     try:
         return normalize_version(text)
     except UnknownKubeVersion as exc:
-        raise click.BadParameter(str(exc), param_hint="--kube-version") from None
+        message = str(exc)
     except Exception:
-        raise click.BadParameter(f"{text!r}: bundled versions are {', '.join(bundled_versions())}", param_hint="--kube-version") from None
+        message = f"{text!r}: bundled versions are {', '.join(bundled_versions())}"
+    if where == "--kube-version":
+        raise click.BadParameter(message, param_hint=where) from None
+    raise click.UsageError(f"{where}: {message}")
 
 
 def _parse_size(text: str) -> int:
@@ -139,6 +136,9 @@ class _PairedOutputs(click.Command):
             i += 1
         if not any(p[0] for p in pairs):
             pairs = [["text", None]]
+        to_stdout = [p[0] for p in pairs if p[1] is None]
+        if len(to_stdout) > 1:
+            raise click.UsageError(f"--format {' and '.join(to_stdout)} would both write to stdout (two documents in one stream); give all but one an --output FILE", ctx)
         ctx.meta["k8scheck.outputs"] = [tuple(p) for p in pairs]
         return super().parse_args(ctx, rest)
 
@@ -183,73 +183,198 @@ def _assumed_pods(value: str) -> tuple:
     return pod_labels(namespace.strip(), {k.strip(): v.strip() for k, _, v in pairs})
 
 
+# -- the options every command shares ---------------------------------------------------
+
+
+class Shared(NamedTuple):
+    """The options every command takes, as given on the command line (None: not given)."""
+
+    namespace: str | None
+    kube_version: str | None
+    assume_exists: tuple
+    assume_pods: tuple
+    config_path: str | None
+    no_config: bool
+    max_file_size: str
+    stdin_filename: str
+    exclude: tuple
+    skip_non_manifests: bool
+    allow_remote: bool
+    jobs: int | None
+    color: bool | None
+    debug: bool
+
+
+def _assume_exists_values(ctx, param, values) -> tuple:
+    """Comma-separated KIND/NAMESPACE/NAME or KIND/NAME patterns; anything else is a usage error."""
+    from .config import assume_exists_problem
+
+    patterns = tuple(_split(values))
+    for pattern in patterns:
+        problem = assume_exists_problem(pattern)
+        if problem:
+            raise click.BadParameter(problem, param_hint="--assume-exists")
+    return patterns
+
+
+_SHARED_OPTIONS = (
+    click.option("--namespace", "-n", default=None, help="Namespace for namespaced objects that set none (default: the config's, else default)."),
+    click.option("--kube-version", default=None, help="Kubernetes version, e.g. 1.31 (default: the config's, else the newest bundled)."),
+    click.option("--assume-exists", multiple=True, callback=_assume_exists_values, help="KIND/NAMESPACE/NAME or KIND/NAME (patterns, comma-separated) of objects that live in the cluster, not in the inputs."),
+    click.option("--assume-pods", multiple=True, callback=lambda ctx, param, values: tuple(_assumed_pods(v) for v in values), help="NS:LABEL=VALUE[,LABEL=VALUE]: pods with these labels exist in namespace NS (made by a controller k8scheck does not know); they satisfy selectors."),
+    click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file (default: .k8scheck.yaml or pyproject.toml [tool.k8scheck], found by walking up)."),
+    click.option("--no-config", is_flag=True, help="Ignore configuration files."),
+    click.option("--max-file-size", default="16M", show_default=True, help="Larger files are reported, not read."),
+    click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report for input read from -."),
+    click.option("--exclude", "exclude", multiple=True, help="Pass over files and directories matching this glob in a directory walk (repeatable)."),
+    click.option("--skip-non-manifests", is_flag=True, help="Also pass over named files that hold no Kubernetes object (the pre-commit hook sets it)."),
+    click.option("--allow-remote", is_flag=True, help="Let kustomize fetch remote bases and helm chart dependencies (network)."),
+    click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes for parsing (default: every core; small runs use one)."),
+    click.option("--color/--no-color", default=None, help="Colour the text output (default: when stdout is a terminal and NO_COLOR is unset)."),
+    click.option("--debug", is_flag=True, help="Show a traceback on internal errors."),
+)
+
+
+def shared_options(command):
+    """Add the shared options to a command; it receives them as one ``shared: Shared`` argument."""
+
+    @functools.wraps(command)
+    def with_shared(*args, **kwargs):
+        shared = Shared(**{name: kwargs.pop(name) for name in Shared._fields})
+        return command(*args, shared=shared, **kwargs)
+
+    for option in reversed(_SHARED_OPTIONS):
+        with_shared = option(with_shared)
+    return with_shared
+
+
+class Run(NamedTuple):
+    """One command's settings: the shared options merged with the configuration file."""
+
+    config: object  # config.Config
+    options: object  # context.Options
+    discovery: object  # loader.Discovery
+    max_file_size: int
+    stdin_name: str
+    jobs: int | None
+    color: bool
+    debug: bool
+
+
+def _read_config(shared: Shared):
+    from .catalogue import load_catalogue
+    from .config import Config, ConfigError, find_config, load_config
+
+    if shared.no_config:
+        return Config()
+    found = Path(shared.config_path) if shared.config_path else find_config()
+    if shared.config_path and not found.is_file():
+        raise ConfigError(f"--config: {shared.config_path} does not exist")
+    if found is None:
+        return Config()
+    config = load_config(found, load_catalogue())
+    for warning in config.warnings:
+        click.echo(f"k8scheck: {warning}", err=True)
+    return config
+
+
+def resolve(shared: Shared, **options) -> Run:
+    """The run's settings from the shared options and the config file; command-line values win."""
+    from .config import ConfigError
+    from .context import Options
+    from .loader import Discovery
+
+    try:
+        config = _read_config(shared)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    color = shared.color
+    if color is None:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return Run(
+        config=config,
+        options=Options(
+            namespace=shared.namespace or config.namespace or "default",
+            kube_version=_kube_version(shared.kube_version) if shared.kube_version else _kube_version(config.kube_version, f"{config.path}: kube-version"),
+            params=config.params,
+            assume_exists=shared.assume_exists + config.assume_exists,
+            assume_pods=shared.assume_pods + config.assume_pods,
+            producers=config.producers,
+            **options,
+        ),
+        discovery=Discovery(exclude=shared.exclude + config.exclude, skip_non_manifests=shared.skip_non_manifests, allow_remote=shared.allow_remote),
+        max_file_size=_parse_size(shared.max_file_size),
+        stdin_name=shared.stdin_filename,
+        jobs=shared.jobs,
+        color=bool(color),
+        debug=shared.debug,
+    )
+
+
+def load_inputs(paths, run: Run):
+    """Read and parse the inputs as every command does (lint reads them through its engine)."""
+    from .engine import refuse_empty_stdin
+    from .loader import parse_inputs, read_inputs
+
+    inputs = read_inputs(list(paths), max_file_size=run.max_file_size, stdin_name=run.stdin_name, discovery=run.discovery)
+    loaded = parse_inputs(inputs, namespace=run.options.namespace, jobs=run.jobs)
+    refuse_empty_stdin(loaded, inputs, run.stdin_name)
+    return loaded
+
+
+def report_inputs(loaded, paths) -> int:
+    """Print every unreadable input on stderr as FILE:LINE:COL: SEVERITY: MESSAGE; the exit code it forces.
+
+    2 when no input could be read, 1 when an input (or part of one) could not be
+    read (the answer is incomplete), else 0.
+    """
+    from .engine import input_problems
+
+    problems = input_problems(loaded)
+    for problem in problems:
+        click.echo(f"{problem.where()}: {problem.severity}: {problem.message}", err=True)
+    if not loaded.files:
+        if not problems:
+            click.echo(f"k8scheck: no manifest files (*.yaml, *.yml, *.json) found in {', '.join(paths)}", err=True)
+        return EXIT_USAGE
+    return EXIT_FINDINGS if any(p.severity == "error" for p in problems) else EXIT_OK
+
+
+# -- commands ------------------------------------------------------------------------
+
+
 @main.command(cls=_PairedOutputs)
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "-f", "formats", type=click.Choice(FORMAT_NAMES), multiple=True, help="Report format; repeat it for several reports (default text).")
+@click.option("--format", "-f", "formats", type=click.Choice(FORMAT_NAMES), multiple=True, help="Report format; repeat it for several reports (default text; only one may go to stdout).")
 @click.option("--output", "-o", "outputs_placeholder", multiple=True, help="Write the report of the --format before it to this file (default stdout).", expose_value=False)
-@click.option("--namespace", "-n", default=None, help="Namespace for namespaced objects that set none (default: default).")
-@click.option("--kube-version", default=None, help="Kubernetes version to check against, e.g. 1.31 (default: the newest bundled).")
 @click.option("--schema-dir", "schema_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra JSON Schemas ({kind}-{group}-{version}.json) for custom kinds.")
-@click.option("--select", multiple=True, help="Only these rules (comma-separated slugs).")
-@click.option("--ignore", multiple=True, help="Skip these rules (comma-separated slugs).")
+@click.option("--select", multiple=True, help="Only these rules (comma-separated slugs); input errors are always reported.")
+@click.option("--ignore", multiple=True, help="Skip these rules (comma-separated slugs); input errors are always reported.")
 @click.option("--fail-on", type=SEVERITY_CHOICES, default=None, help="Exit 1 when a finding is at or above this severity (default: error).")
 @click.option("--quiet", "-q", is_flag=True, help="One line per finding; nothing when clean.")
-@click.option("--color/--no-color", default=None, help="Colour the text report (default: when stdout is a terminal).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file (default: .k8scheck.yaml or pyproject.toml [tool.k8scheck], found by walking up).")
-@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option("--context", "context_paths", multiple=True, help="Also load these paths to resolve references; their own findings are not reported.")
-@click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME (patterns allowed) of objects that live in the cluster, not in the inputs.")
-@click.option("--assume-pods", multiple=True, callback=lambda ctx, param, values: tuple(_assumed_pods(v) for v in values), help="NS:LABEL=VALUE[,LABEL=VALUE]: pods with these labels exist in namespace NS (made by a controller k8scheck does not know); they satisfy selectors.")
 @click.option("--diff-base", default=None, help="Git revision: predict the rollouts of Deployments changed since it and report stuck or outage rollouts.")
 @click.option("--baseline", "baseline_path", default=None, help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline_path", default=None, help="Record every current finding in this file (then adopt with --baseline).")
-@click.option("--max-file-size", default="16M", show_default=True, help="Larger files are reported, not read.")
-@click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report for input read from -.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes for parsing (default: every core; small runs use one).")
-@click.option("--exclude", "exclude", multiple=True, help="Pass over files and directories matching this glob in a directory walk (repeatable).")
-@click.option("--skip-non-manifests", is_flag=True, help="Also pass over named files that hold no Kubernetes object (the pre-commit hook sets it).")
-@click.option("--allow-remote", is_flag=True, help="Let kustomize fetch remote bases and helm chart dependencies (network).")
 @click.option("--verbose", "-v", is_flag=True, help="List the inputs that were passed over, and why.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the run cache (in $K8SCHECK_CACHE_DIR or the user cache directory).")
 @image_options
 @click.option("--registry-mirror", "registry_mirrors", multiple=True, help="REGISTRY=MIRROR: look images of REGISTRY up at MIRROR.")
 @click.option("--insecure-registry", "insecure_registries", multiple=True, help="A registry to reach over plain http.")
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+@shared_options
 @click.pass_context
-def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, ignore, fail_on, quiet, color, config_path, no_config, context_paths, assume_exists, assume_pods, diff_base, baseline_path, write_baseline_path, max_file_size, stdin_filename, jobs, exclude, skip_non_manifests, allow_remote, verbose, no_cache, check_images, image_catalog, registry_mirrors, insecure_registries, debug):
+def lint(ctx, paths, formats, schema_dirs, select, ignore, fail_on, quiet, context_paths, diff_base, baseline_path, write_baseline_path, verbose, no_cache, check_images, image_catalog, registry_mirrors, insecure_registries, shared):
     """Check manifests (files, directories, or - for stdin)."""
-    from pathlib import Path
-
-    from .catalogue import load_catalogue
-    from .config import Config, ConfigError, find_config, load_config
-    from .context import Options
     from .engine import Settings, UsageError, baseline_data, lint as run_lint, read_baseline
-    from .loader import Discovery
-    from .report import FORMATS
-
     from .progress import Progress
+    from .report import FORMATS
 
     outputs = ctx.meta.get("k8scheck.outputs") or [("text", None)]
     progress = Progress(sys.stderr)
+    run = resolve(shared, schema_dirs=tuple(schema_dirs), **_image_settings(check_images, image_catalog, registry_mirrors, insecure_registries))
+    config = run.config
     try:
-        config = Config()
-        if not no_config:
-            found = Path(config_path) if config_path else find_config()
-            if config_path and not found.is_file():
-                raise ConfigError(f"--config: {config_path} does not exist")
-            if found is not None:
-                config = load_config(found, load_catalogue())
-        options = Options(
-            namespace=namespace or config.namespace or "default",
-            kube_version=_kube_version(kube_version or config.kube_version),
-            schema_dirs=tuple(schema_dirs),
-            params=config.params,
-            assume_exists=tuple(assume_exists) + config.assume_exists,
-            assume_pods=assume_pods + config.assume_pods,
-            producers=config.producers,
-            **_image_settings(check_images, image_catalog, registry_mirrors, insecure_registries),
-            old_manifests=_old_manifests(paths, namespace or config.namespace or "default", revision=diff_base, option="--diff-base"),
-        )
+        options = dataclasses.replace(run.options, old_manifests=_old_manifests(paths, run, revision=diff_base, option="--diff-base"))
         settings = Settings(
             options=options,
             select=tuple(_split(select)) or config.select,
@@ -258,26 +383,24 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
             config=config,
             context=tuple(context_paths) or config.context,
             baseline=read_baseline(baseline_path) if baseline_path else None,
-            max_file_size=_parse_size(max_file_size),
-            stdin_name=stdin_filename,
-            discovery=Discovery(exclude=tuple(exclude) + config.exclude, skip_non_manifests=skip_non_manifests, allow_remote=allow_remote),
+            max_file_size=run.max_file_size,
+            stdin_name=run.stdin_name,
+            discovery=run.discovery,
             use_cache=not no_cache,
-            jobs=jobs,
+            jobs=run.jobs,
             progress=progress,
         )
         report = run_lint(list(paths), settings=settings)
         progress.finish()
-    except (UsageError, ConfigError) as exc:
+    except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     except click.ClickException:
         raise
     except Exception as exc:  # never a traceback for users; --debug shows it
-        _internal_error(exc, debug)
-    if color is None:
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        _internal_error(exc, run.debug)
     for output_format, target in outputs:
         if target is None:
-            click.echo(FORMATS[output_format](report, color=color, quiet=quiet, verbose=verbose), nl=False, color=color)
+            click.echo(FORMATS[output_format](report, color=run.color, quiet=quiet, verbose=verbose), nl=False, color=run.color)
             continue
         try:
             Path(target).write_text(FORMATS[output_format](report, color=False, quiet=quiet, verbose=verbose), encoding="utf-8")
@@ -303,56 +426,59 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
 @click.option("--from-git", "from_git", default=None, help="Compare with the same paths at this git revision (e.g. main).")
 @click.option("--new-pods", type=click.Choice(["auto", "ready", "fail"]), default="auto", show_default=True, help="auto: predict from the manifests; fail: what if the new version never becomes ready.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "mermaid"]), default="text", show_default=True)
-@click.option("--kube-version", default=None, help="Kubernetes version (event texts changed in 1.32; default: newest bundled).")
-@click.option("--namespace", "-n", default="default", show_default=True)
-@click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME of objects that live in the cluster.")
 @image_options
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, namespace, assume_exists, check_images, image_catalog, debug):
+@shared_options
+def rollout(paths, from_paths, from_git, new_pods, output_format, check_images, image_catalog, shared):
     """Predict the rollout each changed Deployment will go through, step by step.
 
-    Exit code 1 when a rollout is predicted to get stuck or cause an outage.
+    Exit code 1 when a rollout is predicted to get stuck or cause an outage, or an
+    input could not be read; 2 when no input could be read.
     """
-    from .context import Context, Options
-    from .loader import load
+    from .context import Context
     from .report.rollout import ROLLOUT_FORMATS
     from .rolloutplan import plan
 
-    version = _kube_version(kube_version)
-    options = Options(namespace=namespace, kube_version=version, assume_exists=tuple(assume_exists), **_image_settings(check_images, image_catalog))
-    old = _old_manifests(paths, namespace, from_paths=from_paths, revision=from_git)
+    run = resolve(shared, **_image_settings(check_images, image_catalog))
+    old = _old_manifests(paths, run, from_paths=from_paths, revision=from_git)
     try:
-        loaded = load(list(paths), namespace=namespace)
-        ctx = Context(loaded, options)
+        loaded = load_inputs(paths, run)
+        ctx = Context(loaded, run.options)
         predictions = plan(ctx, old, new_pods=new_pods, kube_version=ctx.kube_version, image_verdicts=ctx.image_verdicts)
     except Exception as exc:
-        _internal_error(exc, debug)
-    _stop_if_unreadable(loaded)
+        _internal_error(exc, run.debug)
+    status = report_inputs(loaded, paths)
+    if status == EXIT_USAGE:
+        sys.exit(status)
     click.echo(ROLLOUT_FORMATS[output_format](predictions), nl=False)
-    sys.exit(EXIT_FINDINGS if any(p.outcome != "complete" for p in predictions) else EXIT_OK)
+    sys.exit(max(status, EXIT_FINDINGS if any(p.outcome != "complete" for p in predictions) else EXIT_OK))
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--namespace", "-n", default="default", show_default=True)
-@click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME of objects that live in the cluster.")
 @image_options
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def simulate(paths, output_format, namespace, assume_exists, check_images, image_catalog, debug):
-    """Predict `kubectl get deploy,rs,pod,endpoints` after applying PATHS."""
-    from .context import Context, Options
-    from .loader import load
+@shared_options
+def simulate(paths, output_format, check_images, image_catalog, shared):
+    """Predict `kubectl get deploy,rs,pod,endpoints` after applying PATHS.
+
+    Exit code 1 when an input could not be read (the prediction is incomplete), 2
+    when no input could be read.
+    """
+    from .context import Context
     from .report.cluster import CLUSTER_FORMATS
     from .simulate.cluster import simulate_cluster
 
+    run = resolve(shared, **_image_settings(check_images, image_catalog))
     try:
-        loaded = load(list(paths), namespace=namespace)
-        cluster = simulate_cluster(Context(loaded, Options(namespace=namespace, assume_exists=tuple(assume_exists), **_image_settings(check_images, image_catalog))))
+        loaded = load_inputs(paths, run)
+        cluster = simulate_cluster(Context(loaded, run.options))
     except Exception as exc:
-        _internal_error(exc, debug)
-    _stop_if_unreadable(loaded)
+        _internal_error(exc, run.debug)
+    status = report_inputs(loaded, paths)
+    if status == EXIT_USAGE:
+        sys.exit(status)
     click.echo(CLUSTER_FORMATS[output_format](cluster), nl=False)
+    sys.exit(status)
 
 
 @main.command()
@@ -361,74 +487,66 @@ def simulate(paths, output_format, namespace, assume_exists, check_images, image
 @click.option("--from", "from_paths", multiple=True, help="The manifests as applied now: also check the rollout window.")
 @click.option("--from-git", "from_git", default=None, help="Compare with the same paths at this git revision.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--kube-version", default=None, help="Kubernetes version of the cluster (removed APIs are never created; default: newest bundled).")
-@click.option("--namespace", "-n", default="default", show_default=True)
-@click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME of objects that live in the cluster.")
 @image_options
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def why(target, paths, from_paths, from_git, output_format, kube_version, namespace, assume_exists, check_images, image_catalog, debug):
+@shared_options
+def why(target, paths, from_paths, from_git, output_format, check_images, image_catalog, shared):
     """Explain, hop by hop, why a request to TARGET would fail.
 
     TARGET: http://HOST[:PORT]/PATH, svc/NAME[:PORT], NAME[.NAMESPACE[.svc[.cluster.local]]][:PORT],
     nodeport:PORT or deploy/NAME. Exit code 0 when the request would succeed, 1 when it
-    would fail, 2 for a bad target.
+    would fail or an input could not be read, 2 for a bad target or no readable input.
     """
-    from .context import Context, Options
-    from .loader import load
+    from .context import Context
     from .report.why import WHY_FORMATS
     from .why import TargetError, Walker, parse_target
 
-    old = _old_manifests(paths, namespace, from_paths=from_paths, revision=from_git)
+    run = resolve(shared, **_image_settings(check_images, image_catalog))
+    old = _old_manifests(paths, run, from_paths=from_paths, revision=from_git)
     try:
-        parsed = parse_target(target, namespace)
-        loaded = load(list(paths), namespace=namespace)
-        ctx = Context(loaded, Options(namespace=namespace, kube_version=_kube_version(kube_version), assume_exists=tuple(assume_exists), **_image_settings(check_images, image_catalog)))
-        verdict = Walker(ctx, old).walk(parsed)
+        parsed = parse_target(target, run.options.namespace)
+        loaded = load_inputs(paths, run)
+        verdict = Walker(Context(loaded, run.options), old).walk(parsed)
     except TargetError as exc:
         click.echo(f"k8scheck why: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except click.ClickException:
         raise
     except Exception as exc:
-        _internal_error(exc, debug)
-    if not loaded.files:
-        for error in loaded.errors:
-            click.echo(f"{error.file}: {error.severity}: {error.message}", err=True)
-        sys.exit(EXIT_USAGE)
+        _internal_error(exc, run.debug)
+    status = report_inputs(loaded, paths)
+    if status == EXIT_USAGE:
+        sys.exit(status)
     click.echo(WHY_FORMATS[output_format](verdict), nl=False)
-    sys.exit(EXIT_OK if verdict.reachable else EXIT_FINDINGS)
+    sys.exit(max(status, EXIT_OK if verdict.reachable else EXIT_FINDINGS))
 
 
 @main.command("graph")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "json"]), default="mermaid", show_default=True, help="Drawing format.")
-@click.option("--namespace", "-n", default="default", show_default=True, help="Namespace for namespaced objects that set none.")
-@click.option("--assume-exists", multiple=True, help="Objects that live in the cluster, not the inputs: KIND/NAMESPACE/NAME patterns (fnmatch, comma-separated).")
-@click.option("--max-file-size", default="16M", show_default=True, help="Larger files are reported, not read.")
-@click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report for input read from -.")
-@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def graph(paths, output_format, namespace, assume_exists, max_file_size, stdin_filename, debug):
-    """Draw how the objects refer to each other; broken references in red."""
-    from .context import Context, Options
+@shared_options
+def graph(paths, output_format, shared):
+    """Draw how the objects refer to each other; broken references in red.
+
+    Exit code 1 when an input could not be read (the drawing is incomplete), 2
+    when no input could be read.
+    """
+    from .context import Context
     from .engine import active_rules, run_rules
     from .graphviz import GRAPH_RULES, render
-    from .loader import load
 
+    run = resolve(shared)
     try:
-        loaded = load(list(paths), namespace=namespace, max_file_size=_parse_size(max_file_size), stdin_name=stdin_filename)
-        ctx = Context(loaded, Options(namespace=namespace, assume_exists=tuple(_split(assume_exists))))
+        loaded = load_inputs(paths, run)
+        ctx = Context(loaded, run.options)
         findings = run_rules(ctx, active_rules(select=GRAPH_RULES))[0]
         text = render(ctx.graph, findings, output_format)
     except Exception as exc:  # never a traceback for users; --debug shows it
-        _internal_error(exc, debug)
-    for error in loaded.errors:
-        where = f"{error.file}:{error.line}" if error.line else error.file
-        click.echo(f"k8scheck: {where}: {error.message}", err=True)
+        _internal_error(exc, run.debug)
+    status = report_inputs(loaded, paths)
+    if status == EXIT_USAGE:
+        sys.exit(status)
     click.echo(text, nl=False)
-    if not loaded.files:
-        if not loaded.errors:
-            click.echo(f"k8scheck: no manifest files (*.yaml, *.yml, *.json) found in {', '.join(paths)}", err=True)
-        sys.exit(EXIT_USAGE)
+    sys.exit(status)
 
 
 @main.command("rules")
@@ -451,6 +569,34 @@ def list_rules(output_format):
     width = max(len(slug) for slug in catalogue)
     for slug, rule in catalogue.items():
         click.echo(f"{slug:<{width}}  {rule.severity:<7}  {rule.summary}")
+    click.echo(f"{INPUT_ERROR:<{width}}  {'error':<7}  {INPUT_ERROR_SUMMARY} (not a rule: always reported)")
+
+
+# The label of inputs that could not be read at all: not a rule (nothing to select,
+# ignore or suppress), but `k8scheck rule input-error` explains it.
+INPUT_ERROR = "input-error"
+INPUT_ERROR_SUMMARY = "An input could not be read as Kubernetes objects"
+INPUT_ERROR_DOC = f"""{INPUT_ERROR} (error; not a rule: always reported, cannot be selected, ignored or suppressed)
+
+{INPUT_ERROR_SUMMARY}.
+
+What it means
+  A path names no file, a file is larger than --max-file-size, binary or not UTF-8
+  (or UTF-16/32 with a BOM) text, a directory or symlink cannot be followed, a
+  kustomization or chart cannot be rendered, a Go/Helm template was given unrendered,
+  or stdin (-) held no YAML document. Nothing in that input was checked.
+
+Exit codes
+  lint exits 1 when an input error is reported beside readable inputs, 2 when no
+  input could be read. simulate, rollout, why and graph print input errors (and
+  yaml-syntax, duplicate-key and document-not-object errors) on stderr as
+  FILE:LINE:COL: error: MESSAGE, still answer from what they could read, and exit 1
+  (their answer is incomplete), or 2 when no input could be read.
+
+Use instead
+  Fix the path or the file, raise --max-file-size, render templates first
+  (helm template CHART | k8scheck lint -), or pass --allow-remote for remote bases.
+"""
 
 
 @main.command("rule")
@@ -461,6 +607,9 @@ def show_rule(slug):
     from .engine import UsageError, resolve_rule_names
 
     catalogue = load_catalogue()
+    if slug == INPUT_ERROR:
+        click.echo(INPUT_ERROR_DOC, nl=False)
+        return
     try:
         resolve_rule_names([slug], catalogue, "rule")
     except UsageError as exc:

@@ -38,6 +38,7 @@ class Config:
     fail_on: str | None = None
     context: tuple = ()
     exclude: tuple = ()  # globs a directory walk passes over
+    warnings: tuple = ()  # what was accepted but should be written differently (printed on stderr)
 
     def ignored_in(self, file: str) -> frozenset:
         if not self.per_file_ignores:
@@ -130,11 +131,44 @@ def _read(path: Path) -> dict:
     return data
 
 
+def assume_exists_problem(pattern: str) -> str | None:
+    """Why an assume-exists pattern is malformed (KIND/NAMESPACE/NAME or KIND/NAME), or None."""
+    parts = pattern.split("/")
+    if len(parts) in (2, 3) and all(part.strip() for part in parts):
+        return None
+    return f"{pattern!r}: expected KIND/NAMESPACE/NAME or KIND/NAME (patterns allowed, e.g. Secret/prod/tls-*)"
+
+
+def _kube_version_from_float(value: float, path: Path) -> tuple[str, str]:
+    """An unquoted `kube-version: 1.30` is the float 1.3: the version it must mean, and a warning.
+
+    The float loses trailing zeros, so 1.3 may mean 1.3 or 1.30; it is accepted only
+    when exactly one of them is bundled.
+    """
+    from .schema import bundled_versions
+
+    text = repr(value)
+    candidates = [v for v in (text, text + "0") if v in bundled_versions()]
+    if len(candidates) != 1:
+        raise ConfigError(f'{path}: kube-version: {value!r} is a number to YAML (unquoted), and it is not one bundled version; quote it, e.g. kube-version: "1.30"')
+    version = candidates[0]
+    return version, f'{path}: kube-version: {value!r} is a number to YAML (an unquoted 1.30 reads as 1.3); read as "{version}", write kube-version: "{version}"'
+
+
 def load_config(path: Path, catalogue: dict) -> Config:
     import jsonschema
 
     data = _read(path)
+    warnings = []
+    if isinstance(data.get("kube-version"), float):
+        data = dict(data)
+        data["kube-version"], warning = _kube_version_from_float(data["kube-version"], path)
+        warnings.append(warning)
     where = "[tool.k8scheck]" if path.name == "pyproject.toml" else ""
+    for pattern in data.get("assume-exists") or ():
+        problem = assume_exists_problem(pattern) if isinstance(pattern, str) else None
+        if problem:
+            raise ConfigError(f"{path}{where}: assume-exists: {problem}")
     errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]
@@ -179,6 +213,7 @@ def load_config(path: Path, catalogue: dict) -> Config:
         fail_on=data.get("fail-on"),
         context=tuple(str((path.parent / p)) for p in data.get("context", ())),
         exclude=tuple(data.get("exclude", ())),
+        warnings=tuple(warnings),
     )
 
 

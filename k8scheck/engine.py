@@ -7,6 +7,7 @@ import difflib
 import gc
 import os
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import __version__, merge, runcache, suppress
 from .catalogue import Rule, load_catalogue
@@ -68,11 +69,54 @@ def resolve_rule_names(names, catalogue: dict[str, Rule], option: str) -> set[st
     return chosen
 
 
+# What kept an input from being read as objects: reported whatever --select/--ignore say.
+INPUT_RULES = frozenset({"yaml-syntax", "duplicate-key", "document-not-object"})
+
+
 def active_rules(select=(), ignore=()) -> list[Rule]:
+    """The rules a run checks; the input rules always run (a parse error is never hidden)."""
     catalogue = load_catalogue()
     selected = resolve_rule_names(select, catalogue, "--select") if select else set(catalogue)
-    ignored = resolve_rule_names(ignore, catalogue, "--ignore")
-    return [rule for slug, rule in catalogue.items() if slug in selected and slug not in ignored and slug in REGISTRY]
+    ignored = resolve_rule_names(ignore, catalogue, "--ignore") - INPUT_RULES
+    chosen = (selected - ignored) | INPUT_RULES
+    return [rule for slug, rule in catalogue.items() if slug in chosen and slug in REGISTRY]
+
+
+class InputProblem(NamedTuple):
+    """An input (or part of one) that could not be read as objects, as every command reports it."""
+
+    file: str
+    line: int | None
+    column: int | None
+    severity: str
+    message: str
+
+    def where(self) -> str:
+        return f"{self.file}:{self.line}:{self.column or 1}" if self.line else self.file
+
+
+def input_problems(loaded: LoadResult) -> list[InputProblem]:
+    """Unreadable files (LoadErrors) and unreadable documents (syntax diagnostics), in file order."""
+    catalogue = load_catalogue()
+    problems = [InputProblem(e.file, e.line, e.column, e.severity, e.message) for e in loaded.errors]
+    for diagnostic in loaded.diagnostics:
+        if diagnostic.rule in INPUT_RULES:
+            loc = diagnostic.location
+            problems.append(InputProblem(loc.file, loc.line, loc.column, catalogue[diagnostic.rule].severity, f"{diagnostic.message} [{diagnostic.rule}]"))
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0, p.message))
+
+
+def _holds_no_document(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...") for line in text.splitlines())
+
+
+def refuse_empty_stdin(loaded: LoadResult, inputs, stdin_name: str) -> None:
+    """Empty stdin is an input error, not a clean run: `helm template … | k8scheck lint -` may have failed."""
+    if not inputs.from_stdin:
+        return
+    for source in [f for f in loaded.files if f.path == stdin_name and _holds_no_document(f.text)]:
+        loaded.files.remove(source)
+        loaded.errors.append(LoadError(stdin_name, "stdin holds no YAML document (did the command piped into k8scheck fail?)"))
 
 
 def _to_finding(rule: Rule, severity: str, item) -> Finding:
@@ -93,18 +137,69 @@ def _to_finding(rule: Rule, severity: str, item) -> Finding:
     if problem.consequence is not None:
         path, text = problem.consequence
         consequence = Related(manifest.locate(tuple(path)), text)
+    location = manifest.locate(problem.path, problem.at)
     return Finding(
         rule.slug,
         severity,
         problem.message,
-        manifest.locate(problem.path, problem.at),
+        location,
         manifest.ref,
         dotted(problem.path),
         tuple(related),
-        problem.fix,
+        _replacement(problem.fix, manifest, location),
         subject=dotted(problem.subject) if problem.subject is not None else "",
         consequence=consequence,
+        stable_path=stable_path(manifest.obj, tuple(problem.path)),
     )
+
+
+def _replacement(fix: str | None, manifest: Manifest, location) -> str | None:
+    """``fix`` as text that replaces the span: a span written as a quoted string keeps its quotes.
+
+    In a JSON file (and a double-quoted YAML scalar) the span covers the quotes, so
+    an unquoted replacement would break the file.
+    """
+    source = manifest.source
+    if fix is None or source is None or source.path != location.file or location.end_column is None or location.end_line != location.line:
+        return fix
+    written = (source.line(location.line) or "")[location.column - 1 : location.end_column - 1]
+    if len(written) >= 2 and written[0] == written[-1] == '"' and not (len(fix) >= 2 and fix[0] == fix[-1] == '"'):
+        import json
+
+        return json.dumps(fix, ensure_ascii=False)
+    return fix
+
+
+# Keys that name a list item for as long as the item exists (tried in this order).
+_NAMING_KEYS = ("name", "containerPort", "port", "mountPath", "key", "path", "ip")
+
+
+def stable_path(obj, path) -> str:
+    """``dotted(path)`` with list items named, not counted: ``containers[name=web].env[name=HOST]``.
+
+    Inserting an item above no longer changes the path (baselines stay valid); an
+    item with no unique naming key keeps its index.
+    """
+    out, node = "", obj
+    for part in path:
+        if isinstance(part, int):
+            out += _item_name(node, part)
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+        else:
+            out += ("." if out else "") + str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def _item_name(items, index: int) -> str:
+    item = items[index] if isinstance(items, list) and 0 <= index < len(items) else None
+    if isinstance(item, dict):
+        for key in _NAMING_KEYS:
+            value = item.get(key)
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                if sum(1 for other in items if isinstance(other, dict) and other.get(key) == value) == 1:
+                    return f"[{key}={value}]"
+    return f"[{index}]"
 
 
 def _own_severity(item) -> str | None:
@@ -244,6 +339,7 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
             return _report_from_cache(cached, inputs, catalogue)
     progress(f"parsing {len(inputs.sources)} files")
     loaded = parse_inputs(inputs, namespace=options.namespace, jobs=settings.jobs)
+    refuse_empty_stdin(loaded, inputs, settings.stdin_name)
     primary = _primary_files(loaded, paths, settings.context)
     findings, origins, internal = run_units(loaded, options, rules, severities, progress)
     if primary is not None:
@@ -293,8 +389,9 @@ def apply_baseline(findings: list[Finding], baseline: dict) -> tuple[list[Findin
     kept = []
     dropped = 0
     for finding in findings:
-        key = finding.fingerprint()
-        if remaining.get(key, 0) > 0:
+        # Version 1 baselines keyed list items by index: still read them.
+        key = next((k for k in (finding.fingerprint(), finding.index_fingerprint()) if remaining.get(k, 0) > 0), None)
+        if key is not None:
             remaining[key] -= 1
             dropped += 1
         else:
@@ -304,7 +401,7 @@ def apply_baseline(findings: list[Finding], baseline: dict) -> tuple[list[Findin
 
 def baseline_data(report: Report) -> dict:
     return {
-        "version": 1,
+        "version": 2,  # 2: list items named by a stable key (containers[name=web]); 1: by index
         "tool": f"k8scheck {report.version}",
         "findings": sorted(
             ({"fingerprint": f.fingerprint(), "rule": f.rule, "identity": f.identity()} for f in report.findings),

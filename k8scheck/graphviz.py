@@ -5,6 +5,12 @@ sorted by kind, namespace and name, edges by their ends, relation and field path
 An edge (or a node) that a graph rule reported is drawn dashed and red and
 labelled with the rule's slug; a Service whose selector matches nothing gets a
 placeholder node for the pods it expected.
+
+A Service has one edge per workload it selects, labelled with the ports it
+forwards (``80 → 8080``). Objects not in the inputs that exist anyway (in every
+cluster, made by a controller, assumed) are drawn as existing; only the rest as
+missing. mermaid and dot group the nodes by namespace; labels stay within
+``MAX_LABEL`` characters.
 """
 
 from __future__ import annotations
@@ -37,6 +43,11 @@ GRAPH_RULES = (
 )
 
 
+MAX_LABEL = 60
+# Why an object that is not in the inputs exists anyway (node "origin"), as drawn.
+_ORIGIN_TEXT = {"cluster": "in every cluster", "made": "made by a controller", "assumed": "assumed to exist", "missing": "not in inputs"}
+
+
 def _sort_key(key) -> tuple:
     kind, namespace, name = key
     return (str(kind), namespace or "", str(name))
@@ -45,6 +56,55 @@ def _sort_key(key) -> tuple:
 def _label(key) -> str:
     kind, namespace, name = key
     return f"{kind} {namespace}/{name}" if namespace else f"{kind} {name}"
+
+
+def _fit(text: str, limit: int = MAX_LABEL) -> str:
+    """At most ``limit`` characters, cut in the middle: the kind and the name's end stay readable."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) * 2 // 3
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head) :]
+
+
+def _origin(graph: ObjectGraph, key) -> str:
+    """inputs, cluster (in every cluster), made (by a controller), assumed (--assume-exists) or missing."""
+    kind, namespace, name = key
+    if key in graph.objects:
+        return "inputs"
+    if not isinstance(name, str):
+        return "missing"
+    if graph.implicit(kind, namespace, name):
+        return "cluster"
+    if graph.made_by(kind, namespace, name) is not None:
+        return "made"
+    return "assumed" if graph.assumed(kind, namespace, name) else "missing"
+
+
+def _service_port(edge) -> str | None:
+    """``port → targetPort`` of an exposes-port edge."""
+    ports = edge.manifest.obj.get("spec", {}).get("ports")
+    index = edge.path[-1]
+    port = ports[index].get("port") if isinstance(ports, list) and isinstance(index, int) and isinstance(ports[index], dict) else None
+    return f"{port} → {edge.port}" if port is not None else f"{edge.port}"
+
+
+def _merge_service_edges(edges: list[dict]) -> list[dict]:
+    """One edge per Service -> workload: ``selects`` and its ``exposes-port`` edges drawn as one."""
+    merged: dict[tuple, dict] = {}
+    out = []
+    for edge in edges:
+        if edge["source"][0] != "Service" or edge["relation"] not in ("selects", "exposes-port"):
+            out.append(edge)
+            continue
+        pair = (edge["source"], edge["target"])
+        if pair not in merged:
+            merged[pair] = dict(edge, relation="selects", path="spec.selector", key=None, port=None, ports=[], broken=[])
+            out.append(merged[pair])
+        one = merged[pair]
+        one["ports"] += [p for p in edge["ports"] if p not in one["ports"]]
+        one["broken"] = sorted(set(one["broken"]) | set(edge["broken"]))
+        one["label"] = "selects" + (" " + ", ".join(one["ports"]) if one["ports"] else "")
+    return out
 
 
 def _edge_label(edge) -> str:
@@ -91,15 +151,19 @@ def model(graph: ObjectGraph, findings=()) -> dict:
             "path": dotted(edge.path),
             "key": edge.key,
             "port": edge.port,
+            "ports": [_service_port(edge)] if edge.relation == "exposes-port" else [],
             "broken": sorted(rules),
         })
+    edges = _merge_service_edges(edges)
 
     nodes = {}
     for key in graph.nodes():
         manifest = graph.objects.get(key)
+        origin = _origin(graph, key)
         nodes[key] = {
             "key": key,
-            "missing": manifest is None,
+            "origin": origin,
+            "missing": origin == "missing",
             "placeholder": False,
             "file": manifest.file if manifest is not None else None,
             "line": manifest.locate(("metadata", "name")).line if manifest is not None else None,
@@ -116,12 +180,12 @@ def model(graph: ObjectGraph, findings=()) -> dict:
                 selector = manifest.obj.get("spec", {}).get("selector") if manifest is not None else None
                 text = ",".join(f"{k}={v}" for k, v in selector.items()) if isinstance(selector, dict) else "?"
                 target = ("Pod", source[1], f"<{text}>")
-                nodes.setdefault(target, {"key": target, "missing": True, "placeholder": True, "file": None, "line": None, "findings": []})
-                edges.append({"source": source, "target": target, "relation": "selects", "label": "selects", "path": path, "key": None, "port": None, "broken": [rule]})
+                nodes.setdefault(target, {"key": target, "origin": "missing", "missing": True, "placeholder": True, "file": None, "line": None, "findings": []})
+                edges.append({"source": source, "target": target, "relation": "selects", "label": "selects", "path": path, "key": None, "port": None, "ports": [], "broken": [rule]})
             if source in nodes and rule not in nodes[source]["findings"]:
                 nodes[source]["findings"].append(rule)
             elif source not in nodes:
-                nodes[source] = {"key": source, "missing": False, "placeholder": False, "file": None, "line": None, "findings": [rule]}
+                nodes[source] = {"key": source, "origin": "inputs", "missing": False, "placeholder": False, "file": None, "line": None, "findings": [rule]}
     ordered = sorted(nodes.values(), key=lambda n: _sort_key(n["key"]))
     ids = {n["key"]: f"n{i}" for i, n in enumerate(ordered)}
     for n in ordered:
@@ -134,41 +198,64 @@ def model(graph: ObjectGraph, findings=()) -> dict:
 
 
 def _node_text(node) -> str:
-    text = _label(node["key"])
+    """The label inside its namespace group: the namespace is the group's title."""
+    kind, _namespace, name = node["key"]
+    text = f"{kind} {name}"
     if node["placeholder"]:
-        text = f"no pod template with {node['key'][2][1:-1]} in {node['key'][1]}"
-    elif node["missing"]:
-        text += " (not in inputs)"
+        text = f"no pod template with {name[1:-1]} in {node['key'][1]}"
+    elif node["origin"] != "inputs":
+        text += f" ({_ORIGIN_TEXT[node['origin']]})"
     if node["findings"]:
         text += " [" + ", ".join(node["findings"]) + "]"
-    return text
+    return _fit(text)
+
+
+def _edge_text(edge, separator: str) -> str:
+    label = _fit(edge["label"], MAX_LABEL - 1 - len(", ".join(edge["broken"])) if edge["broken"] else MAX_LABEL)
+    return label + (separator + ", ".join(edge["broken"]) if edge["broken"] else "")
+
+
+def _by_namespace(nodes) -> list[tuple[str | None, list]]:
+    """(namespace, its nodes), cluster-scoped nodes (namespace None) first."""
+    groups: dict = {}
+    for node in nodes:
+        groups.setdefault(node["key"][1], []).append(node)
+    return sorted(groups.items(), key=lambda item: (item[0] is not None, item[0] or ""))
 
 
 def _mermaid_text(text: str) -> str:
     return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
+def _mermaid_node(node) -> str:
+    line = f'{node["id"]}["{_mermaid_text(_node_text(node))}"]'
+    if node["missing"]:
+        return line + ":::missing"
+    if node["findings"]:
+        return line + ":::flagged"
+    return line + (":::external" if node["origin"] != "inputs" else "")
+
+
 def render_mermaid(data: dict) -> str:
     out = ["flowchart LR"]
-    for node in data["nodes"]:
-        line = f'  {node["id"]}["{_mermaid_text(_node_text(node))}"]'
-        if node["missing"]:
-            line += ":::missing"
-        elif node["findings"]:
-            line += ":::flagged"
-        out.append(line)
+    for number, (namespace, nodes) in enumerate(_by_namespace(data["nodes"])):
+        if namespace is None:
+            out += [f"  {_mermaid_node(node)}" for node in nodes]
+            continue
+        out.append(f'  subgraph ns{number}["namespace {_mermaid_text(namespace)}"]')
+        out += [f"    {_mermaid_node(node)}" for node in nodes]
+        out.append("  end")
     styles = []
     for index, edge in enumerate(data["edges"]):
-        label = edge["label"]
         if edge["broken"]:
-            label += " ✗ " + ", ".join(edge["broken"])
-            out.append(f'  {edge["from"]} -.->|"{_mermaid_text(label)}"| {edge["to"]}')
+            out.append(f'  {edge["from"]} -.->|"{_mermaid_text(_edge_text(edge, " ✗ "))}"| {edge["to"]}')
             styles.append(f"  linkStyle {index} stroke:#d00,stroke-width:2px,color:#d00")
         else:
-            out.append(f'  {edge["from"]} -->|"{_mermaid_text(label)}"| {edge["to"]}')
+            out.append(f'  {edge["from"]} -->|"{_mermaid_text(_edge_text(edge, ""))}"| {edge["to"]}')
     out += styles
     out.append("  classDef missing stroke:#d00,stroke-dasharray:5 5,color:#d00")
     out.append("  classDef flagged stroke:#d00,stroke-width:2px")
+    out.append("  classDef external stroke-dasharray:2 2")
     return "\n".join(out) + "\n"
 
 
@@ -177,22 +264,30 @@ def _dot_text(text: str) -> str:
     return f'"{escaped}"'
 
 
+def _dot_node(node) -> str:
+    attrs = [f"label={_dot_text(_node_text(node))}"]
+    if node["missing"]:
+        attrs += ["style=dashed", "color=red", "fontcolor=red"]
+    elif node["findings"]:
+        attrs += ["color=red", "penwidth=2"]
+    elif node["origin"] != "inputs":
+        attrs += ["style=dotted"]
+    return f'{node["id"]} [{", ".join(attrs)}];'
+
+
 def render_dot(data: dict) -> str:
     out = ["digraph k8scheck {", "  rankdir=LR;", '  node [shape=box, fontname="Helvetica"];', '  edge [fontname="Helvetica"];']
-    for node in data["nodes"]:
-        attrs = [f"label={_dot_text(_node_text(node))}"]
-        if node["missing"]:
-            attrs += ["style=dashed", "color=red", "fontcolor=red"]
-        elif node["findings"]:
-            attrs += ["color=red", "penwidth=2"]
-        out.append(f'  {node["id"]} [{", ".join(attrs)}];')
+    for number, (namespace, nodes) in enumerate(_by_namespace(data["nodes"])):
+        if namespace is None:
+            out += [f"  {_dot_node(node)}" for node in nodes]
+            continue
+        out += [f"  subgraph cluster_{number} {{", f"    label={_dot_text('namespace ' + namespace)};"]
+        out += [f"    {_dot_node(node)}" for node in nodes]
+        out.append("  }")
     for edge in data["edges"]:
-        label = edge["label"]
-        attrs = []
+        attrs = [f"label={_dot_text(_edge_text(edge, chr(10)))}"]
         if edge["broken"]:
-            label += "\n" + ", ".join(edge["broken"])
             attrs += ["style=dashed", "color=red", "fontcolor=red"]
-        attrs.insert(0, f"label={_dot_text(label)}")
         out.append(f'  {edge["from"]} -> {edge["to"]} [{", ".join(attrs)}];')
     out.append("}")
     return "\n".join(out) + "\n"
@@ -207,6 +302,7 @@ def render_json(data: dict) -> str:
             "namespace": namespace,
             "name": name,
             "missing": node["missing"],
+            "origin": node["origin"],
             "placeholder": node["placeholder"],
             "file": node["file"],
             "line": node["line"],
@@ -221,6 +317,7 @@ def render_json(data: dict) -> str:
             "path": edge["path"],
             "key": edge["key"],
             "port": edge["port"],
+            "ports": edge["ports"],
             "broken": edge["broken"],
         }
 

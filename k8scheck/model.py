@@ -172,6 +172,8 @@ class Finding:
     # finding becomes when it is folded into its root cause's finding.
     subject: str = field(default="", compare=False)
     consequence: Related | None = field(default=None, compare=False)
+    # ``path`` with list items named by a stable key (``containers[name=web]``), for baselines.
+    stable_path: str = field(default="", compare=False)
 
     def sort_key(self):
         loc = self.location
@@ -183,15 +185,26 @@ class Finding:
         Rule, object and field path; file-level findings (no object) use the file
         and the message instead.
         """
+        return self._identity(self.stable_path or self.path)
+
+    def _identity(self, path: str) -> str:
         if self.object is not None:
             o = self.object
-            return f"{self.rule}|{o.kind}|{o.namespace or ''}|{o.name}|{self.path}"
+            return f"{self.rule}|{o.kind}|{o.namespace or ''}|{o.name}|{path}"
         return f"{self.rule}|{self.location.file}|{self.message}"
 
     def fingerprint(self) -> str:
-        import hashlib
+        return _digest(self.identity())
 
-        return hashlib.sha256(self.identity().encode("utf-8")).hexdigest()[:32]
+    def index_fingerprint(self) -> str:
+        """The fingerprint baselines before version 2 recorded (list items by index)."""
+        return _digest(self._identity(self.path))
+
+
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

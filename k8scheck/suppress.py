@@ -3,7 +3,10 @@
 (`unused-suppression`), so suppressions do not rot.
 
 A comment applies to findings on its own line, or, written on an object's first
-line, to every finding of that object. The annotation applies to its object.
+line, to every finding of that object; `# k8scheck: ignore-next-line[...]` applies
+to the line below it. Without a rule list (`# k8scheck: ignore`) a comment
+suppresses every rule but the input rules (a syntax error is never hidden). The
+annotation applies to its object.
 """
 
 from __future__ import annotations
@@ -16,15 +19,21 @@ from .positions import Location
 
 ANNOTATION = "k8scheck.io/ignore"
 # A YAML comment starts at a '#' preceded by whitespace (or at the line start).
-_COMMENT = re.compile(r"(?:^|\s)#\s*k8scheck:\s*ignore\[([^\]]*)\]")
+_COMMENT = re.compile(r"(?:^|\s)#\s*k8scheck:\s*(ignore(?:-next-line)?)(?:\[([^\]]*)\])?(?=\s|$)")
+EVERY_RULE = frozenset({"*"})  # a bare ignore: every rule
 
 
 @dataclass
 class Suppression:
-    rules: frozenset
+    rules: frozenset  # slugs, or EVERY_RULE
     location: Location
     kind: str  # "comment" | "annotation"
     used: set = field(default_factory=set)
+
+    def covers(self, rule: str) -> bool:
+        from .engine import INPUT_RULES
+
+        return rule in self.rules or (self.rules == EVERY_RULE and rule not in INPUT_RULES)
 
 
 def _rules(text: str) -> frozenset:
@@ -44,8 +53,10 @@ def collect(files, manifests: list[Manifest]):
             match = _COMMENT.search(line)
             if match:
                 column = match.start() + (1 if line[match.start()] != "#" else 0) + 1
-                item = Suppression(_rules(match.group(1)), Location(source.path, number, column), "comment")
-                by_line[(source.path, number)] = item
+                rules = _rules(match.group(2)) if match.group(2) is not None else EVERY_RULE
+                item = Suppression(rules, Location(source.path, number, column), "comment")
+                target = number + 1 if match.group(1) == "ignore-next-line" else number
+                by_line[(source.path, target)] = item
                 everything.append(item)
     by_object: dict[int, Suppression] = {}
     for manifest in manifests:
@@ -76,7 +87,7 @@ def apply(findings: list[Finding], origins: dict, files, manifests, active_rules
             first = manifest.locate(())
             candidates.append(by_line.get((first.file, first.line)))
             candidates.append(by_object.get(id(manifest)))
-        hit = next((c for c in candidates if c is not None and finding.rule in c.rules), None)
+        hit = next((c for c in candidates if c is not None and c.covers(finding.rule)), None)
         if hit is None:
             kept.append(finding)
         else:
@@ -85,6 +96,10 @@ def apply(findings: list[Finding], origins: dict, files, manifests, active_rules
     unused = []
     if unused_rule is not None:
         for item in everything:
+            if item.rules == EVERY_RULE:
+                if not item.used and unused_rule.known <= active_rules:  # judged only when every rule ran
+                    unused.append(Finding(unused_rule.slug, unused_rule.severity, "# k8scheck: ignore suppresses nothing here; remove it", item.location))
+                continue
             for slug in sorted(item.rules - item.used):
                 if slug not in active_rules and slug in unused_rule.known:
                     continue  # the rule did not run (--select/--ignore): no verdict

@@ -255,3 +255,104 @@ def test_a_broken_image_catalog_is_a_usage_error(run, tmp_path):
     for command in (["lint", EXAMPLE], ["rollout", EXAMPLE], ["simulate", EXAMPLE]):
         result = run(*command, "--image-catalog", tmp_path / "catalog.yaml")
         assert result.exit_code == 2 and "--image-catalog" in result.output and "internal error" not in result.output
+
+
+def test_bare_ignore_suppresses_every_rule_on_its_line_and_is_reported_when_unused(run, tmp_path):
+    write(tmp_path / "a.yaml", BAD_CM.replace("PORT: 8081", "PORT: 8081  # k8scheck: ignore"))
+    data = json.loads(run("lint", tmp_path, "-f", "json").output)
+    assert data["findings"] == [] and data["summary"]["suppressed"] == 1
+    write(tmp_path / "a.yaml", BAD_CM.replace("PORT: 8081", 'PORT: "8081"  # k8scheck: ignore'))
+    data = json.loads(run("lint", tmp_path, "-f", "json").output)
+    assert [(f["rule"], f["line"], f["message"]) for f in data["findings"]] == [("unused-suppression", 6, "# k8scheck: ignore suppresses nothing here; remove it")]
+
+
+def test_a_bare_ignore_never_hides_a_syntax_error(run, tmp_path):
+    write(tmp_path / "a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x  # k8scheck: ignore\ndata: {}\n")
+    assert "yaml-syntax" in run("lint", tmp_path).output
+
+
+def test_ignore_next_line(run, tmp_path):
+    write(tmp_path / "a.yaml", BAD_CM.replace("  PORT: 8081", "  # k8scheck: ignore-next-line[implicit-type] read by a YAML 1.2 app\n  PORT: 8081"))
+    write(tmp_path / "b.yaml", BAD_CM.replace("settings", "b").replace("  PORT: 8081", "  # k8scheck: ignore-next-line\n  PORT: 8081"))
+    data = json.loads(run("lint", tmp_path, "-f", "json").output)
+    assert data["findings"] == [] and data["summary"]["suppressed"] == 2
+
+
+ENV_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25.3
+        env:
+        - name: A
+          valueFrom: {configMapKeyRef: {name: gone, key: A}}
+        - name: B
+          valueFrom: {configMapKeyRef: {name: gone, key: B}}
+"""
+
+
+def test_baseline_names_list_items_so_an_inserted_env_var_keeps_it_valid(run, tmp_path):
+    write(tmp_path / "app" / "deploy.yaml", ENV_DEPLOYMENT)
+    baseline = tmp_path / "baseline.json"
+    assert run("lint", "app", "--select", "configmap-missing", "--write-baseline", baseline, cwd=tmp_path).exit_code == 0
+    identities = [e["identity"] for e in json.loads(baseline.read_text())["findings"]]
+    assert any("containers[name=web].env[name=A]" in i for i in identities), identities
+    inserted = ENV_DEPLOYMENT.replace("        env:\n", "        env:\n        - {name: FIRST, value: x}\n")
+    write(tmp_path / "app" / "deploy.yaml", inserted)
+    result = run("lint", "app", "--select", "configmap-missing", "--baseline", baseline, "-f", "json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["findings"] == []
+
+
+def test_version_1_baselines_keyed_by_index_are_still_read(run, tmp_path):
+    from k8scheck.engine import lint
+    from k8scheck.model import _digest
+
+    write(tmp_path / "app" / "deploy.yaml", ENV_DEPLOYMENT)
+    findings = lint([str(tmp_path / "app")], select=["configmap-missing"]).findings
+    assert findings and all("[0]" in f.path and "[name=" in f.stable_path for f in findings)
+    old = {"version": 1, "findings": [{"fingerprint": _digest(f._identity(f.path)), "rule": f.rule} for f in findings]}
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    result = run("lint", "app", "--select", "configmap-missing", "--baseline", "old.json", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+
+
+def test_sarif_uris_are_percent_encoded(run, tmp_path):
+    write(tmp_path / "sp ace" / "é.yaml", BAD_CM)
+    write(tmp_path / "100%.yaml", BAD_CM.replace("settings", "other"))
+    data = json.loads(run("lint", ".", "-f", "sarif", cwd=tmp_path).output)
+    jsonschema.Draft4Validator(sarif_schema()).validate(data)
+    uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in data["runs"][0]["results"])
+    assert uris == ["100%25.yaml", "sp%20ace/%C3%A9.yaml"]
+
+
+def test_caret_counts_display_cells_under_wide_characters(run, tmp_path):
+    write(tmp_path / "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  {\"名前\": 8081}\n")
+    out = run("lint", "cm.yaml", "--no-color", "--select", "implicit-type", cwd=tmp_path).output
+    line, caret = [l for l in out.splitlines() if " | " in l][:2]
+    text, marks = line.split(" | ", 1)[1], caret.split(" | ", 1)[1]
+    # "  {"名前": " is 9 characters but 11 cells: the caret starts under the 8 of 8081.
+    assert marks.index("^") == 11 and marks.count("^") == 4, (line, caret)
+
+
+def test_fix_for_a_quoted_span_in_a_json_file_stays_json(run, tmp_path):
+    items = [
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "app-config"}, "data": {"A": "1"}},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "nginx:1.25.3", "envFrom": [{"configMapRef": {"name": "app-confg"}}]}]}},
+    ]
+    path = tmp_path / "app.json"
+    path.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
+    (finding,) = [f for f in json.loads(run("lint", path, "--no-config", "-f", "json").output)["findings"] if f["rule"] == "configmap-missing"]
+    assert finding["fix"] == '"app-config"'
+    text = path.read_text()
+    lines = text.splitlines()
+    line = lines[finding["line"] - 1]
+    lines[finding["line"] - 1] = line[: finding["column"] - 1] + finding["fix"] + line[finding["end_column"] - 1 :]
+    assert json.loads("\n".join(lines))["items"][1]["spec"]["containers"][0]["envFrom"][0]["configMapRef"]["name"] == "app-config"

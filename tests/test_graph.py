@@ -440,7 +440,7 @@ def test_graph_json_is_sorted_and_complete():
     assert ("app-env", ("configmap-missing",)) in broken
     missing = {n["name"] for n in data["nodes"] if n["missing"]}
     assert {"api-svc", "default-http", "app-files"} <= missing
-    assert all(n["file"] for n in data["nodes"] if not n["missing"])
+    assert all(n["file"] for n in data["nodes"] if n["origin"] == "inputs")
 
 
 def test_nearest_label_key_typos_and_restriction(stack):
@@ -494,3 +494,64 @@ def test_pdb_empty_selector_depends_on_api_version(tmp_path):
     path.write_text(pod + pdb.format("policy/v1", "new") + pdb.format("policy/v1beta1", "old"), encoding="utf-8")
     graph = graph_of(path)
     assert [e.source[2] for e in graph.edges("budgets")] == ["new"]
+
+
+GRAPH_APP = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      serviceAccountName: default
+      containers:
+      - name: web
+        image: nginx:1.25.3
+        ports: [{name: http, containerPort: 8080}, {name: admin, containerPort: 9090}]
+        volumeMounts: [{name: ca, mountPath: /ca}]
+      volumes:
+      - name: ca
+        configMap: {name: kube-root-ca.crt}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: http}, {name: admin, port: 9090, targetPort: 9090}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: a-configmap-with-a-really-long-name-that-goes-on-and-on-and-on-forever, namespace: other}
+"""
+
+
+def test_graph_draws_one_edge_per_service_and_workload_with_its_ports(tmp_path):
+    (tmp_path / "app.yaml").write_text(GRAPH_APP)
+    data = json.loads(_graph(str(tmp_path / "app.yaml"), "--format", "json"))
+    by_id = {n["id"]: n for n in data["nodes"]}
+    service_edges = [e for e in data["edges"] if by_id[e["from"]]["kind"] == "Service"]
+    assert [(e["relation"], e["ports"]) for e in service_edges] == [("selects", ["80 → http", "9090 → 9090"])]
+    assert '-->|"selects 80 → http, 9090 → 9090"|' in _graph(str(tmp_path / "app.yaml"))
+
+
+def test_graph_draws_builtin_objects_as_existing(tmp_path):
+    (tmp_path / "app.yaml").write_text(GRAPH_APP)
+    data = json.loads(_graph(str(tmp_path / "app.yaml"), "--format", "json"))
+    origins = {(n["kind"], n["name"]): (n["origin"], n["missing"]) for n in data["nodes"]}
+    assert origins[("ServiceAccount", "default")] == ("cluster", False)
+    assert origins[("ConfigMap", "kube-root-ca.crt")] == ("cluster", False)
+    assert "ConfigMap kube-root-ca.crt (in every cluster)" in _graph(str(tmp_path / "app.yaml"))
+
+
+def test_graph_groups_by_namespace_and_keeps_labels_short(tmp_path):
+    (tmp_path / "app.yaml").write_text(GRAPH_APP)
+    mermaid = _graph(str(tmp_path / "app.yaml"))
+    assert 'subgraph ns0["namespace other"]' in mermaid and 'subgraph ns1["namespace shop"]' in mermaid
+    dot = _graph(str(tmp_path / "app.yaml"), "--format", "dot")
+    assert "subgraph cluster_1 {" in dot and 'label="namespace shop";' in dot
+    labels = [line.split('["', 1)[1].split('"]', 1)[0] for line in mermaid.splitlines() if '["' in line and "subgraph" not in line]
+    assert labels and max(len(label) for label in labels) <= 60
+    assert any(label.startswith("ConfigMap a-configmap") and "…" in label and label.endswith("forever") for label in labels)

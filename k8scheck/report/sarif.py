@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import PurePath
+from urllib.parse import quote
 
 from .. import __version__
 
@@ -13,7 +14,7 @@ INFORMATION_URI = "https://github.com/k8scheck/k8scheck"
 
 
 def _uri(path: str) -> str:
-    """Repository-relative URIs let code scanning map results onto files."""
+    """Repository-relative URIs let code scanning map results onto files; percent-encoded (RFC 3986)."""
     if os.path.isabs(path):
         try:
             path = os.path.relpath(path)
@@ -21,7 +22,7 @@ def _uri(path: str) -> str:
             return PurePath(path).as_uri()
         if path.startswith(".."):
             return PurePath(os.path.abspath(path)).as_uri()
-    return PurePath(path).as_posix()
+    return quote(PurePath(path).as_posix(), safe="/")
 
 
 def _region(location) -> dict:

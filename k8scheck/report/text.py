@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 _COLORS = {"error": "31", "warning": "33", "info": "36", "dim": "2", "bold": "1", "caret": "31"}
 _MAX_FRAME_WIDTH = 160
 
@@ -30,10 +32,17 @@ def _frame(report, location, color: bool) -> list[str]:
         shown = ("…" if left else "") + line[left : left + _MAX_FRAME_WIDTH] + "…"
         start = start - left + (1 if left else 0)
         width = min(width, _MAX_FRAME_WIDTH - start)
+    # Columns count characters; a terminal draws wide (CJK, emoji) ones in two cells.
+    before, under = _cells(shown[:start]), _cells(shown[start : start + width]) if start < len(shown) else width
     return [
         f"  {_paint(number, 'dim', color)} | {shown}",
-        f"  {gutter} | {' ' * start}{_paint('^' * width, 'caret', color)}",
+        f"  {gutter} | {' ' * before}{_paint('^' * max(1, under), 'caret', color)}",
     ]
+
+
+def _cells(text: str) -> int:
+    """Terminal cells ``text`` takes: East Asian wide and fullwidth characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def render_finding(report, finding, color: bool = False, frames: bool = True) -> list[str]:
