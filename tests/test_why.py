@@ -96,3 +96,51 @@ def test_rollout_window_with_from(run, tmp_path):
 def test_bad_targets_exit_2_and_list_what_exists(run, target):
     result = run(target, "fixtures/seeds/service-selector-typo")
     assert result.exit_code == 2
+
+
+# -- suggestions: one edit distance, a swap of neighbours is one edit -------------------
+
+EDIT_DISTANCES = [
+    # a, b, distance (optimal string alignment, as the suggestions count)
+    ("web", "web", 0),
+    ("wbe", "web", 1),  # transposition: Levenshtein says 2, and "a third of 3 letters" missed it
+    ("TCPP", "TCP", 1),
+    ("contianers", "containers", 1),
+    ("hello-serve", "hello-server", 1),
+    ("kitten", "sitting", 3),
+    ("ca", "abc", 3),  # OSA, not unrestricted Damerau (2): no substring is edited twice
+    ("", "abc", 3),
+]
+
+
+@pytest.mark.parametrize("a,b,distance", EDIT_DISTANCES)
+def test_edit_distance_counts_a_swap_as_one_edit(a, b, distance):
+    from k8scheck.similarity import edit_distance
+
+    assert edit_distance(a, b) == distance
+    assert edit_distance(b, a) == distance
+
+
+def test_near_index_finds_transpositions_in_large_sets():
+    from k8scheck.graph import NearIndex, nearest_word
+
+    words = [f"svc-{i:04d}" for i in range(2000)] + ["frontend"]
+    index = NearIndex(words)
+    assert len(words) > NearIndex.SMALL
+    assert "frontend" in index.candidates("forntend")
+    assert "svc-1234" in index.candidates("svc-1243")
+    assert nearest_word("forntend", index.candidates("forntend")) == "frontend"
+
+
+def test_schema_enum_suggests_the_close_value():
+    from k8scheck.schema.messages import did_you_mean
+
+    assert did_you_mean("TCPP", ["TCP", "UDP", "SCTP"]) == "TCP"
+    assert did_you_mean("HTTP", ["TCP", "UDP", "SCTP"]) is None
+
+
+def test_selector_transposition_is_suggested(run):
+    data = json.loads(run("svc/web", "fixtures/why/selector-transposed", "--format", "json").output)
+    first = next(h for h in data["hops"] if h["ok"] is False)
+    assert first["kind"] == "endpoints" and first["line"] == 7
+    assert "-    app: wbe\n+    app: web" in data["fix"]
