@@ -364,9 +364,11 @@ def simulate(paths, output_format, namespace, assume_exists, check_images, image
 @click.option("--kube-version", default=None, help="Kubernetes version of the cluster (removed APIs are never created; default: newest bundled).")
 @click.option("--namespace", "-n", default="default", show_default=True)
 @click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME of objects that live in the cluster.")
+@click.option("--client", default=None, help="Where the request comes from: KIND/NAME (deploy/web) or outside (default: outside for NodePort, the ingress controller for URLs).")
+@click.option("--client-namespace", default=None, help="Namespace of the client (default: --namespace); alone: some pod there.")
 @image_options
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def why(target, paths, from_paths, from_git, output_format, kube_version, namespace, assume_exists, check_images, image_catalog, debug):
+def why(target, paths, from_paths, from_git, output_format, kube_version, namespace, assume_exists, client, client_namespace, check_images, image_catalog, debug):
     """Explain, hop by hop, why a request to TARGET would fail.
 
     TARGET: http://HOST[:PORT]/PATH, svc/NAME[:PORT], NAME[.NAMESPACE[.svc[.cluster.local]]][:PORT],
@@ -383,7 +385,7 @@ def why(target, paths, from_paths, from_git, output_format, kube_version, namesp
         parsed = parse_target(target, namespace)
         loaded = load(list(paths), namespace=namespace)
         ctx = Context(loaded, Options(namespace=namespace, kube_version=_kube_version(kube_version), assume_exists=tuple(assume_exists), **_image_settings(check_images, image_catalog)))
-        verdict = Walker(ctx, old).walk(parsed)
+        verdict = Walker(ctx, old, client=client, client_namespace=client_namespace).walk(parsed)
     except TargetError as exc:
         click.echo(f"k8scheck why: {exc}", err=True)
         sys.exit(EXIT_USAGE)

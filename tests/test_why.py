@@ -25,7 +25,8 @@ CASES = [
     # target, paths, first failing hop kind, file:line, symptom part, fix part
     ("nodeport:30599", "fixtures/seeds/service-selector-typo", "endpoints", "fixtures/seeds/service-selector-typo/service-nodeport.yaml:8", "(52) Empty reply from server", "+    app: hello-server"),
     ("hello-server-external.default.svc.cluster.local:8080", "fixtures/seeds/service-selector-typo", "endpoints", "fixtures/seeds/service-selector-typo/service-nodeport.yaml:8", "(7) Failed to connect", "-    app: hello-serve\n"),
-    ("svc/hello-server-service:8080", "fixtures/why/configmap-key-missing-behind-service", "endpoints", "fixtures/why/configmap-key-missing-behind-service/app.yaml:6", "(7) Failed to connect", '+  HOST: "..."'),
+    # pods selected but never Ready: the Endpoints hop points at the cause (the missing key), not the selector
+    ("svc/hello-server-service:8080", "fixtures/why/configmap-key-missing-behind-service", "endpoints", "fixtures/why/configmap-key-missing-behind-service/app.yaml:38", "(7) Failed to connect", '+  HOST: "..."'),
     ("http://shop.example.com/api/items", "fixtures/why/ingress-backend-missing", "service", "fixtures/why/ingress-backend-missing/app.yaml:13", "503 Service Unavailable", None),
     ("http://nowhere.example.com/", "fixtures/why/ingress-backend-missing", "ingress", "fixtures/why/ingress-backend-missing/app.yaml:7", "404", None),
     ("svc/web", "fixtures/why/wrong-target-port", "container", "fixtures/why/wrong-target-port/app.yaml:9", "refuses connections", "+    targetPort: 80"),
@@ -33,7 +34,7 @@ CASES = [
     ("http://localhost/", "fixtures/seeds/guestbook-ingress", "ingress", "fixtures/seeds/guestbook-ingress/guestbook-ingress.yaml:1", "404", None),
     ("http://ch05.gihyo.local/", "fixtures/seeds/echo-releases", "ingress", "fixtures/seeds/echo-releases/simple-ingress.yaml:1", "404", None),
     ("svc/missing", "fixtures/seeds/echo-releases", "service", None, "(6) Could not resolve host: missing", None),
-    ("missing.default.svc.cluster.local", "fixtures/seeds/echo-releases", "service", None, "Could not resolve host", None),
+    ("missing.default.svc.cluster.local", "fixtures/seeds/echo-releases", "dns", None, "Could not resolve host", None),
 ]
 
 
@@ -71,7 +72,8 @@ def test_reachable_targets_exit_0(run, target, paths):
 def test_echo_service_only_selects_release_summer(run):
     data = json.loads(run("svc/echo", "fixtures/seeds/echo-releases", "--format", "json").output)
     endpoints = next(h for h in data["hops"] if h["kind"] == "endpoints")
-    assert endpoints["title"] == "Endpoints: 2 ready address(es) from ReplicaSet default/echo-summer"
+    assert endpoints["title"] == "Endpoints: 2 ready address(es) from ReplicaSet default/echo-summer (port 80 → 80)"
+    assert endpoints["addresses"] == 2 and endpoints["ports"] == [80]
 
 
 def test_seed_text_output(run, snapshot):
