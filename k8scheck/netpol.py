@@ -174,4 +174,4 @@ def decide(ctx, pod: Endpoint, other: Endpoint, direction: str, number: int, pro
     policy = policies[0]
     path = ("spec", rules_key) if get(policy.obj, "spec", rules_key) else ("spec", "podSelector")
     names = ", ".join(p.name or "?" for p in policies)
-    return Decision(False, policy, path, f"{pod.what} is isolated for {direction.lower()} by {names}; no rule allows {other.what} on {protocol} {number}")
+    return Decision(False, policy, path, f"{names} isolate {pod.what} for {direction.lower()}; no rule allows {other.what} on {protocol} {number}")

@@ -57,6 +57,7 @@ class Verdict:
     hops: list
     symptom: str | None = None
     fix: str | None = None
+    summary: str | None = None  # what to say when reachable, if not "the request would reach a ready pod"
 
     @property
     def reachable(self) -> bool:
@@ -147,6 +148,7 @@ class Leg:
     hops: list
     port: dict = field(default_factory=dict)  # the Service port
     port_index: int | None = None
+    note: str = ""  # added to the Service hop's title
 
     @property
     def empty_symptom(self) -> str:
@@ -158,11 +160,11 @@ class Leg:
     def policy_symptom(self) -> str:
         return SYMPTOM_POLICY_INGRESS if self.via == "ingress" else SYMPTOM_POLICY_DROP
 
-    def verdict(self, symptom=None, fix=None, unreached=False, extra=()) -> Verdict:
+    def verdict(self, symptom=None, fix=None, unreached=False, extra=(), summary=None) -> Verdict:
         hops = self.hops + list(extra)
         if unreached:
             hops += [Hop("endpoints", "Endpoints (not reached)", None), Hop("container", "container port (not reached)", None)] if not any(h.kind == "endpoints" for h in hops) else [Hop("container", "container port (not reached)", None)]
-        return Verdict(self.raw, hops, symptom=symptom, fix=fix)
+        return Verdict(self.raw, hops, symptom=symptom, fix=fix, summary=summary)
 
 
 # -- helpers ------------------------------------------------------------------------
@@ -334,6 +336,10 @@ class Walker:
         if service is None:
             return self._service_missing(target, namespace, client, hops)
         if target.dns is not None:
+            blocked = self._dns_blocked(client)
+            if blocked is not None:
+                return Verdict(target.raw, hops + [blocked] + self._unreached(),
+                               symptom=f'"(6) Could not resolve host: {target.dns}" (the DNS query is dropped; curl gives up when the resolver times out)')
             hops.append(self._dns_hop(target, service))
         if port is None and target.kind == "url":
             port = 80
@@ -370,6 +376,16 @@ class Walker:
             return Hop("client", f"client: {client.endpoint.what}", True, client.manifest, ())
         return Hop("client", f"client: {client.endpoint.what}", True)
 
+    def _dns_blocked(self, client: Client) -> Hop | None:
+        """The client's egress policies must let it ask cluster DNS (UDP 53 to kube-system/kube-dns)."""
+        if not client.endpoint.is_pod:
+            return None
+        decision = decide(self.ctx, client.endpoint, CLUSTER_DNS, "Egress", 53, "UDP", CLUSTER_DNS)
+        if decision.allowed is not False:
+            return None
+        return Hop("dns", f"DNS: NetworkPolicy {decision.policy.namespace}/{decision.policy.name} drops the DNS queries (UDP 53 to kube-system/kube-dns) of {client.endpoint.what}", False,
+                   decision.policy, decision.path, reason=f"{decision.reason}; {CNI_NOTE}", data={"policy": decision.policy.ref.to_json()})
+
     def _dns_hop(self, target: Target, service: Manifest) -> Hop:
         fqdn = f"{service.name}.{service.namespace}.svc.{CLUSTER_DOMAIN}"
         spec = _spec(service)
@@ -405,6 +421,9 @@ class Walker:
             return self._external_name(leg, spec, port)
         if port_index is None:
             port_index = _find_service_port(ports, port)
+            if port is None and port_index is None and ports:
+                port_index = 0  # no port asked for: the first, and the title says how to pick another
+                leg.note = f" (first of {len(ports)} ports; pick one with NAME:PORT)"
         if port_index is None:
             listed = ", ".join(f"{p.get('port')}" + (f"/{p['name']}" if p.get("name") else "") for p in ports) or "none"
             hops.append(Hop("service", f"Service {service.namespace}/{service.name} has no port {port}", False, service, ("spec", "ports"), reason=f"its ports: {listed}"))
@@ -432,12 +451,12 @@ class Walker:
         service, port = leg.service, leg.port
         target = port.get("targetPort", port.get("port"))
         if _headless(spec):
-            title = f"Service {service.namespace}/{service.name} (headless: no cluster IP, DNS answers with pod IPs; port {port.get('port')} → pod port {port.get('port')} directly)"
+            title = f"Service {service.namespace}/{service.name} (headless: no cluster IP, DNS answers with pod IPs; port {port.get('port')} → pod port {port.get('port')} directly){leg.note}"
             reason = "no kube-proxy rules: the client connects to the pod IP on the port it asked for" + (f"; targetPort {target} is used only in the Endpoints (and SRV records)" if target != port.get("port") else "")
             return Hop("service", title, True, service, ("spec", "clusterIP"), reason=reason, data={"type": "headless"})
         kind = spec.get("type") or "ClusterIP"
         shape = f"NodePort {port.get('nodePort')} → port" if leg.via == "nodeport" else f"{kind}, port"
-        return Hop("service", f"Service {service.namespace}/{service.name} ({shape} {port.get('port')} → targetPort {target})", True, service, (), data={"type": kind})
+        return Hop("service", f"Service {service.namespace}/{service.name} ({shape} {port.get('port')} → targetPort {target}){leg.note}", True, service, (), data={"type": kind})
 
     def _external_name(self, leg, spec, port) -> Verdict:
         service = leg.service
@@ -446,7 +465,7 @@ class Walker:
                             reason="a DNS alias: cluster DNS answers with a CNAME; no cluster IP, no Endpoints, no kube-proxy rules (the Endpoints controllers skip it)",
                             data={"type": "ExternalName"}))
         leg.hops.append(Hop("external", f"{name}{':' + str(port) if port else ''}: outside the manifests (not checked)", None))
-        return leg.verdict()
+        return leg.verdict(summary=f"the name resolves (a CNAME for {name}); whether anything answers there is outside the manifests")
 
     def _manual_endpoints(self, leg) -> Verdict:
         """A Service without a selector: its endpoints are the Endpoints/EndpointSlices written by hand, if any."""
@@ -471,7 +490,7 @@ class Walker:
             return leg.verdict(symptom=leg.empty_symptom)
         leg.hops.append(Hop("endpoints", f"Endpoints: {ready} ready address(es) written by hand in {refs} (the Service has no selector)", True, found[0][0], (), data=data))
         leg.hops.append(Hop("container", "what listens at those addresses: outside the manifests (not checked)", None))
-        return leg.verdict()
+        return leg.verdict(summary="the request would reach the hand-written addresses; what listens there is outside the manifests")
 
     def _endpoint_hops(self, leg, workloads: list) -> Verdict:
         """The pods of every selected workload: is the port found on them (per pod), are they Ready, may the client reach them."""
@@ -559,8 +578,9 @@ class Walker:
         service, service_port = leg.service, leg.port
         ready, _ = self._addresses(leg)
         count = len(_unique(a.pod for a in ready))
-        leg.hops.append(Hop("endpoints", f"Endpoints: {count} address(es) on port {container_hop.data.get('port', '?')}", True if count else None, service, ("spec", "selector"),
-                            data={"addresses": count}))
+        ports = sorted({a.port for a in ready if a.port is not None})
+        leg.hops.append(Hop("endpoints", f"Endpoints: {count} address(es) on port {', '.join(map(str, ports)) or '?'}", True if count else None, service, ("spec", "selector"),
+                            data={"addresses": count, "ports": ports}))
         if "targetPort" in service_port and not _headless(_spec(service)):
             container_hop.manifest, container_hop.path = service, ("spec", "ports", leg.port_index, "targetPort")
         fix = self._target_port_fix(leg, working)

@@ -31,7 +31,7 @@ def render_why_text(verdict, **_options) -> str:
             for evidence, location in hop.evidence:
                 out.append(f"    {evidence} ({location.file}:{location.line})")
     if verdict.reachable:
-        out.append("the request would reach a ready pod")
+        out.append(verdict.summary or "the request would reach a ready pod")
     else:
         out.append(f"curl would fail: {verdict.symptom}" if verdict.symptom else "the request would fail")
     if verdict.fix:
@@ -62,7 +62,7 @@ def why_data(verdict) -> dict:
                 **{k: v for k, v in hop.data.items() if k not in _BASE_FIELDS},
             }
         )
-    return {"version": __version__, "target": verdict.target, "reachable": verdict.reachable, "hops": hops, "symptom": verdict.symptom, "fix": verdict.fix}
+    return {"version": __version__, "target": verdict.target, "reachable": verdict.reachable, "hops": hops, "symptom": verdict.symptom, "fix": verdict.fix, "summary": verdict.summary}
 
 
 def render_why_json(verdict, **_options) -> str:
