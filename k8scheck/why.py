@@ -335,6 +335,10 @@ class Walker:
         service = self.find_service(target.name, namespace)
         if service is None:
             return self._service_missing(target, namespace, client, hops)
+        if not client.endpoint.is_pod and not _headless(_spec(service)) and _spec(service).get("type") != "ExternalName":
+            hop = Hop("service", f"Service {service.namespace}/{service.name}: a cluster IP is routed only inside the cluster", False, service, ("spec",),
+                      reason=f"{client.endpoint.what} reaches a Service through a NodePort, a LoadBalancer or an Ingress")
+            return Verdict(target.raw, hops + [hop] + self._unreached(), symptom='"(28) Connection timed out" (the cluster IP is not routed outside the cluster)')
         if target.dns is not None:
             blocked = self._dns_blocked(client)
             if blocked is not None:

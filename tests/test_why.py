@@ -192,6 +192,8 @@ BEHAVIOUR = [
                  {"dns": "backend.backend → backend.backend.svc.cluster.local"}, None, id="name-dot-namespace-resolves"),
     pytest.param("backend.backend.svc", W + "short-name-other-namespace", ("--client", "deploy/frontend", "--client-namespace", "frontend"), 0,
                  {"dns": "backend.backend.svc.cluster.local"}, None, id="name-ns-svc-resolves"),
+    pytest.param("svc/backend", W + "short-name-other-namespace", ("-n", "backend", "--client", "outside"), 1,
+                 {"service": "a cluster IP is routed only inside the cluster"}, "(28)", id="cluster-ip-from-outside"),
     pytest.param("backend.backend", W + "networkpolicy-egress-no-dns", ("--client", "deploy/frontend", "--client-namespace", "frontend"), 1,
                  {"dns": "drops the DNS queries"}, "(6) Could not resolve host", id="egress-policy-without-dns"),  # egress isolation covers UDP 53 to kube-dns
 ]
