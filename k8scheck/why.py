@@ -267,12 +267,24 @@ class Walker:
 
     def walk(self, target: Target) -> Verdict:
         if target.kind == "url" and target.name is None:
+            if self._in_cluster_name(target):
+                return self._via_service_name(target, target.port)
             return self._via_ingress(target)
         if target.kind == "nodeport":
             return self._via_nodeport(target)
         if target.kind == "deploy":
             return self._deploy(target)
         return self._via_service_name(target, target.port)
+
+    def _in_cluster_name(self, target: Target) -> bool:
+        """From a pod, http://NAME/ and http://NAME.NS/ are cluster DNS names when a Service of that name exists."""
+        if self.client is None or not self.client.endpoint.is_pod:
+            return False
+        service = _service_from_dns(target.host, self.client.namespace, allow_bare=True)
+        if service is None or not any(s.name == service[0] for s in self.services()):
+            return False
+        target.name, target.namespace, target.dns, target.short = service[0], service[1], target.host, "." not in target.host
+        return True
 
     def _client_for(self, via: str, namespace: str) -> Client:
         """The client given, else: outside for NodePort targets, the ingress controller for Ingress, a pod in the Service's namespace."""

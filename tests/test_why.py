@@ -190,6 +190,10 @@ BEHAVIOUR = [
                  id="short-name-from-another-namespace-nxdomain"),  # resolv.conf search <ns>.svc.cluster.local first ("Debug Services")
     pytest.param("backend.backend", W + "short-name-other-namespace", ("--client", "deploy/frontend", "--client-namespace", "frontend"), 0,
                  {"dns": "backend.backend → backend.backend.svc.cluster.local"}, None, id="name-dot-namespace-resolves"),
+    pytest.param("http://backend/", W + "short-name-other-namespace", ("--client", "deploy/frontend", "--client-namespace", "frontend"), 1,
+                 {"dns": "backend does not resolve (NXDOMAIN)"}, "(6) Could not resolve host: backend", id="url-short-name-from-a-pod"),
+    pytest.param("http://backend.backend/", W + "short-name-other-namespace", ("--client", "deploy/frontend", "--client-namespace", "frontend"), 0,
+                 {"dns": "backend.backend.svc.cluster.local"}, None, id="url-name-dot-namespace-from-a-pod"),
     pytest.param("backend.backend.svc", W + "short-name-other-namespace", ("--client", "deploy/frontend", "--client-namespace", "frontend"), 0,
                  {"dns": "backend.backend.svc.cluster.local"}, None, id="name-ns-svc-resolves"),
     pytest.param("svc/backend", W + "short-name-other-namespace", ("-n", "backend", "--client", "outside"), 1,
