@@ -311,3 +311,19 @@ def test_policy_types_default():
     assert of({"egress": []}) == ["Ingress"]
     assert of({"egress": [{}]}) == ["Ingress", "Egress"]
     assert of({"policyTypes": ["Egress"]}) == ["Egress"]
+
+
+def test_one_workload_never_ready_while_others_serve_is_a_warning(run, tmp_path):
+    app = (ROOT / W / "reviews-three-versions/app.yaml").read_text()
+    broken = app.replace("image: docker.io/istio/examples-bookinfo-reviews-v3:1.20.2",
+                         "image: docker.io/istio/examples-bookinfo-reviews-v3:1.20.2\n        env:\n        - name: STAR_COLOR\n"
+                         "          valueFrom:\n            configMapKeyRef: {name: reviews, key: STAR_COLOR}")
+    (tmp_path / "app.yaml").write_text(broken + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: reviews\ndata:\n  COLOR: red\n")
+    result = run("svc/reviews", tmp_path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    endpoints = next(h for h in data["hops"] if h["kind"] == "endpoints")
+    assert endpoints["addresses"] == 2 and len(endpoints["workloads"]) == 2
+    startup = next(h for h in data["hops"] if h["kind"] == "startup" and "reviews-v3" in h["title"])
+    assert startup["warning"] is True and startup["ok"] is None and "couldn't find key STAR_COLOR" in startup["reason"]
+    assert "! pods of Deployment default/reviews-v3 will not become Ready" in run("svc/reviews", tmp_path).output
