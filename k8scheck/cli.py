@@ -487,9 +487,11 @@ def simulate(paths, output_format, check_images, image_catalog, shared):
 @click.option("--from", "from_paths", multiple=True, help="The manifests as applied now: also check the rollout window.")
 @click.option("--from-git", "from_git", default=None, help="Compare with the same paths at this git revision.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--client", default=None, help="Where the request comes from: KIND/NAME (deploy/web) or outside (default: outside for NodePort, the ingress controller for URLs).")
+@click.option("--client-namespace", default=None, help="Namespace of the client (default: --namespace); alone: some pod there.")
 @image_options
 @shared_options
-def why(target, paths, from_paths, from_git, output_format, check_images, image_catalog, shared):
+def why(target, paths, from_paths, from_git, output_format, client, client_namespace, check_images, image_catalog, shared):
     """Explain, hop by hop, why a request to TARGET would fail.
 
     TARGET: http://HOST[:PORT]/PATH, svc/NAME[:PORT], NAME[.NAMESPACE[.svc[.cluster.local]]][:PORT],
@@ -505,7 +507,7 @@ def why(target, paths, from_paths, from_git, output_format, check_images, image_
     try:
         parsed = parse_target(target, run.options.namespace)
         loaded = load_inputs(paths, run)
-        verdict = Walker(Context(loaded, run.options), old).walk(parsed)
+        verdict = Walker(Context(loaded, run.options), old, client=client, client_namespace=client_namespace).walk(parsed)
     except TargetError as exc:
         click.echo(f"k8scheck why: {exc}", err=True)
         sys.exit(EXIT_USAGE)

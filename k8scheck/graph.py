@@ -412,7 +412,10 @@ class NearIndex:
     Small sets are returned whole. Large ones are indexed by their single-character
     deletions (the symmetric-delete idea): two words share a key when they are one
     insertion, deletion or substitution apart (and for some distance-2 pairs), so a
-    query costs a handful of lookups instead of a scan.
+    query costs a handful of lookups instead of a scan. A swap of neighbours, one
+    edit for ``similarity.edit_distance``, is found too: deleting either swapped
+    character gives both words the same key (``xaby``/``xbay`` -> ``xby``), so no
+    separate swap index is needed (tested).
     """
 
     SMALL = 256

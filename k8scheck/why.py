@@ -1,12 +1,16 @@
 """`k8scheck why TARGET PATH...`: walk a request hop by hop and find where it fails.
 
-Ingress rule -> Service (type, port, targetPort) -> Endpoints (which simulated pods
-are selected and Ready) -> the container and its port -> will the container start
--> during a rollout, is there a window with no ready endpoints. The first failing
-hop gets the reason, the evidence (the other object and its line) and the smallest
-fix as a unified diff; the client symptom is what curl prints (seed 003 observed
-"(52) Empty reply from server" through a NodePort and "(7) Failed to connect" through
-the ClusterIP for a Service with no endpoints).
+Client -> DNS (as the client's resolver searches) -> Ingress rule -> Service (type,
+port, targetPort; headless, ExternalName, selectorless) -> Endpoints (the pods of
+every workload the selector matches, Ready or not and why; or hand-written
+Endpoints/EndpointSlices) -> traffic policies -> NetworkPolicy (egress of the client,
+ingress of the pods) -> the container and its port -> will the container start ->
+during a rollout, is there a window with no ready endpoints. The first failing hop
+gets the reason, the evidence (the other object and its line) and the smallest fix
+as a unified diff, never one that would drop pods that work today; the client
+symptom is what curl (or the ingress controller) answers (seed 003 observed "(52)
+Empty reply from server" through a NodePort and "(7) Failed to connect" through the
+ClusterIP for a Service with no endpoints).
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from .graph import container_ports, service_target
 from .kinds import containers, get, items, pod_template
 from .model import Manifest
+from .netpol import Decision, Endpoint, decide
 from .simulate.cluster import resolve_port, simulate_cluster
 
 CLUSTER_DOMAIN = "cluster.local"
@@ -31,13 +37,15 @@ class TargetError(Exception):
 
 @dataclass
 class Hop:
-    kind: str  # ingress | service | endpoints | container | startup | rollout
+    kind: str  # client | dns | ingress | service | endpoints | traffic-policy | networkpolicy | container | startup | rollout
     title: str
-    ok: bool | None  # True ✓, False ✗, None · (not reached / not checked)
+    ok: bool | None  # True ✓, False ✗, None · (not reached / not checked) or ! (warning)
     manifest: Manifest | None = None
     path: tuple = ()
     reason: str = ""
     evidence: list = field(default_factory=list)  # (text, Location)
+    warning: bool = False  # ok is None, but some traffic fails (some pods, some nodes)
+    data: dict = field(default_factory=dict)  # extra JSON fields of this hop (addresses, ports, workloads...)
 
     def location(self):
         return self.manifest.locate(self.path) if self.manifest is not None else None
@@ -49,6 +57,7 @@ class Verdict:
     hops: list
     symptom: str | None = None
     fix: str | None = None
+    summary: str | None = None  # what to say when reachable, if not "the request would reach a ready pod"
 
     @property
     def reachable(self) -> bool:
@@ -64,6 +73,8 @@ class Target:
     path: str = "/"
     name: str | None = None
     namespace: str | None = None
+    dns: str | None = None  # the DNS name the client looks up, when the target is one
+    short: bool = False  # a one-label name: resolved in the client's namespace only
 
 
 def parse_target(raw: str, default_namespace: str) -> Target:
@@ -80,6 +91,7 @@ def parse_target(raw: str, default_namespace: str) -> Target:
         service = _service_from_dns(parts.hostname, default_namespace)
         if service is not None:
             target.name, target.namespace = service
+            target.dns = parts.hostname
         return target
     match = re.fullmatch(r"nodeport:(\d+)", text)
     if match:
@@ -92,9 +104,10 @@ def parse_target(raw: str, default_namespace: str) -> Target:
         return Target(raw, "service", name=match.group(1), namespace=default_namespace, port=_port(match.group(2)))
     match = re.fullmatch(r"([a-z0-9.-]+?)(?::([A-Za-z0-9-]+))?", text)
     if match:
-        service = _service_from_dns(match.group(1), default_namespace, allow_bare=True)
+        host = match.group(1)
+        service = _service_from_dns(host, default_namespace, allow_bare=True)
         if service is not None:
-            return Target(raw, "service", name=service[0], namespace=service[1], port=_port(match.group(2)))
+            return Target(raw, "service", name=service[0], namespace=service[1], port=_port(match.group(2)), dns=host, short="." not in host)
     raise TargetError(
         f"{raw!r} is not a target; use http://HOST[:PORT]/PATH, svc/NAME[:PORT], "
         "NAME[.NAMESPACE[.svc[.cluster.local]]][:PORT], nodeport:PORT or deploy/NAME"
@@ -124,6 +137,36 @@ def _service_from_dns(host: str, default_namespace: str, allow_bare: bool = Fals
     return None
 
 
+@dataclass
+class Leg:
+    """One walk through a Service: the request's way so far, and what every later hop needs."""
+
+    raw: str
+    service: Manifest
+    via: str  # clusterip | nodeport | ingress
+    client: "Client"
+    hops: list
+    port: dict = field(default_factory=dict)  # the Service port
+    port_index: int | None = None
+    note: str = ""  # added to the Service hop's title
+
+    @property
+    def empty_symptom(self) -> str:
+        if self.via == "ingress":
+            return "HTTP 503 Service Unavailable from the ingress controller (the backend has no endpoints)"
+        return SYMPTOM_NO_ENDPOINTS_NODEPORT if self.via == "nodeport" else SYMPTOM_NO_ENDPOINTS_CLUSTERIP
+
+    @property
+    def policy_symptom(self) -> str:
+        return SYMPTOM_POLICY_INGRESS if self.via == "ingress" else SYMPTOM_POLICY_DROP
+
+    def verdict(self, symptom=None, fix=None, unreached=False, extra=(), summary=None) -> Verdict:
+        hops = self.hops + list(extra)
+        if unreached:
+            hops += [Hop("endpoints", "Endpoints (not reached)", None), Hop("container", "container port (not reached)", None)] if not any(h.kind == "endpoints" for h in hops) else [Hop("container", "container port (not reached)", None)]
+        return Verdict(self.raw, hops, symptom=symptom, fix=fix, summary=summary)
+
+
 # -- helpers ------------------------------------------------------------------------
 
 
@@ -143,14 +186,75 @@ def _replace_value(ctx, manifest: Manifest, path: tuple, new_text: str) -> str |
     return unified_fix(line, location.file, location.line, line[:start] + new_text + line[start + len(old_text):])
 
 
+# -- where the request comes from -----------------------------------------------------
+
+# What ingress-nginx's official chart deploys (namespace and pod labels): the client an
+# Ingress hands the request to. Other controllers differ; the README says so.
+INGRESS_CONTROLLER = Endpoint("ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": "ingress-nginx", "app.kubernetes.io/component": "controller"},
+                              "the ingress controller (assumed: ingress-nginx pods in namespace ingress-nginx)")
+OUTSIDE = Endpoint(None, {}, "a client outside the cluster")
+# CoreDNS as kubeadm and most distributions deploy it: Service kube-system/kube-dns.
+CLUSTER_DNS = Endpoint("kube-system", {"k8s-app": "kube-dns"}, "cluster DNS (kube-system/kube-dns pods)", (("dns", 53, "UDP"), ("dns-tcp", 53, "TCP")))
+CLIENT_KINDS = {"deploy": "Deployment", "deployment": "Deployment", "sts": "StatefulSet", "statefulset": "StatefulSet", "ds": "DaemonSet", "daemonset": "DaemonSet",
+                "rs": "ReplicaSet", "replicaset": "ReplicaSet", "job": "Job", "cronjob": "CronJob", "pod": "Pod", "po": "Pod"}
+SYMPTOM_POLICY_DROP = '"(28) Connection timed out" (NetworkPolicy drops the packets; on a CNI that enforces NetworkPolicy)'
+SYMPTOM_POLICY_INGRESS = "HTTP 504 Gateway Timeout from the ingress controller (NetworkPolicy drops its connection to the pods; on a CNI that enforces NetworkPolicy)"
+CNI_NOTE = "enforced only by a CNI that implements NetworkPolicy (Calico, Cilium, Antrea...; not flannel alone)"
+
+
+@dataclass
+class Client:
+    """Where the request comes from: a pod (labels known or not), or outside the cluster."""
+
+    endpoint: Endpoint
+    manifest: Manifest | None = None  # the workload, with --client
+    labels_known: bool = True
+
+    @property
+    def namespace(self):
+        return self.endpoint.namespace
+
+
+def _pod_ports(template) -> tuple:
+    return tuple((name, number, protocol) for _c, number, name, protocol, _p in container_ports(template) if number is not None)
+
+
+def resolve_client(ctx, client: str | None, client_namespace: str | None, namespace: str) -> Client | None:
+    """--client KIND/NAME (in --client-namespace, default -n) or outside; --client-namespace NS alone: a pod there."""
+    if client is None:
+        if client_namespace is None:
+            return None
+        return Client(Endpoint(client_namespace, None, f"a pod in namespace {client_namespace}"), labels_known=False)
+    if client.strip().lower() in ("outside", "external", "internet"):
+        return Client(OUTSIDE)
+    match = re.fullmatch(r"([A-Za-z]+)/([a-z0-9.-]+)", client.strip())
+    if not match or match.group(1).lower() not in CLIENT_KINDS:
+        raise TargetError(f"--client {client!r}: use KIND/NAME (deploy/web, sts/db, ds/agent, job/x, pod/x) or outside")
+    kind, name = CLIENT_KINDS[match.group(1).lower()], match.group(2)
+    where = client_namespace or namespace
+    found = next((m for m in ctx.of_kind(kind) if m.name == name and m.namespace == where), None)
+    template = pod_template(found.obj) if found is not None else None
+    if template is None:
+        names = sorted(f"{m.namespace}/{m.name}" for m in ctx.of_kind(kind))
+        raise TargetError(f"--client: no {kind} {where}/{name} with a pod template; {kind}s in the inputs: {', '.join(names) or 'none'}")
+    labels = {k: v for k, v in template.labels.items() if isinstance(v, str)}
+    return Client(Endpoint(where, labels, f"pods of {found.ref}", _pod_ports(template)), found)
+
+
 # -- the walk -----------------------------------------------------------------------
 
 
 class Walker:
-    def __init__(self, ctx, old_manifests=None):
+    def __init__(self, ctx, old_manifests=None, client: Client | str | None = None, client_namespace: str | None = None, nodes: int | None = None):
+        """``client``: a Client, or --client's text (KIND/NAME or outside); ``client_namespace``: --client-namespace."""
         self.ctx = ctx
-        self.cluster = simulate_cluster(ctx)
         self.old_manifests = old_manifests
+        if not isinstance(client, Client):
+            client = resolve_client(ctx, client, client_namespace, ctx.options.namespace)
+        self.client = client
+        self.cluster = simulate_cluster(ctx)
+        options_nodes = getattr(ctx.options, "nodes", None)
+        self.nodes = nodes or (options_nodes if isinstance(options_nodes, int) and options_nodes > 0 else 1)
 
     def services(self, namespace=None):
         return [s for s in self.ctx.of_kind("Service") if namespace is None or s.namespace == namespace]
@@ -163,12 +267,34 @@ class Walker:
 
     def walk(self, target: Target) -> Verdict:
         if target.kind == "url" and target.name is None:
+            if self._in_cluster_name(target):
+                return self._via_service_name(target, target.port)
             return self._via_ingress(target)
         if target.kind == "nodeport":
             return self._via_nodeport(target)
         if target.kind == "deploy":
             return self._deploy(target)
-        return self._via_service_name(target, target.port if target.kind == "service" else target.port)
+        return self._via_service_name(target, target.port)
+
+    def _in_cluster_name(self, target: Target) -> bool:
+        """From a pod, http://NAME/ and http://NAME.NS/ are cluster DNS names when a Service of that name exists."""
+        if self.client is None or not self.client.endpoint.is_pod:
+            return False
+        service = _service_from_dns(target.host, self.client.namespace, allow_bare=True)
+        if service is None or not any(s.name == service[0] for s in self.services()):
+            return False
+        target.name, target.namespace, target.dns, target.short = service[0], service[1], target.host, "." not in target.host
+        return True
+
+    def _client_for(self, via: str, namespace: str) -> Client:
+        """The client given, else: outside for NodePort targets, the ingress controller for Ingress, a pod in the Service's namespace."""
+        if via == "ingress":
+            return Client(INGRESS_CONTROLLER)
+        if self.client is not None:
+            return self.client
+        if via == "nodeport":
+            return Client(OUTSIDE)
+        return Client(Endpoint(namespace, None, f"a pod in namespace {namespace}"), labels_known=False)
 
     # Ingress -----------------------------------------------------------------------
     def _via_ingress(self, target: Target) -> Verdict:
@@ -192,11 +318,11 @@ class Walker:
         hops = [Hop("ingress", f"Ingress {ingress.namespace}/{ingress.name}: {how} → Service {service_name}:{port}", True, ingress, backend_path)]
         service = self.find_service(service_name, ingress.namespace)
         if service is None:
-            hops.append(Hop("service", f"Service {ingress.namespace}/{service_name} does not exist", False, ingress, backend_path,
-                            reason=f"services in namespace {ingress.namespace}: {', '.join(sorted(s.name for s in self.services(ingress.namespace) if s.name)) or 'none'}"))
-            return Verdict(target.raw, hops + self._unreached(), symptom="HTTP 503 Service Unavailable from the ingress controller (no usable backend)")
-        verdict = self._service_hops(target.raw, service, port, hops, via="ingress")
-        return verdict
+            hop = Hop("service", f"Service {ingress.namespace}/{service_name} does not exist", False, ingress, backend_path,
+                      reason=self._services_listing(service_name, ingress.namespace))
+            self._point_elsewhere(hop, service_name, ingress.namespace, "an Ingress backend must be in the Ingress's namespace")
+            return Verdict(target.raw, hops + [hop] + self._unreached(), symptom="HTTP 503 Service Unavailable from the ingress controller (no usable backend)")
+        return self._service_hops(target.raw, service, port, hops, via="ingress")
 
     # NodePort ----------------------------------------------------------------------
     def _via_nodeport(self, target: Target) -> Verdict:
@@ -205,17 +331,87 @@ class Walker:
                 if isinstance(port, dict) and port.get("nodePort") == target.port and get(service.obj, "spec", "type") in ("NodePort", "LoadBalancer"):
                     return self._service_hops(target.raw, service, port.get("port"), [], via="nodeport", port_index=index)
         exposed = sorted(f"{p.get('nodePort')} ({s.name})" for s in self.services() for p in items(get(s.obj, "spec", "ports")) if isinstance(p, dict) and p.get("nodePort"))
-        raise TargetError(f"no Service exposes NodePort {target.port}; NodePorts in the inputs: {', '.join(exposed) or 'none'}")
+        raise TargetError(f"no NodePort {target.port}: no Service exposes it; NodePorts in the inputs: {', '.join(exposed) or 'none'}")
 
+    # Service by name or DNS ---------------------------------------------------------
     def _via_service_name(self, target: Target, port) -> Verdict:
-        service = self.find_service(target.name, target.namespace)
+        client = self._client_for("clusterip", target.namespace)
+        namespace = target.namespace
+        if target.short and client.namespace is not None:
+            namespace = client.namespace  # the resolver's first search domain: <client ns>.svc.cluster.local
+        hops = [self._client_hop(client)] if self.client is not None else []
+        if target.dns is not None and client.namespace is None:
+            hop = Hop("dns", f"DNS: {target.dns} is a cluster name; a client outside the cluster cannot resolve it", False,
+                      reason="only pods use the cluster DNS (their /etc/resolv.conf); from outside use a NodePort, a LoadBalancer or an Ingress")
+            return Verdict(target.raw, hops + [hop] + self._unreached(), symptom=f'"(6) Could not resolve host: {target.dns}"')
+        service = self.find_service(target.name, namespace)
         if service is None:
-            hop = Hop("service", f"Service {target.namespace}/{target.name} does not exist", False,
-                      reason=f"services in namespace {target.namespace}: {', '.join(sorted(s.name for s in self.services(target.namespace) if s.name)) or 'none'}")
-            return Verdict(target.raw, [hop] + self._unreached(), symptom=f'"(6) Could not resolve host: {target.name}" (no such Service, so cluster DNS has no record)')
+            return self._service_missing(target, namespace, client, hops)
+        if not client.endpoint.is_pod and not _headless(_spec(service)) and _spec(service).get("type") != "ExternalName":
+            hop = Hop("service", f"Service {service.namespace}/{service.name}: a cluster IP is routed only inside the cluster", False, service, ("spec",),
+                      reason=f"{client.endpoint.what} reaches a Service through a NodePort, a LoadBalancer or an Ingress")
+            return Verdict(target.raw, hops + [hop] + self._unreached(), symptom='"(28) Connection timed out" (the cluster IP is not routed outside the cluster)')
+        if target.dns is not None:
+            blocked = self._dns_blocked(client)
+            if blocked is not None:
+                return Verdict(target.raw, hops + [blocked] + self._unreached(),
+                               symptom=f'"(6) Could not resolve host: {target.dns}" (the DNS query is dropped; curl gives up when the resolver times out)')
+            hops.append(self._dns_hop(target, service))
         if port is None and target.kind == "url":
             port = 80
-        return self._service_hops(target.raw, service, port, [], via="clusterip")
+        return self._service_hops(target.raw, service, port, hops, via="clusterip", client=client)
+
+    def _service_missing(self, target, namespace, client, hops) -> Verdict:
+        if target.dns is not None:
+            searched = f"{namespace}.svc.{CLUSTER_DOMAIN}, svc.{CLUSTER_DOMAIN}, {CLUSTER_DOMAIN}"
+            title = f"DNS: {target.dns} does not resolve (NXDOMAIN)"
+            reason = f"no Service {target.name} in namespace {namespace}" + (f"; the resolver of {client.endpoint.what} searches {searched}" if target.short else "")
+            hop = Hop("dns", title, False, reason=reason)
+        else:
+            hop = Hop("service", f"Service {namespace}/{target.name} does not exist", False, reason=self._services_listing(target.name, namespace))
+        self._point_elsewhere(hop, target.name, namespace, None)
+        symptom = f'"(6) Could not resolve host: {target.dns or target.name}" (no such Service, so cluster DNS has no record)'
+        return Verdict(target.raw, hops + [hop] + self._unreached(), symptom=symptom)
+
+    def _services_listing(self, name, namespace) -> str:
+        return f"services in namespace {namespace}: {', '.join(sorted(s.name for s in self.services(namespace) if s.name)) or 'none'}"
+
+    def _point_elsewhere(self, hop: Hop, name, namespace, note) -> None:
+        """A Service of that name in another namespace: say where, and how to target it."""
+        others = [s for s in self.services() if s.name == name and s.namespace != namespace]
+        if not others:
+            return
+        other = others[0]
+        how = note or f"target it as svc/{name} -n {other.namespace} or {name}.{other.namespace} (a short name resolves only in the client's namespace)"
+        hop.reason = f"Service {other.namespace}/{name} exists in namespace {other.namespace}, not {namespace}: {how}"
+        hop.evidence.append((f"{other.ref}", other.locate(("metadata", "name"))))
+        hop.data["elsewhere"] = [f"{s.namespace}/{s.name}" for s in others]
+
+    def _client_hop(self, client: Client) -> Hop:
+        if client.manifest is not None:
+            return Hop("client", f"client: {client.endpoint.what}", True, client.manifest, ())
+        return Hop("client", f"client: {client.endpoint.what}", True)
+
+    def _dns_blocked(self, client: Client) -> Hop | None:
+        """The client's egress policies must let it ask cluster DNS (UDP 53 to kube-system/kube-dns)."""
+        if not client.endpoint.is_pod:
+            return None
+        decision = decide(self.ctx, client.endpoint, CLUSTER_DNS, "Egress", 53, "UDP", CLUSTER_DNS)
+        if decision.allowed is not False:
+            return None
+        return Hop("dns", f"DNS: NetworkPolicy {decision.policy.namespace}/{decision.policy.name} drops the DNS queries (UDP 53 to kube-system/kube-dns) of {client.endpoint.what}", False,
+                   decision.policy, decision.path, reason=f"{decision.reason}; {CNI_NOTE}", data={"policy": decision.policy.ref.to_json()})
+
+    def _dns_hop(self, target: Target, service: Manifest) -> Hop:
+        fqdn = f"{service.name}.{service.namespace}.svc.{CLUSTER_DOMAIN}"
+        spec = _spec(service)
+        if spec.get("type") == "ExternalName":
+            answer = f"CNAME {spec.get('externalName')}"
+        elif _headless(spec):
+            answer = "the IPs of the ready pods (headless: no virtual IP)"
+        else:
+            answer = "the Service's cluster IP"
+        return Hop("dns", f"DNS: {target.dns} → {fqdn} → {answer}", True, service, ("metadata", "name"))
 
     def _deploy(self, target: Target) -> Verdict:
         deployment = next((d for d in self.ctx.of_kind("Deployment") if d.name == target.name and d.namespace == target.namespace), None)
@@ -230,84 +426,262 @@ class Walker:
             verdict = Verdict(target.raw, hops, symptom="nothing can reach the pods through a Service")
             hops += self._startup_hops(deployment)
             return verdict
-        return self._service_hops(target.raw, routing[0], None, [], via="clusterip")
+        return self._service_hops(target.raw, routing[0], None, [], via="clusterip", client=self._client_for("clusterip", deployment.namespace))
 
-    # Service -> Endpoints -> container -> start-up -> rollout ----------------------------
-    def _service_hops(self, raw, service: Manifest, port, hops, via: str, port_index=None) -> Verdict:
-        spec = service.obj.get("spec") if isinstance(service.obj.get("spec"), dict) else {}
+    # Service -> Endpoints -> traffic policy -> NetworkPolicy -> container -> start-up -> rollout
+    def _service_hops(self, raw, service: Manifest, port, hops, via: str, port_index=None, client: Client | None = None) -> Verdict:
+        leg = Leg(raw, service, via, client or self._client_for(via, service.namespace), hops)
+        spec = _spec(service)
         ports = [p for p in items(spec.get("ports")) if isinstance(p, dict)]
-        kind = spec.get("type") or "ClusterIP"
-        symptom_empty = SYMPTOM_NO_ENDPOINTS_NODEPORT if via == "nodeport" else SYMPTOM_NO_ENDPOINTS_CLUSTERIP
-        if via == "ingress":
-            symptom_empty = "HTTP 503 Service Unavailable from the ingress controller (the backend has no endpoints)"
-        if kind == "ExternalName":
-            hops.append(Hop("service", f"Service {service.namespace}/{service.name} is ExternalName → {spec.get('externalName')}", True, service, ("spec", "externalName"),
-                            reason="DNS answers with a CNAME; nothing in the cluster serves it"))
-            return Verdict(raw, hops)
+        if spec.get("type") == "ExternalName":
+            return self._external_name(leg, spec, port)
         if port_index is None:
             port_index = _find_service_port(ports, port)
+            if port is None and port_index is None and ports:
+                port_index = 0  # no port asked for: the first, and the title says how to pick another
+                leg.note = f" (first of {len(ports)} ports; pick one with NAME:PORT)"
         if port_index is None:
             listed = ", ".join(f"{p.get('port')}" + (f"/{p['name']}" if p.get("name") else "") for p in ports) or "none"
-            hops.append(Hop("service", f"Service {service.namespace}/{service.name} has no port {port}", False, service, ("spec", "ports"),
-                            reason=f"its ports: {listed}"))
-            return Verdict(raw, hops + self._unreached(), symptom='"(7) Failed to connect" or a timeout: nothing listens on that Service port')
-        service_port = ports[port_index]
-        target_port = service_port.get("targetPort", service_port.get("port"))
-        shape = f"NodePort {service_port.get('nodePort')} → port" if via == "nodeport" else f"{kind}, port"
-        hops.append(Hop("service", f"Service {service.namespace}/{service.name} ({shape} {service_port.get('port')} → targetPort {target_port})", True, service, ()))
-        endpoints = self.cluster.endpoints_of(service)
-        if endpoints is not None and not endpoints.managed:
-            hops.append(Hop("endpoints", "Endpoints: user-managed (the Service has no selector)", None, service, ("spec",),
-                            reason="k8scheck cannot see hand-written Endpoints; not checked"))
-            return Verdict(raw, hops)
-        selector = spec.get("selector") or {}
+            hops.append(Hop("service", f"Service {service.namespace}/{service.name} has no port {port}", False, service, ("spec", "ports"), reason=f"its ports: {listed}"))
+            symptom = ("HTTP 503 Service Unavailable from the ingress controller (the backend port does not exist, so it has no endpoints)" if via == "ingress"
+                       else '"(7) Failed to connect" or a timeout: nothing listens on that Service port')
+            return leg.verdict(symptom=symptom, unreached=True)
+        leg.port, leg.port_index = ports[port_index], port_index
+        hops.append(self._service_hop(leg, spec))
+        selector = spec.get("selector")
+        if not isinstance(selector, dict) or not selector:
+            return self._manual_endpoints(leg)
         selected = self.ctx.graph.select_map(service.namespace, selector)
         if not selected:
-            return self._no_pod_template(raw, service, selector, hops, symptom_empty)
+            return self._no_pod_template(raw, service, selector, hops, leg.empty_symptom)
         if all(w.origin != "manifest" for w in selected):
             made = selected[0]
             whose = f"pods the operator creates for {made.manifest.ref}" if made.origin == "operator" else "pods assumed to exist (--assume-pods)"
             hops.append(Hop("endpoints", f"Endpoints: {whose}", None, service, ("spec", "selector"),
                             reason="k8scheck cannot follow pods no manifest here writes; not checked"))
-            return Verdict(raw, hops)
-        selected = [w for w in selected if w.origin == "manifest"]
-        workload = min(selected, key=lambda w: w.order).manifest
-        protocol = service_port.get("protocol") or "TCP"
-        template = pod_template(workload.obj)
-        container_hop = self._container_hop(workload, template, target_port, protocol)
-        named = isinstance(target_port, str) and not target_port.isdigit()
-        if named and container_hop.ok is False:
-            # FindPort fails per pod, so every selected pod is left out of the Endpoints for this port.
-            hops.append(Hop("endpoints", f"Endpoints: none for port {service_port.get('port')} — targetPort {target_port!r} resolves on no selected pod", False, service,
-                            ("spec", "ports", port_index, "targetPort"), reason=f"pods are left out for this port (no container port named {target_port!r} with protocol {protocol})"))
-            fix = self._target_port_fix(service, port_index, service_port, template)
-            return Verdict(raw, hops + [container_hop] + self._startup_hops(workload, reached=False), symptom=symptom_empty, fix=fix)
-        if container_hop.ok is False:
-            # A numeric targetPort is used verbatim: the Endpoints exist, the pod refuses the connection.
-            count = len(endpoints.ready) if endpoints else 0
-            hops.append(Hop("endpoints", f"Endpoints: {count} address(es) on port {target_port}", True if count else None, service, ("spec", "selector")))
-            container_hop.path = ("spec", "ports", port_index, "targetPort") if "targetPort" in service_port else container_hop.path
-            container_hop.manifest = service if "targetPort" in service_port else container_hop.manifest
-            fix = self._target_port_fix(service, port_index, service_port, template)
-            return Verdict(raw, hops + [container_hop] + self._startup_hops(workload, reached=False),
-                           symptom='"(7) Failed to connect … Couldn\'t connect to server": the pod refuses connections on that port', fix=fix)
-        ready = [a for a in endpoints.ready]
+            return leg.verdict()
+        workloads = [w.manifest for w in sorted((w for w in selected if w.origin == "manifest"), key=lambda w: w.order)]
+        return self._endpoint_hops(leg, workloads)
+
+    def _service_hop(self, leg, spec) -> Hop:
+        service, port = leg.service, leg.port
+        target = port.get("targetPort", port.get("port"))
+        if _headless(spec):
+            title = f"Service {service.namespace}/{service.name} (headless: no cluster IP, DNS answers with pod IPs; port {port.get('port')} → pod port {port.get('port')} directly){leg.note}"
+            reason = "no kube-proxy rules: the client connects to the pod IP on the port it asked for" + (f"; targetPort {target} is used only in the Endpoints (and SRV records)" if target != port.get("port") else "")
+            return Hop("service", title, True, service, ("spec", "clusterIP"), reason=reason, data={"type": "headless"})
+        kind = spec.get("type") or "ClusterIP"
+        shape = f"NodePort {port.get('nodePort')} → port" if leg.via == "nodeport" else f"{kind}, port"
+        return Hop("service", f"Service {service.namespace}/{service.name} ({shape} {port.get('port')} → targetPort {target}){leg.note}", True, service, (), data={"type": kind})
+
+    def _external_name(self, leg, spec, port) -> Verdict:
+        service = leg.service
+        name = spec.get("externalName")
+        leg.hops.append(Hop("service", f"Service {service.namespace}/{service.name} is ExternalName → {name}", True, service, ("spec", "externalName"),
+                            reason="a DNS alias: cluster DNS answers with a CNAME; no cluster IP, no Endpoints, no kube-proxy rules (the Endpoints controllers skip it)",
+                            data={"type": "ExternalName"}))
+        leg.hops.append(Hop("external", f"{name}{':' + str(port) if port else ''}: outside the manifests (not checked)", None))
+        return leg.verdict(summary=f"the name resolves (a CNAME for {name}); whether anything answers there is outside the manifests")
+
+    def _manual_endpoints(self, leg) -> Verdict:
+        """A Service without a selector: its endpoints are the Endpoints/EndpointSlices written by hand, if any."""
+        service, port_name = leg.service, leg.port.get("name") or ""
+        found = list(_manual_endpoint_objects(self.ctx, service))
+        if not found:
+            if self.ctx.graph.exists("Endpoints", service.namespace, service.name) or self.ctx.graph.exists("EndpointSlice", service.namespace, f"{service.name}-*"):
+                leg.hops.append(Hop("endpoints", "Endpoints: hand-written, assumed to exist (--assume-exists); not checked", None, service, ("spec",)))
+                return leg.verdict()
+            leg.hops.append(Hop("endpoints", "Endpoints: none — the Service has no selector and no Endpoints or EndpointSlice for it is in the inputs", False, service, ("spec",),
+                                reason="the Endpoints controllers skip a Service without a selector (someone must write its Endpoints); "
+                                       "kube-proxy rejects connections to a Service with no endpoints"))
+            return leg.verdict(symptom=leg.empty_symptom, unreached=True)
+        ready = sum(r for _m, r, _n, names in found if port_name in names)
+        not_ready = sum(n for _m, _r, n, names in found if port_name in names)
+        refs = ", ".join(str(m.ref) for m, *_ in found)
+        data = {"addresses": ready, "not_ready": not_ready, "objects": [m.ref.to_json() for m, *_ in found]}
         if not ready:
-            pod = endpoints.not_ready[0].pod
-            hops.append(Hop("endpoints", f"Endpoints: no ready address — {len(endpoints.not_ready)} pod(s) selected, none Ready ({pod.status})", False, service, ("spec", "selector"),
-                            reason=pod.outcome.message))
-            hops.append(container_hop)
-            hops += self._startup_hops(workload)
-            return Verdict(raw, hops, symptom=symptom_empty, fix=self._startup_fix(workload))
-        hops.append(Hop("endpoints", f"Endpoints: {len(ready)} ready address(es) from {workload.ref}", True, service, ("spec", "selector")))
-        hops.append(container_hop)
-        hops += self._startup_hops(workload)
-        hops += self._rollout_hops(workload)
+            names = sorted({n or "(unnamed)" for *_x, ns in found for n in ns})
+            leg.hops.append(Hop("endpoints", f"Endpoints: {refs} has no ready address for port {port_name or '(unnamed)'}", False, found[0][0], (),
+                                reason=f"port names written there: {', '.join(names) or 'none'} (kube-proxy matches them to the Service port's name); not-ready addresses: {not_ready}", data=data))
+            return leg.verdict(symptom=leg.empty_symptom)
+        leg.hops.append(Hop("endpoints", f"Endpoints: {ready} ready address(es) written by hand in {refs} (the Service has no selector)", True, found[0][0], (), data=data))
+        leg.hops.append(Hop("container", "what listens at those addresses: outside the manifests (not checked)", None))
+        return leg.verdict(summary="the request would reach the hand-written addresses; what listens there is outside the manifests")
+
+    def _endpoint_hops(self, leg, workloads: list) -> Verdict:
+        """The pods of every selected workload: is the port found on them (per pod), are they Ready, may the client reach them."""
+        service, service_port = leg.service, leg.port
+        target_port, protocol = service_target(service_port)
+        resolved = {id(w): resolve_port(pod_template(w.obj), target_port, protocol) for w in workloads}
+        working = [w for w in workloads if resolved[id(w)] is not None]
+        left_out = [w for w in workloads if resolved[id(w)] is None]
+        if not working:
+            return self._named_port_nowhere(leg, workloads, target_port, protocol)
+        hops = leg.hops
+        if left_out:
+            hops.append(self._left_out_hop(leg, left_out, target_port, protocol))
+        containers_hops = {id(w): self._container_hop(w, pod_template(w.obj), self._pod_port(leg, resolved[id(w)]), protocol) for w in working}
+        listening = [w for w in working if containers_hops[id(w)].ok is not False]
+        if not listening:
+            return self._pods_refuse(leg, working, containers_hops[id(working[0])])
+        ready, not_ready = self._addresses(leg)
+        if not ready:
+            return self._none_ready(leg, working, not_ready, containers_hops[id(working[0])])
+        ready_owners = _unique(a.pod.owner for a in ready)
+        ports = sorted({a.port for a in ready if a.port is not None})
+        names = ", ".join(str(w.ref) for w in ready_owners)
+        port_text = f"port {service_port.get('port')} → {', '.join(map(str, ports)) or target_port}"
+        pods = _unique(a.pod for a in ready)
+        hops.append(Hop("endpoints", f"Endpoints: {len(pods)} ready address(es) from {names} ({port_text})", True, service, ("spec", "selector"),
+                        data={"addresses": len(pods), "not_ready": len(_unique(a.pod for a in not_ready)), "ports": ports,
+                              "workloads": [w.ref.to_json() for w in ready_owners]}))
+        hops += self._traffic_policy_hops(leg, len(pods))
+        hops += self._policy_hops(leg, [w for w in listening if w in ready_owners], resolved, protocol)
+        for w in working:
+            hop = containers_hops[id(w)]
+            if hop.ok is False:  # some workloads listen, this one does not: a warning, not the verdict
+                hop.ok, hop.warning = None, True
+            hops.append(hop)
+        for w in working:
+            hops += self._startup_hops(w, others_ready=w not in ready_owners)
+        for w in ready_owners:
+            hops += self._rollout_hops(w)
         failing = next((h for h in hops if h.ok is False), None)
-        symptom = None
-        if failing is not None and failing.kind == "rollout":
-            symptom = f"during the rollout: {symptom_empty}"
-        return Verdict(raw, hops, symptom=symptom)
+        if failing is None:
+            return leg.verdict()
+        if failing.kind == "rollout":
+            return leg.verdict(symptom=f"during the rollout: {leg.empty_symptom}")
+        return leg.verdict(symptom=leg.policy_symptom if failing.kind == "networkpolicy" else None)
+
+    def _pod_port(self, leg, resolved: int) -> int:
+        """The pod port the connection lands on: the resolved targetPort, or for a headless Service reached by DNS the port asked for."""
+        if leg.via == "clusterip" and _headless(_spec(leg.service)) and isinstance(leg.port.get("port"), int):
+            return leg.port["port"]
+        return resolved
+
+    def _addresses(self, leg):
+        endpoints = self.cluster.endpoints_of(leg.service)
+        if endpoints is None:
+            return [], []
+        name = leg.port.get("name")
+        ready = [a for a in endpoints.ready if a.port_name == name or (a.port is None and a.port_name is None)]
+        not_ready = [a for a in endpoints.not_ready if a.port_name == name or (a.port is None and a.port_name is None)]
+        return ready, not_ready
+
+    def _named_port_nowhere(self, leg, workloads, target_port, protocol) -> Verdict:
+        # FindPort fails per pod, so every selected pod is left out of the Endpoints for this port.
+        service, port_index = leg.service, leg.port_index
+        first = workloads[0]
+        leg.hops.append(Hop("endpoints", f"Endpoints: none for port {leg.port.get('port')} — targetPort {target_port!r} resolves on no selected pod", False, service,
+                            ("spec", "ports", port_index, "targetPort"),
+                            reason=f"pods are left out for this port (no container port named {target_port!r} with protocol {protocol}; FindPort)"))
+        container_hop = self._container_hop(first, pod_template(first.obj), target_port, protocol)
+        fix = self._target_port_fix(leg, workloads)
+        return leg.verdict(extra=[container_hop, *self._startup_hops(first, reached=False)], symptom=leg.empty_symptom, fix=fix)
+
+    def _left_out_hop(self, leg, left_out, target_port, protocol) -> Hop:
+        names = ", ".join(str(w.ref) for w in left_out)
+        hop = Hop("endpoints", f"pods of {names} are left out for port {leg.port.get('port')}: no container port named {target_port!r} ({protocol})", None, leg.service,
+                  ("spec", "ports", leg.port_index, "targetPort"), warning=True,
+                  reason="FindPort resolves a named targetPort per pod; the other workloads' pods serve it, so no change to the Service is proposed (it would drop them)")
+        for w in left_out:
+            template = pod_template(w.obj)
+            hop.evidence.append((f"{w.ref}'s pod template", w.locate(template.spec_path + ("containers",))))
+        return hop
+
+    def _pods_refuse(self, leg, working, container_hop) -> Verdict:
+        # A numeric targetPort is used verbatim: the Endpoints exist, the pods refuse the connection.
+        service, service_port = leg.service, leg.port
+        ready, _ = self._addresses(leg)
+        count = len(_unique(a.pod for a in ready))
+        ports = sorted({a.port for a in ready if a.port is not None})
+        leg.hops.append(Hop("endpoints", f"Endpoints: {count} address(es) on port {', '.join(map(str, ports)) or '?'}", True if count else None, service, ("spec", "selector"),
+                            data={"addresses": count, "ports": ports}))
+        if "targetPort" in service_port and not _headless(_spec(service)):
+            container_hop.manifest, container_hop.path = service, ("spec", "ports", leg.port_index, "targetPort")
+        fix = self._target_port_fix(leg, working)
+        symptom = ("HTTP 502 Bad Gateway from the ingress controller (the pods refuse its connection)" if leg.via == "ingress"
+                   else '"(7) Failed to connect … Couldn\'t connect to server": the pod refuses connections on that port')
+        return leg.verdict(extra=[container_hop, *self._startup_hops(working[0], reached=False)], symptom=symptom, fix=fix)
+
+    def _none_ready(self, leg, working, not_ready, container_hop) -> Verdict:
+        """Pods are selected but none is Ready: the failing hop is the cause (a missing key, volume...), not the selector."""
+        service = leg.service
+        pods = _unique(a.pod for a in not_ready)
+        pod = pods[0] if pods else None
+        if pod is None:
+            leg.hops.append(Hop("endpoints", "Endpoints: no address (no pod selected for this port)", False, service, ("spec", "selector")))
+            return leg.verdict(symptom=leg.empty_symptom)
+        outcome = pod.outcome
+        hop = Hop("endpoints", f"Endpoints: no ready address — {len(pods)} pod(s) selected, none Ready ({pod.status})", False, pod.owner,
+                  outcome.path or pod.template_path, reason=outcome.message, data={"addresses": 0, "not_ready": len(pods)})
+        hop.evidence.append((f"{service.ref} selects them", service.locate(("spec", "selector"))))
+        if outcome.evidence is not None:
+            hop.evidence.append((f"{outcome.evidence.ref}", outcome.evidence.locate(("data",) if "data" in outcome.evidence.obj else ())))
+        leg.hops.append(hop)
+        leg.hops.append(container_hop)
+        for w in working:
+            leg.hops.extend(self._startup_hops(w))
+        symptom = leg.empty_symptom
+        if leg.via == "clusterip" and _headless(_spec(service)):
+            symptom = '"(6) Could not resolve host" (DNS has no A records for a headless Service without ready endpoints)'
+        return leg.verdict(symptom=symptom, fix=self._startup_fix(pod.owner))
+
+    def _traffic_policy_hops(self, leg, ready_pods: int) -> list:
+        """externalTrafficPolicy / internalTrafficPolicy Local: a node without a ready endpoint of its own drops the traffic."""
+        spec = _spec(leg.service)
+        if leg.via == "nodeport" and spec.get("externalTrafficPolicy") == "Local":
+            field_name, traffic = "externalTrafficPolicy", "traffic arriving at a NodePort"
+        elif leg.via == "clusterip" and spec.get("internalTrafficPolicy") == "Local" and leg.client.endpoint.is_pod:
+            field_name, traffic = "internalTrafficPolicy", "traffic from pods"
+        else:
+            return []
+        nodes = self.nodes
+        if ready_pods < nodes:
+            return [Hop("traffic-policy", f"{field_name}: Local — {ready_pods} ready pod(s) for {nodes} node(s): nodes without one drop the traffic", None, leg.service,
+                        ("spec", field_name), warning=True,
+                        reason=f"kube-proxy sends {traffic} only to endpoints on the same node (pkg/proxy/topology.go CategorizeEndpoints); "
+                               "on a node without one the packets are dropped and curl times out",
+                        data={"nodes": nodes, "ready_pods": ready_pods})]
+        assumed = " (one node assumed)" if nodes == 1 else ""
+        return [Hop("traffic-policy", f"{field_name}: Local — {ready_pods} ready pod(s) for {nodes} node(s){assumed}: each node can have a local endpoint", True, leg.service,
+                    ("spec", field_name), data={"nodes": nodes, "ready_pods": ready_pods})]
+
+    def _policy_hops(self, leg, workloads, resolved, protocol) -> list:
+        """NetworkPolicy: egress of the client, ingress of each workload's pods, on the pod port the traffic lands on."""
+        if not any(True for _ in self.ctx.of_kind("NetworkPolicy")):
+            return []
+        client = leg.client.endpoint
+        outcomes = []  # (workload, Decision)
+        for w in workloads:
+            template = pod_template(w.obj)
+            labels = {k: v for k, v in template.labels.items() if isinstance(v, str)}
+            pod = Endpoint(w.namespace, labels, f"pods of {w.ref}", _pod_ports(template))
+            number = self._pod_port(leg, resolved[id(w)])
+            decision = decide(self.ctx, client, pod, "Egress", number, protocol, pod) if client.is_pod else Decision(True)
+            if decision.allowed is True:
+                decision = decide(self.ctx, pod, client, "Ingress", number, protocol, pod)
+            outcomes.append((w, decision))
+        blocked = [(w, d) for w, d in outcomes if d.allowed is False]
+        unknown = [(w, d) for w, d in outcomes if d.allowed is None]
+        if blocked:
+            w, d = blocked[0]
+            all_blocked = len(blocked) == len(outcomes)
+            hop = Hop("networkpolicy", f"NetworkPolicy {d.policy.namespace}/{d.policy.name} drops {client.what} → pods of {w.ref}", False if all_blocked else None, d.policy, d.path,
+                      reason=f"{d.reason}; {CNI_NOTE}", warning=not all_blocked, data={"policy": d.policy.ref.to_json(), "client": client.what})
+            return [hop]
+        if unknown:
+            w, d = unknown[0]
+            reason = d.reason or "allowed for some pods only"
+            if not leg.client.labels_known:
+                reason += "; say which with --client KIND/NAME"
+            return [Hop("networkpolicy", f"NetworkPolicy: {client.what} → pods of {w.ref} allowed only for some clients", None, d.policy, d.path,
+                        reason=f"{reason}; {CNI_NOTE}", warning=True, data={"policy": d.policy.ref.to_json() if d.policy else None, "client": client.what})]
+        deciding = next((d for _w, d in outcomes if d.policy is not None), None)
+        if deciding is not None:
+            return [Hop("networkpolicy", f"NetworkPolicy: {client.what} allowed by {deciding.policy.namespace}/{deciding.policy.name}", True, deciding.policy, deciding.path,
+                        data={"policy": deciding.policy.ref.to_json(), "client": client.what})]
+        return [Hop("networkpolicy", f"NetworkPolicy: none selects the pods or the client ({client.what})", True, data={"client": client.what})]
 
     def _no_pod_template(self, raw, service, selector, hops, symptom):
         graph = self.ctx.graph
@@ -341,30 +715,42 @@ class Walker:
         declared = [(c, i, pi, p) for _l, i, c in containers(spec, ("containers",)) for pi, p in enumerate(items(c.get("ports"))) if isinstance(p, dict)]
         if resolved is None:
             names = ", ".join(f"{p.get('name')}/{p.get('protocol') or 'TCP'}" for _c, _i, _pi, p in declared if p.get("name")) or "none"
-            return Hop("container", f"no container port named {target_port!r} ({protocol})", False, workload, template.spec_path + ("containers",),
+            return Hop("container", f"no container port named {target_port!r} ({protocol}) in {workload.ref}", False, workload, template.spec_path + ("containers",),
                        reason=f"named ports on the pod: {names}")
         for container, index, port_index, port in declared:
             if port.get("containerPort") == resolved and (port.get("protocol") or "TCP") == protocol:
-                return Hop("container", f"container port {resolved} on {container.get('name')}", True, workload,
-                           template.spec_path + ("containers", index, "ports", port_index, "containerPort"))
+                return Hop("container", f"container port {resolved} on {container.get('name')} ({workload.ref})", True, workload,
+                           template.spec_path + ("containers", index, "ports", port_index, "containerPort"), data={"port": resolved})
         if declared:
             ports = ", ".join(str(p.get("containerPort")) for *_x, p in declared)
             container, index, port_index, _port = declared[0]
-            hop = Hop("container", f"no container declares port {resolved}", False, workload, template.spec_path + ("containers",),
-                      reason=f"declared container ports: {ports}; nothing is known to listen on {resolved}")
+            hop = Hop("container", f"no container of {workload.ref} declares port {resolved}", False, workload, template.spec_path + ("containers",),
+                      reason=f"declared container ports: {ports}; nothing is known to listen on {resolved}", data={"port": resolved})
             hop.evidence.append((f"container {container.get('name')} declares port {_port.get('containerPort')}",
                                  workload.locate(template.spec_path + ("containers", index, "ports", port_index, "containerPort"))))
             return hop
-        return Hop("container", f"port {resolved} (the containers declare no ports; assumed to listen)", None, workload, template.spec_path + ("containers",))
+        return Hop("container", f"port {resolved} (the containers of {workload.ref} declare no ports; assumed to listen)", None, workload, template.spec_path + ("containers",),
+                   data={"port": resolved})
 
-    def _target_port_fix(self, service, port_index, service_port, template):
-        declared = [p for _l, _i, c in containers(template.spec, ("containers",)) for p in items(c.get("ports")) if isinstance(p, dict)]
-        if len(declared) != 1 or "targetPort" not in service_port:
+    def _target_port_fix(self, leg, workloads):
+        """A new targetPort only when it works for the pods of *every* selected workload (each declares one port, the same)."""
+        service_port = leg.port
+        if "targetPort" not in service_port or _headless(_spec(leg.service)):
             return None
-        wanted = declared[0].get("name") if isinstance(service_port.get("targetPort"), str) and declared[0].get("name") else declared[0].get("containerPort")
-        return _replace_value(self.ctx, service, ("spec", "ports", port_index, "targetPort"), str(wanted))
+        protocol = service_port.get("protocol") or "TCP"
+        choices = set()
+        for w in workloads:
+            declared = [(name, number) for _c, number, name, proto, _p in container_ports(pod_template(w.obj)) if proto == protocol]
+            if len(declared) != 1:
+                return None
+            choices.add(declared[0])
+        if len(choices) != 1:
+            return None
+        name, number = choices.pop()
+        wanted = name if isinstance(service_port.get("targetPort"), str) and name else number
+        return _replace_value(self.ctx, leg.service, ("spec", "ports", leg.port_index, "targetPort"), str(wanted))
 
-    def _startup_hops(self, workload, reached=True) -> list:
+    def _startup_hops(self, workload, reached=True, others_ready=False) -> list:
         pods = [p for p in self.cluster.pods if p.owner is workload]
         if not reached:
             return [Hop("startup", "pod start-up (not reached)", None)]
@@ -374,7 +760,8 @@ class Walker:
         if pod.ready:
             return [Hop("startup", f"pods of {workload.ref} start and become Ready", True, workload, pod.template_path)]
         outcome = pod.outcome
-        hop = Hop("startup", f"pods of {workload.ref} will not become Ready: {outcome.status}", False, workload, outcome.path or pod.template_path, reason=outcome.message)
+        hop = Hop("startup", f"pods of {workload.ref} will not become Ready: {outcome.status}", None if others_ready else False, workload, outcome.path or pod.template_path,
+                  reason=outcome.message + ("; the other workloads' pods serve the Service" if others_ready else ""), warning=others_ready)
         if outcome.evidence is not None:
             hop.evidence.append((f"{outcome.evidence.ref}", outcome.evidence.locate(("data",) if "data" in outcome.evidence.obj else ())))
         return [hop]
@@ -422,6 +809,8 @@ class Walker:
         services = sorted(f"svc/{s.name}" + (f" (ns {s.namespace})" if s.namespace != self.ctx.options.namespace else "") for s in self.services() if s.name)
         nodeports = sorted(f"nodeport:{p.get('nodePort')}" for s in self.services() for p in items(get(s.obj, "spec", "ports")) if isinstance(p, dict) and p.get("nodePort"))
         return ", ".join(services + nodeports) or "none"
+
+
 
 
 def _selects(service: Manifest, labels: dict) -> bool:
@@ -510,3 +899,51 @@ def _match_ingress(ingresses, host, path):
                 return ingress, ("spec", path_key), backend[0], backend[1], "defaultBackend"
         return None
     return best[1:]
+
+
+def _spec(service: Manifest) -> dict:
+    spec = service.obj.get("spec")
+    return spec if isinstance(spec, dict) else {}
+
+
+def _headless(spec: dict) -> bool:
+    return spec.get("clusterIP") == "None"
+
+
+def _unique(values) -> list:
+    """Distinct objects, first-seen order (addresses are per pod *and* port: count pods once)."""
+    seen, out = set(), []
+    for value in values:
+        if id(value) not in seen:
+            seen.add(id(value))
+            out.append(value)
+    return out
+
+
+def _manual_endpoint_objects(ctx, service: Manifest):
+    """(object, ready, not ready, port names) for hand-written Endpoints and EndpointSlices of a selectorless Service.
+
+    Endpoints of the same name (mirrored into EndpointSlices by the EndpointSliceMirroring
+    controller) and EndpointSlices labelled kubernetes.io/service-name; kube-proxy matches
+    their ports to the Service port by name; an endpoint without conditions.ready is ready.
+    """
+    for m in ctx.of_kind("Endpoints"):
+        if m.name != service.name or m.namespace != service.namespace:
+            continue
+        ready = not_ready = 0
+        names = set()
+        for subset in items(m.obj.get("subsets")):
+            if not isinstance(subset, dict):
+                continue
+            names |= {p.get("name") or "" for p in items(subset.get("ports")) if isinstance(p, dict)}
+            ready += len([a for a in items(subset.get("addresses")) if isinstance(a, dict)])
+            not_ready += len([a for a in items(subset.get("notReadyAddresses")) if isinstance(a, dict)])
+        yield m, ready, not_ready, names
+    for m in ctx.of_kind("EndpointSlice"):
+        labels = get(m.obj, "metadata", "labels")
+        if m.namespace != service.namespace or not isinstance(labels, dict) or labels.get("kubernetes.io/service-name") != service.name:
+            continue
+        names = {p.get("name") or "" for p in items(m.obj.get("ports")) if isinstance(p, dict)}
+        endpoints = [e for e in items(m.obj.get("endpoints")) if isinstance(e, dict) and items(e.get("addresses"))]
+        ready = sum(1 for e in endpoints if get(e, "conditions", "ready") is not False)
+        yield m, ready, len(endpoints) - ready, names

@@ -7,6 +7,11 @@ import json
 from .. import __version__
 
 _MARK = {True: "✓", False: "✗", None: "·"}
+WARNING_MARK = "!"
+
+
+def _mark(hop) -> str:
+    return WARNING_MARK if hop.warning and hop.ok is None else _MARK[hop.ok]
 
 
 def render_why_text(verdict, **_options) -> str:
@@ -14,19 +19,19 @@ def render_why_text(verdict, **_options) -> str:
     for hop in verdict.hops:
         location = hop.location()
         where = f"{location.file}:{location.line}" if location else ""
-        rows.append((f"{_MARK[hop.ok]} {hop.title}", where, hop))
+        rows.append((f"{_mark(hop)} {hop.title}", where, hop))
     width = min(max((len(r[0]) for r in rows), default=0), 90)
     out = []
     first_failure = next((h for h in verdict.hops if h.ok is False), None)
     for text, where, hop in rows:
         out.append(f"{text:<{width}}  {where}".rstrip())
-        if hop is first_failure or hop.ok is False:
+        if hop is first_failure or hop.ok is False or hop.warning:
             if hop.reason:
                 out.append(f"    {hop.reason}")
             for evidence, location in hop.evidence:
                 out.append(f"    {evidence} ({location.file}:{location.line})")
     if verdict.reachable:
-        out.append("the request would reach a ready pod")
+        out.append(verdict.summary or "the request would reach a ready pod")
     else:
         out.append(f"curl would fail: {verdict.symptom}" if verdict.symptom else "the request would fail")
     if verdict.fix:
@@ -35,7 +40,11 @@ def render_why_text(verdict, **_options) -> str:
     return "\n".join(out) + "\n"
 
 
+_BASE_FIELDS = frozenset({"kind", "title", "object", "ok", "file", "line", "reason", "evidence", "warning"})
+
+
 def why_data(verdict) -> dict:
+    """The JSON shape: fields are only ever added (warning, addresses, ports, workloads, policy...), never renamed."""
     hops = []
     for hop in verdict.hops:
         location = hop.location()
@@ -49,9 +58,11 @@ def why_data(verdict) -> dict:
                 "line": location.line if location else None,
                 "reason": hop.reason or None,
                 "evidence": [{"message": text, "file": loc.file, "line": loc.line} for text, loc in hop.evidence],
+                "warning": hop.warning,
+                **{k: v for k, v in hop.data.items() if k not in _BASE_FIELDS},
             }
         )
-    return {"version": __version__, "target": verdict.target, "reachable": verdict.reachable, "hops": hops, "symptom": verdict.symptom, "fix": verdict.fix}
+    return {"version": __version__, "target": verdict.target, "reachable": verdict.reachable, "hops": hops, "symptom": verdict.symptom, "fix": verdict.fix, "summary": verdict.summary}
 
 
 def render_why_json(verdict, **_options) -> str:

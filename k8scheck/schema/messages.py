@@ -6,6 +6,7 @@ import json
 
 
 from k8scheck.problem import Problem, dotted
+from k8scheck.similarity import edit_distance
 
 from .fastcheck import INTEGER_RANGES
 
@@ -50,22 +51,6 @@ def _describe_types(types) -> str:
 
 def _where(path) -> str:
     return dotted(path) or "the object"
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Optimal-string-alignment distance: insertions, deletions, substitutions
-    and swaps of two neighbouring letters each cost 1 ("contianers" -> 1)."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[len(b)]
 
 
 def did_you_mean(unknown: str, candidates) -> str | None:
@@ -133,8 +118,11 @@ def problems_from_error(error) -> list[Problem]:
     if keyword in ("enum", "const"):
         allowed = error.validator_value if keyword == "enum" else [error.validator_value]
         shown = ", ".join(str(a) for a in allowed if a not in (None, ""))
-        return [Problem(NOT_IN_ENUM, path, f"{_where(path)} must be one of {shown}, got {show_value(instance)}",
-                        at=_at(path, instance))]
+        message = f"{_where(path)} must be one of {shown}, got {show_value(instance)}"
+        suggestion = did_you_mean(instance, [a for a in allowed if isinstance(a, str) and a])
+        if suggestion is not None and suggestion != instance:
+            message += f" (did you mean {suggestion}?)"
+        return [Problem(NOT_IN_ENUM, path, message, at=_at(path, instance))]
 
     if keyword in ("oneOf", "anyOf") and error.context:
         return _from_alternatives(error)
