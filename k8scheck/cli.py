@@ -337,9 +337,10 @@ def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, 
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--namespace", "-n", default="default", show_default=True)
 @click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME of objects that live in the cluster.")
+@click.option("--nodes", type=click.IntRange(min=1), default=1, show_default=True, help="Schedulable nodes to assume (DaemonSet pods, pod anti-affinity).")
 @image_options
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def simulate(paths, output_format, namespace, assume_exists, check_images, image_catalog, debug):
+def simulate(paths, output_format, namespace, assume_exists, nodes, check_images, image_catalog, debug):
     """Predict `kubectl get deploy,rs,pod,endpoints` after applying PATHS."""
     from .context import Context, Options
     from .loader import load
@@ -348,7 +349,7 @@ def simulate(paths, output_format, namespace, assume_exists, check_images, image
 
     try:
         loaded = load(list(paths), namespace=namespace)
-        cluster = simulate_cluster(Context(loaded, Options(namespace=namespace, assume_exists=tuple(assume_exists), **_image_settings(check_images, image_catalog))))
+        cluster = simulate_cluster(Context(loaded, Options(namespace=namespace, assume_exists=tuple(assume_exists), **_image_settings(check_images, image_catalog))), nodes=nodes)
     except Exception as exc:
         _internal_error(exc, debug)
     _stop_if_unreadable(loaded)
