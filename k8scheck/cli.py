@@ -306,9 +306,10 @@ def lint(ctx, paths, formats, namespace, kube_version, schema_dirs, select, igno
 @click.option("--kube-version", default=None, help="Kubernetes version (event texts changed in 1.32; default: newest bundled).")
 @click.option("--namespace", "-n", default="default", show_default=True)
 @click.option("--assume-exists", multiple=True, help="KIND/NAMESPACE/NAME of objects that live in the cluster.")
+@click.option("--nodes", type=click.IntRange(min=1), default=1, show_default=True, help="Nodes a DaemonSet runs on.")
 @image_options
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, namespace, assume_exists, check_images, image_catalog, debug):
+def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, namespace, assume_exists, nodes, check_images, image_catalog, debug):
     """Predict the rollout each changed Deployment will go through, step by step.
 
     Exit code 1 when a rollout is predicted to get stuck or cause an outage.
@@ -316,7 +317,7 @@ def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, 
     from .context import Context, Options
     from .loader import load
     from .report.rollout import ROLLOUT_FORMATS
-    from .rolloutplan import plan
+    from .rolloutplan import ROLLOUT_KINDS, plan
 
     version = _kube_version(kube_version)
     options = Options(namespace=namespace, kube_version=version, assume_exists=tuple(assume_exists), **_image_settings(check_images, image_catalog))
@@ -324,12 +325,12 @@ def rollout(paths, from_paths, from_git, new_pods, output_format, kube_version, 
     try:
         loaded = load(list(paths), namespace=namespace)
         ctx = Context(loaded, options)
-        predictions = plan(ctx, old, new_pods=new_pods, kube_version=ctx.kube_version, image_verdicts=ctx.image_verdicts)
+        predictions = plan(ctx, old, new_pods=new_pods, kube_version=ctx.kube_version, image_verdicts=ctx.image_verdicts, kinds=ROLLOUT_KINDS, nodes=nodes)
     except Exception as exc:
         _internal_error(exc, debug)
     _stop_if_unreadable(loaded)
     click.echo(ROLLOUT_FORMATS[output_format](predictions), nl=False)
-    sys.exit(EXIT_FINDINGS if any(p.outcome != "complete" for p in predictions) else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if any(p.outcome in ("stuck", "outage", "rejected") for p in predictions) else EXIT_OK)
 
 
 @main.command()
