@@ -93,6 +93,7 @@ def render_rollout_text(predictions, color: bool = False, **_options) -> str:
             out.append(f"  {_outcome_line(p)}")
             out.append("")
             continue
+        out.extend(f"   invalid: {problem.message}" for problem in r.problems)
         if p.old_manifest is None and p.hypothetical:
             out.append("   (no --from: the next rollout, as if the pod template changed)")
         if p.pod_outcome is not None and p.pod_outcome.status == "Running":
