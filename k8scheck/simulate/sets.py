@@ -102,7 +102,7 @@ def simulate_statefulset(old: dict | None, new: dict, *, new_pods: str = "ready"
     while ordinal >= partition:
         batch = list(range(ordinal, max(partition, ordinal - unavailable + 1) - 1, -1))
         available -= len(batch)
-        result.steps.append(Step([_sts_event("delete", name, i) for i in batch], ordinal - len(batch) + 1 - partition + partition, replicas - ordinal - 1, available))
+        result.steps.append(Step([_sts_event("delete", name, i) for i in batch], ordinal - len(batch) + 1, replicas - ordinal - 1, available))
         result.steps.append(Step([_sts_event("create", name, i) for i in batch], ordinal - len(batch) + 1, replicas - ordinal - 1 + len(batch), available))
         if not healthy:
             broken = batch[-1]
