@@ -426,9 +426,10 @@ def lint(ctx, paths, formats, schema_dirs, select, ignore, fail_on, quiet, conte
 @click.option("--from-git", "from_git", default=None, help="Compare with the same paths at this git revision (e.g. main).")
 @click.option("--new-pods", type=click.Choice(["auto", "ready", "fail"]), default="auto", show_default=True, help="auto: predict from the manifests; fail: what if the new version never becomes ready.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "mermaid"]), default="text", show_default=True)
+@click.option("--nodes", type=click.IntRange(min=1), default=1, show_default=True, help="Nodes a DaemonSet runs on.")
 @image_options
 @shared_options
-def rollout(paths, from_paths, from_git, new_pods, output_format, check_images, image_catalog, shared):
+def rollout(paths, from_paths, from_git, new_pods, output_format, nodes, check_images, image_catalog, shared):
     """Predict the rollout each changed Deployment will go through, step by step.
 
     Exit code 1 when a rollout is predicted to get stuck or cause an outage, or an
@@ -436,29 +437,31 @@ def rollout(paths, from_paths, from_git, new_pods, output_format, check_images, 
     """
     from .context import Context
     from .report.rollout import ROLLOUT_FORMATS
-    from .rolloutplan import plan
+    from .rolloutplan import ROLLOUT_KINDS, plan
 
     run = resolve(shared, **_image_settings(check_images, image_catalog))
     old = _old_manifests(paths, run, from_paths=from_paths, revision=from_git)
     try:
         loaded = load_inputs(paths, run)
         ctx = Context(loaded, run.options)
-        predictions = plan(ctx, old, new_pods=new_pods, kube_version=ctx.kube_version, image_verdicts=ctx.image_verdicts)
+        predictions = plan(ctx, old, new_pods=new_pods, kube_version=ctx.kube_version, image_verdicts=ctx.image_verdicts, kinds=ROLLOUT_KINDS, nodes=nodes)
     except Exception as exc:
         _internal_error(exc, run.debug)
     status = report_inputs(loaded, paths)
     if status == EXIT_USAGE:
         sys.exit(status)
     click.echo(ROLLOUT_FORMATS[output_format](predictions), nl=False)
-    sys.exit(max(status, EXIT_FINDINGS if any(p.outcome != "complete" for p in predictions) else EXIT_OK))
+    # Paused and OnDelete rollouts are not failures; stuck, outage and rejected ones are.
+    sys.exit(max(status, EXIT_FINDINGS if any(p.outcome in ("stuck", "outage", "rejected") for p in predictions) else EXIT_OK))
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--nodes", type=click.IntRange(min=1), default=1, show_default=True, help="Schedulable nodes to assume (DaemonSet pods, pod anti-affinity).")
 @image_options
 @shared_options
-def simulate(paths, output_format, check_images, image_catalog, shared):
+def simulate(paths, output_format, nodes, check_images, image_catalog, shared):
     """Predict `kubectl get deploy,rs,pod,endpoints` after applying PATHS.
 
     Exit code 1 when an input could not be read (the prediction is incomplete), 2
@@ -471,7 +474,7 @@ def simulate(paths, output_format, check_images, image_catalog, shared):
     run = resolve(shared, **_image_settings(check_images, image_catalog))
     try:
         loaded = load_inputs(paths, run)
-        cluster = simulate_cluster(Context(loaded, run.options))
+        cluster = simulate_cluster(Context(loaded, run.options), nodes=nodes)
     except Exception as exc:
         _internal_error(exc, run.debug)
     status = report_inputs(loaded, paths)
@@ -489,9 +492,10 @@ def simulate(paths, output_format, check_images, image_catalog, shared):
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--client", default=None, help="Where the request comes from: KIND/NAME (deploy/web) or outside (default: outside for NodePort, the ingress controller for URLs).")
 @click.option("--client-namespace", default=None, help="Namespace of the client (default: --namespace); alone: some pod there.")
+@click.option("--nodes", type=click.IntRange(min=1), default=1, show_default=True, help="Nodes to assume (traffic policy Local drops traffic on nodes without a local endpoint).")
 @image_options
 @shared_options
-def why(target, paths, from_paths, from_git, output_format, client, client_namespace, check_images, image_catalog, shared):
+def why(target, paths, from_paths, from_git, output_format, client, client_namespace, nodes, check_images, image_catalog, shared):
     """Explain, hop by hop, why a request to TARGET would fail.
 
     TARGET: http://HOST[:PORT]/PATH, svc/NAME[:PORT], NAME[.NAMESPACE[.svc[.cluster.local]]][:PORT],
@@ -507,7 +511,7 @@ def why(target, paths, from_paths, from_git, output_format, client, client_names
     try:
         parsed = parse_target(target, run.options.namespace)
         loaded = load_inputs(paths, run)
-        verdict = Walker(Context(loaded, run.options), old, client=client, client_namespace=client_namespace).walk(parsed)
+        verdict = Walker(Context(loaded, run.options), old, client=client, client_namespace=client_namespace, nodes=nodes).walk(parsed)
     except TargetError as exc:
         click.echo(f"k8scheck why: {exc}", err=True)
         sys.exit(EXIT_USAGE)

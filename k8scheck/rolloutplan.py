@@ -14,8 +14,14 @@ from dataclasses import dataclass
 from .kinds import get, pod_template
 from .model import Manifest
 from .simulate import simulate_rollout
+from .simulate.immutable import Rejection, rejections
 from .simulate.pods import PodOutcome, predict_pod
 from .simulate.podtemplate import templates_equal
+from .simulate.sets import simulate_daemonset, simulate_statefulset
+
+ROLLOUT_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+# Kinds whose apply the API server may refuse for an immutable field (simulate.immutable).
+CHECKED_KINDS = ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "Service")
 
 
 @dataclass
@@ -28,9 +34,12 @@ class RolloutPrediction:
     pdb_min_available: int | None = None
     old_manifest: Manifest | None = None
     hypothetical: bool = False
+    rejected: tuple = ()  # Rejection: the API server refuses this apply, nothing rolls out
 
     @property
     def outcome(self) -> str:
+        if self.rejected:
+            return "rejected"
         result = self.result
         if result.outcome != "outage" and self.pdb_min_available is not None and result.replicas > 0:
             if result.min_available < self.pdb_min_available and result.initial_available >= self.pdb_min_available:
@@ -39,6 +48,16 @@ class RolloutPrediction:
 
     def to_json(self) -> dict:
         result = self.result
+        if self.rejected:
+            return {
+                "object": self.manifest.ref.to_json(),
+                "file": self.manifest.file,
+                "line": self.manifest.locate(self.rejected[0].path).line,
+                "outcome": "rejected",
+                "errors": [r.message for r in self.rejected],
+                "steps": [],
+                "events": [],
+            }
         return {
             "object": self.manifest.ref.to_json(),
             "file": self.manifest.file,
@@ -51,6 +70,7 @@ class RolloutPrediction:
             "steps": [{"events": list(s.events), "old": s.old, "new": s.new, "available": s.available} for s in result.steps],
             "events": list(result.events),
             "outcome": self.outcome,
+            "notes": list(result.notes),
             "min_available": result.min_available,
             "pdb": ({"name": self.pdb.name, "min_available": self.pdb_min_available} if self.pdb is not None else None),
             "kubectl": {
@@ -121,7 +141,7 @@ def _shape(obj: dict, mode: str, kube_version: str):
     return (repr(spec.get("replicas")), strategy, mode, kube_version)
 
 
-def predict(ctx, manifest: Manifest, old: Manifest | None, *, new_pods: str, kube_version: str, hypothetical: bool = False, image_verdicts=None, memo=None) -> RolloutPrediction:
+def predict(ctx, manifest: Manifest, old: Manifest | None, *, new_pods: str, kube_version: str, hypothetical: bool = False, image_verdicts=None, memo=None, nodes: int = 1) -> RolloutPrediction:
     """One Deployment's rollout. ``hypothetical``: the next template change of an unchanged object.
 
     ``memo`` shares hypothetical simulations between Deployments of the same shape
@@ -139,13 +159,33 @@ def predict(ctx, manifest: Manifest, old: Manifest | None, *, new_pods: str, kub
             result = simulate_rollout(manifest.obj, _next_template(manifest.obj), new_pods=mode, kube_version=kube_version)
             if key is not None:
                 memo[key] = result
+    elif manifest.kind == "StatefulSet":
+        result = simulate_statefulset(old.obj if old is not None else None, manifest.obj, new_pods=mode)
+    elif manifest.kind == "DaemonSet":
+        result = simulate_daemonset(old.obj if old is not None else None, manifest.obj, new_pods=mode, nodes=nodes)
     else:
         result = simulate_rollout(old.obj if old is not None else None, manifest.obj, new_pods=mode, kube_version=kube_version)
     pdb, floor = _pdb_floor(ctx, manifest, result.replicas)
     return RolloutPrediction(manifest, result, mode, outcome if (outcome and outcome.fails) else None, pdb, floor, old, hypothetical)
 
 
-def plan(ctx, old_manifests: list[Manifest] | None, *, new_pods: str = "auto", kube_version: str, image_verdicts=None, shared: bool = False, failing_only: bool = False) -> list[RolloutPrediction]:
+def rejected_applies(ctx, old_manifests) -> list[RolloutPrediction]:
+    """Applies the API server refuses: an immutable field changed (simulate.immutable)."""
+    olds = {(m.kind, m.namespace, m.name): m for m in old_manifests or () if m.kind in CHECKED_KINDS and m.name}
+    out = []
+    for manifest in sorted(ctx.of_kind(*CHECKED_KINDS), key=lambda m: (m.namespace or "", m.name or "", m.kind, m.file)):
+        old = olds.get((manifest.kind, manifest.namespace, manifest.name))
+        found = rejections(manifest.kind, manifest.obj.get("apiVersion"), old.obj, manifest.obj) if old is not None else []
+        if found:
+            out.append(RolloutPrediction(manifest, None, "ready", old_manifest=old, rejected=tuple(found)))
+    return out
+
+
+def _unchanged(old: Manifest, manifest: Manifest) -> bool:
+    return templates_equal(get(old.obj, "spec", "template"), get(manifest.obj, "spec", "template")) and get(old.obj, "spec", "replicas") == get(manifest.obj, "spec", "replicas")
+
+
+def plan(ctx, old_manifests: list[Manifest] | None, *, new_pods: str = "auto", kube_version: str, image_verdicts=None, shared: bool = False, failing_only: bool = False, kinds: tuple = ("Deployment",), nodes: int = 1) -> list[RolloutPrediction]:
     """A prediction for every Deployment whose apply changes its pods (template or replicas).
 
     Without an old state (no --from), every Deployment is predicted as if its
@@ -155,23 +195,26 @@ def plan(ctx, old_manifests: list[Manifest] | None, *, new_pods: str = "auto", k
     which read the numbers; never for output that prints events). ``failing_only``
     (hypothetical rollouts, new_pods auto): skip Deployments whose new pods are
     predicted to start, which is all a rule about failing rollouts needs.
+    ``kinds``: the workloads to predict (the rules read Deployments; ``rollout`` asks for
+    StatefulSets and DaemonSets too). An apply the API server rejects (an immutable field
+    changed) is a prediction of its own, with outcome ``rejected`` and no steps.
     """
     memo = {} if shared else None
-    olds = {}
-    for old in old_manifests or ():
-        if old.kind == "Deployment" and old.name:
-            olds[(old.namespace, old.name)] = old
-    out = []
-    for manifest in sorted(ctx.of_kind("Deployment"), key=lambda m: (m.namespace or "", m.name or "", m.file)):
-        if not manifest.name:
+    olds = {(m.kind, m.namespace, m.name): m for m in old_manifests or () if m.kind in kinds and m.name}
+    out = rejected_applies(ctx, old_manifests) if old_manifests is not None else []
+    refused = {id(p.manifest) for p in out}
+    for manifest in sorted(ctx.of_kind(*kinds), key=lambda m: (m.namespace or "", m.name or "", m.kind, m.file)):
+        if not manifest.name or id(manifest) in refused:
             continue
         if old_manifests is None:
+            if manifest.kind != "Deployment":
+                continue  # no --from: only a Deployment's next rollout is predicted
             if failing_only and new_pods == "auto" and not predict_pod(ctx, manifest, image_verdicts).fails:
                 continue
             out.append(predict(ctx, manifest, None, new_pods=new_pods, kube_version=kube_version, hypothetical=True, image_verdicts=image_verdicts, memo=memo))
             continue
-        old = olds.get((manifest.namespace, manifest.name))
-        if old is not None and templates_equal(get(old.obj, "spec", "template"), get(manifest.obj, "spec", "template")) and get(old.obj, "spec", "replicas") == get(manifest.obj, "spec", "replicas"):
+        old = olds.get((manifest.kind, manifest.namespace, manifest.name))
+        if old is not None and _unchanged(old, manifest):
             continue
-        out.append(predict(ctx, manifest, old, new_pods=new_pods, kube_version=kube_version, image_verdicts=image_verdicts))
+        out.append(predict(ctx, manifest, old, new_pods=new_pods, kube_version=kube_version, image_verdicts=image_verdicts, nodes=nodes))
     return out

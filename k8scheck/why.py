@@ -795,6 +795,8 @@ class Walker:
             if prediction.manifest is not workload:
                 continue
             r = prediction.result
+            if prediction.rejected:
+                return [Hop("rollout", f"apply rejected: {prediction.rejected[0].message}", False, workload, prediction.rejected[0].path)]
             if r.min_available == 0 and r.replicas > 0 and r.initial_available > 0:
                 step = r.outage_step or 1
                 return [Hop("rollout", f"rollout: no ready endpoint from step {step} ({r.steps[step - 1].events[0] if r.steps else ''})", False, workload, ("spec", "strategy"),

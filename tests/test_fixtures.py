@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, expected_lines, fixture_options
+from k8scheck.loader import load
 from k8scheck.catalogue import load_catalogue
 from k8scheck.checks import REGISTRY, STAGE_RULES
 from support import lint_paths
@@ -23,6 +24,8 @@ def run_fixture(slug: str, path: Path):
         extra["kube_version"] = options["kube-version"]
     if "image-catalog" in options:
         extra["image_catalog"] = str(path.parent / options["image-catalog"])
+    if "from" in options:  # the applied state, as --diff-base would load it
+        extra["old_manifests"] = load([str(path.parent / options["from"])]).manifests
     # Stage rules judge the other rules' findings; `# rules: all` runs every rule, for a
     # rule whose finding is dropped or folded into another rule's (k8scheck.merge).
     select = () if slug in STAGE_RULES or options.get("rules") == "all" else [slug]
@@ -57,7 +60,7 @@ def test_every_rule_has_fixtures_both_ways():
 
 
 def test_every_fixture_directory_names_a_rule():
-    special = {"seeds", "examples", "catalogs", "rollouts", "why", "layouts"}
+    special = {"seeds", "examples", "catalogs", "rollouts", "why", "layouts", "simulate"}
     stray = [p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name not in CATALOGUE and p.name not in special]
     assert stray == []
 

@@ -452,7 +452,7 @@ def test_paused_deployment_does_not_roll_out():
     new = nginx("b")
     new["spec"]["paused"] = True
     result = simulate_rollout(nginx("a"), new)
-    assert result.steps == [] and result.outcome == "stuck"
+    assert result.steps == [] and result.outcome == "paused"
     assert any("paused" in n for n in result.notes)
 
 

@@ -77,7 +77,7 @@ def test_replicas_only_change_makes_no_new_replicaset(run):
 
 def test_unchanged_deployment_has_no_rollout(run):
     result = run("rollout", f"{ROLL}/nginx-1.25.3.yaml", "--from", f"{ROLL}/nginx-1.25.3.yaml")
-    assert result.exit_code == 0 and result.output.startswith("No Deployment rollouts")
+    assert result.exit_code == 0 and result.output.startswith("No rollouts")
 
 
 def test_from_git_revision(run, tmp_path):

@@ -37,6 +37,7 @@ REGISTRY = {
     "unknown-kind": schema.schema_check,
     "rollout-outage": rollout.rollout_outage,
     "rollout-stuck": rollout.rollout_stuck,
+    "immutable-field-changed": rollout.immutable_field_changed,
     "recreate-downtime": rollout.recreate_downtime,
     "api-removed": apis.api_lifecycle,
     "api-deprecated": apis.api_lifecycle,

@@ -7,6 +7,17 @@ from ..simulate.pods import object_keys
 from .hit import hit
 
 
+def immutable_field_changed(ctx, rule):
+    """--diff-base: an apply the API server refuses (simulate.immutable), in its own words."""
+    if ctx.options.old_manifests is None:
+        return
+    from ..rolloutplan import rejected_applies
+
+    for p in rejected_applies(ctx, ctx.options.old_manifests):
+        for rejection in p.rejected:
+            yield hit(p.manifest, rule.slug, rejection.path, f"{p.manifest.ref}: kubectl apply fails, nothing rolls out: {rejection.message}", at="key")
+
+
 def _strategy_path(m) -> tuple:
     rolling = get(m.obj, "spec", "strategy", "rollingUpdate")
     if isinstance(rolling, dict):

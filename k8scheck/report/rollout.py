@@ -21,6 +21,12 @@ def _fencepost(raw, resolved) -> str:
 
 def _header(p) -> str:
     r = p.result
+    if p.rejected or r.strategy.startswith(("StatefulSet", "DaemonSet")):
+        where = f"{p.manifest.file}:{p.manifest.locate(p.rejected[0].path if p.rejected else ('metadata', 'name')).line}"
+        if p.rejected:
+            return f"{p.manifest.ref}  {where}"
+        detail = f"replicas {r.replicas}" if r.strategy.startswith("StatefulSet") else f"{r.replicas} node(s), maxSurge → {r.max_surge}, maxUnavailable → {r.max_unavailable}"
+        return f"{p.manifest.ref}  ({r.strategy.split(' ', 1)[1]}, {detail})  {where}"
     strategy = p.manifest.obj.get("spec", {}).get("strategy") if isinstance(p.manifest.obj.get("spec"), dict) else None
     rolling = strategy.get("rollingUpdate") if isinstance(strategy, dict) and isinstance(strategy.get("rollingUpdate"), dict) else {}
     where = f"{p.manifest.file}:{p.manifest.locate(('metadata', 'name')).line}"
@@ -32,9 +38,29 @@ def _header(p) -> str:
     )
 
 
+def _deadline(p) -> str:
+    """progress.go: Progressing=False ProgressDeadlineExceeded after progressDeadlineSeconds without progress."""
+    seconds = getattr(p.result, "progress_deadline", None)
+    if p.manifest.kind != "Deployment" or seconds is None:
+        return ""
+    return (
+        f"; after progressDeadlineSeconds ({seconds} s) without progress the Deployment reports Progressing=False "
+        f"(ProgressDeadlineExceeded) and `kubectl rollout status` prints: error: deployment \"{p.manifest.name}\" exceeded its progress deadline"
+        " (the controller does not roll back)"
+    )
+
+
 def _outcome_line(p) -> str:
     r = p.result
     outcome = p.outcome
+    if outcome == "rejected":
+        return "outcome: REJECTED — the API server refuses the apply; nothing rolls out and the running pods stay as they are (delete and recreate the object to change it)"
+    if outcome == "paused":
+        return f"outcome: PAUSED — spec.paused: no new ReplicaSet is created until `kubectl rollout resume deployment/{p.manifest.name}`; only replica counts change"
+    if outcome == "on-delete":
+        return "outcome: ON DELETE — nothing is replaced until you delete the old pods"
+    if r.strategy.startswith(("StatefulSet", "DaemonSet")) and outcome == "stuck":
+        return "outcome: STUCK — " + "; ".join(r.notes)
     if outcome == "complete":
         return f"outcome: COMPLETE — {r.replicas} new pod(s) available, availability never below {r.min_available}/{r.replicas}"
     if outcome == "stuck":
@@ -43,7 +69,7 @@ def _outcome_line(p) -> str:
         if dep is not None:
             rs = ", ".join(f"{x.name} {x.desired} {x.current} {x.ready}" for x in r.kubectl_replicasets)
             tables = f"; kubectl get deploy shows READY {dep.ready}, UP-TO-DATE {dep.up_to_date}, AVAILABLE {dep.available} (rs DESIRED CURRENT READY: {rs})"
-        return f"outcome: STUCK — the rollout stops after step {len(r.steps)}; the old pods keep serving{tables}"
+        return f"outcome: STUCK — the rollout stops after step {len(r.steps)}; the old pods keep serving{tables}{_deadline(p)}"
     if p.pdb is not None and r.min_available > 0:
         return f"outcome: OUTAGE — availability drops to {r.min_available}, below PodDisruptionBudget {p.pdb.name} minAvailable {p.pdb_min_available}"
     step = r.outage_step or next((i + 1 for i, s in enumerate(r.steps) if s.available == 0), None)
@@ -57,14 +83,22 @@ def _outcome_line(p) -> str:
 
 def render_rollout_text(predictions, color: bool = False, **_options) -> str:
     if not predictions:
-        return "No Deployment rollouts: no pod template or replica count changed.\n"
+        return "No rollouts: no Deployment, StatefulSet or DaemonSet changed its pod template or replica count.\n"
     out = []
     for p in predictions:
         r = p.result
         out.append(_header(p))
+        if p.rejected:
+            out.extend(f"   {rejection.message}" for rejection in p.rejected)
+            out.append(f"  {_outcome_line(p)}")
+            out.append("")
+            continue
+        out.extend(f"   invalid: {problem.message}" for problem in r.problems)
         if p.old_manifest is None and p.hypothetical:
             out.append("   (no --from: the next rollout, as if the pod template changed)")
-        if p.pod_outcome is not None:
+        if p.pod_outcome is not None and p.pod_outcome.status == "Running":
+            out.append(f"   new pods start but never become Ready ({p.pod_outcome.message})")
+        elif p.pod_outcome is not None:
             out.append(f"   new pods will not start: {p.pod_outcome.status} ({p.pod_outcome.message})")
         elif p.new_pods == "fail":
             out.append("   what-if: the new pods never become ready (--new-pods fail)")
@@ -82,6 +116,7 @@ def render_rollout_text(predictions, color: bool = False, **_options) -> str:
                 tail = f"  available {step.available}/{r.replicas}  {bars}{marker}" if i == len(events) - 1 else ""
                 out.append(f"{prefix}{event:<{width}}{tail}".rstrip())
         out.append(f"  {_outcome_line(p)}")
+        out.extend(f"  note: {n}" for n in r.notes if n not in _outcome_line(p))
         out.append("")
     return "\n".join(out)
 
@@ -97,6 +132,9 @@ def render_rollout_mermaid(predictions, **_options) -> str:
     blocks = []
     for p in predictions:
         r = p.result
+        if p.rejected:
+            blocks.append(f"%% {p.manifest.ref}: apply rejected: {p.rejected[0].message}")
+            continue
         steps = [("0", r.initial_available, r.replicas if r.initial_available else 0, 0)]
         steps += [(str(i), s.available, s.old, s.new) for i, s in enumerate(r.steps, start=1)]
         title = f"{p.manifest.ref} rollout: {p.outcome}"

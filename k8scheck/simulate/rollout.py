@@ -51,7 +51,9 @@ LATEST_KUBE_VERSION = (1, 37)
 FROM_TO_SINCE = (1, 32)
 INVALID_VALUE_RULE = "rollout-invalid-value"
 
-Outcome = Literal["complete", "stuck", "outage"]
+Outcome = Literal["complete", "stuck", "outage", "paused", "on-delete"]
+DEFAULT_PROGRESS_DEADLINE = 600  # pkg/apis/apps/v1/defaults.go
+DEFAULT_HISTORY_LIMIT = 10
 
 
 # --------------------------------------------------------------------------------------
@@ -142,6 +144,9 @@ class DeploymentSpec:
     paused: bool = False
     template: Any = None
     problems: list = field(default_factory=list)
+    progress_deadline: int | None = DEFAULT_PROGRESS_DEADLINE  # None: no deadline (MaxInt32)
+    min_ready_seconds: int = 0
+    history_limit: int = DEFAULT_HISTORY_LIMIT
 
 
 def _get(obj: Any, *keys: str) -> Any:
@@ -199,6 +204,7 @@ def parse_deployment(obj: Any) -> DeploymentSpec:
 
     spec.paused = body.get("paused") is True
     spec.template = body.get("template")
+    _parse_timing(body, spec)
 
     strategy = body.get("strategy")
     if strategy is None:
@@ -278,6 +284,28 @@ def parse_deployment(obj: Any) -> DeploymentSpec:
             )
         )
     return spec
+
+
+def _parse_timing(body: dict, spec: DeploymentSpec) -> None:
+    """minReadySeconds, progressDeadlineSeconds, revisionHistoryLimit, and their validation.
+
+    ValidateDeploymentSpec: ``spec.progressDeadlineSeconds: Invalid value: N: must be
+    greater than minReadySeconds`` when both are set and the deadline is not larger.
+    """
+    ready = body.get("minReadySeconds")
+    spec.min_ready_seconds = ready if isinstance(ready, int) and not isinstance(ready, bool) and ready >= 0 else 0
+    deadline = body.get("progressDeadlineSeconds")
+    if isinstance(deadline, int) and not isinstance(deadline, bool):
+        spec.progress_deadline = None if deadline >= _INT32_MAX else deadline
+        if deadline <= spec.min_ready_seconds:
+            spec.problems.append(Problem(
+                INVALID_VALUE_RULE, ("spec", "progressDeadlineSeconds"),
+                f"spec.progressDeadlineSeconds: Invalid value: {deadline}: must be greater than minReadySeconds "
+                f"({spec.min_ready_seconds}); the API server rejects this Deployment",
+            ))
+    limit = body.get("revisionHistoryLimit")
+    if isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0:
+        spec.history_limit = limit
 
 
 def _spec(deployment: Any) -> DeploymentSpec:
@@ -771,6 +799,9 @@ class RolloutResult:
     problems: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     outage_step: int | None = None  # 1-based index of the first step with 0 available
+    progress_deadline: int | None = None  # seconds after which a stuck Deployment reports ProgressDeadlineExceeded
+    deleted_replicasets: list = field(default_factory=list)  # cleanupDeployment (revisionHistoryLimit)
+    new_revision: int = 0  # deployment.kubernetes.io/revision of the new ReplicaSet
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data (problems as dicts, tuples as lists)."""
@@ -885,6 +916,10 @@ def simulate_rollout(
     ctl = _Controller(d, rss, kube_version, new_hash, rs_new_name, new_pods_ready)
     existing_new = ctl.new_rs()
     created_new = existing_new is None
+    if existing_new is not None and ctl.old_rss():
+        # A rollback: getNewReplicaSet reuses the ReplicaSet of that template (scaled, not
+        # created) and gives it the next revision (MaxRevision(oldRSs) + 1).
+        existing_new.revision = max(existing_new.revision, max(rs.revision for rs in ctl.old_rss()) + 1)
     initial_available = sum(rs.available for rs in rss)
     initial_names = [rs.name for rs in ctl.old_rss()]
 
@@ -935,6 +970,7 @@ def simulate_rollout(
         notes.append(f"stopped after {max_steps} passes")
 
     new_final = ctl.new_rs()
+    deleted = _cleanup(ctl, d) if new_final is not None and new_final.available == d.replicas == new_final.replicas else []
     final_available = sum(rs.available for rs in ctl.rss)
     complete = (
         new_final is not None
@@ -951,6 +987,9 @@ def simulate_rollout(
                 break
     if outage_step is not None:
         outcome: Outcome = "outage"
+    elif d.paused and not complete:
+        outcome = "paused"
+        notes.append("progress.go: a paused Deployment reports Progressing=Unknown (DeploymentPaused) and no deadline runs")
     elif not complete:
         outcome = "stuck"
     else:
@@ -979,7 +1018,19 @@ def simulate_rollout(
         problems=problems,
         notes=notes,
         outage_step=outage_step,
+        progress_deadline=d.progress_deadline if not complete and not d.paused else None,
+        deleted_replicasets=deleted,
+        new_revision=new_final.revision if new_final is not None else 0,
     )
+
+
+def _cleanup(ctl: _Controller, d: DeploymentSpec) -> list:
+    """sync.go cleanupDeployment: delete the oldest scaled-down old ReplicaSets beyond revisionHistoryLimit."""
+    candidates = sorted((rs for rs in ctl.old_rss() if rs.replicas == 0 and rs.available == 0), key=lambda rs: (rs.revision, rs.created))
+    doomed = candidates[: max(0, len(candidates) - d.history_limit)]
+    for rs in doomed:
+        ctl.rss.remove(rs)
+    return [rs.name for rs in doomed]
 
 
 def scale_replicasets(
