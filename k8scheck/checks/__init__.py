@@ -7,7 +7,7 @@ turns them into findings; checks never compute positions.
 
 from __future__ import annotations
 
-from . import apis, basic, images, refs, rollout, schema, source
+from . import apis, basic, images, refs, rollout, schema, security, source
 
 
 def produced_by_pipeline(ctx, rule):
@@ -75,4 +75,15 @@ REGISTRY = {
     "selector-overlap": refs.selector_overlap,
     "probe-port-missing": refs.probe_port_missing,
     "volume-mount-missing": refs.volume_mount_missing,
+    # the security pack: one template, facts in k8scheck/data/security.yaml
+    "privileged-container": security.security_check,
+    "privilege-escalation-allowed": security.security_check,
+    "run-as-non-root-unset": security.security_check,
+    "writable-root-filesystem": security.security_check,
+    "capability-added": security.security_check,
+    "net-raw-not-dropped": security.security_check,
+    "secret-in-env": security.security_check,
+    "resources-missing": security.security_check,
+    "host-namespace-shared": security.security_check,
+    "sensitive-host-mount": security.security_check,
 }
