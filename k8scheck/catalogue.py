@@ -6,6 +6,7 @@ import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .model import SEVERITIES
 
@@ -22,12 +23,64 @@ def data_dir(name: str) -> Path:
     return Path(__file__).parent.parent / name
 
 
+class Group(NamedTuple):
+    """A family of rules that --select / --ignore and the config can name at once."""
+
+    description: str
+    on_by_default: bool = True
+
+
+# Every rule's `group:` is one of these (schemas/rule.schema.json lists the same names;
+# tests/test_catalogue.py keeps the two equal). A group off by default runs only when
+# selected: `--select security` (only it) or `--select default,security` (added).
+GROUPS: dict[str, Group] = {
+    "syntax": Group("the file is not readable YAML, or a suppression comment is wrong"),
+    "schema": Group("the API server rejects the object (schema and validation rules)"),
+    "api": Group("the target Kubernetes version does not serve (or deprecates) the API, field or annotation"),
+    "refs": Group("an object refers to another that is missing or does not fit"),
+    "rollout": Group("a rollout, drain or autoscaler will not do what the manifests intend"),
+    "images": Group("container image references"),
+    "best-practice": Group("the cluster accepts it, but it fails people in production"),
+    "security": Group("what an attacker or the kernel does with a container's privileges (kube-linter's defaults)", on_by_default=False),
+}
+
+#: Names --select / --ignore accept besides slugs and groups.
+ALL, DEFAULT = "all", "default"
+
+
+def expand_names(names, catalogue: dict) -> tuple[set, list]:
+    """(slugs, unknown names) for rule slugs, group names, ``all`` and ``default``."""
+    chosen: set = set()
+    unknown = []
+    for name in names:
+        name = name.strip()
+        if not name:
+            continue
+        if name in catalogue:
+            chosen.add(name)
+        elif name in GROUPS:
+            chosen.update(slug for slug, rule in catalogue.items() if rule.group == name)
+        elif name == ALL:
+            chosen.update(catalogue)
+        elif name == DEFAULT:
+            chosen.update(slug for slug, rule in catalogue.items() if GROUPS[rule.group].on_by_default)
+        else:
+            unknown.append(name)
+    return chosen, unknown
+
+
+def known_names(catalogue: dict) -> list:
+    """Everything --select accepts, for "did you mean" hints."""
+    return [*catalogue, *GROUPS, ALL, DEFAULT]
+
+
 @dataclass(frozen=True)
 class Rule:
     slug: str
     severity: str
     summary: str
     docs: dict
+    group: str = "best-practice"
     params: dict = field(default_factory=dict)
     # One mistake, one finding (k8scheck.merge): rules whose finding at the same
     # place reports the same fact better (this rule's is dropped), and rules whose
@@ -87,6 +140,7 @@ def load_catalogue() -> dict[str, Rule]:
         rules[data["slug"]] = Rule(
             slug=data["slug"],
             severity=data["severity"],
+            group=data["group"],
             summary=data["summary"],
             docs=data["docs"],
             params=data.get("params") or {},
@@ -122,4 +176,4 @@ def _validated_marker(contents: dict):
         return None
 
 
-__all__ = ["Rule", "CatalogueError", "load_catalogue", "data_dir", "SEVERITIES"]
+__all__ = ["Rule", "GROUPS", "expand_names", "CatalogueError", "load_catalogue", "data_dir", "SEVERITIES"]

@@ -558,24 +558,28 @@ def graph(paths, output_format, shared):
 @main.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 def list_rules(output_format):
-    """List every rule: slug, severity, summary."""
+    """List every rule: slug, group, severity, summary (groups off by default are marked)."""
     import json
 
-    from .catalogue import load_catalogue
+    from .catalogue import GROUPS, load_catalogue
 
     catalogue = load_catalogue()
     if output_format == "json":
-        click.echo(json.dumps([{"slug": r.slug, "severity": r.severity, "summary": r.summary, "params": r.params} for r in catalogue.values()], indent=2))
+        click.echo(json.dumps([{"slug": r.slug, "group": r.group, "default": GROUPS[r.group].on_by_default, "severity": r.severity, "summary": r.summary, "params": r.params} for r in catalogue.values()], indent=2))
         return
     if output_format == "markdown":
-        click.echo("| rule | severity | finds |\n|---|---|---|")
+        click.echo("| rule | group | severity | finds |\n|---|---|---|---|")
         for slug, rule in catalogue.items():
-            click.echo(f"| `{slug}` | {rule.severity} | {rule.summary} |")
+            group = rule.group if GROUPS[rule.group].on_by_default else f"{rule.group} (off by default)"
+            click.echo(f"| `{slug}` | {group} | {rule.severity} | {rule.summary} |")
         return
     width = max(len(slug) for slug in catalogue)
     for slug, rule in catalogue.items():
-        click.echo(f"{slug:<{width}}  {rule.severity:<7}  {rule.summary}")
-    click.echo(f"{INPUT_ERROR:<{width}}  {'error':<7}  {INPUT_ERROR_SUMMARY} (not a rule: always reported)")
+        group = rule.group if GROUPS[rule.group].on_by_default else f"{rule.group}*"
+        click.echo(f"{slug:<{width}}  {group:<14}  {rule.severity:<7}  {rule.summary}")
+    click.echo(f"{INPUT_ERROR:<{width}}  {'input':<14}  {'error':<7}  {INPUT_ERROR_SUMMARY} (not a rule: always reported)")
+    click.echo("\n* off by default: enable with --select default,GROUP (or select: in the config)")
+    click.echo("groups: " + ", ".join(GROUPS))
 
 
 # The label of inputs that could not be read at all: not a rule (nothing to select,
@@ -620,6 +624,8 @@ def show_rule(slug):
         resolve_rule_names([slug], catalogue, "rule")
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
+    if slug not in catalogue:
+        raise click.UsageError(f"{slug} is a group, not a rule; `k8scheck rules` lists its rules")
     click.echo(render_rule_doc(catalogue[slug]), nl=False)
 
 

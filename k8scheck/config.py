@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogue import data_dir
+from .catalogue import data_dir, expand_names, known_names
 
 CONFIG_NAMES = (".k8scheck.yaml", ".k8scheck.yml")
 
@@ -183,8 +183,8 @@ def load_config(path: Path, catalogue: dict) -> Config:
             message = f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
         raise ConfigError(f"{path}{where}: {key}: {message}")
     for option in ("select", "ignore"):
-        for slug in data.get(option, []):
-            _known(slug, catalogue, path, option)
+        for name in data.get(option, []):
+            _known_rule_or_group(name, catalogue, path, option)
     for slug in data.get("severity", {}):
         _known(slug, catalogue, path, "severity")
     for slug, values in data.get("params", {}).items():
@@ -195,9 +195,9 @@ def load_config(path: Path, catalogue: dict) -> Config:
                 raise ConfigError(f"{path}: params.{slug}.{name}: {slug} has no parameter {name!r} (its parameters: {known})")
     per_file = []
     for pattern, slugs in data.get("per-file-ignores", {}).items():
-        for slug in slugs:
-            _known(slug, catalogue, path, f"per-file-ignores.{pattern}")
-        per_file.append((_glob_regex(pattern), frozenset(slugs)))
+        for name in slugs:
+            _known_rule_or_group(name, catalogue, path, f"per-file-ignores.{pattern}")
+        per_file.append((_glob_regex(pattern), frozenset(expand_names(slugs, catalogue)[0])))
     return Config(
         path=path,
         select=tuple(data.get("select", ())),
@@ -220,6 +220,15 @@ def load_config(path: Path, catalogue: dict) -> Config:
 def pod_labels(namespace: str, labels: dict) -> tuple:
     """An assume-pods entry as a hashable pair: (namespace, ((label, value), ...))."""
     return (namespace, tuple(sorted(labels.items())))
+
+
+def _known_rule_or_group(name, catalogue, path, key):
+    """select / ignore / per-file-ignores name rules or groups (k8scheck.catalogue.GROUPS)."""
+    if expand_names([name], catalogue)[1]:
+        import difflib
+
+        close = difflib.get_close_matches(name, known_names(catalogue), n=1)
+        raise ConfigError(f"{path}: {key}: unknown rule {name!r}" + (f" (did you mean {close[0]}?)" if close else "") + " (a rule or group; `k8scheck rules` lists them)")
 
 
 def _known(slug, catalogue, path, key):

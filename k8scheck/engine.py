@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from . import __version__, merge, runcache, suppress
-from .catalogue import Rule, load_catalogue
+from .catalogue import DEFAULT, Rule, expand_names, known_names, load_catalogue
 from .checks import REGISTRY, STAGE_RULES
 from .config import Config
 from .checks.hit import Hit
@@ -56,16 +56,13 @@ class Report:
 
 
 def resolve_rule_names(names, catalogue: dict[str, Rule], option: str) -> set[str]:
-    chosen = set()
-    for name in names:
-        name = name.strip()
-        if not name:
-            continue
-        if name not in catalogue:
-            close = difflib.get_close_matches(name, list(catalogue), n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
-            raise UsageError(f"{option}: unknown rule {name!r}{hint}; `k8scheck rules` lists them")
-        chosen.add(name)
+    """The slugs that rule slugs, group names (k8scheck.catalogue.GROUPS), ``all`` and ``default`` stand for."""
+    chosen, unknown = expand_names(names, catalogue)
+    if unknown:
+        name = unknown[0]
+        close = difflib.get_close_matches(name, known_names(catalogue), n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise UsageError(f"{option}: unknown rule {name!r}{hint}; `k8scheck rules` lists the rules and their groups")
     return chosen
 
 
@@ -74,9 +71,10 @@ INPUT_RULES = frozenset({"yaml-syntax", "duplicate-key", "document-not-object"})
 
 
 def active_rules(select=(), ignore=()) -> list[Rule]:
-    """The rules a run checks; the input rules always run (a parse error is never hidden)."""
+    """The rules a run checks: the selected ones (by default every rule whose group is on by
+    default), minus the ignored; the input rules always run (a parse error is never hidden)."""
     catalogue = load_catalogue()
-    selected = resolve_rule_names(select, catalogue, "--select") if select else set(catalogue)
+    selected = resolve_rule_names(select, catalogue, "--select") if select else resolve_rule_names([DEFAULT], catalogue, "--select")
     ignored = resolve_rule_names(ignore, catalogue, "--ignore") - INPUT_RULES
     chosen = (selected - ignored) | INPUT_RULES
     return [rule for slug, rule in catalogue.items() if slug in chosen and slug in REGISTRY]

@@ -197,7 +197,9 @@ def test_rule_doc_is_complete_and_its_example_fires_at_the_newest_release(slug):
     assert _finding_lines(doc["docs"]["fix"]) == set()
 
 
-FIXTURES = sorted(p for slug in API_SLUGS for p in (ROOT / "fixtures" / slug).glob("*.yaml"))
+# The table's own fixtures; versions of built-in groups missing from the table are found by
+# checks/apis.py with the schema bundle (tests/test_fixtures.py runs those).
+FIXTURES = sorted(p for slug in API_SLUGS for p in (ROOT / "fixtures" / slug).glob("*.yaml") if "builtin-group" not in p.name)
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")

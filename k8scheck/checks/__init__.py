@@ -7,7 +7,7 @@ turns them into findings; checks never compute positions.
 
 from __future__ import annotations
 
-from . import apis, basic, images, refs, rollout, schema, source
+from . import apis, basic, images, refs, rollout, schema, security, selection, source, workloads
 
 
 def produced_by_pipeline(ctx, rule):
@@ -76,4 +76,31 @@ REGISTRY = {
     "selector-overlap": refs.selector_overlap,
     "probe-port-missing": refs.probe_port_missing,
     "volume-mount-missing": refs.volume_mount_missing,
+    "duplicate-env-var": workloads.duplicate_env_var,
+    "service-account-field": workloads.service_account_field,
+    "topology-spread-invalid": workloads.topology_spread_invalid,
+    "volume-plugin-removed": workloads.volume_plugin_removed,
+    "annotation-deprecated": workloads.annotation_deprecated,
+    "pdb-budget-missing": workloads.pdb_budget_missing,
+    "pdb-budget-invalid": workloads.pdb_budget_invalid,
+    "hpa-duplicate-target": workloads.hpa_duplicate_target,
+    "pdb-min-available-hpa": workloads.pdb_min_available_hpa,
+    "ingress-path-regex": workloads.ingress_path_regex,
+    "pvc-volume-name-class": workloads.pvc_volume_name_class,
+    "networkpolicy-peer-no-match": selection.networkpolicy_peer_no_match,
+    "servicemonitor-no-match": selection.servicemonitor_no_match,
+    "servicemonitor-port-missing": selection.servicemonitor_port_missing,
+    "service-pods-in-other-namespace": selection.service_pods_in_other_namespace,
+    "readiness-probe-missing": selection.readiness_probe_missing,
+    # the security pack: one template, facts in k8scheck/data/security.yaml
+    "privileged-container": security.security_check,
+    "privilege-escalation-allowed": security.security_check,
+    "run-as-non-root-unset": security.security_check,
+    "writable-root-filesystem": security.security_check,
+    "capability-added": security.security_check,
+    "net-raw-not-dropped": security.security_check,
+    "secret-in-env": security.security_check,
+    "resources-missing": security.security_check,
+    "host-namespace-shared": security.security_check,
+    "sensitive-host-mount": security.security_check,
 }

@@ -9,9 +9,43 @@ from .hit import Hit
 def api_lifecycle(ctx, rule):
     version = ctx.kube_version
     for manifest in ctx.manifests:
-        for problem in apilifecycle.check(manifest.obj, version):
+        problems = apilifecycle.check(manifest.obj, version)
+        for problem in problems:
             if problem.rule == rule.slug:
                 yield Hit(manifest, problem)
+        if not problems and rule.slug == apilifecycle.RULE_REMOVED:
+            problem = _builtin_group_not_served(ctx, manifest)
+            if problem is not None:
+                yield Hit(manifest, problem)
+
+
+def _builtin_group_not_served(ctx, manifest):
+    """An apiVersion of a built-in API group (admissionregistration.k8s.io/v1alpha1, apps/v1beta3)
+    that the chosen version does not serve and the removal table does not list."""
+    from ..problem import Problem
+    from ..schema import bundle
+
+    api_version, kind = manifest.obj.get("apiVersion"), manifest.obj.get("kind")
+    if not isinstance(api_version, str) or not isinstance(kind, str) or not api_version or not kind:
+        return None
+    group = bundle.api_group(api_version)
+    if group not in bundle.builtin_groups():
+        return None
+    validator = ctx.schema_validator
+    status = validator.api_status(api_version, kind)
+    if status in ("served", "not-yet-added") or validator.has_schema(api_version, kind):
+        return None
+    if status == "unknown" and not bundle.version_not_served(api_version, validator.kube_version):
+        return None  # a served apiVersion without this kind: unknown-kind names where the kind lives
+    served = sorted(av for av, k in bundle.gvk_index(validator.kube_version) if k == kind and bundle.api_group(av) == group)
+    if status == "removed":
+        when = f"an earlier release served it, Kubernetes {validator.kube_version} does not"
+    else:
+        when = f"{group or 'the core group'} is a built-in API group and no Kubernetes release k8scheck knows serves this version of it"
+    message = (f"{api_version} {kind} is not served by Kubernetes {validator.kube_version} ({when}); kubectl apply fails "
+               f"(no matches for kind \"{kind}\" in version \"{api_version}\").")
+    message += f" Use {', '.join(served)}." if served else f" No version of {group or 'the core group'} serves {kind} in this release."
+    return Problem(apilifecycle.RULE_REMOVED, ("apiVersion",), message, fix=f"apiVersion: {served[-1]}" if len(served) == 1 else None)
 
 
 def semantic(ctx, rule):

@@ -239,6 +239,22 @@ def kubernetes_api_history() -> dict[tuple[str, str], tuple[str, ...]]:
     return {gvk: tuple(versions) for gvk, versions in history.items()}
 
 
+@lru_cache(maxsize=1)
+def builtin_groups() -> frozenset:
+    """API groups Kubernetes itself serves ("" is the core group): a CRD cannot define them,
+    so an apiVersion of one of them that the chosen version does not serve is simply not there."""
+    return frozenset(av.rsplit("/", 1)[0] if "/" in av else "" for av, _ in kubernetes_api_history())
+
+
+def version_not_served(api_version: str, kube_version: str) -> bool:
+    """An apiVersion of a built-in group that ``kube_version`` does not serve at all (apps/v1beta3)."""
+    return api_group(api_version) in builtin_groups() and all(av != api_version for av, _ in gvk_index(kube_version))
+
+
+def api_group(api_version: str) -> str:
+    return api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+
+
 def api_status(api_version: str, kind: str, kube_version: str) -> str:
     """Where a Kubernetes API stands in ``kube_version``: "served", "removed"
     (served by an older version, or removed before 1.25), "not-yet-added"

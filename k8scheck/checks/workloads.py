@@ -1,0 +1,280 @@
+"""Rules about one object (or an autoscaler and its target) that the API accepts but the
+cluster then treats differently from what the manifest says."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from ..kinds import containers, get, pod_template
+from .hit import hit
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "retired.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def retired() -> dict:
+    from ..yamlsource import load_single
+
+    return load_single(DATA_FILE.read_text(encoding="utf-8"))
+
+
+def _version(text) -> tuple:
+    from ..apilifecycle import parse_kube_version
+
+    return parse_kube_version(str(text)) or (0, 0)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _templates(ctx):
+    for m in ctx.manifests:
+        template = pod_template(m.obj)
+        if template is not None:
+            yield m, template
+
+
+# ---------------------------------------------------------------------------
+# Pod templates
+
+
+def duplicate_env_var(ctx, rule):
+    for m, template in _templates(ctx):
+        for list_name, index, container in containers(template.spec):
+            env = container.get("env")
+            if not isinstance(env, list):
+                continue
+            first: dict = {}
+            base = template.spec_path + (list_name, index, "env")
+            for i, var in enumerate(env):
+                name = get(var, "name")
+                if not isinstance(name, str):
+                    continue
+                if name in first:
+                    yield hit(
+                        m, rule.slug, base + (i, "name"),
+                        f"container {container.get('name')} sets env {name} twice (first at env[{first[name]}]); the "
+                        "container sees only the later value, and kubectl apply's merge by name may keep either one. "
+                        "Remove one of them.",
+                        related=((m, base + (first[name], "name"), "first definition"),),
+                    )
+                else:
+                    first[name] = i
+
+
+def service_account_field(ctx, rule):
+    for m, template in _templates(ctx):
+        spec = template.spec
+        if "serviceAccount" not in spec:
+            continue
+        value = spec.get("serviceAccount")
+        named = spec.get("serviceAccountName")
+        tail = (f"; it also sets serviceAccountName: {named}, which wins" if named not in (None, value)
+                else "; write serviceAccountName instead")
+        yield hit(
+            m, rule.slug, template.spec_path + ("serviceAccount",),
+            f"serviceAccount is the deprecated alias of serviceAccountName (deprecated since Kubernetes 1.0; kubectl "
+            f"and the API server warn){tail}.",
+            at="key",
+            fix=f"serviceAccountName: {value}" if named is None else None,
+        )
+
+
+_SCHEDULE_ACTIONS = ("DoNotSchedule", "ScheduleAnyway")
+
+
+def topology_spread_invalid(ctx, rule):
+    for m, template in _templates(ctx):
+        constraints = template.spec.get("topologySpreadConstraints")
+        if not isinstance(constraints, list):
+            continue
+        for i, c in enumerate(constraints):
+            if not isinstance(c, dict):
+                continue
+            base = template.spec_path + ("topologySpreadConstraints", i)
+            skew = c.get("maxSkew")
+            if _is_int(skew) and skew <= 0:
+                yield hit(m, rule.slug, base + ("maxSkew",), f"maxSkew is {skew}; the API server rejects it (must be greater than zero). Use 1 for the most even spread.", fix="1")
+            domains = c.get("minDomains")
+            if _is_int(domains) and domains <= 0:
+                yield hit(m, rule.slug, base + ("minDomains",), f"minDomains is {domains}; the API server rejects it (must be greater than zero). Remove it (the default is 1) or set the number of domains.")
+            action = c.get("whenUnsatisfiable")
+            if isinstance(action, str) and action not in _SCHEDULE_ACTIONS:
+                from ..graph import nearest_word
+
+                close = nearest_word(action, _SCHEDULE_ACTIONS)
+                yield hit(m, rule.slug, base + ("whenUnsatisfiable",), f"whenUnsatisfiable {action!r} is not supported; the API server rejects it (supported values: \"DoNotSchedule\", \"ScheduleAnyway\")." + (f" Did you mean {close}?" if close else ""), fix=close)
+            elif action == "ScheduleAnyway" and _is_int(domains) and domains > 0:
+                yield hit(m, rule.slug, base + ("minDomains",), "minDomains is only allowed with whenUnsatisfiable: DoNotSchedule; the API server rejects it with ScheduleAnyway.")
+
+
+def volume_plugin_removed(ctx, rule):
+    plugins = retired()["volume-plugins"]
+    target = _version(ctx.kube_version)
+    for m, template in _templates(ctx):
+        volumes = template.spec.get("volumes")
+        if not isinstance(volumes, list):
+            continue
+        for i, volume in enumerate(volumes):
+            if not isinstance(volume, dict):
+                continue
+            for plugin, facts in plugins.items():
+                if plugin not in volume:
+                    continue
+                path = template.spec_path + ("volumes", i, plugin)
+                if target >= _version(facts["removed_in"]):
+                    yield hit(m, rule.slug, path, f"volume {volume.get('name')} uses the in-tree {plugin} plugin, which Kubernetes {facts['removed_in']} removed (target {ctx.kube_version}); the pod never starts (no volume plugin matched). Use {facts['replacement']}.", at="key")
+                elif target >= _version(facts["deprecated_in"]):
+                    yield hit(m, rule.slug, path, f"volume {volume.get('name')} uses the in-tree {plugin} plugin, deprecated since Kubernetes {facts['deprecated_in']} and removed in {facts['removed_in']}; move to {facts['replacement']} before upgrading.", at="key", severity="warning")
+
+
+def _annotation_fact(key: str):
+    for fact in retired()["annotations"]:
+        if key == fact["key"] or (fact.get("prefix") and key.startswith(fact["key"])):
+            return fact
+    return None
+
+
+def annotation_deprecated(ctx, rule):
+    target = _version(ctx.kube_version)
+    for m in ctx.manifests:
+        places = [(("metadata", "annotations"), m.metadata.get("annotations"))]
+        template = pod_template(m.obj)
+        if template is not None and template.path:
+            places.append((template.path + ("metadata", "annotations"), get(m.obj, *template.path, "metadata", "annotations")))
+        for base, annotations in places:
+            if not isinstance(annotations, dict):
+                continue
+            for key in annotations:
+                fact = _annotation_fact(key) if isinstance(key, str) else None
+                if fact is None or target < _version(fact["deprecated_in"]):
+                    continue
+                stops = fact.get("stops_in")
+                if stops and target >= _version(stops):
+                    message = f"annotation {key} does nothing since Kubernetes {stops} (target {ctx.kube_version}): the setting it was meant to make is not applied. Use {fact['replacement']}."
+                else:
+                    message = f"annotation {key} is deprecated since Kubernetes {fact['deprecated_in']}" + (f" and ignored from {stops}" if stops else "") + f"; use {fact['replacement']}."
+                yield hit(m, rule.slug, base + (key,), message, at="key")
+
+
+# ---------------------------------------------------------------------------
+# PodDisruptionBudgets and autoscalers
+
+
+def _percent(value):
+    """The number in "50%", or None."""
+    if isinstance(value, str) and value.endswith("%") and value[:-1].isdigit():
+        return int(value[:-1])
+    return None
+
+
+def pdb_budget_missing(ctx, rule):
+    for m in ctx.of_kind("PodDisruptionBudget"):
+        spec = m.obj.get("spec")
+        if not isinstance(spec, dict) or "minAvailable" in spec or "maxUnavailable" in spec:
+            continue
+        if m.api_version == "policy/v1beta1":
+            continue  # v1beta1 defaulted minAvailable to 1
+        yield hit(m, rule.slug, ("spec",), f"PodDisruptionBudget {m.namespace}/{m.name} sets neither minAvailable nor maxUnavailable: the disruption controller then requires 0 healthy pods, so every pod may be evicted at once and the budget protects nothing. Set one of them (e.g. maxUnavailable: 1).", at="key")
+
+
+def pdb_budget_invalid(ctx, rule):
+    for m in ctx.of_kind("PodDisruptionBudget"):
+        spec = m.obj.get("spec")
+        if not isinstance(spec, dict):
+            continue
+        if "minAvailable" in spec and "maxUnavailable" in spec and spec["minAvailable"] is not None and spec["maxUnavailable"] is not None:
+            yield hit(m, rule.slug, ("spec", "maxUnavailable"), f"PodDisruptionBudget {m.namespace}/{m.name} sets both minAvailable and maxUnavailable; the API server rejects it (minAvailable and maxUnavailable cannot be both set). Keep one.", at="key",
+                      related=((m, ("spec", "minAvailable"), "minAvailable"),))
+        for field_name in ("minAvailable", "maxUnavailable"):
+            number = _percent(spec.get(field_name))
+            if number is not None and number > 100:
+                yield hit(m, rule.slug, ("spec", field_name), f"{field_name} {spec[field_name]} is above 100%; the API server rejects it (must not be greater than 100%).", fix="100%")
+
+
+def _hpas_by_target(ctx):
+    """(kind, namespace, name) -> [HPA manifests]."""
+    out: dict = {}
+    for edge in ctx.graph.edges("scales"):
+        out.setdefault(edge.target, []).append(edge.manifest)
+    return out
+
+
+def hpa_duplicate_target(ctx, rule):
+    for target, hpas in _hpas_by_target(ctx).items():
+        distinct = list({id(h): h for h in hpas}.values())
+        names = {h.name for h in distinct}
+        if len(names) < 2:
+            continue
+        first = distinct[0]
+        for other in distinct[1:]:
+            if other.name == first.name:
+                continue
+            kind, namespace, name = target
+            yield hit(other, rule.slug, ("spec", "scaleTargetRef", "name"),
+                      f"HorizontalPodAutoscalers {first.name} and {other.name} both scale {kind} {namespace}/{name}; each sets the replica count from its own metrics, so they overwrite each other and the count flaps (the controller reports AmbiguousSelector / FailedGetScale). Merge their metrics into one autoscaler.",
+                      related=((first, ("spec", "scaleTargetRef", "name"), f"HorizontalPodAutoscaler {first.name} scales it too"),))
+
+
+def pdb_min_available_hpa(ctx, rule):
+    graph = ctx.graph
+    for m in ctx.of_kind("PodDisruptionBudget"):
+        minimum = get(m.obj, "spec", "minAvailable")
+        if not _is_int(minimum) or minimum <= 0:
+            continue
+        for edge in graph.out_edges((m.kind, m.namespace, m.name), "budgets"):
+            for scaler in graph.in_edges(edge.target, "scales"):
+                hpa = scaler.manifest
+                low, high = get(hpa.obj, "spec", "minReplicas"), get(hpa.obj, "spec", "maxReplicas")
+                low = low if _is_int(low) else 1
+                kind, _, name = edge.target
+                if _is_int(high) and minimum >= high:
+                    effect = f"at least maxReplicas ({high}), so no pod of {kind} {name} can ever be evicted: drains and node upgrades hang"
+                elif minimum >= low:
+                    effect = f"at least minReplicas ({low}) of HorizontalPodAutoscaler {hpa.name}, so whenever it scales {kind} {name} down to {low} no pod can be evicted and drains hang"
+                else:
+                    continue
+                yield hit(m, rule.slug, ("spec", "minAvailable"),
+                          f"PodDisruptionBudget {m.namespace}/{m.name} requires minAvailable {minimum}, {effect}. Use maxUnavailable: 1, or a minAvailable below minReplicas.",
+                          related=((hpa, ("spec", "minReplicas") if "minReplicas" in (hpa.obj.get("spec") or {}) else ("spec", "maxReplicas"), f"HorizontalPodAutoscaler {hpa.name}"),))
+                break
+
+
+# ---------------------------------------------------------------------------
+# Ingress and storage
+
+_REGEX = re.compile(r"[\^$*+?()\[\]{}|\\]")
+
+
+def ingress_path_regex(ctx, rule):
+    for m in ctx.of_kind("Ingress"):
+        rules = get(m.obj, "spec", "rules")
+        if not isinstance(rules, list):
+            continue
+        for i, r in enumerate(rules):
+            paths = get(r, "http", "paths")
+            if not isinstance(paths, list):
+                continue
+            for j, entry in enumerate(paths):
+                path, kind = get(entry, "path"), get(entry, "pathType")
+                if not isinstance(path, str) or kind not in ("Prefix", "Exact") or not _REGEX.search(path):
+                    continue
+                yield hit(m, rule.slug, ("spec", "rules", i, "http", "paths", j, "path"),
+                          f"path {path!r} holds regular-expression characters under pathType {kind}, which matches it literally; ingress-nginx (strict path validation, the default since 1.12) rejects the Ingress (path ... cannot be used with pathType {kind}). Use pathType: ImplementationSpecific (with nginx.ingress.kubernetes.io/use-regex: \"true\"), or a plain path.")
+
+
+def pvc_volume_name_class(ctx, rule):
+    for m in ctx.of_kind("PersistentVolumeClaim"):
+        spec = m.obj.get("spec")
+        if not isinstance(spec, dict) or not isinstance(spec.get("volumeName"), str) or not spec["volumeName"]:
+            continue
+        if "storageClassName" in spec:
+            continue
+        if "volume.beta.kubernetes.io/storage-class" in (m.metadata.get("annotations") or {}):
+            continue
+        yield hit(m, rule.slug, ("spec", "volumeName"),
+                  f"PersistentVolumeClaim {m.namespace}/{m.name} names volume {spec['volumeName']} but sets no storageClassName; in a cluster with a default StorageClass the claim is given that class, and unless the volume has the same class it never binds (Pending: volume ... already bound to a different claim / storageclass does not match). Set storageClassName: \"\" (or the volume's class).",
+                  at="key", fix='storageClassName: ""')
