@@ -301,8 +301,9 @@ class Settings:
 
 
 class _UnusedRule:
-    def __init__(self, rule: Rule, known):
-        self.slug, self.severity, self.known = rule.slug, rule.severity, known
+    def __init__(self, rule: Rule, known, default=frozenset()):
+        # known: every slug; default: the rules a run checks unless told otherwise
+        self.slug, self.severity, self.known, self.default = rule.slug, rule.severity, known, default
 
 
 def lint(paths: list[str], *, options: Options | None = None, select=(), ignore=(), settings: Settings | None = None, **extra) -> Report:
@@ -348,7 +349,7 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     if settings.config is not None and settings.config.per_file_ignores:
         findings = [f for f in findings if f.rule not in settings.config.ignored_in(f.location.file)]
     active = {r.slug for r in rules}
-    unused_rule = _UnusedRule(catalogue["unused-suppression"], set(catalogue)) if "unused-suppression" in active else None
+    unused_rule = _UnusedRule(catalogue["unused-suppression"], set(catalogue), resolve_rule_names([DEFAULT], catalogue, "--select")) if "unused-suppression" in active else None
     files = [f for f in loaded.files if primary is None or f.path in primary]
     findings, suppressed, unused = suppress.apply(findings, origins, files, loaded.manifests, active, unused_rule)
     findings += unused

@@ -97,7 +97,7 @@ def apply(findings: list[Finding], origins: dict, files, manifests, active_rules
     if unused_rule is not None:
         for item in everything:
             if item.rules == EVERY_RULE:
-                if not item.used and unused_rule.known <= active_rules:  # judged only when every rule ran
+                if not item.used and unused_rule.default <= active_rules:  # judged only when every default rule ran
                     unused.append(Finding(unused_rule.slug, unused_rule.severity, "# k8scheck: ignore suppresses nothing here; remove it", item.location))
                 continue
             for slug in sorted(item.rules - item.used):
