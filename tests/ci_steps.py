@@ -16,6 +16,7 @@ import io
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,3 +131,36 @@ def run_action(action: dict, with_inputs: dict, *, workspace: Path, runner_temp:
 
 def load_action() -> dict:
     return load_yaml((ROOT / "action.yml").read_text(encoding="utf-8"))
+
+
+_INSTALLED: dict = {}
+
+
+def installed_action_runner_temp() -> Path:
+    """RUNNER_TEMP after action.yml's install step ran once per session (shared by the action and README tests)."""
+    if "temp" not in _INSTALLED:
+        import atexit
+        import shutil
+        import tempfile
+
+        temp = Path(tempfile.mkdtemp(prefix="k8scheck-runner-temp-"))
+        atexit.register(shutil.rmtree, temp, True)
+        workspace = temp / "install-workspace"
+        workspace.mkdir()
+        # The `python` input, with one change for speed: its virtualenv sees this
+        # interpreter's packages, so pip installs k8scheck itself (built from the
+        # checkout) and no dependency. A clean install of every dependency from the
+        # wheelhouse is what the pre-commit tests do.
+        python = temp / "python-with-system-site-packages"
+        python.write_text(
+            "#!/bin/sh\n"
+            f'if [ "$1" = -m ] && [ "$2" = venv ]; then shift 2; exec "{sys.executable}" -m venv --system-site-packages "$@"; fi\n'
+            f'exec "{sys.executable}" "$@"\n'
+        )
+        python.chmod(0o755)
+        done = run_action(load_action(), {"python": str(python)}, workspace=workspace, runner_temp=temp, skip_steps=("k8scheck lint",))
+        (install,) = done.steps
+        assert install.returncode == 0, install.stdout + install.stderr
+        assert install.stdout.strip().startswith("k8scheck, version "), install.stdout
+        _INSTALLED["temp"] = temp
+    return _INSTALLED["temp"]

@@ -15,27 +15,20 @@ import shutil
 import jsonschema
 import pytest
 
-from ci_steps import load_action, run_action, wheelhouse_ready
+from ci_steps import installed_action_runner_temp, load_action, run_action, wheelhouse_ready
 from conftest import ROOT
 
 pytestmark = pytest.mark.skipif(not wheelhouse_ready(), reason="no wheelhouse: run `python3 -m pip wheel -w .ci/wheelhouse . hatchling` (as .ci/run does)")
 
 ACTION = load_action()
-LINT = "k8scheck lint"
 HPA = "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 2\n"
 LATEST_POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: \"nginx:latest\"}\n"
 
 
 @pytest.fixture(scope="module")
-def runner_temp(tmp_path_factory):
+def runner_temp():
     """RUNNER_TEMP after the install step: the virtualenv the lint step uses."""
-    temp = tmp_path_factory.mktemp("runner-temp")
-    workspace = tmp_path_factory.mktemp("workspace")
-    done = run_action(ACTION, {}, workspace=workspace, runner_temp=temp, skip_steps=(LINT,))
-    (install,) = done.steps
-    assert install.returncode == 0, install.stdout + install.stderr
-    assert install.stdout.strip().startswith("k8scheck, version ")
-    return temp
+    return installed_action_runner_temp()
 
 
 def lint(workspace, runner_temp, **inputs):
