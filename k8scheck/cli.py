@@ -143,7 +143,7 @@ class _PairedOutputs(click.Command):
         return super().parse_args(ctx, rest)
 
 
-FORMAT_NAMES = ["text", "json", "sarif", "github", "junit"]
+FORMAT_NAMES = ["text", "json", "sarif", "github", "junit", "codeclimate"]
 
 
 def image_options(command):

@@ -21,7 +21,7 @@ PRE_COMMIT = shutil.which("pre-commit")
 
 pytestmark = [
     pytest.mark.skipif(PRE_COMMIT is None, reason="pre-commit is not installed (pip install -e '.[test]')"),
-    pytest.mark.skipif(not any(WHEELHOUSE.glob("k8scheck-*.whl")), reason="no wheelhouse: run `python3 -m pip wheel -w .ci/wheelhouse . hatchling` (as .ci/run does)"),
+    pytest.mark.skipif(not any(WHEELHOUSE.glob("k8scheck_lint-*.whl")), reason="no wheelhouse: run `python3 -m pip wheel -w .ci/wheelhouse . hatchling` (as .ci/run does)"),
 ]
 
 TYPO_SERVICE = (ROOT / "fixtures/seeds/service-selector-typo/service-nodeport.yaml").read_text()

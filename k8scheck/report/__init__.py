@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .codeclimate import render_codeclimate
 from .github import render_github
 from .json import render_json
 from .junit import render_junit
@@ -14,4 +15,5 @@ FORMATS = {
     "sarif": render_sarif,
     "github": render_github,
     "junit": render_junit,
+    "codeclimate": render_codeclimate,
 }
