@@ -363,13 +363,16 @@ class _PodIndex:
             for key, value in pod.labels.items():
                 self.by_label.setdefault((pod.namespace, key, value), []).append(pod)
 
-    def select(self, namespace, selector: dict) -> list:
-        pairs = [(k, v) for k, v in selector.items()]
+    def candidates(self, namespace, selector: dict):
+        """The pods carrying the selector's rarest label pair: the only ones a Service compares."""
+        pairs = list(selector.items())
         if any(not isinstance(v, str) for _k, v in pairs):
-            return []
+            return ()
         rarest = min(pairs, key=lambda kv: len(self.by_label.get((namespace, kv[0], kv[1]), ())))
-        candidates = self.by_label.get((namespace, rarest[0], rarest[1]), ())
-        return [p for p in candidates if all(p.labels.get(k) == v for k, v in pairs)]
+        return self.by_label.get((namespace, rarest[0], rarest[1]), ())
+
+    def select(self, namespace, selector: dict) -> list:
+        return [p for p in self.candidates(namespace, selector) if all(p.labels.get(k) == v for k, v in selector.items())]
 
 
 def _text(value) -> str:
