@@ -222,6 +222,20 @@ def service_pods_in_other_namespace(ctx, rule):
 _SERVING = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController")
 
 
+def _serving_container(listed, services):
+    """The container a Service sends traffic to (by targetPort number or name), else the first."""
+    targets = set()
+    for service in services:
+        for port in get(service.obj, "spec", "ports") or ():
+            if isinstance(port, dict):
+                targets.add(port.get("targetPort", port.get("port")))
+    for entry in listed:
+        for declared in entry[2].get("ports") or ():
+            if isinstance(declared, dict) and (declared.get("containerPort") in targets or declared.get("name") in targets):
+                return entry
+    return listed[0]
+
+
 def readiness_probe_missing(ctx, rule):
     graph = ctx.graph
     for w in graph.workloads:
@@ -232,12 +246,14 @@ def readiness_probe_missing(ctx, rule):
         if not services:
             continue
         service = services[0]
-        for list_name, index, container in containers(w.template.spec, ("containers",)):
-            if isinstance(container.get("readinessProbe"), dict):
-                continue
-            path = w.template.spec_path + (list_name, index, "name")
-            yield hit(m, rule.slug, path,
-                      f"container {container.get('name')} has no readinessProbe, but Service {service.namespace}/{service.name} sends it "
-                      "traffic: each new pod receives requests as soon as its process starts, before it can serve, and a release that "
-                      "never works rolls out to the end because nothing reports it unready. Add a readinessProbe.",
-                      related=((service, ("spec", "selector"), f"Service {service.name} selects these pods"),))
+        listed = list(containers(w.template.spec, ("containers",)))
+        if not listed or any(isinstance(c.get("readinessProbe"), dict) for _l, _i, c in listed):
+            continue  # the pod is Ready only when every probed container is: one probe gates it
+        list_name, index, container = _serving_container(listed, services)
+        path = w.template.spec_path + (list_name, index, "name")
+        yield hit(m, rule.slug, path,
+                  f"no container of {m.kind} {m.name} has a readinessProbe (container {container.get('name')} serves "
+                  f"Service {service.namespace}/{service.name}): each new pod receives requests as soon as its processes start, "
+                  "before it can serve, and a release that never works rolls out to the end because nothing reports it unready. "
+                  "Add a readinessProbe to the container that serves.",
+                  related=((service, ("spec", "selector"), f"Service {service.name} selects these pods"),))
