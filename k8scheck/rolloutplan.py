@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .kinds import get, pod_template
+from .kinds import containers, get, pod_template
 from .model import Manifest
 from .simulate import simulate_rollout
 from .simulate.immutable import Rejection, rejections
@@ -20,6 +20,10 @@ from .simulate.podtemplate import templates_equal
 from .simulate.sets import simulate_daemonset, simulate_statefulset
 
 ROLLOUT_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+UNGUARDED = (
+    "complete only because nothing can hold it back: no container has a readinessProbe, so new pods count as "
+    "available as soon as they start, and a release that never serves would roll out to the end just the same"
+)
 # Kinds whose apply the API server may refuse for an immutable field (simulate.immutable).
 CHECKED_KINDS = ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "Service")
 
@@ -46,6 +50,15 @@ class RolloutPrediction:
                 return "outage"
         return result.outcome
 
+    @property
+    def unguarded(self) -> bool:
+        """Predicted to complete only because no readiness probe could hold a broken release back."""
+        if self.outcome != "complete" or self.new_pods != "ready" or self.pod_outcome is not None:
+            return False
+        template = pod_template(self.manifest.obj)
+        listed = [c for _l, _i, c in containers(template.spec, ("containers",))] if template is not None else []
+        return bool(listed) and not any(isinstance(c.get("readinessProbe"), dict) for c in listed)
+
     def to_json(self) -> dict:
         result = self.result
         if self.rejected:
@@ -70,7 +83,8 @@ class RolloutPrediction:
             "steps": [{"events": list(s.events), "old": s.old, "new": s.new, "available": s.available} for s in result.steps],
             "events": list(result.events),
             "outcome": self.outcome,
-            "notes": list(result.notes),
+            "notes": list(result.notes) + ([UNGUARDED] if self.unguarded else []),
+            "unguarded": self.unguarded,
             "min_available": result.min_available,
             "pdb": ({"name": self.pdb.name, "min_available": self.pdb_min_available} if self.pdb is not None else None),
             "kubectl": {

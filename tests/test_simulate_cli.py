@@ -128,3 +128,18 @@ def test_simulate_pod_status_from_static_evidence(run):
     assert pod["reason"] == "couldn't find key HOST in ConfigMap default/hello-server-configmap"
     assert pod["labels"]["pod-template-hash"] == data["replicasets"][0]["name"].rsplit("-", 1)[1]
     assert data["deployments"][0]["ready"] == 0
+
+
+def test_rollout_says_when_it_completes_only_because_nothing_probes_readiness(run, tmp_path):
+    """issue 17: a COMPLETE prediction without any readiness probe is not evidence the release works."""
+    seed = (ROOT / "fixtures/seeds/bad-image-tag").resolve()
+    data = json.loads(run("rollout", str(seed), "--format", "json").output)
+    (deployment,) = data["deployments"]
+    assert deployment["outcome"] == "complete" and deployment["unguarded"] is True
+    assert any("no container has a readinessProbe" in note for note in deployment["notes"])
+    probed = tmp_path / "probed.yaml"
+    text = next(seed.glob("*.yaml")).read_text()
+    assert "containers:" in text
+    probed.write_text(re.sub(r"(\n(\s*)- (?:name|image): [^\n]+\n)", r"\1\2  readinessProbe: {tcpSocket: {port: 8080}}\n", text, count=1))
+    data = json.loads(run("rollout", str(probed), "--format", "json").output)
+    assert [d["unguarded"] for d in data["deployments"]] == [False]

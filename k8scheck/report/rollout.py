@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from .. import __version__
+from ..rolloutplan import UNGUARDED
 
 _BAR_WIDTH = 20
 
@@ -117,6 +118,8 @@ def render_rollout_text(predictions, color: bool = False, **_options) -> str:
                 out.append(f"{prefix}{event:<{width}}{tail}".rstrip())
         out.append(f"  {_outcome_line(p)}")
         out.extend(f"  note: {n}" for n in r.notes if n not in _outcome_line(p))
+        if p.unguarded:
+            out.append(f"  note: {UNGUARDED}")
         out.append("")
     return "\n".join(out)
 
