@@ -18,44 +18,119 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import kubernetes_validate  # noqa: E402
 
-from k8scheck.schema import SchemaValidator  # noqa: E402
-from k8scheck.schema import bundle  # noqa: E402
+from k8scheck.schema import (
+    SchemaValidator,  # noqa: E402
+    bundle,  # noqa: E402
+)
 
 LABELS = {"app.kubernetes.io/name": "shop", "app.kubernetes.io/component": "web"}
 TYPICAL = [
-    {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop", "labels": LABELS},
-     "spec": {"replicas": 3, "revisionHistoryLimit": 5, "selector": {"matchLabels": LABELS},
-              "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
-              "template": {"metadata": {"labels": LABELS, "annotations": {"prometheus.io/scrape": "true"}},
-                           "spec": {"serviceAccountName": "web",
-                                    "securityContext": {"runAsNonRoot": True, "runAsUser": 1000},
-                                    "containers": [{
-                                        "name": "web", "image": "registry.example.com/shop/web:2.3.1",
-                                        "imagePullPolicy": "IfNotPresent",
-                                        "ports": [{"name": "http", "containerPort": 8080}],
-                                        "env": [{"name": "LOG_LEVEL", "value": "info"},
-                                                {"name": "DB_HOST", "valueFrom": {"configMapKeyRef": {"name": "web", "key": "DB_HOST"}}},
-                                                {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}],
-                                        "resources": {"requests": {"cpu": "100m", "memory": "128Mi"},
-                                                      "limits": {"memory": "256Mi"}},
-                                        "readinessProbe": {"httpGet": {"path": "/ready", "port": "http"}, "periodSeconds": 5},
-                                        "livenessProbe": {"httpGet": {"path": "/live", "port": "http"}, "initialDelaySeconds": 10},
-                                        "volumeMounts": [{"name": "config", "mountPath": "/etc/web"}]}],
-                                    "volumes": [{"name": "config", "configMap": {"name": "web"}}]}}}},
-    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "shop", "labels": LABELS},
-     "spec": {"type": "ClusterIP", "selector": LABELS, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]}},
-    {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "web", "namespace": "shop"},
-     "data": {"DB_HOST": "db.shop.svc", "FEATURES": "a,b,c", "config.yaml": "key: value\n"}},
-    {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "web", "namespace": "shop"},
-     "spec": {"ingressClassName": "nginx", "tls": [{"hosts": ["shop.example.com"], "secretName": "shop-tls"}],
-              "rules": [{"host": "shop.example.com", "http": {"paths": [
-                  {"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "web", "port": {"name": "http"}}}}]}}]}},
-    {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "web", "namespace": "shop"},
-     "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
-              "minReplicas": 3, "maxReplicas": 12,
-              "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}}]}},
-    {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "web", "namespace": "shop"},
-     "spec": {"minAvailable": 2, "selector": {"matchLabels": LABELS}}},
+    {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "shop", "labels": LABELS},
+        "spec": {
+            "replicas": 3,
+            "revisionHistoryLimit": 5,
+            "selector": {"matchLabels": LABELS},
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
+            "template": {
+                "metadata": {"labels": LABELS, "annotations": {"prometheus.io/scrape": "true"}},
+                "spec": {
+                    "serviceAccountName": "web",
+                    "securityContext": {"runAsNonRoot": True, "runAsUser": 1000},
+                    "containers": [
+                        {
+                            "name": "web",
+                            "image": "registry.example.com/shop/web:2.3.1",
+                            "imagePullPolicy": "IfNotPresent",
+                            "ports": [{"name": "http", "containerPort": 8080}],
+                            "env": [
+                                {"name": "LOG_LEVEL", "value": "info"},
+                                {
+                                    "name": "DB_HOST",
+                                    "valueFrom": {"configMapKeyRef": {"name": "web", "key": "DB_HOST"}},
+                                },
+                                {
+                                    "name": "DB_PASSWORD",
+                                    "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}},
+                                },
+                            ],
+                            "resources": {
+                                "requests": {"cpu": "100m", "memory": "128Mi"},
+                                "limits": {"memory": "256Mi"},
+                            },
+                            "readinessProbe": {"httpGet": {"path": "/ready", "port": "http"}, "periodSeconds": 5},
+                            "livenessProbe": {"httpGet": {"path": "/live", "port": "http"}, "initialDelaySeconds": 10},
+                            "volumeMounts": [{"name": "config", "mountPath": "/etc/web"}],
+                        }
+                    ],
+                    "volumes": [{"name": "config", "configMap": {"name": "web"}}],
+                },
+            },
+        },
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web", "namespace": "shop", "labels": LABELS},
+        "spec": {
+            "type": "ClusterIP",
+            "selector": LABELS,
+            "ports": [{"name": "http", "port": 80, "targetPort": "http"}],
+        },
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "web", "namespace": "shop"},
+        "data": {"DB_HOST": "db.shop.svc", "FEATURES": "a,b,c", "config.yaml": "key: value\n"},
+    },
+    {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {
+            "ingressClassName": "nginx",
+            "tls": [{"hosts": ["shop.example.com"], "secretName": "shop-tls"}],
+            "rules": [
+                {
+                    "host": "shop.example.com",
+                    "http": {
+                        "paths": [
+                            {
+                                "path": "/",
+                                "pathType": "Prefix",
+                                "backend": {"service": {"name": "web", "port": {"name": "http"}}},
+                            }
+                        ]
+                    },
+                }
+            ],
+        },
+    },
+    {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+            "minReplicas": 3,
+            "maxReplicas": 12,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
+                }
+            ],
+        },
+    },
+    {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"minAvailable": 2, "selector": {"matchLabels": LABELS}},
+    },
     {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "web", "namespace": "shop"}},
 ]
 

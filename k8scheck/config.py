@@ -150,9 +150,16 @@ def _kube_version_from_float(value: float, path: Path) -> tuple[str, str]:
     text = repr(value)
     candidates = [v for v in (text, text + "0") if v in bundled_versions()]
     if len(candidates) != 1:
-        raise ConfigError(f'{path}: kube-version: {value!r} is a number to YAML (unquoted), and it is not one bundled version; quote it, e.g. kube-version: "1.30"')
+        raise ConfigError(
+            f"{path}: kube-version: {value!r} is a number to YAML (unquoted), and it is not one bundled version; quote "
+            'it, e.g. kube-version: "1.30"'
+        )
     version = candidates[0]
-    return version, f'{path}: kube-version: {value!r} is a number to YAML (an unquoted 1.30 reads as 1.3); read as "{version}", write kube-version: "{version}"'
+    return (
+        version,
+        f'{path}: kube-version: {value!r} is a number to YAML (an unquoted 1.30 reads as 1.3); read as "{version}", '
+        f'write kube-version: "{version}"',
+    )
 
 
 def load_config(path: Path, catalogue: dict) -> Config:
@@ -192,7 +199,9 @@ def load_config(path: Path, catalogue: dict) -> Config:
         for name in values:
             if name not in rule.params:
                 known = ", ".join(sorted(rule.params)) or "none"
-                raise ConfigError(f"{path}: params.{slug}.{name}: {slug} has no parameter {name!r} (its parameters: {known})")
+                raise ConfigError(
+                    f"{path}: params.{slug}.{name}: {slug} has no parameter {name!r} (its parameters: {known})"
+                )
     per_file = []
     for pattern, slugs in data.get("per-file-ignores", {}).items():
         for name in slugs:
@@ -211,7 +220,7 @@ def load_config(path: Path, catalogue: dict) -> Config:
         kube_version=data.get("kube-version"),
         namespace=data.get("namespace"),
         fail_on=data.get("fail-on"),
-        context=tuple(str((path.parent / p)) for p in data.get("context", ())),
+        context=tuple(str(path.parent / p) for p in data.get("context", ())),
         exclude=tuple(data.get("exclude", ())),
         warnings=tuple(warnings),
     )
@@ -228,7 +237,11 @@ def _known_rule_or_group(name, catalogue, path, key):
         import difflib
 
         close = difflib.get_close_matches(name, known_names(catalogue), n=1)
-        raise ConfigError(f"{path}: {key}: unknown rule {name!r}" + (f" (did you mean {close[0]}?)" if close else "") + " (a rule or group; `k8scheck rules` lists them)")
+        raise ConfigError(
+            f"{path}: {key}: unknown rule {name!r}"
+            + (f" (did you mean {close[0]}?)" if close else "")
+            + " (a rule or group; `k8scheck rules` lists them)"
+        )
 
 
 def _known(slug, catalogue, path, key):

@@ -41,7 +41,9 @@ def materialize(revision: str, paths: list[str]) -> tuple[str, list[str]]:
         for name in listing.splitlines():
             if not name.endswith(MANIFEST_SUFFIXES):
                 continue
-            content = subprocess.run(["git", "show", f"{revision}:{name}"], cwd=top, capture_output=True, timeout=60).stdout
+            content = subprocess.run(
+                ["git", "show", f"{revision}:{name}"], cwd=top, capture_output=True, timeout=60
+            ).stdout
             target = os.path.join(out_dir, name)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "wb") as handle:

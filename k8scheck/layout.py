@@ -26,7 +26,17 @@ from .yamlsource import load_single
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 CHART_FILE = "Chart.yaml"
 # Entries that name another repository: kustomize would fetch them over the network.
-_REMOTE_PREFIXES = ("github.com/", "gitlab.com/", "bitbucket.org/", "git@", "git::", "ssh://", "http://", "https://", "file://")
+_REMOTE_PREFIXES = (
+    "github.com/",
+    "gitlab.com/",
+    "bitbucket.org/",
+    "git@",
+    "git::",
+    "ssh://",
+    "http://",
+    "https://",
+    "file://",
+)
 
 
 @dataclass(frozen=True)
@@ -135,7 +145,9 @@ def read_kustomization(directory: str) -> KustomizationFile:
     openapi = data.get("openapi")
     if isinstance(openapi, dict) and isinstance(openapi.get("path"), str):
         local_files.append(openapi["path"])
-    references += _strings(data.get("generators")) + _strings(data.get("transformers")) + _strings(data.get("validators"))
+    references += (
+        _strings(data.get("generators")) + _strings(data.get("transformers")) + _strings(data.get("validators"))
+    )
     for entry in references + local_files:
         if "\n" in entry:
             continue  # an inline patch or transformer, not a path
@@ -287,7 +299,9 @@ def excluded(path: str, root: str, patterns) -> bool:
     return False
 
 
-def plan_units(walked_files: list[str], kustomization_dirs: list[str], chart_dirs: list[str], kustomizations: Kustomizations) -> Layout:
+def plan_units(
+    walked_files: list[str], kustomization_dirs: list[str], chart_dirs: list[str], kustomizations: Kustomizations
+) -> Layout:
     """Decide, for what a walk found, which kustomizations render and which files stay plain."""
     layout = Layout(charts=list(chart_dirs))
     consumed_dirs: set[str] = set()
@@ -300,16 +314,26 @@ def plan_units(walked_files: list[str], kustomization_dirs: list[str], chart_dir
         info = kustomizations.get(directory)
         real = os.path.realpath(directory)
         if info.is_component:
-            layout.skipped.append(Skipped(directory, "a kustomize Component: checked through the kustomizations that use it"))
+            layout.skipped.append(
+                Skipped(directory, "a kustomize Component: checked through the kustomizations that use it")
+            )
         elif real in consumed_dirs:
             layout.skipped.append(Skipped(directory, "a kustomization another kustomization uses: checked through it"))
         else:
             layout.kustomizations.append(directory)
     for path in walked_files:
         if os.path.realpath(path) in consumed_files:
-            layout.skipped.append(Skipped(path, "used by a kustomization (resource, patch or generator input): checked through it"))
+            layout.skipped.append(
+                Skipped(path, "used by a kustomization (resource, patch or generator input): checked through it")
+            )
         elif is_patch_file(path):
-            layout.skipped.append(Skipped(path, "a patch (by its name or its patches/ directory): a tool applies it onto another object, never on its own"))
+            layout.skipped.append(
+                Skipped(
+                    path,
+                    "a patch (by its name or its patches/ directory): a tool applies it onto another object, never on "
+                    "its own",
+                )
+            )
         else:
             layout.files.append(path)
     return layout

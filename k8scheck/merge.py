@@ -60,7 +60,9 @@ def merge(findings: list[Finding], catalogue: dict) -> list[Finding]:
         rule = catalogue.get(finding.rule)
         here = rules_at[_place(finding)]
         mine = _subject(finding)
-        if rule is not None and any(slug in rule.covered_by and _within(mine, theirs) for slug, theirs in subjects_at[_place(finding)[:4]]):
+        if rule is not None and any(
+            slug in rule.covered_by and _within(mine, theirs) for slug, theirs in subjects_at[_place(finding)[:4]]
+        ):
             continue
         root = next((here[slug] for slug in rule.consequence_of if slug in here), None) if rule is not None else None
         if root is not None:
@@ -82,8 +84,16 @@ def _with_notes(finding: Finding, consequences) -> Finding:
         if SEVERITY_RANK[consequence.severity] > SEVERITY_RANK[severity]:
             severity = consequence.severity
     return Finding(
-        finding.rule, severity, finding.message, finding.location, finding.object, finding.path,
-        tuple(related), finding.fix, subject=finding.subject, consequence=finding.consequence,
+        finding.rule,
+        severity,
+        finding.message,
+        finding.location,
+        finding.object,
+        finding.path,
+        tuple(related),
+        finding.fix,
+        subject=finding.subject,
+        consequence=finding.consequence,
     )
 
 

@@ -140,7 +140,11 @@ def _rule_allows(ctx, policy, rule, peers_key, other, number, protocol, destinat
     if not isinstance(rule, dict):
         return False
     ports = rule.get("ports")
-    if isinstance(ports, list) and ports and not any(isinstance(p, dict) and _port_matches(p, number, protocol, destination) for p in ports):
+    if (
+        isinstance(ports, list)
+        and ports
+        and not any(isinstance(p, dict) and _port_matches(p, number, protocol, destination) for p in ports)
+    ):
         return False
     peers = rule.get(peers_key)
     if not isinstance(peers, list) or not peers:
@@ -151,7 +155,9 @@ def _rule_allows(ctx, policy, rule, peers_key, other, number, protocol, destinat
     return None if any(v is None for v in verdicts) else False
 
 
-def decide(ctx, pod: Endpoint, other: Endpoint, direction: str, number: int, protocol: str, destination: Endpoint) -> Decision:
+def decide(
+    ctx, pod: Endpoint, other: Endpoint, direction: str, number: int, protocol: str, destination: Endpoint
+) -> Decision:
     """May ``pod`` take (Ingress) / send (Egress) this connection from / to ``other``?
 
     ``number``/``protocol``: the destination pod port; ``destination``: the pod that owns it.
@@ -174,4 +180,9 @@ def decide(ctx, pod: Endpoint, other: Endpoint, direction: str, number: int, pro
     policy = policies[0]
     path = ("spec", rules_key) if get(policy.obj, "spec", rules_key) else ("spec", "podSelector")
     names = ", ".join(p.name or "?" for p in policies)
-    return Decision(False, policy, path, f"{names} isolate {pod.what} for {direction.lower()}; no rule allows {other.what} on {protocol} {number}")
+    return Decision(
+        False,
+        policy,
+        path,
+        f"{names} isolate {pod.what} for {direction.lower()}; no rule allows {other.what} on {protocol} {number}",
+    )

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 DATA_FILE = Path(__file__).parent / "data" / "peer_checks.yaml"
-MARKER = "<!-- generated from k8scheck/data/peer_checks.yaml by scripts/update_readme_peers.py; tests/test_peer_checks.py keeps it in sync -->\n"
+MARKER = (
+    "<!-- generated from k8scheck/data/peer_checks.yaml by scripts/update_readme_peers.py; tests/test_peer_checks.py "
+    "keeps it in sync -->\n"
+)
 
 
 def load() -> dict:

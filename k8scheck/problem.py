@@ -8,9 +8,9 @@ into file:line:column in one place (``k8scheck.positions``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
-PathPart = Union[str, int]
+PathPart = str | int
 FieldPath = tuple  # tuple[PathPart, ...]
 
 

@@ -47,7 +47,13 @@ def clean_message(stderr: str) -> str:
 def run(command: list[str], shown: str, max_output: int, allow_remote: bool = False) -> str:
     """stdout of ``command``; RenderError naming ``shown`` when it fails, hangs or says too much."""
     try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=environment(allow_remote))
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=environment(allow_remote),
+        )
     except OSError as exc:
         raise RenderError(f"cannot run {command[0]}: {exc.strerror or exc}") from None
     try:
@@ -59,5 +65,7 @@ def run(command: list[str], shown: str, max_output: int, allow_remote: bool = Fa
     if len(out) > max_output:
         raise RenderError(f"`{' '.join(command[:2])}` printed more than the --max-file-size limit for {shown}")
     if process.returncode != 0:
-        raise RenderError(f"`{' '.join(command[:2])}` failed for {shown}: {clean_message(err.decode('utf-8', 'replace'))}")
+        raise RenderError(
+            f"`{' '.join(command[:2])}` failed for {shown}: {clean_message(err.decode('utf-8', 'replace'))}"
+        )
     return out.decode("utf-8", "replace")

@@ -26,9 +26,7 @@ _NAN = frozenset({".nan", ".NaN", ".NAN"})
 # go-yaml v2 yamlStyleFloat
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 # Go strconv.ParseInt(s, 0, 64) after underscores are removed.
-_GO_INT = re.compile(
-    r"^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$"
-)
+_GO_INT = re.compile(r"^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$")
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _UINT64_MAX = 2**64 - 1
 _NUMERIC_START = frozenset("0123456789+-.")
@@ -112,7 +110,7 @@ def decode_tagged(tag: str, text: str):
     Raises ValueError with go-yaml's message where go-yaml (so kubectl) rejects the
     text: a value its standard tag cannot hold (``!!int x``), bad ``!!binary``.
     """
-    short = tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else None
+    short = tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else None
     if short == "binary":
         try:
             data = base64.b64decode(text.replace("\n", "").replace("\r", ""), validate=True)

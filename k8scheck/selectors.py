@@ -61,4 +61,3 @@ def map_selector_matches(selector, labels) -> bool:
 
 def format_labels(labels: dict) -> str:
     return ",".join(f"{k}={v}" for k, v in labels.items())
-

@@ -1,4 +1,7 @@
-"""Regenerate the README's peer-check table from k8scheck/data/peer_checks.yaml (tests/test_peer_checks.py checks it)."""
+"""Regenerate the README's peer-check table from k8scheck/data/peer_checks.yaml.
+
+tests/test_peer_checks.py checks that README and data agree.
+"""
 
 import sys
 from pathlib import Path

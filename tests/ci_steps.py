@@ -20,9 +20,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
 from conftest import ROOT
+from ruamel.yaml import YAML
 
 WHEELHOUSE = ROOT / ".ci" / "wheelhouse"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -80,7 +79,14 @@ class ActionRun:
 def run_bash(script: str, *, cwd: Path, env: dict, timeout: int = 300) -> subprocess.CompletedProcess:
     script_file = Path(env["RUNNER_TEMP"]) / "step.sh"
     script_file.write_text(script, encoding="utf-8")
-    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script_file)], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script_file)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def runner_env(runner_temp: Path, extra: dict | None = None) -> dict:
@@ -91,7 +97,9 @@ def runner_env(runner_temp: Path, extra: dict | None = None) -> dict:
     return env
 
 
-def run_action(action: dict, with_inputs: dict, *, workspace: Path, runner_temp: Path, skip_steps=(), env=None) -> ActionRun:
+def run_action(
+    action: dict, with_inputs: dict, *, workspace: Path, runner_temp: Path, skip_steps=(), env=None
+) -> ActionRun:
     """Run the composite action's steps in order (stopping at the first failure) and resolve its outputs."""
     declared = action.get("inputs", {})
     unknown = set(with_inputs) - set(declared)
@@ -109,7 +117,9 @@ def run_action(action: dict, with_inputs: dict, *, workspace: Path, runner_temp:
         assert step.get("shell") == "bash", f"step {name!r}: only bash steps are run here"
         output_file = runner_temp / "github_output"
         output_file.write_text("")
-        step_env = runner_env(runner_temp, {"GITHUB_OUTPUT": str(output_file), "GITHUB_WORKSPACE": str(workspace), **(env or {})})
+        step_env = runner_env(
+            runner_temp, {"GITHUB_OUTPUT": str(output_file), "GITHUB_WORKSPACE": str(workspace), **(env or {})}
+        )
         step_env.update({k: substitute(str(v), context) for k, v in (step.get("env") or {}).items()})
         done = run_bash(substitute(step["run"], context), cwd=workspace, env=step_env)
         outputs = dict(line.split("=", 1) for line in output_file.read_text().splitlines() if "=" in line)
@@ -154,11 +164,14 @@ def installed_action_runner_temp() -> Path:
         python = temp / "python-with-system-site-packages"
         python.write_text(
             "#!/bin/sh\n"
-            f'if [ "$1" = -m ] && [ "$2" = venv ]; then shift 2; exec "{sys.executable}" -m venv --system-site-packages "$@"; fi\n'
+            f'if [ "$1" = -m ] && [ "$2" = venv ]; then shift 2; exec "{sys.executable}" -m venv '
+            '--system-site-packages "$@"; fi\n'
             f'exec "{sys.executable}" "$@"\n'
         )
         python.chmod(0o755)
-        done = run_action(load_action(), {"python": str(python)}, workspace=workspace, runner_temp=temp, skip_steps=("k8scheck lint",))
+        done = run_action(
+            load_action(), {"python": str(python)}, workspace=workspace, runner_temp=temp, skip_steps=("k8scheck lint",)
+        )
         (install,) = done.steps
         assert install.returncode == 0, install.stdout + install.stderr
         assert install.stdout.strip().startswith("k8scheck, version "), install.stdout

@@ -81,7 +81,7 @@ class Registry:
             "  headers:\n    X-Content-Type-Options: [nosniff]\n"
         )
 
-    def start(self) -> "Registry":
+    def start(self) -> Registry:
         config = self.dir / "config.yml"
         config.write_text(self.config())
         self.log = open(self.dir / "registry.log", "wb")
@@ -235,7 +235,7 @@ class FrontProxy:
         self.host = f"127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "FrontProxy":
+    def __enter__(self) -> FrontProxy:
         self.thread.start()
         return self
 
@@ -326,7 +326,7 @@ class SilentServer:
                 return
             self.held.append(conn)
 
-    def __enter__(self) -> "SilentServer":
+    def __enter__(self) -> SilentServer:
         self.thread.start()
         return self
 

@@ -14,15 +14,22 @@ import shutil
 
 import jsonschema
 import pytest
-
 from ci_steps import installed_action_runner_temp, load_action, run_action, wheelhouse_ready
 from conftest import ROOT
 
-pytestmark = pytest.mark.skipif(not wheelhouse_ready(), reason="no wheelhouse: run `python3 -m pip wheel -w .ci/wheelhouse . hatchling` (as .ci/run does)")
+pytestmark = pytest.mark.skipif(
+    not wheelhouse_ready(),
+    reason="no wheelhouse: run `python3 -m pip wheel -w .ci/wheelhouse . hatchling` (as .ci/run does)",
+)
 
 ACTION = load_action()
-HPA = "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 2\n"
-LATEST_POD = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: \"nginx:latest\"}\n"
+HPA = (
+    "apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: "
+    "{apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 2\n"
+)
+LATEST_POD = (
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: c, image: "nginx:latest"}\n'
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +61,9 @@ def test_errors_fail_the_step_with_annotations_and_a_sarif_report(tmp_path, runn
     shutil.copytree(ROOT / "examples/hello-server", tmp_path / "k8s")
     done = lint(tmp_path, runner_temp, paths="k8s")
     assert done.returncode == 1, done.stdout + done.stderr
-    assert done.stdout.startswith("::error file=k8s/configmap.yaml,line=6,col=9,endLine=6,endColumn=13,title=k8scheck implicit-type::8080 is read")
+    assert done.stdout.startswith(
+        "::error file=k8s/configmap.yaml,line=6,col=9,endLine=6,endColumn=13,title=k8scheck implicit-type::8080 is read"
+    )
     assert "title=k8scheck service-no-endpoints::" in done.stdout
     assert done.outputs == {"sarif-file": "k8scheck.sarif"}
     sarif = json.loads((tmp_path / "k8scheck.sarif").read_text())
@@ -71,7 +80,9 @@ def test_clean_manifests_pass_and_still_write_the_report(tmp_path, runner_temp):
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("::warning file=./pod.yaml,")  # paths as given: the default input is "."
     assert done.outputs == {"sarif-file": "out/report.sarif"}
-    assert json.loads((tmp_path / "out/report.sarif").read_text())["runs"][0]["results"][0]["ruleId"] == "image-tag-latest"
+    assert (
+        json.loads((tmp_path / "out/report.sarif").read_text())["runs"][0]["results"][0]["ruleId"] == "image-tag-latest"
+    )
 
 
 def test_fail_on_config_and_args(tmp_path, runner_temp):
@@ -80,7 +91,9 @@ def test_fail_on_config_and_args(tmp_path, runner_temp):
     (tmp_path / "ci.yaml").write_text("ignore: [image-tag-latest]\n")
     quiet = lint(tmp_path, runner_temp, **{"fail-on": "warning", "config": "ci.yaml", "paths": "pod.yaml"})
     assert quiet.returncode == 0 and quiet.stdout == "", quiet.stdout + quiet.stderr
-    skipped = lint(tmp_path, runner_temp, **{"fail-on": "warning", "args": "--ignore image-tag-latest --exclude ci.yaml"})
+    skipped = lint(
+        tmp_path, runner_temp, **{"fail-on": "warning", "args": "--ignore image-tag-latest --exclude ci.yaml"}
+    )
     assert skipped.returncode == 0, skipped.stdout + skipped.stderr
 
 

@@ -51,7 +51,9 @@ def run(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
 
     def invoke(*args):
-        return CliRunner().invoke(main, ["lint", "db.yaml", "--no-cache", "-q", "--select", RULES, *args], catch_exceptions=False)
+        return CliRunner().invoke(
+            main, ["lint", "db.yaml", "--no-cache", "-q", "--select", RULES, *args], catch_exceptions=False
+        )
 
     return invoke
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import FIXTURES, OPTION, ROOT
+from support import lint_text
+
 from k8scheck.catalogue import CatalogueError, load_catalogue, validate_rule
 from k8scheck.checks import STAGE_RULES
 from k8scheck.loader import load
-from support import lint_text
 
 CATALOGUE = load_catalogue()
 
@@ -37,7 +37,13 @@ def test_rule_files_are_named_after_their_slug(tmp_path):
     bad = tmp_path / "other-name.yaml"
     with pytest.raises(CatalogueError, match="does not match the file name"):
         validate_rule(
-            {"slug": "some-rule", "severity": "error", "group": "schema", "summary": "A summary that is long enough.", "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"}},
+            {
+                "slug": "some-rule",
+                "severity": "error",
+                "group": "schema",
+                "summary": "A summary that is long enough.",
+                "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"},
+            },
             bad,
         )
 
@@ -45,7 +51,13 @@ def test_rule_files_are_named_after_their_slug(tmp_path):
 def test_rule_schema_rejects_unknown_severity(tmp_path):
     with pytest.raises(CatalogueError, match="severity"):
         validate_rule(
-            {"slug": "x-rule", "severity": "fatal", "group": "schema", "summary": "A summary that is long enough.", "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"}},
+            {
+                "slug": "x-rule",
+                "severity": "fatal",
+                "group": "schema",
+                "summary": "A summary that is long enough.",
+                "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"},
+            },
             tmp_path / "x-rule.yaml",
         )
 

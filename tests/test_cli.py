@@ -7,8 +7,8 @@ import json
 import jsonschema
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from k8scheck.cli import main
 
 REPORT_SCHEMA = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
@@ -72,7 +72,14 @@ def test_unreadable_file_beside_good_ones_exits_1(run, tmp_path):
 
 
 def test_stdin_with_a_name(run):
-    result = run("lint", "-", "--stdin-filename", "chart.yaml", "--quiet", input="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {A: 1}\n")
+    result = run(
+        "lint",
+        "-",
+        "--stdin-filename",
+        "chart.yaml",
+        "--quiet",
+        input="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {A: 1}\n",
+    )
     assert result.exit_code == 1
     assert result.output.startswith("chart.yaml:4:11: error implicit-type")
 

@@ -14,8 +14,8 @@ import textwrap
 import jsonschema
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from k8scheck.cli import main
 
 GITLAB_CODE_QUALITY_SCHEMA = {
@@ -83,14 +83,16 @@ def test_example_report_has_gitlab_fields_and_matches_json(run):
 
 def test_severity_mapping(run, tmp_path):
     (tmp_path / "cm.yaml").write_text(BAD_CM)
-    (tmp_path / "pod.yaml").write_text(textwrap.dedent("""\
+    (tmp_path / "pod.yaml").write_text(
+        textwrap.dedent("""\
         apiVersion: v1
         kind: Pod
         metadata: {name: p}
         spec:
           containers:
           - {name: c, image: "nginx:latest"}
-        """))
+        """)
+    )
     (tmp_path / "crd.yaml").write_text("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n")
     _, issues = codeclimate(run, ".", cwd=tmp_path)
     by_rule = {i["check_name"]: i["severity"] for i in issues}
@@ -109,7 +111,11 @@ def test_fingerprints_are_unique_and_survive_a_line_shift(run, tmp_path):
     _, second = codeclimate(run, ".", cwd=tmp_path)
     key = lambda issues: sorted((i["check_name"], i["location"]["path"], i["fingerprint"]) for i in issues)  # noqa: E731
     assert key(first) == key(second)
-    assert {i["location"]["lines"]["begin"] for i in second if i["location"]["path"] == "a.yaml" and i["check_name"] == "implicit-type"} == {8}
+    assert {
+        i["location"]["lines"]["begin"]
+        for i in second
+        if i["location"]["path"] == "a.yaml" and i["check_name"] == "implicit-type"
+    } == {8}
 
 
 def test_absolute_paths_become_repository_relative(run, tmp_path):

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from k8scheck.cli import main
 
 SEED = ROOT / "fixtures" / "seeds" / "configmap-missing-key"
@@ -78,9 +78,33 @@ def test_malformed_assume_exists_is_a_usage_error_everywhere(run, tmp_path, comm
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_takes_the_shared_options(run, tmp_path, command):
-    result = run(*command, "-", "--kube-version", "1.30", "--config", tmp_path / "nope.yaml", input=DEPLOYMENT + "---\n" + SERVICE)
+    result = run(
+        *command,
+        "-",
+        "--kube-version",
+        "1.30",
+        "--config",
+        tmp_path / "nope.yaml",
+        input=DEPLOYMENT + "---\n" + SERVICE,
+    )
     assert result.exit_code == 2 and "nope.yaml does not exist" in result.output
-    result = run(*command, "-", "--kube-version", "1.30", "--no-config", "--max-file-size", "1M", "--stdin-filename", "all.yaml", "--exclude", "x", "-j", "1", "--no-color", input=DEPLOYMENT + "---\n" + SERVICE)
+    result = run(
+        *command,
+        "-",
+        "--kube-version",
+        "1.30",
+        "--no-config",
+        "--max-file-size",
+        "1M",
+        "--stdin-filename",
+        "all.yaml",
+        "--exclude",
+        "x",
+        "-j",
+        "1",
+        "--no-color",
+        input=DEPLOYMENT + "---\n" + SERVICE,
+    )
     assert result.exit_code in (0, 1) and result.stderr == ""
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from k8scheck.cli import main
 
 

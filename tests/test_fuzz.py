@@ -14,17 +14,21 @@ import os
 from pathlib import Path
 
 import jsonschema
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from conftest import ROOT
 from k8scheck.engine import lint
 from k8scheck.report import FORMATS
 from k8scheck.report.json import report_data
 
 EXAMPLES = int(os.environ.get("K8SCHECK_FUZZ_EXAMPLES", "150"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 REPORT_SCHEMA = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(REPORT_SCHEMA)
 
@@ -47,13 +51,38 @@ scalars = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70),
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=20),
-    st.sampled_from(["", "yes", "no", "0755", "08", "1e3", "~", "null", "app", "hello-serve", "8080", "http", "*", "&a", "!!str", "é✓🚀", "a" * 300]),
+    st.sampled_from(
+        [
+            "",
+            "yes",
+            "no",
+            "0755",
+            "08",
+            "1e3",
+            "~",
+            "null",
+            "app",
+            "hello-serve",
+            "8080",
+            "http",
+            "*",
+            "&a",
+            "!!str",
+            "é✓🚀",
+            "a" * 300,
+        ]
+    ),
 )
 values = st.recursive(
     scalars,
     lambda children: st.one_of(
         st.lists(children, max_size=4),
-        st.dictionaries(st.text(max_size=10) | st.sampled_from(["metadata", "spec", "name", "labels", "selector", "containers", "ports", "env"]), children, max_size=4),
+        st.dictionaries(
+            st.text(max_size=10)
+            | st.sampled_from(["metadata", "spec", "name", "labels", "selector", "containers", "ports", "env"]),
+            children,
+            max_size=4,
+        ),
     ),
     max_leaves=25,
 )
@@ -133,7 +162,15 @@ def test_arbitrary_bytes(tmp_path, data):
 
 
 @FUZZ
-@given(pieces=st.lists(st.sampled_from(list("ab:- \n\t[]{}&*!|>'\"#%@`,?0123456789yes") + ["---\n", "<<: ", "- ", "\r\n", "  ", "kind: ", "&a ", "*a"]), max_size=80))
+@given(
+    pieces=st.lists(
+        st.sampled_from(
+            list("ab:- \n\t[]{}&*!|>'\"#%@`,?0123456789yes")
+            + ["---\n", "<<: ", "- ", "\r\n", "  ", "kind: ", "&a ", "*a"]
+        ),
+        max_size=80,
+    )
+)
 def test_arbitrary_yaml_like_text(tmp_path, pieces):
     text = "".join(pieces)
     path = tmp_path / "fuzz.yaml"
@@ -182,7 +219,11 @@ def test_nothing_is_lost_with_broken_files_mixed_in(tmp_path):
     assert data["summary"]["objects"] == 100 + 1  # every good pod, plus the readable ConfigMap of b-08
     # Every broken file is accounted for: an input error, a finding, or (in a walk,
     # when it holds no apiVersion and kind at all) a skipped non-manifest.
-    named = {Path(e["file"]).name for e in data["errors"]} | {Path(f["file"]).name for f in data["findings"]} | {Path(s["file"]).name for s in data["skipped"]}
+    named = (
+        {Path(e["file"]).name for e in data["errors"]}
+        | {Path(f["file"]).name for f in data["findings"]}
+        | {Path(s["file"]).name for s in data["skipped"]}
+    )
     assert set(broken) <= named, set(broken) - named
     # The binary and non-UTF-8 files could not be read as text; six hold no apiVersion and kind.
     assert data["summary"]["files"] == 100 + 2
@@ -227,7 +268,13 @@ def test_simulate_rollout_and_why_never_crash(tmp_path, objects):
         for render in ROLLOUT_FORMATS.values():
             assert isinstance(render(predictions), str)
     walker = Walker(ctx, [])
-    for raw in ("svc/echo", "nodeport:30599", "http://ch05.gihyo.local/", "deploy/hello-server", "hello-server-external.default.svc.cluster.local:8080"):
+    for raw in (
+        "svc/echo",
+        "nodeport:30599",
+        "http://ch05.gihyo.local/",
+        "deploy/hello-server",
+        "hello-server-external.default.svc.cluster.local:8080",
+    ):
         try:
             verdict = walker.walk(parse_target(raw, "default"))
         except TargetError:

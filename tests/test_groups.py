@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import ROOT
+
 from k8scheck.catalogue import ALL, DEFAULT, GROUPS, load_catalogue
 from k8scheck.config import ConfigError, load_config
 from k8scheck.engine import UsageError, active_rules
@@ -55,7 +55,9 @@ def test_unknown_group_is_a_usage_error_with_a_hint():
 
 def test_config_accepts_group_names(tmp_path):
     path = tmp_path / ".k8scheck.yaml"
-    path.write_text("select: [default, security]\nignore: [best-practice]\nper-file-ignores:\n  'legacy/**': [security]\n")
+    path.write_text(
+        "select: [default, security]\nignore: [best-practice]\nper-file-ignores:\n  'legacy/**': [security]\n"
+    )
     config = load_config(path, CATALOGUE)
     assert config.select == ("default", "security")
     security = {slug for slug, rule in CATALOGUE.items() if rule.group == "security"}

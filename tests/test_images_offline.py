@@ -48,7 +48,8 @@ def test_many_tags_are_sampled_around_the_wanted_one():
 def test_seed_message_shape():
     v = not_found_verdict(parse_reference("blux2/hello-server:1.3"), "docker.io", HELLO)
     assert v.detail == (
-        "blux2/hello-server:1.3 does not exist in docker.io (tags there: 1.0, 1.1, 1.2, 1.4, 1.5 — did you mean 1.2 or 1.4?)"
+        "blux2/hello-server:1.3 does not exist in docker.io (tags there: 1.0, 1.1, 1.2, 1.4, 1.5 — did you mean 1.2 or "
+        "1.4?)"
     )
 
 
@@ -58,8 +59,14 @@ def test_seed_message_shape():
 def test_catalog_as_mapping_in_yaml(tmp_path):
     path = tmp_path / "catalog.yaml"
     path.write_text('blux2/hello-server: ["1.0", "1.2"]\nnginx: ["1.25", "sha256:' + "a" * 64 + '"]\n')
-    refs = ["blux2/hello-server:1.2", "blux2/hello-server:1.3", "nginx@sha256:" + "a" * 64, "docker.io/library/nginx:1.25",
-            "nginx", "ghcr.io/x/y:1"]
+    refs = [
+        "blux2/hello-server:1.2",
+        "blux2/hello-server:1.3",
+        "nginx@sha256:" + "a" * 64,
+        "docker.io/library/nginx:1.25",
+        "nginx",
+        "ghcr.io/x/y:1",
+    ]
     v = check_images(refs, cache_path=None, catalog=path)
     assert [v[r].status for r in refs] == ["found", "not-found", "found", "found", "not-found", "error"]
     assert v["blux2/hello-server:1.3"].suggestions == ["1.2"]
@@ -71,8 +78,13 @@ def test_catalog_as_mapping_in_yaml(tmp_path):
 def test_catalog_as_list_in_json(tmp_path):
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps(["blux2/hello-server:1.2", "busybox", "quay.io/o/a@sha256:" + "b" * 64]))
-    refs = ["blux2/hello-server:1.2", "busybox:latest", "busybox:1.36", "quay.io/o/a@sha256:" + "b" * 64,
-            "quay.io/o/a@sha256:" + "c" * 64]
+    refs = [
+        "blux2/hello-server:1.2",
+        "busybox:latest",
+        "busybox:1.36",
+        "quay.io/o/a@sha256:" + "b" * 64,
+        "quay.io/o/a@sha256:" + "c" * 64,
+    ]
     v = check_images(refs, cache_path=None, catalog=path)
     assert [v[r].status for r in refs] == ["found", "found", "not-found", "found", "not-found"]
 
@@ -137,12 +149,19 @@ def test_unusable_cache_is_a_no_op(tmp_path):
 
 def test_credentials_from_docker_config(tmp_path):
     path = tmp_path / "config.json"
-    path.write_text(json.dumps({"auths": {
-        "https://index.docker.io/v1/": {"auth": base64.b64encode(b"hub:pw:with:colons").decode()},
-        "registry.example.com:5000": {"username": "u", "password": "p"},
-        "http://other.example/v2/": {"auth": "!!!not base64"},
-        "broken": "x",
-    }, "credsStore": "desktop"}))
+    path.write_text(
+        json.dumps(
+            {
+                "auths": {
+                    "https://index.docker.io/v1/": {"auth": base64.b64encode(b"hub:pw:with:colons").decode()},
+                    "registry.example.com:5000": {"username": "u", "password": "p"},
+                    "http://other.example/v2/": {"auth": "!!!not base64"},
+                    "broken": "x",
+                },
+                "credsStore": "desktop",
+            }
+        )
+    )
     creds = _load_credentials(path)
     assert creds["registry-1.docker.io"] == ("hub", "pw:with:colons") == creds["docker.io"]
     assert creds["registry.example.com:5000"] == ("u", "p")
@@ -157,8 +176,11 @@ def test_challenge_parsing():
         'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"'
     )
     assert scheme == "bearer"
-    assert params == {"realm": "https://auth.docker.io/token", "service": "registry.docker.io",
-                      "scope": "repository:library/nginx:pull"}
+    assert params == {
+        "realm": "https://auth.docker.io/token",
+        "service": "registry.docker.io",
+        "scope": "repository:library/nginx:pull",
+    }
     assert parse_challenge('Basic realm="Registry Realm"') == ("basic", {"realm": "Registry Realm"})
 
 

@@ -36,7 +36,13 @@ D64 = "0123456789abcdef" * 4
 def test_valid_references_normalize(written, registry, repository, tag, digest):
     ref = parse_reference(written)
     assert isinstance(ref, Reference), ref
-    assert (ref.registry, ref.repository, ref.tag, ref.digest, ref.familiar) == (registry, repository, tag, digest, written)
+    assert (ref.registry, ref.repository, ref.tag, ref.digest, ref.familiar) == (
+        registry,
+        repository,
+        tag,
+        digest,
+        written,
+    )
 
 
 @pytest.mark.parametrize(
@@ -224,8 +230,16 @@ from hypothesis import strategies as st  # noqa: E402
 REF_ALPHABET = st.sampled_from(list("abcAB019:/@._-+ $[]") + ["sha256:", "localhost", "docker.io/"])
 json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(
-        ["kind", "spec", "template", "jobTemplate", "containers", "initContainers", "image", "name", "Pod"]), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                ["kind", "spec", "template", "jobTemplate", "containers", "initContainers", "image", "name", "Pod"]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=20,
 )
 

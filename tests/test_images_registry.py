@@ -12,9 +12,9 @@ import json
 import logging
 
 import pytest
+from registry_support import FrontProxy, SilentServer, free_port, no_proxy_env, push_image, registry  # noqa: F401
 
 from k8scheck.images import check_images, registry_problems
-from registry_support import FrontProxy, SilentServer, free_port, no_proxy_env, push_image, registry  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("no_proxy_env")
 
@@ -47,7 +47,10 @@ def deployment(image, strategy=None):
     spec = {
         "replicas": 3,
         "selector": {"matchLabels": {"app": "hello"}},
-        "template": {"metadata": {"labels": {"app": "hello"}}, "spec": {"containers": [{"name": "hello", "image": image}]}},
+        "template": {
+            "metadata": {"labels": {"app": "hello"}},
+            "spec": {"containers": [{"name": "hello", "image": image}]},
+        },
     }
     if strategy:
         spec["strategy"] = {"type": strategy}
@@ -74,7 +77,10 @@ def test_missing_tag_is_not_found_with_nearest_tags(registry, images):
     assert v.status == "not-found"
     assert v.suggestions == ["1.2", "1.4"]
     assert v.tags == HELLO_TAGS
-    assert f"does not exist in {registry.host} (tags there: 1.0, 1.1, 1.2, 1.4, 1.5 — did you mean 1.2 or 1.4?)" in v.detail
+    assert (
+        f"does not exist in {registry.host} (tags there: 1.0, 1.1, 1.2, 1.4, 1.5 — did you mean 1.2 or 1.4?)"
+        in v.detail
+    )
     assert v.requests == 2  # HEAD manifest + GET tags/list
 
 

@@ -16,8 +16,8 @@ import textwrap
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from k8scheck import render
 from k8scheck.cli import main
 from k8scheck.loader import Discovery, load
@@ -25,7 +25,9 @@ from k8scheck.loader import Discovery, load
 LAYOUTS = ROOT / "fixtures" / "layouts"
 MARKER = re.compile(r"#\s*expect:\s*([a-z0-9-]+)")
 has_kustomize = bool(shutil.which("kustomize") or shutil.which("kubectl"))
-needs_kustomize = pytest.mark.skipif(not has_kustomize, reason="neither kustomize nor kubectl is installed (.ci/run installs kubectl)")
+needs_kustomize = pytest.mark.skipif(
+    not has_kustomize, reason="neither kustomize nor kubectl is installed (.ci/run installs kubectl)"
+)
 
 
 def lint_json(*args, cwd=ROOT):
@@ -57,7 +59,9 @@ def test_layout_reports_exactly_its_marked_lines(name):
         pytest.skip("needs kustomize or kubectl")
     _result, data = lint_json(LAYOUTS.relative_to(ROOT) / name)
     found = sorted((f["file"], f["line"], f["rule"]) for f in data["findings"] if f["severity"] in ("error", "warning"))
-    assert found == sorted(expected_markers(LAYOUTS / name))  # a list: a base's finding is reported once, not once per overlay
+    assert found == sorted(
+        expected_markers(LAYOUTS / name)
+    )  # a list: a base's finding is reported once, not once per overlay
 
 
 @needs_kustomize
@@ -75,7 +79,15 @@ def test_overlays_render_their_base_once_each_and_consume_its_files():
 def test_non_manifests_are_skipped_and_counted_in_a_walk():
     result, data = lint_json("fixtures/layouts/app-repo")
     reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
-    assert set(reasons) == {"package.json", "docker-compose.yml", "openapi.yaml", "app.yaml", "skaffold.yaml", "kind-cluster.yaml", "kube-controller-manager.yaml"}
+    assert set(reasons) == {
+        "package.json",
+        "docker-compose.yml",
+        "openapi.yaml",
+        "app.yaml",
+        "skaffold.yaml",
+        "kind-cluster.yaml",
+        "kube-controller-manager.yaml",
+    }
     assert "configuration for a tool" in reasons["skaffold.yaml"]
     assert "no document has both apiVersion and kind" in reasons["package.json"]
     assert "a patch" in reasons["kube-controller-manager.yaml"]
@@ -86,8 +98,14 @@ def test_non_manifests_are_skipped_and_counted_in_a_walk():
 def test_named_non_manifest_keeps_its_findings_unless_skip_non_manifests():
     result, data = lint_json("fixtures/layouts/app-repo/docker-compose.yml")
     assert {f["rule"] for f in data["findings"]} == {"missing-required-field"}
-    result, data = lint_json("fixtures/layouts/app-repo/docker-compose.yml", "fixtures/layouts/app-repo/deploy/shop.yaml", "--skip-non-manifests")
-    assert data["findings"] == [] and [s["file"] for s in data["skipped"]] == ["fixtures/layouts/app-repo/docker-compose.yml"]
+    result, data = lint_json(
+        "fixtures/layouts/app-repo/docker-compose.yml",
+        "fixtures/layouts/app-repo/deploy/shop.yaml",
+        "--skip-non-manifests",
+    )
+    assert data["findings"] == [] and [s["file"] for s in data["skipped"]] == [
+        "fixtures/layouts/app-repo/docker-compose.yml"
+    ]
     assert result.exit_code == 0
 
 
@@ -168,7 +186,10 @@ def test_chart_is_rendered_with_helm_and_findings_point_into_the_template(tmp_pa
     _result, data = lint_json("fixtures/layouts/chart-and-plain/chart")
     (finding,) = [f for f in data["findings"] if f["rule"] == "image-tag-latest"]
     # The rendered `image:` line is `image: {{ .Values.image }}` in the template: line 19.
-    assert (finding["file"], finding["line"]) == ("fixtures/layouts/chart-and-plain/chart/templates/deployment.yaml", 19)
+    assert (finding["file"], finding["line"]) == (
+        "fixtures/layouts/chart-and-plain/chart/templates/deployment.yaml",
+        19,
+    )
     assert not data["errors"]
 
 
@@ -229,23 +250,33 @@ def test_helm_line_map_aligns_rendered_lines_with_the_template():
         data:
           PORT: "8080"
         """)
-    rendered = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shop\n  labels:\n    a: b\ndata:\n  PORT: \"8080\"\n"
+    rendered = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shop\n  labels:\n    a: b\ndata:\n  PORT: "8080"\n'
     mapper = LineMap(rendered, template, "t.yaml")
     assert mapper(Location("r", 8, 9)).line == 9  # PORT: the same text on both sides
-    assert (mapper(Location("r", 4, 9)).line, mapper(Location("r", 4, 9)).column) == (4, 3)  # a filled-in value: the same key
+    assert (mapper(Location("r", 4, 9)).line, mapper(Location("r", 4, 9)).column) == (
+        4,
+        3,
+    )  # a filled-in value: the same key
     assert mapper(Location("r", 6, 5)).line == 3  # written whole by an action: the nearest aligned line above
 
 
 @needs_kustomize
 def test_a_named_patch_or_base_file_is_checked_by_rendering_its_overlays():
     """A pre-commit hook names changed files: a patch is never linted raw (it would lack selector, containers...)."""
-    _result, data = lint_json("fixtures/layouts/kustomize-overlays/overlays/prod/replicas-and-image.yaml", "fixtures/layouts/kustomize-overlays/base/service.yaml")
+    _result, data = lint_json(
+        "fixtures/layouts/kustomize-overlays/overlays/prod/replicas-and-image.yaml",
+        "fixtures/layouts/kustomize-overlays/base/service.yaml",
+    )
     assert sorted((f["file"], f["line"], f["rule"]) for f in data["findings"]) == [
         ("fixtures/layouts/kustomize-overlays/base/deployment.yaml", 27, "secret-missing"),
         ("fixtures/layouts/kustomize-overlays/overlays/prod/replicas-and-image.yaml", 11, "image-tag-latest"),
     ]
     reasons = {s["file"]: s["reason"] for s in data["skipped"]}
-    assert "checked by rendering fixtures/layouts/kustomize-overlays/overlays/dev, fixtures/layouts/kustomize-overlays/overlays/prod" in reasons["fixtures/layouts/kustomize-overlays/base/service.yaml"]
+    assert (
+        "checked by rendering fixtures/layouts/kustomize-overlays/overlays/dev, "
+        "fixtures/layouts/kustomize-overlays/overlays/prod"
+        in reasons["fixtures/layouts/kustomize-overlays/base/service.yaml"]
+    )
 
 
 @needs_kustomize

@@ -32,8 +32,13 @@ def where(manifest, *path, at="value"):
 
 # -- positions ---------------------------------------------------------------
 
+
 def test_leading_comments_and_bare_separators(tmp_path):
-    result = one(tmp_path, "# leading comment\n---\n---\n# another\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  K: v\n")
+    result = one(
+        tmp_path,
+        "# leading comment\n---\n---\n# another\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  K: "
+        "v\n",
+    )
     (m,) = result.manifests
     assert where(m, "data", "K") == (10, 6)
     assert where(m, "data", "K", at="key") == (10, 3)
@@ -54,7 +59,12 @@ def test_crlf_line_endings(tmp_path):
 
 
 def test_utf8_bom(tmp_path):
-    path = _write(tmp_path, "bom.yaml", "\ufeffapiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bom\n".encode("utf-8"), mode="wb")
+    path = _write(
+        tmp_path,
+        "bom.yaml",
+        "\ufeffapiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bom\n".encode("utf-8"),
+        mode="wb",
+    )
     result = load([str(path)])
     (m,) = result.manifests
     assert m.api_version == "v1" and m.name == "bom"
@@ -62,7 +72,9 @@ def test_utf8_bom(tmp_path):
 
 
 def test_utf16_with_bom(tmp_path):
-    path = _write(tmp_path, "u16.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wide\n".encode("utf-16"), mode="wb")
+    path = _write(
+        tmp_path, "u16.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: wide\n".encode("utf-16"), mode="wb"
+    )
     (m,) = load([str(path)]).manifests
     assert m.name == "wide"
 
@@ -112,12 +124,17 @@ def test_list_items_keep_their_positions(tmp_path):
 
 def test_deployment_list_and_namespaces(tmp_path):
     text = (
-        "apiVersion: v1\nkind: DeploymentList\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: d}\n"
+        "apiVersion: v1\nkind: DeploymentList\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: "
+        "d}\n"
         "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: team, namespace: ignored}\n"
         "---\napiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: team}\n"
     )
     result = load([str(_write(tmp_path, "m.yaml", text))], namespace="prod")
-    assert [(m.kind, m.namespace) for m in result.manifests] == [("Deployment", "prod"), ("Namespace", None), ("Service", "team")]
+    assert [(m.kind, m.namespace) for m in result.manifests] == [
+        ("Deployment", "prod"),
+        ("Namespace", None),
+        ("Service", "team"),
+    ]
 
 
 def test_crd_scope_makes_custom_kind_cluster_scoped(tmp_path):
@@ -262,7 +279,9 @@ def test_file_over_the_size_limit(tmp_path):
 
 
 def test_deep_block_nesting(tmp_path):
-    result = run_with_good(tmp_path, "deep.yaml", "a:\n" + "".join("  " * i + "- \n" for i in range(1, 2)) + "- " * 10_000 + "x\n")
+    result = run_with_good(
+        tmp_path, "deep.yaml", "a:\n" + "".join("  " * i + "- \n" for i in range(1, 2)) + "- " * 10_000 + "x\n"
+    )
     assert any(d.rule == "yaml-syntax" for d in result.diagnostics)
 
 
@@ -292,6 +311,7 @@ def test_huge_flow_list_on_one_line_is_bounded(tmp_path):
 
 # -- what kubectl reads, k8scheck reads (go-yaml v2 over libyaml) ---------------
 
+
 def test_flow_colon_is_part_of_the_scalar_with_exact_positions():
     path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "yaml-syntax", "passes-flow-colon.yaml")
     result = load([path])
@@ -309,7 +329,7 @@ def test_flow_colon_is_part_of_the_scalar_with_exact_positions():
 @pytest.mark.parametrize(
     "text,value",
     [
-        ("[a:b, c:d:e, \"f\":g, {h: i:j}]\n", ["a:b", "c:d:e", {"f": "g"}, {"h": "i:j"}]),
+        ('[a:b, c:d:e, "f":g, {h: i:j}]\n', ["a:b", "c:d:e", {"f": "g"}, {"h": "i:j"}]),
         ("\ufeff{a:b, c: 12:30}\n", {"a:b": None, "c": "12:30"}),
         ("k: [a:b\n  c:d]\n", {"k": ["a:b c:d"]}),
         ("[a:]\n", ["a:"]),
@@ -344,7 +364,7 @@ def test_what_kubectl_rejects_is_a_syntax_error_where_it_is(text, line, column, 
 
 
 def test_many_flow_colons_in_one_document_read_in_linear_time():
-    rows = "".join(f"  k{i}: [a{i}:b, \"q\":r, {{s: t:u}}]\n" for i in range(3000))
+    rows = "".join(f'  k{i}: [a{i}:b, "q":r, {{s: t:u}}]\n' for i in range(3000))
     (document,), problems = parse_stream("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n" + rows)
     assert problems == []
     assert document.value["data"]["k2999"] == ["a2999:b", {"q": "r"}, {"s": "t:u"}]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from conftest import ROOT
+from support import lint_paths, lint_text
+
 from k8scheck import checks
 from k8scheck.catalogue import load_catalogue
+from k8scheck.checks.hit import hit
 from k8scheck.context import Options
 from k8scheck.engine import lint
-from k8scheck.checks.hit import hit
 from k8scheck.merge import merge
 from k8scheck.model import Finding, ObjectRef
 from k8scheck.positions import Location
-from support import lint_paths, lint_text
 
 CATALOGUE = load_catalogue()
 SEED = ROOT / "fixtures/seeds/configmap-missing-key"
@@ -22,7 +23,9 @@ def test_relations_name_real_rules_and_are_one_level_deep():
         for other in rule.covered_by + rule.consequence_of:
             assert other in CATALOGUE, (slug, other)
             assert not (CATALOGUE[other].covered_by or CATALOGUE[other].consequence_of), (slug, other)
-            assert other in rule.docs["what"] or slug in CATALOGUE[other].docs["what"], f"{slug}: document the relation to {other}"
+            assert other in rule.docs["what"] or slug in CATALOGUE[other].docs["what"], (
+                f"{slug}: document the relation to {other}"
+            )
 
 
 def test_a_check_yielding_the_same_finding_twice_reports_it_once(tmp_path, monkeypatch):
@@ -66,7 +69,17 @@ def test_a_covered_finding_is_dropped_only_for_the_same_field(tmp_path):
 
 
 def _finding(rule, severity="error", line=3, subject="", path="spec", message="m"):
-    return Finding(rule, severity, message, Location("a.yaml", line, 1), ObjectRef("Deployment", "default", "web"), path, (), None, subject=subject)
+    return Finding(
+        rule,
+        severity,
+        message,
+        Location("a.yaml", line, 1),
+        ObjectRef("Deployment", "default", "web"),
+        path,
+        (),
+        None,
+        subject=subject,
+    )
 
 
 def test_merge_folds_a_consequence_keeping_the_higher_severity():
@@ -80,7 +93,12 @@ def test_merge_folds_a_consequence_keeping_the_higher_severity():
 def test_merge_keys_on_place_object_and_field():
     elsewhere = _finding("rollout-stuck", line=4)
     other_field = _finding("schema-required", subject="spec.template")
-    findings = [_finding("configmap-key-missing"), elsewhere, _finding("selector-template-mismatch", path="spec.selector"), other_field]
+    findings = [
+        _finding("configmap-key-missing"),
+        elsewhere,
+        _finding("selector-template-mismatch", path="spec.selector"),
+        other_field,
+    ]
     assert merge(findings, CATALOGUE) == findings
     covered = _finding("schema-required", subject="spec.selector")
     assert merge(findings + [covered], CATALOGUE) == findings

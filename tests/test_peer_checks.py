@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import ROOT
+
 from k8scheck.catalogue import load_catalogue
 from k8scheck.peers import MARKER, load, markdown
 

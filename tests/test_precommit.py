@@ -13,7 +13,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import ROOT
 
 WHEELHOUSE = ROOT / ".ci" / "wheelhouse"
@@ -21,7 +20,10 @@ PRE_COMMIT = shutil.which("pre-commit")
 
 pytestmark = [
     pytest.mark.skipif(PRE_COMMIT is None, reason="pre-commit is not installed (pip install -e '.[test]')"),
-    pytest.mark.skipif(not any(WHEELHOUSE.glob("k8scheck_lint-*.whl")), reason="no wheelhouse: run `python3 -m pip wheel -w .ci/wheelhouse . hatchling` (as .ci/run does)"),
+    pytest.mark.skipif(
+        not any(WHEELHOUSE.glob("k8scheck_lint-*.whl")),
+        reason="no wheelhouse: run `python3 -m pip wheel -w .ci/wheelhouse . hatchling` (as .ci/run does)",
+    ),
 ]
 
 TYPO_SERVICE = (ROOT / "fixtures/seeds/service-selector-typo/service-nodeport.yaml").read_text()
@@ -37,7 +39,10 @@ def hook_env(tmp_path_factory):
         PIP_NO_INDEX="1",
         PIP_FIND_LINKS=str(WHEELHOUSE),
         PIP_DISABLE_PIP_VERSION_CHECK="1",
-        GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com",
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.com",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.com",
     )
 
 
@@ -50,7 +55,14 @@ def scratch_repo(path, files: dict):
 
 
 def try_repo(path, env):
-    return subprocess.run([PRE_COMMIT, "try-repo", str(ROOT), "k8scheck", "--color", "never"], cwd=path, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [PRE_COMMIT, "try-repo", str(ROOT), "k8scheck", "--color", "never"],
+        cwd=path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_commit_with_the_seed_selector_typo_is_blocked(tmp_path, hook_env):
@@ -67,7 +79,10 @@ def test_commit_with_the_seed_selector_typo_is_blocked(tmp_path, hook_env):
 
 NOT_MANIFESTS = {
     # The hook is handed every changed YAML/JSON file, manifests or not.
-    ".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: k8scheck\n    name: k8scheck\n    entry: k8scheck lint --skip-non-manifests\n    language: system\n    types_or: [yaml, json]\n",
+    ".pre-commit-config.yaml": (
+        "repos:\n- repo: local\n  hooks:\n  - id: k8scheck\n    name: k8scheck\n"
+        "    entry: k8scheck lint --skip-non-manifests\n    language: system\n    types_or: [yaml, json]\n"
+    ),
     "package.json": '{"name": "shop", "version": "1.0.0"}\n',
     "openapi.yaml": "openapi: 3.0.3\ninfo: {title: Shop, version: '1.0'}\npaths: {}\n",
     "app-config.yaml": "server:\n  listen: 0.0.0.0:8080\n",
@@ -96,21 +111,40 @@ def test_broken_manifest_next_to_non_manifests_is_blocked(tmp_path, hook_env):
 
 KUSTOMIZE = {
     "base/kustomization.yaml": "resources:\n- deployment.yaml\n",
-    "base/deployment.yaml": (ROOT / "fixtures/layouts/kustomize-overlays/base/deployment.yaml").read_text().replace(
-        "          envFrom:\n            - secretRef:\n                name: web-credentials  # expect: secret-missing\n", ""),
+    "base/deployment.yaml": (ROOT / "fixtures/layouts/kustomize-overlays/base/deployment.yaml")
+    .read_text()
+    .replace(
+        "          envFrom:\n            - secretRef:\n                name: web-credentials  # expect: "
+        "secret-missing\n",
+        "",
+    ),
     "overlays/prod/kustomization.yaml": "resources:\n- ../../base\npatches:\n- path: replicas.yaml\n",
     # A patch alone lacks selector and containers' images: linted raw it would fail.
-    "overlays/prod/replicas.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 4\n",
+    "overlays/prod/replicas.yaml": (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 4\n"
+    ),
 }
 
 
-@pytest.mark.skipif(not (shutil.which("kustomize") or shutil.which("kubectl")), reason="needs kustomize or kubectl (.ci/run installs kubectl)")
+@pytest.mark.skipif(
+    not (shutil.which("kustomize") or shutil.which("kubectl")),
+    reason="needs kustomize or kubectl (.ci/run installs kubectl)",
+)
 def test_commit_of_a_kustomize_patch_is_checked_through_its_overlay(tmp_path, hook_env):
     repo = tmp_path / "manifests"
     scratch_repo(repo, KUSTOMIZE)
     done = try_repo(repo, hook_env)
     assert done.returncode == 0, done.stdout + done.stderr
-    broken = dict(KUSTOMIZE, **{"overlays/prod/replicas.yaml": KUSTOMIZE["overlays/prod/replicas.yaml"] + "  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:latest\n        imagePullPolicy: Sometimes\n"})
+    broken = dict(
+        KUSTOMIZE,
+        **{
+            "overlays/prod/replicas.yaml": KUSTOMIZE["overlays/prod/replicas.yaml"]
+            + (
+                "  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx:latest\n        "
+                "imagePullPolicy: Sometimes\n"
+            )
+        },
+    )
     repo = tmp_path / "broken"
     scratch_repo(repo, broken)
     done = try_repo(repo, hook_env)

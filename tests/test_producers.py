@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import lint_text
 
 from k8scheck import producers
 from k8scheck.cli import main
 from k8scheck.graph import build_graph
 from k8scheck.model import Manifest
-from support import lint_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,9 +74,31 @@ def test_render_escapes_values_of_patterns():
 
 
 def test_made_objects():
-    certificate = manifest({"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": {"name": "c"}, "spec": {"secretName": "c-tls"}}, "shop")
-    wrong_group = manifest({"apiVersion": "example.com/v1", "kind": "Certificate", "metadata": {"name": "d"}, "spec": {"secretName": "d-tls"}})
-    sts = manifest({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"}, "spec": {"volumeClaimTemplates": [{"metadata": {"name": "data"}}, {"metadata": {"name": "wal"}}]}})
+    certificate = manifest(
+        {
+            "apiVersion": "cert-manager.io/v1",
+            "kind": "Certificate",
+            "metadata": {"name": "c"},
+            "spec": {"secretName": "c-tls"},
+        },
+        "shop",
+    )
+    wrong_group = manifest(
+        {
+            "apiVersion": "example.com/v1",
+            "kind": "Certificate",
+            "metadata": {"name": "d"},
+            "spec": {"secretName": "d-tls"},
+        }
+    )
+    sts = manifest(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "StatefulSet",
+            "metadata": {"name": "db"},
+            "spec": {"volumeClaimTemplates": [{"metadata": {"name": "data"}}, {"metadata": {"name": "wal"}}]},
+        }
+    )
     made = producers.made_objects(producers.load(), [certificate, wrong_group, sts])
     assert [(m.kind, m.namespace, m.name) for m in made] == [
         ("Secret", "shop", "c-tls"),
@@ -106,8 +128,19 @@ def test_made_pods_labels_and_ports():
 def test_project_producers_extend_the_catalogue(tmp_path):
     """`producers:` in the config: a custom operator's pods satisfy selectors; their ports are unknown."""
     extra = {
-        "pods": [{"from": {"kind": "Cluster", "group": "postgresql.cnpg.io"}, "labels": {"cnpg.io/cluster": "{metadata.name}"}}],
-        "objects": [{"from": {"kind": "Cluster", "group": "postgresql.cnpg.io"}, "kind": "Secret", "name": "{metadata.name}-app"}],
+        "pods": [
+            {
+                "from": {"kind": "Cluster", "group": "postgresql.cnpg.io"},
+                "labels": {"cnpg.io/cluster": "{metadata.name}"},
+            }
+        ],
+        "objects": [
+            {
+                "from": {"kind": "Cluster", "group": "postgresql.cnpg.io"},
+                "kind": "Secret",
+                "name": "{metadata.name}-app",
+            }
+        ],
     }
     producers.validate(extra, "config")
     text = """\
@@ -174,7 +207,12 @@ STATEFULSET = {
     "metadata": {"name": "db"},
     "spec": {
         "ordinals": {"start": 3},
-        "template": {"spec": {"containers": [{"name": "db"}], "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "data"}}]}},
+        "template": {
+            "spec": {
+                "containers": [{"name": "db"}],
+                "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "data"}}],
+            }
+        },
         "volumeClaimTemplates": [{"metadata": {"name": "data"}}],
     },
 }

@@ -17,16 +17,16 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import jsonschema
 import pytest
-
+import tomllib
 from ci_steps import installed_action_runner_temp, load_action, load_yaml, offline_pip_env, run_action, wheelhouse_ready
 from conftest import ROOT
-from k8scheck import __version__
 from test_codeclimate import GITLAB_CODE_QUALITY_SCHEMA
+
+from k8scheck import __version__
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SNIPPET = re.compile(r"<!-- snippet: ([a-z0-9-]+) -->\n```[a-z]*\n(.*?)```", re.S)
@@ -35,15 +35,27 @@ DISTRIBUTION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["
 REPO_PLACEHOLDER = "https://github.com/<owner>/k8scheck"
 SHA_PLACEHOLDER = "<commit sha>"
 
-needs_wheelhouse = pytest.mark.skipif(not wheelhouse_ready(), reason="no wheelhouse: run `python3 -m pip wheel -w .ci/wheelhouse . hatchling` (as .ci/run does)")
+needs_wheelhouse = pytest.mark.skipif(
+    not wheelhouse_ready(),
+    reason="no wheelhouse: run `python3 -m pip wheel -w .ci/wheelhouse . hatchling` (as .ci/run does)",
+)
 
 
 def head_commit() -> str:
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def bash(script: str, *, cwd: Path, env: dict, timeout: int = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def base_env(tmp: Path) -> dict:
@@ -90,12 +102,19 @@ def test_the_test_suite_command_is_what_ci_runs():
 def test_the_skip_table_counts_what_it_names():
     counts = {name: int(n) for name, n in re.findall(r"`(tests/test_[a-z_]+\.py)` \((\d+)\)", README)}
     assert {"tests/test_images_registry.py", "tests/test_precommit.py", "tests/test_action.py"} <= set(counts)
-    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *counts], cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *counts],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     collected = {name: int(n) for name, n in re.findall(r"^(tests/test_[a-z_]+\.py): (\d+)$", done.stdout, re.M)}
     assert collected == counts, done.stdout[-2000:]
 
 
 # -- installs --------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory):
@@ -119,7 +138,12 @@ def test_release_smoke_test(release):
     assert f"k8scheck, version {__version__}" in done.stdout
     assert "error service-no-endpoints" in done.stdout
     # --version is the installed distribution's version.
-    metadata = subprocess.run([str(tmp / "v/bin/python"), "-c", f"import importlib.metadata as m; print(m.version({DISTRIBUTION!r}))"], capture_output=True, text=True, check=True)
+    metadata = subprocess.run(
+        [str(tmp / "v/bin/python"), "-c", f"import importlib.metadata as m; print(m.version({DISTRIBUTION!r}))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert metadata.stdout.strip() == __version__
 
 
@@ -136,13 +160,16 @@ def test_quickstart(tmp_path):
 @needs_wheelhouse
 def test_install_from_a_commit(tmp_path):
     env = venv(tmp_path / "venv", tmp_path)
-    script = SNIPPETS["install-git"].replace(f"{REPO_PLACEHOLDER}@{SHA_PLACEHOLDER}", f"file://localhost{ROOT}@{head_commit()}")
+    script = SNIPPETS["install-git"].replace(
+        f"{REPO_PLACEHOLDER}@{SHA_PLACEHOLDER}", f"file://localhost{ROOT}@{head_commit()}"
+    )
     done = bash(script, cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip().endswith(f"k8scheck, version {__version__}")
 
 
 # -- CI --------------------------------------------------------------------------------------------
+
 
 def workspace_with_errors(path: Path) -> Path:
     shutil.copytree(ROOT / "examples/hello-server", path / "k8s")
@@ -164,7 +191,9 @@ def test_gitlab_job(tmp_path, release):
     reports = job["artifacts"]["reports"]
     issues = json.loads((workspace / reports["codequality"]).read_text())
     jsonschema.Draft202012Validator(GITLAB_CODE_QUALITY_SCHEMA).validate(issues)
-    assert ("service-no-endpoints", "k8s/service.yaml", 8) in {(i["check_name"], i["location"]["path"], i["location"]["lines"]["begin"]) for i in issues}
+    assert ("service-no-endpoints", "k8s/service.yaml", 8) in {
+        (i["check_name"], i["location"]["path"], i["location"]["lines"]["begin"]) for i in issues
+    }
     assert "<testsuites" in (workspace / reports["junit"]).read_text()
 
 
@@ -181,7 +210,13 @@ def test_github_workflow_with_the_action(tmp_path):
         if uses.startswith(("actions/checkout@", "actions/setup-python@")):
             continue  # the checkout is the workspace; Python is this interpreter
         if uses == f"<owner>/k8scheck@{SHA_PLACEHOLDER}":
-            done = run_action(load_action(), step.get("with", {}), workspace=workspace, runner_temp=installed_action_runner_temp(), skip_steps=("Install k8scheck",))
+            done = run_action(
+                load_action(),
+                step.get("with", {}),
+                workspace=workspace,
+                runner_temp=installed_action_runner_temp(),
+                skip_steps=("Install k8scheck",),
+            )
             assert done.returncode == 1, done.stdout + done.stderr  # the example has errors
             assert "::error file=k8s/service.yaml,line=8,col=10," in done.stdout
             context.update({f"steps.{step['id']}.outputs.{k}": v for k, v in done.outputs.items()})
@@ -210,10 +245,23 @@ def test_pre_commit_config(tmp_path):
     shutil.copy(seed / "service-nodeport.yaml", repo / "k8s/service.yaml")
     (repo / ".pre-commit-config.yaml").write_text(config)
     env = base_env(tmp_path)
-    env.update(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")
+    env.update(
+        PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.com",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.com",
+    )
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     subprocess.run(["git", "add", "."], cwd=repo, check=True)
-    done = subprocess.run(["pre-commit", "run", "--all-files", "--color", "never"], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        ["pre-commit", "run", "--all-files", "--color", "never"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "k8s/service.yaml:8:10: error service-no-endpoints" in done.stdout
 

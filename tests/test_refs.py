@@ -15,7 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 # Every rule whose check lives in k8scheck/checks/refs.py.
-SLUGS = sorted(slug for slug, check in __import__("k8scheck.checks", fromlist=["REGISTRY"]).REGISTRY.items() if check.__module__ == refs.__name__)
+SLUGS = sorted(
+    slug
+    for slug, check in __import__("k8scheck.checks", fromlist=["REGISTRY"]).REGISTRY.items()
+    if check.__module__ == refs.__name__
+)
 
 EXPECT = re.compile(r"#\s*expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
 

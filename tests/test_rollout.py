@@ -134,8 +134,11 @@ def test_seed_max_surge_zero_one_replica_outage():
 def test_recreate_ten_replicas_old_gone_before_new_created():
     strategy = {"type": "Recreate"}
     result = simulate_rollout(
-        nginx("nginx:1.25.3", 10, strategy), nginx("nginx:1.24.0", 10, strategy),
-        kube_version="1.29", old_rs_name=OLD_RS, new_rs_name=NEW_RS,
+        nginx("nginx:1.25.3", 10, strategy),
+        nginx("nginx:1.24.0", 10, strategy),
+        kube_version="1.29",
+        old_rs_name=OLD_RS,
+        new_rs_name=NEW_RS,
     )
     assert result.events == [
         f"Scaled down replica set {OLD_RS} to 0 from 10",
@@ -152,7 +155,9 @@ def test_recreate_ten_replicas_old_gone_before_new_created():
 # ----------------------------------------------------------------------------- tables
 
 
-@pytest.mark.parametrize("row", CASES["fenceposts"], ids=lambda r: f"{r['max_surge']}/{r['max_unavailable']}@{r['replicas']}")
+@pytest.mark.parametrize(
+    "row", CASES["fenceposts"], ids=lambda r: f"{r['max_surge']}/{r['max_unavailable']}@{r['replicas']}"
+)
 def test_resolve_fenceposts_table(row):
     got = resolve_fenceposts(row["max_surge"], row["max_unavailable"], row["replicas"])
     if row.get("error"):
@@ -228,7 +233,9 @@ def test_cleanup_unhealthy_table(row):
 @pytest.mark.parametrize("row", CASES["scale_down_old"], ids=lambda r: str(r))
 def test_scale_down_old_for_rolling_table(row):
     d = _dep(row["replicas"], surge=0, unavailable=row["max_unavailable"])
-    old = ReplicaSetState("foo-old", row["old"], available=min(row["ready"], row["old"]), created=1, template_hash="old")
+    old = ReplicaSetState(
+        "foo-old", row["old"], available=min(row["ready"], row["old"]), created=1, template_hash="old"
+    )
     ctl = _controller(d, [old])
     scaled = ctl.scale_down_old_for_rolling([old])
     if row["expect"] is None:
@@ -247,8 +254,16 @@ def test_proportional_scale_table(row):
     for index, item in enumerate(row["rs"]):
         name, size = item[0], item[1]
         available = item[2] if len(item) > 2 else size
-        rss.append(ReplicaSetState(name, size, available=available, created=index + 1,
-                                   desired_replicas=row["old_replicas"], max_replicas=old_max))
+        rss.append(
+            ReplicaSetState(
+                name,
+                size,
+                available=available,
+                created=index + 1,
+                desired_replicas=row["old_replicas"],
+                max_replicas=old_max,
+            )
+        )
     sizes, events = scale_replicasets(d, rss, new_rs_name=row["new"])
     assert sizes == row["expect"]
     changed = [n for n, s in sizes.items() if s != dict((i[0], i[1]) for i in row["rs"])[n]]
@@ -286,10 +301,12 @@ def test_rollout_table(row):
     if row.get("change_replicas_at_step"):
         kwargs["change_replicas_at_step"] = tuple(row["change_replicas_at_step"])
     result = simulate_rollout(
-        old, new,
+        old,
+        new,
         new_pods=row.get("new_pods", "ready"),
         kube_version=row.get("kube_version", "1.37"),
-        old_rs_name="web-old", new_rs_name="web-new",
+        old_rs_name="web-old",
+        new_rs_name="web-new",
         **kwargs,
     )
     assert [[s.old, s.new, s.available] for s in result.steps] == row["steps"]
@@ -320,7 +337,9 @@ def test_table_has_enough_rollout_scenarios():
 
 
 @pytest.mark.parametrize("replicas", [1, 2, 3, 5, 8, 13, 20])
-@pytest.mark.parametrize("surge,unavailable", [("25%", "25%"), (1, 0), (0, 1), ("50%", "50%"), ("100%", 0), (2, 3), ("30%", "0%")])
+@pytest.mark.parametrize(
+    "surge,unavailable", [("25%", "25%"), (1, 0), (0, 1), ("50%", "50%"), ("100%", 0), (2, 3), ("30%", "0%")]
+)
 @pytest.mark.parametrize("new_pods", ["ready", "fail"])
 def test_rolling_update_never_breaks_its_own_bounds(replicas, surge, unavailable, new_pods):
     strategy = {"rollingUpdate": {"maxSurge": surge, "maxUnavailable": unavailable}}
@@ -396,9 +415,19 @@ def test_unusable_values_are_reported_not_raised(bad, path_end):
 
 @pytest.mark.parametrize(
     "new",
-    [None, {}, [], "x", {"spec": None}, {"spec": []}, {"metadata": None, "spec": {"template": 5}},
-     {"spec": {"strategy": "fast"}}, {"spec": {"strategy": {"rollingUpdate": [1]}}}, {"spec": {"replicas": True}},
-     {"spec": {"replicas": -3}}],
+    [
+        None,
+        {},
+        [],
+        "x",
+        {"spec": None},
+        {"spec": []},
+        {"metadata": None, "spec": {"template": 5}},
+        {"spec": {"strategy": "fast"}},
+        {"spec": {"strategy": {"rollingUpdate": [1]}}},
+        {"spec": {"replicas": True}},
+        {"spec": {"replicas": -3}},
+    ],
 )
 def test_malformed_deployments_never_raise(new):
     result = simulate_rollout(nginx("a"), new)
@@ -434,9 +463,14 @@ def test_simulate_scale_events_text():
 
 def test_old_replicasets_from_manifests_with_unhealthy_old_pods():
     old_rs = {
-        "metadata": {"name": "web-a", "annotations": {"deployment.kubernetes.io/desired-replicas": "10",
-                                                      "deployment.kubernetes.io/max-replicas": "12",
-                                                      "deployment.kubernetes.io/revision": "1"}},
+        "metadata": {
+            "name": "web-a",
+            "annotations": {
+                "deployment.kubernetes.io/desired-replicas": "10",
+                "deployment.kubernetes.io/max-replicas": "12",
+                "deployment.kubernetes.io/revision": "1",
+            },
+        },
         "spec": {"replicas": 10},
         "status": {"availableReplicas": 8},
     }
@@ -478,14 +512,21 @@ def test_template_hash_style_and_stability():
 
 
 def test_template_hash_independent_of_hash_seed():
-    code = ("from k8scheck.simulate.podtemplate import template_hash;"
-            "print(template_hash({'spec': {'containers': [{'name': 'a', 'image': 'b'}]}, 'metadata': {'labels': {'x': 'y'}}}))")
+    code = (
+        "from k8scheck.simulate.podtemplate import template_hash;"
+        "print(template_hash({'spec': {'containers': [{'name': 'a', 'image': 'b'}]}, 'metadata': {'labels': {'x': "
+        "'y'}}}))"
+    )
     outs = set()
     for seed_value in ("0", "1", "12345"):
         env = dict(os.environ, PYTHONHASHSEED=seed_value, PYTHONPATH=str(HERE.parent))
-        outs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout)
+        outs.add(
+            subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+        )
     assert len(outs) == 1
-    assert outs.pop().strip() == template_hash({"metadata": {"labels": {"x": "y"}}, "spec": {"containers": [{"name": "a", "image": "b"}]}})
+    assert outs.pop().strip() == template_hash(
+        {"metadata": {"labels": {"x": "y"}}, "spec": {"containers": [{"name": "a", "image": "b"}]}}
+    )
 
 
 def test_template_hash_of_malformed_templates():
@@ -501,7 +542,9 @@ def test_rollback_reuses_existing_replicaset():
         {"metadata": {"name": "rs-a"}, "spec": {"replicas": 0, "template": tmpl_a}, "status": {"availableReplicas": 0}},
         {"metadata": {"name": "rs-b"}, "spec": {"replicas": 3, "template": tmpl_b}, "status": {"availableReplicas": 3}},
     ]
-    result = simulate_rollout(nginx("nginx:1.24.0"), nginx("nginx:1.25.3"), old_replicasets=old_rss, kube_version="1.29")
+    result = simulate_rollout(
+        nginx("nginx:1.24.0"), nginx("nginx:1.25.3"), old_replicasets=old_rss, kube_version="1.29"
+    )
     assert not result.new_replicaset_created and result.new_rs_name == "rs-a"
     # the existing RS is scaled, so the text is the "from" form even before 1.32
     assert result.events[0] == "Scaled up replica set rs-a to 1 from 0"
@@ -511,16 +554,18 @@ def test_rollback_reuses_existing_replicaset():
 
 def test_replica_change_at_step_zero_equals_changing_both_in_one_apply():
     together = simulate_rollout(nginx("a", 3), nginx("b", 6), old_rs_name="o", new_rs_name="n")
-    later = simulate_rollout(nginx("a", 3), nginx("b", 3), old_rs_name="o", new_rs_name="n",
-                             change_replicas_at_step=(0, 6))
+    later = simulate_rollout(
+        nginx("a", 3), nginx("b", 3), old_rs_name="o", new_rs_name="n", change_replicas_at_step=(0, 6)
+    )
     assert together.events == later.events
     assert together.events[0] == "Scaled up replica set o from 3 to 6"
     assert later.replicas == 6
 
 
 def test_change_after_the_rollout_ended_is_applied_at_the_end():
-    result = simulate_rollout(nginx("a", 3), nginx("b", 3), old_rs_name="o", new_rs_name="n",
-                              change_replicas_at_step=(99, 1))
+    result = simulate_rollout(
+        nginx("a", 3), nginx("b", 3), old_rs_name="o", new_rs_name="n", change_replicas_at_step=(99, 1)
+    )
     assert result.events[-1] == "Scaled down replica set n from 3 to 1"
     assert result.replicas == 1 and result.complete
 

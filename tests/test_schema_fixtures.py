@@ -14,8 +14,14 @@ from ruamel.yaml import YAML
 from k8scheck.schema import SchemaValidator, newest_version
 
 ROOT = Path(__file__).resolve().parent.parent
-SLUGS = ["schema-unknown-field", "schema-type", "schema-required", "schema-enum",
-         "schema-invalid-value", "unknown-kind"]
+SLUGS = [
+    "schema-unknown-field",
+    "schema-type",
+    "schema-required",
+    "schema-enum",
+    "schema-invalid-value",
+    "unknown-kind",
+]
 EXPECT = re.compile(r"#\s*expect:\s*([a-z0-9-]+)")
 
 
@@ -59,7 +65,8 @@ def expected(path: Path) -> set[tuple[str, int]]:
     return {
         (match.group(1), number)
         for number, line in enumerate(path.read_text().splitlines(), 1)
-        for match in [EXPECT.search(line)] if match
+        for match in [EXPECT.search(line)]
+        if match
     }
 
 

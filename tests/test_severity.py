@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support import lint_paths, lint_text
 
 from k8scheck.catalogue import load_catalogue
 from k8scheck.context import Options
 from k8scheck.engine import Settings, lint
-from support import lint_paths, lint_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -96,7 +96,10 @@ spec:
 def test_unknown_custom_resource_makes_an_unmatched_selector_a_warning(tmp_path):
     (finding,) = lint_text(tmp_path, SERVICE_AND_CUSTOM_RESOURCE, select=["service-no-endpoints"]).findings
     assert finding.severity == "warning"
-    assert "A custom controller may create those pods: namespace default holds Cluster pg (postgresql.cnpg.io)" in finding.message
+    assert (
+        "A custom controller may create those pods: namespace default holds Cluster pg (postgresql.cnpg.io)"
+        in finding.message
+    )
 
 
 def test_a_near_miss_stays_an_error_next_to_unknown_custom_resources(tmp_path):
@@ -108,14 +111,18 @@ def test_a_near_miss_stays_an_error_next_to_unknown_custom_resources(tmp_path):
 
 
 def test_known_custom_kinds_do_not_soften(tmp_path):
-    text = SERVICE_AND_CUSTOM_RESOURCE.replace("apiVersion: postgresql.cnpg.io/v1\nkind: Cluster", "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor")
+    text = SERVICE_AND_CUSTOM_RESOURCE.replace(
+        "apiVersion: postgresql.cnpg.io/v1\nkind: Cluster", "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor"
+    )
     (finding,) = lint_text(tmp_path, text, select=["service-no-endpoints"]).findings
     assert finding.severity == "error"
 
 
 @pytest.mark.parametrize("slug", ["pdb-no-match", "networkpolicy-no-match"])
 def test_pdb_and_networkpolicy_say_the_same(tmp_path, slug):
-    text = SERVICE_AND_CUSTOM_RESOURCE + """\
+    text = (
+        SERVICE_AND_CUSTOM_RESOURCE
+        + """\
 ---
 apiVersion: policy/v1
 kind: PodDisruptionBudget
@@ -136,6 +143,7 @@ spec:
     matchLabels:
       cnpg.io/cluster: pg
 """
+    )
     (finding,) = lint_text(tmp_path, text, select=[slug]).findings
     assert finding.severity == "warning"
     assert "A custom controller may create those pods" in finding.message

@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from k8scheck.cli import main
 
 ROLL = "fixtures/rollouts"
@@ -29,7 +29,16 @@ def events_of(output: str) -> list[str]:
 
 
 def test_seed_rollout_sequence_before_1_32(run):
-    result = run("rollout", f"{ROLL}/nginx-1.24.0.yaml", "--from", f"{ROLL}/nginx-1.25.3.yaml", "--kube-version", "1.29", "--format", "json")
+    result = run(
+        "rollout",
+        f"{ROLL}/nginx-1.24.0.yaml",
+        "--from",
+        f"{ROLL}/nginx-1.25.3.yaml",
+        "--kube-version",
+        "1.29",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0
     events = events_of(result.output)
     new, old = re.match(r"Scaled up replica set (\S+) to 1$", events[0]).group(1), None
@@ -46,33 +55,78 @@ def test_seed_rollout_sequence_before_1_32(run):
 
 
 def test_event_text_follows_kube_version(run):
-    events = events_of(run("rollout", f"{ROLL}/nginx-1.24.0.yaml", "--from", f"{ROLL}/nginx-1.25.3.yaml", "--kube-version", "1.32", "--format", "json").output)
+    events = events_of(
+        run(
+            "rollout",
+            f"{ROLL}/nginx-1.24.0.yaml",
+            "--from",
+            f"{ROLL}/nginx-1.25.3.yaml",
+            "--kube-version",
+            "1.32",
+            "--format",
+            "json",
+        ).output
+    )
     assert re.fullmatch(r"Scaled up replica set \S+ from 0 to 1", events[0])
     assert re.fullmatch(r"Scaled down replica set \S+ from 3 to 2", events[1])
 
 
 def test_failing_new_pods_get_stuck_like_the_seed(run):
-    result = run("rollout", f"{ROLL}/nginx-1.24.0.yaml", "--from", f"{ROLL}/nginx-1.25.3.yaml", "--new-pods", "fail", "--format", "json")
+    result = run(
+        "rollout",
+        f"{ROLL}/nginx-1.24.0.yaml",
+        "--from",
+        f"{ROLL}/nginx-1.25.3.yaml",
+        "--new-pods",
+        "fail",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 1
     (deployment,) = json.loads(result.output)["deployments"]
     assert deployment["outcome"] == "stuck"
     assert len(deployment["steps"]) == 1
-    assert deployment["kubectl"]["deployment"] == {"name": "nginx-deployment", "ready": "3/3", "up_to_date": 1, "available": 3}
-    assert sorted((rs["desired"], rs["current"], rs["ready"]) for rs in deployment["kubectl"]["replicasets"]) == [(1, 1, 0), (3, 3, 3)]
+    assert deployment["kubectl"]["deployment"] == {
+        "name": "nginx-deployment",
+        "ready": "3/3",
+        "up_to_date": 1,
+        "available": 3,
+    }
+    assert sorted((rs["desired"], rs["current"], rs["ready"]) for rs in deployment["kubectl"]["replicasets"]) == [
+        (1, 1, 0),
+        (3, 3, 3),
+    ]
 
 
 def test_seed_outage_missing_configmap_key(run, snapshot):
     result = run("rollout", "fixtures/seeds/configmap-missing-key", "--kube-version", "1.29")
     assert result.exit_code == 1
-    assert "new pods will not start: CreateContainerConfigError (couldn't find key HOST in ConfigMap default/hello-server-configmap)" in result.output
-    assert "outcome: OUTAGE — no pod serves from step 1 on; with maxSurge ≥ 1 the old pod would have kept serving" in result.output
+    assert (
+        "new pods will not start: CreateContainerConfigError (couldn't find key HOST in ConfigMap "
+        "default/hello-server-configmap)" in result.output
+    )
+    assert (
+        "outcome: OUTAGE — no pod serves from step 1 on; with maxSurge ≥ 1 the old pod would have kept serving"
+        in result.output
+    )
     assert result.output == snapshot
 
 
 def test_replicas_only_change_makes_no_new_replicaset(run):
-    result = run("rollout", f"{ROLL}/nginx-1.25.3-replicas-5.yaml", "--from", f"{ROLL}/nginx-1.25.3.yaml", "--format", "json", "--kube-version", "1.29")
+    result = run(
+        "rollout",
+        f"{ROLL}/nginx-1.25.3-replicas-5.yaml",
+        "--from",
+        f"{ROLL}/nginx-1.25.3.yaml",
+        "--format",
+        "json",
+        "--kube-version",
+        "1.29",
+    )
     (deployment,) = json.loads(result.output)["deployments"]
-    assert len(deployment["events"]) == 1 and re.fullmatch(r"Scaled up replica set \S+ to 5 from 3", deployment["events"][0])
+    assert len(deployment["events"]) == 1 and re.fullmatch(
+        r"Scaled up replica set \S+ to 5 from 3", deployment["events"][0]
+    )
 
 
 def test_unchanged_deployment_has_no_rollout(run):
@@ -140,6 +194,10 @@ def test_rollout_says_when_it_completes_only_because_nothing_probes_readiness(ru
     probed = tmp_path / "probed.yaml"
     text = next(seed.glob("*.yaml")).read_text()
     assert "containers:" in text
-    probed.write_text(re.sub(r"(\n(\s*)- (?:name|image): [^\n]+\n)", r"\1\2  readinessProbe: {tcpSocket: {port: 8080}}\n", text, count=1))
+    probed.write_text(
+        re.sub(
+            r"(\n(\s*)- (?:name|image): [^\n]+\n)", r"\1\2  readinessProbe: {tcpSocket: {port: 8080}}\n", text, count=1
+        )
+    )
     data = json.loads(run("rollout", str(probed), "--format", "json").output)
     assert [d["unguarded"] for d in data["deployments"]] == [False]

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from k8scheck.cli import main
 
 
@@ -23,16 +23,79 @@ def run(monkeypatch):
 
 CASES = [
     # target, paths, first failing hop kind, file:line, symptom part, fix part
-    ("nodeport:30599", "fixtures/seeds/service-selector-typo", "endpoints", "fixtures/seeds/service-selector-typo/service-nodeport.yaml:8", "(52) Empty reply from server", "+    app: hello-server"),
-    ("hello-server-external.default.svc.cluster.local:8080", "fixtures/seeds/service-selector-typo", "endpoints", "fixtures/seeds/service-selector-typo/service-nodeport.yaml:8", "(7) Failed to connect", "-    app: hello-serve\n"),
+    (
+        "nodeport:30599",
+        "fixtures/seeds/service-selector-typo",
+        "endpoints",
+        "fixtures/seeds/service-selector-typo/service-nodeport.yaml:8",
+        "(52) Empty reply from server",
+        "+    app: hello-server",
+    ),
+    (
+        "hello-server-external.default.svc.cluster.local:8080",
+        "fixtures/seeds/service-selector-typo",
+        "endpoints",
+        "fixtures/seeds/service-selector-typo/service-nodeport.yaml:8",
+        "(7) Failed to connect",
+        "-    app: hello-serve\n",
+    ),
     # pods selected but never Ready: the Endpoints hop points at the cause (the missing key), not the selector
-    ("svc/hello-server-service:8080", "fixtures/why/configmap-key-missing-behind-service", "endpoints", "fixtures/why/configmap-key-missing-behind-service/app.yaml:38", "(7) Failed to connect", '+  HOST: "..."'),
-    ("http://shop.example.com/api/items", "fixtures/why/ingress-backend-missing", "service", "fixtures/why/ingress-backend-missing/app.yaml:13", "503 Service Unavailable", None),
-    ("http://nowhere.example.com/", "fixtures/why/ingress-backend-missing", "ingress", "fixtures/why/ingress-backend-missing/app.yaml:7", "404", None),
-    ("svc/web", "fixtures/why/wrong-target-port", "container", "fixtures/why/wrong-target-port/app.yaml:9", "refuses connections", "+    targetPort: 80"),
-    ("svc/api", "fixtures/why/named-target-port-missing", "endpoints", "fixtures/why/named-target-port-missing/app.yaml:9", "(7) Failed to connect", "+    targetPort: web"),
-    ("http://localhost/", "fixtures/seeds/guestbook-ingress", "ingress", "fixtures/seeds/guestbook-ingress/guestbook-ingress.yaml:1", "404", None),
-    ("http://ch05.gihyo.local/", "fixtures/seeds/echo-releases", "ingress", "fixtures/seeds/echo-releases/simple-ingress.yaml:1", "404", None),
+    (
+        "svc/hello-server-service:8080",
+        "fixtures/why/configmap-key-missing-behind-service",
+        "endpoints",
+        "fixtures/why/configmap-key-missing-behind-service/app.yaml:38",
+        "(7) Failed to connect",
+        '+  HOST: "..."',
+    ),
+    (
+        "http://shop.example.com/api/items",
+        "fixtures/why/ingress-backend-missing",
+        "service",
+        "fixtures/why/ingress-backend-missing/app.yaml:13",
+        "503 Service Unavailable",
+        None,
+    ),
+    (
+        "http://nowhere.example.com/",
+        "fixtures/why/ingress-backend-missing",
+        "ingress",
+        "fixtures/why/ingress-backend-missing/app.yaml:7",
+        "404",
+        None,
+    ),
+    (
+        "svc/web",
+        "fixtures/why/wrong-target-port",
+        "container",
+        "fixtures/why/wrong-target-port/app.yaml:9",
+        "refuses connections",
+        "+    targetPort: 80",
+    ),
+    (
+        "svc/api",
+        "fixtures/why/named-target-port-missing",
+        "endpoints",
+        "fixtures/why/named-target-port-missing/app.yaml:9",
+        "(7) Failed to connect",
+        "+    targetPort: web",
+    ),
+    (
+        "http://localhost/",
+        "fixtures/seeds/guestbook-ingress",
+        "ingress",
+        "fixtures/seeds/guestbook-ingress/guestbook-ingress.yaml:1",
+        "404",
+        None,
+    ),
+    (
+        "http://ch05.gihyo.local/",
+        "fixtures/seeds/echo-releases",
+        "ingress",
+        "fixtures/seeds/echo-releases/simple-ingress.yaml:1",
+        "404",
+        None,
+    ),
     ("svc/missing", "fixtures/seeds/echo-releases", "service", None, "(6) Could not resolve host: missing", None),
     ("missing.default.svc.cluster.local", "fixtures/seeds/echo-releases", "dns", None, "Could not resolve host", None),
 ]
@@ -79,7 +142,9 @@ def test_echo_service_only_selects_release_summer(run):
 def test_seed_text_output(run, snapshot):
     result = run("nodeport:30599", "fixtures/seeds/service-selector-typo")
     assert result.output == snapshot
-    assert result.output.splitlines()[0].startswith("✓ Service default/hello-server-external (NodePort 30599 → port 8080 → targetPort 8080)")
+    assert result.output.splitlines()[0].startswith(
+        "✓ Service default/hello-server-external (NodePort 30599 → port 8080 → targetPort 8080)"
+    )
 
 
 def test_rollout_window_with_from(run, tmp_path):
@@ -154,52 +219,200 @@ def test_selector_transposition_is_suggested(run):
 
 W = "fixtures/why/"
 BEHAVIOUR = [
-    pytest.param("svc/api", W + "two-ports-one-replica", (), 0, {"endpoints": "Endpoints: 1 ready address(es) from Deployment default/api (port 80 → 8080)"}, None,
-                 id="addresses-are-pods-not-pod-x-port"),  # endpointslice/utils.go podToEndpoint: one endpoint per pod, ports listed once per slice
-    pytest.param("svc/reviews", W + "reviews-three-versions", (), 0,
-                 {"endpoints": "3 ready address(es) from Deployment default/reviews-v1, Deployment default/reviews-v2, Deployment default/reviews-v3"}, None,
-                 id="every-contributing-workload-named"),  # endpointslice_controller.go syncService: every pod the selector matches
-    pytest.param("db:80", W + "headless-port-remap", (), 1, {"service": "headless: no cluster IP", "container": "no container of StatefulSet default/db declares port 80"},
-                 "refuses connections", id="headless-no-port-remapping"),  # pkg/proxy: no rules for ClusterIP None; DNS A records are pod IPs
-    pytest.param("svc/prometheus-k8s", W + "service-in-other-namespace", (), 1, {"service": "Service default/prometheus-k8s does not exist"}, "Could not resolve host",
-                 id="service-in-another-namespace-pointed-at"),
-    pytest.param("http://shop.example.com/", W + "ingress-service-port-missing", (), 1, {"service": "has no port 8080"}, "503 Service Unavailable",
-                 id="ingress-to-missing-service-port-503"),  # ingress-nginx: upstream without endpoints -> 503
-    pytest.param("svc/api", W + "named-target-port-split", (), 0, {"endpoints": "pods of Deployment default/api-v2 are left out"}, None,
-                 id="named-target-port-per-pod-across-workloads"),  # pkg/api/v1/pod/util.go FindPort, per pod
-    pytest.param("svc/legacy-db", W + "selectorless-no-endpoints", (), 1, {"endpoints": "no selector and no Endpoints or EndpointSlice"}, "(7) Failed to connect",
-                 id="selectorless-without-endpoints-rejected"),  # syncService skips spec.selector == nil; kube-proxy REJECTs a Service without endpoints
-    pytest.param("svc/legacy-db", W + "selectorless-manual-endpoints", (), 0, {"endpoints": "2 ready address(es) written by hand in Endpoints default/legacy-db"}, None,
-                 id="selectorless-with-manual-endpoints"),  # endpointslicemirroring controller mirrors them for kube-proxy
-    pytest.param("svc/legacy-db", W + "selectorless-endpointslice", (), 1, {"endpoints": "no ready address for port pg"}, "(7) Failed to connect",
-                 id="endpointslice-port-name-must-match"),  # kube-proxy matches EndpointSlice ports to Service ports by name
-    pytest.param("payments", W + "externalname", (), 0, {"service": "ExternalName → api.payments.example.com", "endpoints": None}, None,
-                 id="externalname-is-a-cname"),  # syncService: ExternalName -> nothing; CoreDNS answers a CNAME
-    pytest.param("nodeport:30080", W + "networkpolicy-default-deny", (), 1, {"networkpolicy": "NetworkPolicy shop/default-deny drops a client outside the cluster"},
-                 "(28) Connection timed out", id="default-deny-drops"),  # NetworkPolicySpec: podSelector {} + policyTypes default [Ingress], no rules
-    pytest.param("http://shop.example.com/", W + "networkpolicy-same-namespace-ingress", (), 1,
-                 {"networkpolicy": "NetworkPolicy shop/allow-same-namespace drops the ingress controller"}, "504 Gateway Timeout",
-                 id="allow-same-namespace-blocks-ingress-controller"),  # a podSelector peer without namespaceSelector: the policy's namespace only
-    pytest.param("svc/web", W + "networkpolicy-allow-frontend", ("-n", "shop", "--client", "deploy/frontend", "--client-namespace", "frontend"), 0,
-                 {"networkpolicy": "allowed by shop/web-from-frontend"}, None,
-                 id="namespace-and-pod-selector-and-named-port-allow"),  # kubernetes.io/metadata.name on every namespace; named port resolved in the destination pod
-    pytest.param("svc/web", W + "networkpolicy-allow-frontend", ("-n", "shop", "--client", "deploy/batch", "--client-namespace", "frontend"), 1,
-                 {"networkpolicy": "drops pods of Deployment frontend/batch"}, "(28) Connection timed out", id="other-pod-same-namespace-dropped"),
-    pytest.param("backend", W + "short-name-other-namespace", ("--client", "deploy/frontend", "--client-namespace", "frontend"), 1,
-                 {"dns": "backend does not resolve (NXDOMAIN)"}, "(6) Could not resolve host: backend",
-                 id="short-name-from-another-namespace-nxdomain"),  # resolv.conf search <ns>.svc.cluster.local first ("Debug Services")
-    pytest.param("backend.backend", W + "short-name-other-namespace", ("--client", "deploy/frontend", "--client-namespace", "frontend"), 0,
-                 {"dns": "backend.backend → backend.backend.svc.cluster.local"}, None, id="name-dot-namespace-resolves"),
-    pytest.param("http://backend/", W + "short-name-other-namespace", ("--client", "deploy/frontend", "--client-namespace", "frontend"), 1,
-                 {"dns": "backend does not resolve (NXDOMAIN)"}, "(6) Could not resolve host: backend", id="url-short-name-from-a-pod"),
-    pytest.param("http://backend.backend/", W + "short-name-other-namespace", ("--client", "deploy/frontend", "--client-namespace", "frontend"), 0,
-                 {"dns": "backend.backend.svc.cluster.local"}, None, id="url-name-dot-namespace-from-a-pod"),
-    pytest.param("backend.backend.svc", W + "short-name-other-namespace", ("--client", "deploy/frontend", "--client-namespace", "frontend"), 0,
-                 {"dns": "backend.backend.svc.cluster.local"}, None, id="name-ns-svc-resolves"),
-    pytest.param("svc/backend", W + "short-name-other-namespace", ("-n", "backend", "--client", "outside"), 1,
-                 {"service": "a cluster IP is routed only inside the cluster"}, "(28)", id="cluster-ip-from-outside"),
-    pytest.param("backend.backend", W + "networkpolicy-egress-no-dns", ("--client", "deploy/frontend", "--client-namespace", "frontend"), 1,
-                 {"dns": "drops the DNS queries"}, "(6) Could not resolve host", id="egress-policy-without-dns"),  # egress isolation covers UDP 53 to kube-dns
+    pytest.param(
+        "svc/api",
+        W + "two-ports-one-replica",
+        (),
+        0,
+        {"endpoints": "Endpoints: 1 ready address(es) from Deployment default/api (port 80 → 8080)"},
+        None,
+        id="addresses-are-pods-not-pod-x-port",
+    ),  # endpointslice/utils.go podToEndpoint: one endpoint per pod, ports listed once per slice
+    pytest.param(
+        "svc/reviews",
+        W + "reviews-three-versions",
+        (),
+        0,
+        {
+            "endpoints": (
+                "3 ready address(es) from Deployment default/reviews-v1, "
+                "Deployment default/reviews-v2, Deployment default/reviews-v3"
+            )
+        },
+        None,
+        id="every-contributing-workload-named",
+    ),  # endpointslice_controller.go syncService: every pod the selector matches
+    pytest.param(
+        "db:80",
+        W + "headless-port-remap",
+        (),
+        1,
+        {"service": "headless: no cluster IP", "container": "no container of StatefulSet default/db declares port 80"},
+        "refuses connections",
+        id="headless-no-port-remapping",
+    ),  # pkg/proxy: no rules for ClusterIP None; DNS A records are pod IPs
+    pytest.param(
+        "svc/prometheus-k8s",
+        W + "service-in-other-namespace",
+        (),
+        1,
+        {"service": "Service default/prometheus-k8s does not exist"},
+        "Could not resolve host",
+        id="service-in-another-namespace-pointed-at",
+    ),
+    pytest.param(
+        "http://shop.example.com/",
+        W + "ingress-service-port-missing",
+        (),
+        1,
+        {"service": "has no port 8080"},
+        "503 Service Unavailable",
+        id="ingress-to-missing-service-port-503",
+    ),  # ingress-nginx: upstream without endpoints -> 503
+    pytest.param(
+        "svc/api",
+        W + "named-target-port-split",
+        (),
+        0,
+        {"endpoints": "pods of Deployment default/api-v2 are left out"},
+        None,
+        id="named-target-port-per-pod-across-workloads",
+    ),  # pkg/api/v1/pod/util.go FindPort, per pod
+    pytest.param(
+        "svc/legacy-db",
+        W + "selectorless-no-endpoints",
+        (),
+        1,
+        {"endpoints": "no selector and no Endpoints or EndpointSlice"},
+        "(7) Failed to connect",
+        id="selectorless-without-endpoints-rejected",
+    ),  # syncService skips spec.selector == nil; kube-proxy REJECTs a Service without endpoints
+    pytest.param(
+        "svc/legacy-db",
+        W + "selectorless-manual-endpoints",
+        (),
+        0,
+        {"endpoints": "2 ready address(es) written by hand in Endpoints default/legacy-db"},
+        None,
+        id="selectorless-with-manual-endpoints",
+    ),  # endpointslicemirroring controller mirrors them for kube-proxy
+    pytest.param(
+        "svc/legacy-db",
+        W + "selectorless-endpointslice",
+        (),
+        1,
+        {"endpoints": "no ready address for port pg"},
+        "(7) Failed to connect",
+        id="endpointslice-port-name-must-match",
+    ),  # kube-proxy matches EndpointSlice ports to Service ports by name
+    pytest.param(
+        "payments",
+        W + "externalname",
+        (),
+        0,
+        {"service": "ExternalName → api.payments.example.com", "endpoints": None},
+        None,
+        id="externalname-is-a-cname",
+    ),  # syncService: ExternalName -> nothing; CoreDNS answers a CNAME
+    pytest.param(
+        "nodeport:30080",
+        W + "networkpolicy-default-deny",
+        (),
+        1,
+        {"networkpolicy": "NetworkPolicy shop/default-deny drops a client outside the cluster"},
+        "(28) Connection timed out",
+        id="default-deny-drops",
+    ),  # NetworkPolicySpec: podSelector {} + policyTypes default [Ingress], no rules
+    pytest.param(
+        "http://shop.example.com/",
+        W + "networkpolicy-same-namespace-ingress",
+        (),
+        1,
+        {"networkpolicy": "NetworkPolicy shop/allow-same-namespace drops the ingress controller"},
+        "504 Gateway Timeout",
+        id="allow-same-namespace-blocks-ingress-controller",
+    ),  # a podSelector peer without namespaceSelector: the policy's namespace only
+    pytest.param(
+        "svc/web",
+        W + "networkpolicy-allow-frontend",
+        ("-n", "shop", "--client", "deploy/frontend", "--client-namespace", "frontend"),
+        0,
+        {"networkpolicy": "allowed by shop/web-from-frontend"},
+        None,
+        id="namespace-and-pod-selector-and-named-port-allow",
+    ),  # kubernetes.io/metadata.name on every namespace; named port resolved in the destination pod
+    pytest.param(
+        "svc/web",
+        W + "networkpolicy-allow-frontend",
+        ("-n", "shop", "--client", "deploy/batch", "--client-namespace", "frontend"),
+        1,
+        {"networkpolicy": "drops pods of Deployment frontend/batch"},
+        "(28) Connection timed out",
+        id="other-pod-same-namespace-dropped",
+    ),
+    pytest.param(
+        "backend",
+        W + "short-name-other-namespace",
+        ("--client", "deploy/frontend", "--client-namespace", "frontend"),
+        1,
+        {"dns": "backend does not resolve (NXDOMAIN)"},
+        "(6) Could not resolve host: backend",
+        id="short-name-from-another-namespace-nxdomain",
+    ),  # resolv.conf search <ns>.svc.cluster.local first ("Debug Services")
+    pytest.param(
+        "backend.backend",
+        W + "short-name-other-namespace",
+        ("--client", "deploy/frontend", "--client-namespace", "frontend"),
+        0,
+        {"dns": "backend.backend → backend.backend.svc.cluster.local"},
+        None,
+        id="name-dot-namespace-resolves",
+    ),
+    pytest.param(
+        "http://backend/",
+        W + "short-name-other-namespace",
+        ("--client", "deploy/frontend", "--client-namespace", "frontend"),
+        1,
+        {"dns": "backend does not resolve (NXDOMAIN)"},
+        "(6) Could not resolve host: backend",
+        id="url-short-name-from-a-pod",
+    ),
+    pytest.param(
+        "http://backend.backend/",
+        W + "short-name-other-namespace",
+        ("--client", "deploy/frontend", "--client-namespace", "frontend"),
+        0,
+        {"dns": "backend.backend.svc.cluster.local"},
+        None,
+        id="url-name-dot-namespace-from-a-pod",
+    ),
+    pytest.param(
+        "backend.backend.svc",
+        W + "short-name-other-namespace",
+        ("--client", "deploy/frontend", "--client-namespace", "frontend"),
+        0,
+        {"dns": "backend.backend.svc.cluster.local"},
+        None,
+        id="name-ns-svc-resolves",
+    ),
+    pytest.param(
+        "svc/backend",
+        W + "short-name-other-namespace",
+        ("-n", "backend", "--client", "outside"),
+        1,
+        {"service": "a cluster IP is routed only inside the cluster"},
+        "(28)",
+        id="cluster-ip-from-outside",
+    ),
+    pytest.param(
+        "backend.backend",
+        W + "networkpolicy-egress-no-dns",
+        ("--client", "deploy/frontend", "--client-namespace", "frontend"),
+        1,
+        {"dns": "drops the DNS queries"},
+        "(6) Could not resolve host",
+        id="egress-policy-without-dns",
+    ),  # egress isolation covers UDP 53 to kube-dns
 ]
 
 
@@ -268,18 +481,56 @@ POLICY_CASES = [
     # policy spec, client (namespace, labels), destination port (number, protocol), allowed; NetworkPolicySpec docs
     ({"podSelector": {}}, ("shop", {"app": "a"}), (80, "TCP"), False),  # no rules: isolates only
     ({"podSelector": {}, "ingress": [{}]}, ("other", {}), (80, "TCP"), True),  # a rule without from/ports: everything
-    ({"podSelector": {}, "policyTypes": ["Egress"]}, ("other", {}), (80, "TCP"), True),  # egress-only: ingress not isolated
+    (
+        {"podSelector": {}, "policyTypes": ["Egress"]},
+        ("other", {}),
+        (80, "TCP"),
+        True,
+    ),  # egress-only: ingress not isolated
     ({"podSelector": {"matchLabels": {"app": "db"}}}, ("other", {}), (80, "TCP"), True),  # does not select the pod
-    ({"podSelector": {}, "ingress": [{"from": [{"podSelector": {}}]}]}, ("other", {}), (80, "TCP"), False),  # podSelector alone: own namespace
-    ({"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {}}]}]}, ("other", {}), (80, "TCP"), True),  # every namespace
+    (
+        {"podSelector": {}, "ingress": [{"from": [{"podSelector": {}}]}]},
+        ("other", {}),
+        (80, "TCP"),
+        False,
+    ),  # podSelector alone: own namespace
+    (
+        {"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {}}]}]},
+        ("other", {}),
+        (80, "TCP"),
+        True,
+    ),  # every namespace
     ({"podSelector": {}, "ingress": [{"ports": [{"port": 8080}]}]}, ("shop", {}), (80, "TCP"), False),
     ({"podSelector": {}, "ingress": [{"ports": [{"port": 8000, "endPort": 9000}]}]}, ("shop", {}), (8080, "TCP"), True),
     ({"podSelector": {}, "ingress": [{"ports": [{"port": 80, "protocol": "UDP"}]}]}, ("shop", {}), (80, "TCP"), False),
-    ({"podSelector": {}, "ingress": [{"ports": [{"port": "http"}]}]}, ("shop", {}), (80, "TCP"), True),  # named: the destination pod's port
+    (
+        {"podSelector": {}, "ingress": [{"ports": [{"port": "http"}]}]},
+        ("shop", {}),
+        (80, "TCP"),
+        True,
+    ),  # named: the destination pod's port
     ({"podSelector": {}, "ingress": [{"ports": [{"port": "metrics"}]}]}, ("shop", {}), (80, "TCP"), False),
-    ({"podSelector": {}, "ingress": [{"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}]}, ("other", {}), (80, "TCP"), True),
-    ({"podSelector": {}, "ingress": [{"from": [{"ipBlock": {"cidr": "10.0.0.0/8"}}]}]}, ("other", {}), (80, "TCP"), False),  # pod IPs unknown: not assumed inside
-    ({"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "other"}}}]}]}, ("other", {}), (80, "TCP"), True),
+    (
+        {"podSelector": {}, "ingress": [{"from": [{"ipBlock": {"cidr": "0.0.0.0/0"}}]}]},
+        ("other", {}),
+        (80, "TCP"),
+        True,
+    ),
+    (
+        {"podSelector": {}, "ingress": [{"from": [{"ipBlock": {"cidr": "10.0.0.0/8"}}]}]},
+        ("other", {}),
+        (80, "TCP"),
+        False,
+    ),  # pod IPs unknown: not assumed inside
+    (
+        {
+            "podSelector": {},
+            "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "other"}}}]}],
+        },
+        ("other", {}),
+        (80, "TCP"),
+        True,
+    ),
 ]
 
 
@@ -288,7 +539,19 @@ def test_network_policy_table(spec, client, port, allowed):
     from k8scheck.model import Manifest
     from k8scheck.netpol import Endpoint, decide
 
-    policy = Manifest({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "p", "namespace": "shop"}, "spec": spec}, "p.yaml", 0, (), {}, "shop")
+    policy = Manifest(
+        {
+            "apiVersion": "networking.k8s.io/v1",
+            "kind": "NetworkPolicy",
+            "metadata": {"name": "p", "namespace": "shop"},
+            "spec": spec,
+        },
+        "p.yaml",
+        0,
+        (),
+        {},
+        "shop",
+    )
 
     class Ctx:
         def of_kind(self, *kinds):
@@ -304,7 +567,9 @@ def test_policy_types_default():
     from k8scheck.netpol import policy_types
 
     def of(spec):
-        return policy_types(Manifest({"kind": "NetworkPolicy", "metadata": {"name": "p"}, "spec": spec}, "p.yaml", 0, (), {}, "default"))
+        return policy_types(
+            Manifest({"kind": "NetworkPolicy", "metadata": {"name": "p"}, "spec": spec}, "p.yaml", 0, (), {}, "default")
+        )
 
     # pkg/apis/networking/v1/defaults.go SetDefaults_NetworkPolicy
     assert of({}) == ["Ingress"]
@@ -315,10 +580,14 @@ def test_policy_types_default():
 
 def test_one_workload_never_ready_while_others_serve_is_a_warning(run, tmp_path):
     app = (ROOT / W / "reviews-three-versions/app.yaml").read_text()
-    broken = app.replace("image: docker.io/istio/examples-bookinfo-reviews-v3:1.20.2",
-                         "image: docker.io/istio/examples-bookinfo-reviews-v3:1.20.2\n        env:\n        - name: STAR_COLOR\n"
-                         "          valueFrom:\n            configMapKeyRef: {name: reviews, key: STAR_COLOR}")
-    (tmp_path / "app.yaml").write_text(broken + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: reviews\ndata:\n  COLOR: red\n")
+    broken = app.replace(
+        "image: docker.io/istio/examples-bookinfo-reviews-v3:1.20.2",
+        "image: docker.io/istio/examples-bookinfo-reviews-v3:1.20.2\n        env:\n        - name: STAR_COLOR\n"
+        "          valueFrom:\n            configMapKeyRef: {name: reviews, key: STAR_COLOR}",
+    )
+    (tmp_path / "app.yaml").write_text(
+        broken + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: reviews\ndata:\n  COLOR: red\n"
+    )
     result = run("svc/reviews", tmp_path, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)

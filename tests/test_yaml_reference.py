@@ -31,7 +31,10 @@ TRAILING = (
     "the rest; k8scheck reports the unparseable remainder, which kubectl would lose"
 )
 KNOWN = {
-    "[a]b]\n": TRAILING, "[a]b, x]\n": TRAILING, "{k: a}b}\n": TRAILING, "[a]b\n": TRAILING,
+    "[a]b]\n": TRAILING,
+    "[a]b, x]\n": TRAILING,
+    "{k: a}b}\n": TRAILING,
+    "[a]b\n": TRAILING,
     "a: 1\n... # c\nb: 2\n": TRAILING,
 }
 
@@ -47,7 +50,11 @@ def _same(mine, reference) -> bool:
             return float(mine) == float(reference) or (math.isnan(mine) and math.isnan(reference))
         return mine == reference
     if isinstance(reference, dict):
-        return isinstance(mine, dict) and mine.keys() == reference.keys() and all(_same(mine[k], v) for k, v in reference.items())
+        return (
+            isinstance(mine, dict)
+            and mine.keys() == reference.keys()
+            and all(_same(mine[k], v) for k, v in reference.items())
+        )
     if isinstance(reference, list):
         return isinstance(mine, list) and len(mine) == len(reference) and all(map(_same, mine, reference))
     return type(mine) is type(reference) and mine == reference
@@ -63,7 +70,9 @@ def agrees(row) -> tuple[bool, str]:
     # kubectl decodes an empty document to null and skips it; k8scheck has no document there.
     reference = [d for d in row["docs"] if d is not None]
     mine = [d.value for d in documents if d.value is not None]
-    return (len(mine) == len(reference) and all(map(_same, mine, reference))), f"kubectl reads {reference}, k8scheck {mine}"
+    return (
+        len(mine) == len(reference) and all(map(_same, mine, reference))
+    ), f"kubectl reads {reference}, k8scheck {mine}"
 
 
 @pytest.mark.parametrize("row", CASES, ids=[repr(r["yaml"])[:60] for r in CASES])

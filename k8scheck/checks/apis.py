@@ -37,15 +37,31 @@ def _builtin_group_not_served(ctx, manifest):
         return None
     if status == "unknown" and not bundle.version_not_served(api_version, validator.kube_version):
         return None  # a served apiVersion without this kind: unknown-kind names where the kind lives
-    served = sorted(av for av, k in bundle.gvk_index(validator.kube_version) if k == kind and bundle.api_group(av) == group)
+    served = sorted(
+        av for av, k in bundle.gvk_index(validator.kube_version) if k == kind and bundle.api_group(av) == group
+    )
     if status == "removed":
         when = f"an earlier release served it, Kubernetes {validator.kube_version} does not"
     else:
-        when = f"{group or 'the core group'} is a built-in API group and no Kubernetes release k8scheck knows serves this version of it"
-    message = (f"{api_version} {kind} is not served by Kubernetes {validator.kube_version} ({when}); kubectl apply fails "
-               f"(no matches for kind \"{kind}\" in version \"{api_version}\").")
-    message += f" Use {', '.join(served)}." if served else f" No version of {group or 'the core group'} serves {kind} in this release."
-    return Problem(apilifecycle.RULE_REMOVED, ("apiVersion",), message, fix=f"apiVersion: {served[-1]}" if len(served) == 1 else None)
+        when = (
+            f"{group or 'the core group'} is a built-in API group and no Kubernetes release k8scheck knows serves this "
+            "version of it"
+        )
+    message = (
+        f"{api_version} {kind} is not served by Kubernetes {validator.kube_version} ({when}); kubectl apply fails "
+        f'(no matches for kind "{kind}" in version "{api_version}").'
+    )
+    message += (
+        f" Use {', '.join(served)}."
+        if served
+        else f" No version of {group or 'the core group'} serves {kind} in this release."
+    )
+    return Problem(
+        apilifecycle.RULE_REMOVED,
+        ("apiVersion",),
+        message,
+        fix=f"apiVersion: {served[-1]}" if len(served) == 1 else None,
+    )
 
 
 def semantic(ctx, rule):

@@ -20,6 +20,20 @@ class Hit:
     problem: Problem
 
 
-def hit(manifest: Manifest, rule: str, path: tuple, message: str, *, at: str = "value", fix: str | None = None, related=(), severity: str | None = None, consequence=None) -> Hit:
-    """A Hit; ``severity`` overrides the rule's for this finding only, ``consequence`` is kept when it is merged (see Problem)."""
-    return Hit(manifest, Problem(rule, tuple(path), message, at, fix, tuple(related), severity, consequence=consequence))
+def hit(
+    manifest: Manifest,
+    rule: str,
+    path: tuple,
+    message: str,
+    *,
+    at: str = "value",
+    fix: str | None = None,
+    related=(),
+    severity: str | None = None,
+    consequence=None,
+) -> Hit:
+    """A Hit. ``severity`` overrides the rule's for this finding only; ``consequence`` is
+    kept when the finding is merged into its root cause's (see Problem)."""
+    return Hit(
+        manifest, Problem(rule, tuple(path), message, at, fix, tuple(related), severity, consequence=consequence)
+    )

@@ -59,9 +59,14 @@ def _container_or_pod(spot: Spot, key: str):
 def privileged(spot: Spot):
     value, path = spot.field("securityContext", "privileged")
     if value is True:
-        yield path, (f"container {spot.name} runs privileged: it sees every device of the node and may load kernel "
-                     "modules or mount the host's disks, so whoever controls it controls the node. Remove privileged: true "
-                     "and add only the capabilities it needs.")
+        yield (
+            path,
+            (
+                f"container {spot.name} runs privileged: it sees every device of the node and may load kernel "
+                "modules or mount the host's disks, so whoever controls it controls the node. Remove privileged: true "
+                "and add only the capabilities it needs."
+            ),
+        )
 
 
 def privilege_escalation(spot: Spot):
@@ -69,9 +74,14 @@ def privilege_escalation(spot: Spot):
     if value is False:
         return
     where = path if value is not None else spot.at_name
-    yield where, (f"container {spot.name} does not set allowPrivilegeEscalation: false, so a process in it may gain more "
-                  "privileges than its parent (setuid binaries such as sudo, file capabilities: the kernel's no_new_privs "
-                  "is off). Set securityContext.allowPrivilegeEscalation: false.")
+    yield (
+        where,
+        (
+            f"container {spot.name} does not set allowPrivilegeEscalation: false, so a process in it may gain more "
+            "privileges than its parent (setuid binaries such as sudo, file capabilities: the kernel's no_new_privs "
+            "is off). Set securityContext.allowPrivilegeEscalation: false."
+        ),
+    )
 
 
 def run_as_non_root(spot: Spot):
@@ -85,9 +95,14 @@ def run_as_non_root(spot: Spot):
         where = user_path
     else:
         where = spot.at_name
-    yield where, (f"container {spot.name} may run as root (UID 0): nothing sets runAsNonRoot: true or a non-zero runAsUser, "
-                  "so the image's USER decides; a process that escapes the container is root on the node. Set "
-                  "securityContext.runAsNonRoot: true (and runAsUser) on the pod or the container.")
+    yield (
+        where,
+        (
+            f"container {spot.name} may run as root (UID 0): nothing sets runAsNonRoot: true or a non-zero runAsUser, "
+            "so the image's USER decides; a process that escapes the container is root on the node. Set "
+            "securityContext.runAsNonRoot: true (and runAsUser) on the pod or the container."
+        ),
+    )
 
 
 def writable_root(spot: Spot):
@@ -95,9 +110,14 @@ def writable_root(spot: Spot):
     if value is True:
         return
     where = path if value is not None else spot.at_name
-    yield where, (f"container {spot.name} has a writable root filesystem: an attacker can drop tools and change the "
-                  "application's own files and libraries. Set securityContext.readOnlyRootFilesystem: true and mount an "
-                  "emptyDir where the app must write.")
+    yield (
+        where,
+        (
+            f"container {spot.name} has a writable root filesystem: an attacker can drop tools and change the "
+            "application's own files and libraries. Set securityContext.readOnlyRootFilesystem: true and mount an "
+            "emptyDir where the app must write."
+        ),
+    )
 
 
 def capabilities_added(spot: Spot):
@@ -106,9 +126,14 @@ def capabilities_added(spot: Spot):
         return
     for i, cap in enumerate(added):
         if isinstance(cap, str) and cap:
-            yield path + (i,), (f"container {spot.name} adds the Linux capability {cap}: the kernel lets it do what only "
-                                f"root may ({_CAPABILITY_NOTES.get(cap.upper().removeprefix('CAP_'), 'a privileged operation')}). "
-                                "Remove it, or keep only what the app provably needs.")
+            yield (
+                path + (i,),
+                (
+                    f"container {spot.name} adds the Linux capability {cap}: the kernel lets it do what only "
+                    f"root may ({_CAPABILITY_NOTES.get(cap.upper().removeprefix('CAP_'), 'a privileged operation')}). "
+                    "Remove it, or keep only what the app provably needs."
+                ),
+            )
 
 
 _CAPABILITY_NOTES = {
@@ -123,13 +148,20 @@ _CAPABILITY_NOTES = {
 
 def net_raw(spot: Spot):
     dropped, path = spot.field("securityContext", "capabilities", "drop")
-    names = {c.upper().removeprefix("CAP_") for c in dropped if isinstance(c, str)} if isinstance(dropped, list) else set()
+    names = (
+        {c.upper().removeprefix("CAP_") for c in dropped if isinstance(c, str)} if isinstance(dropped, list) else set()
+    )
     if names & {"NET_RAW", "ALL"}:
         return
     where = path if isinstance(dropped, list) else spot.at_name
-    yield where, (f"container {spot.name} keeps the NET_RAW capability (container runtimes grant it by default): a "
-                  "compromised process can craft raw packets to spoof addresses or poison ARP and DNS on the node's "
-                  "network. Add securityContext.capabilities.drop: [ALL] (or at least NET_RAW).")
+    yield (
+        where,
+        (
+            f"container {spot.name} keeps the NET_RAW capability (container runtimes grant it by default): a "
+            "compromised process can craft raw packets to spoof addresses or poison ARP and DNS on the node's "
+            "network. Add securityContext.capabilities.drop: [ALL] (or at least NET_RAW)."
+        ),
+    )
 
 
 def secret_env(spot: Spot):
@@ -142,10 +174,15 @@ def secret_env(spot: Spot):
         if not isinstance(name, str) or not isinstance(value, str) or not value:
             continue
         if any(fnmatch.fnmatchcase(name.upper(), p) for p in patterns):
-            yield path + (i, "value"), (f"env {name} of container {spot.name} holds a literal value that looks like a "
-                                        "credential: it is stored in plain text in the manifest, the repository and the "
-                                        "object, readable by everyone who may read it. Put it in a Secret and use "
-                                        "valueFrom.secretKeyRef.")
+            yield (
+                path + (i, "value"),
+                (
+                    f"env {name} of container {spot.name} holds a literal value that looks like a "
+                    "credential: it is stored in plain text in the manifest, the repository and the "
+                    "object, readable by everyone who may read it. Put it in a Secret and use "
+                    "valueFrom.secretKeyRef."
+                ),
+            )
 
 
 def resources(spot: Spot):
@@ -154,18 +191,35 @@ def resources(spot: Spot):
     if not missing:
         return
     where = path if isinstance(res, dict) else spot.at_name
-    yield where, (f"container {spot.name} sets no {', '.join(missing)}: without requests the scheduler packs pods blindly "
-                  "and they are evicted first under pressure; without a memory limit one leak takes the node's memory "
-                  "and the kernel's OOM killer picks its victims among other pods. Set resources.requests.cpu, "
-                  "requests.memory and limits.memory.")
+    yield (
+        where,
+        (
+            f"container {spot.name} sets no {', '.join(missing)}: without requests the scheduler packs pods blindly "
+            "and they are evicted first under pressure; without a memory limit one leak takes the node's memory "
+            "and the kernel's OOM killer picks its victims among other pods. Set resources.requests.cpu, "
+            "requests.memory and limits.memory."
+        ),
+    )
 
 
 def _host_namespaces(template, spec_path, spec):
-    for key, what in (("hostNetwork", "the node's network: it can bind to its ports and sniff or reach every local service, including the kubelet"),
-                      ("hostPID", "the node's process table: it can see every process's command line and environment and signal them"),
-                      ("hostIPC", "the node's shared memory and IPC: it can read or corrupt other processes' shared memory")):
+    for key, what in (
+        (
+            "hostNetwork",
+            "the node's network: it can bind to its ports and sniff or reach every local service, including the "
+            "kubelet",
+        ),
+        (
+            "hostPID",
+            "the node's process table: it can see every process's command line and environment and signal them",
+        ),
+        ("hostIPC", "the node's shared memory and IPC: it can read or corrupt other processes' shared memory"),
+    ):
         if spec.get(key) is True:
-            yield spec_path + (key,), f"{key}: true puts the pod in {what}. Remove it unless this is a node agent that needs it."
+            yield (
+                spec_path + (key,),
+                f"{key}: true puts the pod in {what}. Remove it unless this is a node agent that needs it.",
+            )
 
 
 def _sensitive_mounts(template, spec_path, spec):
@@ -178,12 +232,25 @@ def _sensitive_mounts(template, spec_path, spec):
         if not isinstance(path, str) or not path:
             continue
         clean = "/" + path.strip("/") if path.strip("/") else "/"
-        hit_path = next((p for p in sorted(sensitive, key=len, reverse=True) if clean == p or (p != "/" and clean.startswith(p + "/"))), None)
+        hit_path = next(
+            (
+                p
+                for p in sorted(sensitive, key=len, reverse=True)
+                if clean == p or (p != "/" and clean.startswith(p + "/"))
+            ),
+            None,
+        )
         if hit_path is None:
             continue
-        yield spec_path + ("volumes", i, "hostPath", "path"), (
-            f"volume {get(volume, 'name')} mounts the node's {path} ({sensitive[hit_path]}): whoever controls this pod "
-            "can read or change it, which is root on the node. Use a ConfigMap, Secret, emptyDir or a CSI volume instead.")
+        yield (
+            spec_path + ("volumes", i, "hostPath", "path"),
+            (
+                f"volume {get(volume, 'name')} mounts the node's {path} ({sensitive[hit_path]}): whoever controls this "
+                "pod "
+                "can read or change it, which is root on the node. Use a ConfigMap, Secret, emptyDir or a CSI volume "
+                "instead."
+            ),
+        )
 
 
 CONTAINER_TESTS = {

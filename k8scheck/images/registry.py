@@ -35,11 +35,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from http.client import HTTPException, RemoteDisconnected
 from pathlib import Path
-from typing import Iterable
 
 from .cache import ImageCache
 from .catalog import CatalogError, load_catalog
@@ -141,7 +141,10 @@ def parse_challenge(header: str) -> tuple[str, dict[str, str]]:
     """``Bearer realm="https://a/token",service="r",scope="repository:x:pull"`` -> ("bearer", {...})."""
     header = header.strip()
     scheme, _, rest = header.partition(" ")
-    params = {m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3)) for m in _CHALLENGE_PARAM_RE.finditer(rest)}
+    params = {
+        m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3))
+        for m in _CHALLENGE_PARAM_RE.finditer(rest)
+    }
     return scheme.lower(), params
 
 
@@ -192,7 +195,7 @@ class _Client:
                     time.sleep(RETRY_PAUSE)
                     continue
                 raise _Unreachable(self._describe(reason)) from None
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 raise _Unreachable(f"no answer within {self.timeout:g} s (timed out)") from None
             except (HTTPException, OSError) as exc:
                 raise _Unreachable(self._describe(exc)) from None
@@ -218,13 +221,18 @@ class _Client:
         if isinstance(reason, socket.gaierror):
             return "the host name does not resolve"
         if isinstance(reason, ssl.SSLError):
-            return f"TLS failed ({getattr(reason, 'reason', None) or reason}); if it serves plain http, list it as an insecure registry"
+            return (
+                f"TLS failed ({getattr(reason, 'reason', None) or reason}); if it serves plain http, list it as an "
+                "insecure registry"
+            )
         if isinstance(reason, OSError) and reason.strerror:
             return reason.strerror.lower()
         return str(reason) or type(reason).__name__
 
     # an exchange that answers auth challenges
-    def call(self, method: str, url: str, headers: dict[str, str], host: str, scope: str, counter: _Counter) -> tuple[_Response, bool]:
+    def call(
+        self, method: str, url: str, headers: dict[str, str], host: str, scope: str, counter: _Counter
+    ) -> tuple[_Response, bool]:
         """Returns (response, sent_credentials)."""
         with self.lock:
             auth = self.tokens.get((host, scope))
@@ -247,7 +255,9 @@ class _Client:
             self.tokens[(host, scope)] = auth
         return self.send(method, url, headers, auth, counter), creds is not None
 
-    def _token(self, params: dict[str, str], scope: str, creds, host: str, counter: _Counter) -> tuple[str | None, bool]:
+    def _token(
+        self, params: dict[str, str], scope: str, creds, host: str, counter: _Counter
+    ) -> tuple[str | None, bool]:
         """(token or None, whether credentials were sent)."""
         query = {}
         if params.get("service"):
@@ -362,7 +372,8 @@ def _check_one(client: _Client, t: _Target) -> ImageVerdict:
         if tags == [] and ref.digest is None:
             verdict = not_found_verdict(ref, t.where, [], requests=counter.n)
             return replace(
-                verdict, detail=f"{ref.familiar} does not exist in {t.where} (there is no repository {ref.short_name} there)"
+                verdict,
+                detail=f"{ref.familiar} does not exist in {t.where} (there is no repository {ref.short_name} there)",
             )
         return not_found_verdict(ref, t.where, tags, requests=counter.n)
     if status in (401, 403):
@@ -373,7 +384,8 @@ def _check_one(client: _Client, t: _Target) -> ImageVerdict:
         elif not with_creds:
             hint = " (the repository is private: log in with docker login, or it does not exist)"
         return ImageVerdict(
-            "unauthorized", f"registry {t.where} answered {status} {'Unauthorized' if status == 401 else 'Forbidden'} {who}{hint}",
+            "unauthorized",
+            f"registry {t.where} answered {status} {'Unauthorized' if status == 401 else 'Forbidden'} {who}{hint}",
             requests=counter.n,
         )
     codes = _error_codes(response.body)
@@ -457,7 +469,7 @@ def check_images(
     if cache:
         cache.close()
 
-    for key, (t, originals) in groups.items():
+    for key, (_unused, originals) in groups.items():
         for s in originals:
             results[s] = answers[key]
     return {s: results[s] for s in strings}
@@ -468,4 +480,6 @@ def _safe_check(client: _Client, t: _Target) -> ImageVerdict:
         return _check_one(client, t)
     except Exception as exc:  # never let one odd registry answer end the whole run
         log.debug("image check of %s failed: %s", t.key, type(exc).__name__)
-        return ImageVerdict("error", f"checking {t.ref.familiar} in {t.where} failed unexpectedly ({type(exc).__name__})")
+        return ImageVerdict(
+            "error", f"checking {t.ref.familiar} in {t.where} failed unexpectedly ({type(exc).__name__})"
+        )

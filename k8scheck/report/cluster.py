@@ -13,7 +13,11 @@ def _table(headers, rows) -> list[str]:
 
 
 def render_cluster_text(cluster, **_options) -> str:
-    namespaces = {d.manifest.namespace for d in cluster.deployments} | {p.namespace for p in cluster.pods} | {e.service.namespace for e in cluster.endpoints}
+    namespaces = (
+        {d.manifest.namespace for d in cluster.deployments}
+        | {p.namespace for p in cluster.pods}
+        | {e.service.namespace for e in cluster.endpoints}
+    )
     many = len(namespaces) > 1
     lead = ["NAMESPACE"] if many else []
 
@@ -22,31 +26,52 @@ def render_cluster_text(cluster, **_options) -> str:
 
     blocks = []
     if cluster.deployments:
-        rows = [ns(d.manifest.namespace) + [f"deployment.apps/{d.manifest.name}", f"{d.ready}/{d.replicas}", d.replicas, d.ready] for d in cluster.deployments]
+        rows = [
+            ns(d.manifest.namespace)
+            + [f"deployment.apps/{d.manifest.name}", f"{d.ready}/{d.replicas}", d.replicas, d.ready]
+            for d in cluster.deployments
+        ]
         blocks.append(_table(lead + ["NAME", "READY", "UP-TO-DATE", "AVAILABLE"], rows))
     if cluster.replicasets:
         rows = [ns(r.namespace) + [r.resource, r.desired, r.desired, r.ready] for r in cluster.replicasets]
         blocks.append(_table(lead + ["NAME", "DESIRED", "CURRENT", "READY"], rows))
     statefulsets = getattr(cluster, "statefulsets", [])
     if statefulsets:
-        rows = [ns(s.manifest.namespace) + [f"statefulset.apps/{s.manifest.name}", f"{s.ready}/{s.replicas}"] for s in statefulsets]
+        rows = [
+            ns(s.manifest.namespace) + [f"statefulset.apps/{s.manifest.name}", f"{s.ready}/{s.replicas}"]
+            for s in statefulsets
+        ]
         blocks.append(_table(lead + ["NAME", "READY"], rows))
     jobs = getattr(cluster, "jobs", [])
     if jobs:
-        rows = [ns(j.manifest.namespace) + [f"job.batch/{j.name}", j.status, f"{j.succeeded}/{j.completions}"] for j in jobs]
+        rows = [
+            ns(j.manifest.namespace) + [f"job.batch/{j.name}", j.status, f"{j.succeeded}/{j.completions}"] for j in jobs
+        ]
         blocks.append(_table(lead + ["NAME", "STATUS", "COMPLETIONS"], rows))
     cronjobs = getattr(cluster, "cronjobs", [])
     if cronjobs:
-        rows = [ns(c.manifest.namespace) + [f"cronjob.batch/{c.manifest.name}", c.schedule or "<none>", str(c.suspend), 0, "<none>"] for c in cronjobs]
+        rows = [
+            ns(c.manifest.namespace)
+            + [f"cronjob.batch/{c.manifest.name}", c.schedule or "<none>", str(c.suspend), 0, "<none>"]
+            for c in cronjobs
+        ]
         blocks.append(_table(lead + ["NAME", "SCHEDULE", "SUSPEND", "ACTIVE", "LAST SCHEDULE"], rows))
     if cluster.pods:
-        rows = [ns(p.namespace) + [f"pod/{p.name}", f"{p.containers_total if p.ready else 0}/{p.containers_total}", p.status, _restarts(p)] for p in cluster.pods]
+        rows = [
+            ns(p.namespace)
+            + [f"pod/{p.name}", f"{p.containers_total if p.ready else 0}/{p.containers_total}", p.status, _restarts(p)]
+            for p in cluster.pods
+        ]
         blocks.append(_table(lead + ["NAME", "READY", "STATUS", "RESTARTS"], rows))
     if cluster.endpoints:
         rows = [ns(e.service.namespace) + [f"endpoints/{e.service.name}", e.column()] for e in cluster.endpoints]
         blocks.append(_table(lead + ["NAME", "ENDPOINTS"], rows))
     text = "\n\n".join("\n".join(block) for block in blocks) if blocks else "No workloads or Services in the inputs."
-    notes = [f"pod/{p.name}: {p.outcome.status}: {p.outcome.message}" for p in cluster.pods if not p.ready and p.outcome.message]
+    notes = [
+        f"pod/{p.name}: {p.outcome.status}: {p.outcome.message}"
+        for p in cluster.pods
+        if not p.ready and p.outcome.message
+    ]
     if notes:
         text += "\n\nWhy pods are not ready:\n" + "\n".join(f"  {n}" for n in dict.fromkeys(notes))
     text += _controller_notes(cluster)
@@ -62,12 +87,18 @@ def _controller_notes(cluster) -> str:
     notes = []
     for s in getattr(cluster, "statefulsets", []):
         if s.created < s.replicas:
-            notes.append(f"statefulset.apps/{s.manifest.name}: OrderedReady waits for {s.manifest.name}-{s.created - 1} to be Running and Ready before creating the next pod: {s.created}/{s.replicas} pod(s) exist")
+            notes.append(
+                f"statefulset.apps/{s.manifest.name}: OrderedReady waits for {s.manifest.name}-{s.created - 1} to be "
+                f"Running and Ready before creating the next pod: {s.created}/{s.replicas} pod(s) exist"
+            )
     for j in getattr(cluster, "jobs", []):
         if j.note:
             notes.append(f"job.batch/{j.name}: {j.note}")
     for c in getattr(cluster, "cronjobs", []):
-        notes.append(f"cronjob.batch/{c.manifest.name}: creates nothing until its schedule ({c.schedule or 'none'}) fires" + (" (suspended: never)" if c.suspend else ""))
+        notes.append(
+            f"cronjob.batch/{c.manifest.name}: creates nothing until its schedule ({c.schedule or 'none'}) fires"
+            + (" (suspended: never)" if c.suspend else "")
+        )
     if any(p.status == "Pending" and "anti-affinity" in p.outcome.message for p in cluster.pods):
         notes.append(f"assumed {getattr(cluster, 'nodes', 1)} node(s); try --nodes N for a bigger cluster")
     return ("\n\nControllers:\n" + "\n".join(f"  {n}" for n in notes)) if notes else ""
@@ -81,27 +112,72 @@ def cluster_data(cluster) -> dict:
     return {
         "version": __version__,
         "deployments": [
-            {"name": d.manifest.name, "namespace": d.manifest.namespace, "ready": d.ready, "replicas": d.replicas, "up_to_date": d.replicas, "available": d.ready, "replicaset": d.replicaset, "source": source(d.manifest, ("metadata", "name"))}
+            {
+                "name": d.manifest.name,
+                "namespace": d.manifest.namespace,
+                "ready": d.ready,
+                "replicas": d.replicas,
+                "up_to_date": d.replicas,
+                "available": d.ready,
+                "replicaset": d.replicaset,
+                "source": source(d.manifest, ("metadata", "name")),
+            }
             for d in cluster.deployments
         ],
         "replicasets": [
-            {"name": r.name, "kind": r.kind, "namespace": r.namespace, "desired": r.desired, "current": r.desired, "ready": r.ready, "source": source(r.owner, ("metadata", "name"))}
+            {
+                "name": r.name,
+                "kind": r.kind,
+                "namespace": r.namespace,
+                "desired": r.desired,
+                "current": r.desired,
+                "ready": r.ready,
+                "source": source(r.owner, ("metadata", "name")),
+            }
             for r in cluster.replicasets
         ],
         "pods": [
-            {"name": p.name, "namespace": p.namespace, "ip": p.ip, "labels": p.labels, "status": p.status, "ready": p.ready, "reason": p.outcome.message or None, "source": source(p.owner, p.template_path)}
+            {
+                "name": p.name,
+                "namespace": p.namespace,
+                "ip": p.ip,
+                "labels": p.labels,
+                "status": p.status,
+                "ready": p.ready,
+                "reason": p.outcome.message or None,
+                "source": source(p.owner, p.template_path),
+            }
             for p in cluster.pods
         ],
         "statefulsets": [
-            {"name": s.manifest.name, "namespace": s.manifest.namespace, "replicas": s.replicas, "ready": s.ready, "pods": s.created}
+            {
+                "name": s.manifest.name,
+                "namespace": s.manifest.namespace,
+                "replicas": s.replicas,
+                "ready": s.ready,
+                "pods": s.created,
+            }
             for s in getattr(cluster, "statefulsets", [])
         ],
         "jobs": [
-            {"name": j.name, "namespace": j.manifest.namespace, "status": j.status, "succeeded": j.succeeded, "completions": j.completions, "note": j.note or None}
+            {
+                "name": j.name,
+                "namespace": j.manifest.namespace,
+                "status": j.status,
+                "succeeded": j.succeeded,
+                "completions": j.completions,
+                "note": j.note or None,
+            }
             for j in getattr(cluster, "jobs", [])
         ],
         "cronjobs": [
-            {"name": c.manifest.name, "namespace": c.manifest.namespace, "schedule": c.schedule, "suspend": c.suspend, "active": 0}
+            {
+                "name": c.manifest.name,
+                "namespace": c.manifest.namespace,
+                "schedule": c.schedule,
+                "suspend": c.suspend,
+                "active": 0,
+            }
             for c in getattr(cluster, "cronjobs", [])
         ],
         "nodes": getattr(cluster, "nodes", 1),
@@ -110,8 +186,12 @@ def cluster_data(cluster) -> dict:
                 "name": e.service.name,
                 "namespace": e.service.namespace,
                 "managed": e.managed,
-                "addresses": [{"pod": a.pod.name, "ip": a.pod.ip, "port": a.port, "protocol": a.protocol} for a in e.ready],
-                "not_ready_addresses": [{"pod": a.pod.name, "ip": a.pod.ip, "port": a.port, "protocol": a.protocol} for a in e.not_ready],
+                "addresses": [
+                    {"pod": a.pod.name, "ip": a.pod.ip, "port": a.port, "protocol": a.protocol} for a in e.ready
+                ],
+                "not_ready_addresses": [
+                    {"pod": a.pod.name, "ip": a.pod.ip, "port": a.port, "protocol": a.protocol} for a in e.not_ready
+                ],
                 "source": source(e.service, ("spec", "selector")),
             }
             for e in cluster.endpoints

@@ -18,7 +18,9 @@ def report_data(report) -> dict:
             "suppressed": report.suppressed,
             "baselined": report.baselined,
             "skipped": len(report.skipped),
-            "by_severity": {severity: sum(1 for f in report.findings if f.severity == severity) for severity in SEVERITIES},
+            "by_severity": {
+                severity: sum(1 for f in report.findings if f.severity == severity) for severity in SEVERITIES
+            },
         },
         "findings": [
             {

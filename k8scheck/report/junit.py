@@ -13,15 +13,26 @@ def render_junit(report, **_options) -> str:
     total = failures = 0
     for path in sorted(by_file):
         findings = by_file[path]
-        suite = ET.SubElement(suites, "testsuite", name=path, tests=str(max(1, len(findings))), failures=str(len(findings)))
+        suite = ET.SubElement(
+            suites, "testsuite", name=path, tests=str(max(1, len(findings))), failures=str(len(findings))
+        )
         if not findings:
             ET.SubElement(suite, "testcase", classname=path, name="k8scheck lint")
             total += 1
         for f in findings:
             loc = f.location
-            case = ET.SubElement(suite, "testcase", classname=path, name=f"{f.rule} {f.object or ''} {f.path}".strip(), file=path, line=str(loc.line))
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=path,
+                name=f"{f.rule} {f.object or ''} {f.path}".strip(),
+                file=path,
+                line=str(loc.line),
+            )
             failure = ET.SubElement(case, "failure", message=f.message, type=f.rule)
-            failure.text = f"{loc.file}:{loc.line}:{loc.column}: {f.severity} {f.rule}  {f.message}" + (f"\nfix: {f.fix}" if f.fix else "")
+            failure.text = f"{loc.file}:{loc.line}:{loc.column}: {f.severity} {f.rule}  {f.message}" + (
+                f"\nfix: {f.fix}" if f.fix else ""
+            )
         total += len(findings)
         failures += len(findings)
     for error in report.errors:

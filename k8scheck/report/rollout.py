@@ -23,18 +23,29 @@ def _fencepost(raw, resolved) -> str:
 def _header(p) -> str:
     r = p.result
     if p.rejected or r.strategy.startswith(("StatefulSet", "DaemonSet")):
-        where = f"{p.manifest.file}:{p.manifest.locate(p.rejected[0].path if p.rejected else ('metadata', 'name')).line}"
+        where = (
+            f"{p.manifest.file}:{p.manifest.locate(p.rejected[0].path if p.rejected else ('metadata', 'name')).line}"
+        )
         if p.rejected:
             return f"{p.manifest.ref}  {where}"
-        detail = f"replicas {r.replicas}" if r.strategy.startswith("StatefulSet") else f"{r.replicas} node(s), maxSurge → {r.max_surge}, maxUnavailable → {r.max_unavailable}"
+        detail = (
+            f"replicas {r.replicas}"
+            if r.strategy.startswith("StatefulSet")
+            else f"{r.replicas} node(s), maxSurge → {r.max_surge}, maxUnavailable → {r.max_unavailable}"
+        )
         return f"{p.manifest.ref}  ({r.strategy.split(' ', 1)[1]}, {detail})  {where}"
     strategy = p.manifest.obj.get("spec", {}).get("strategy") if isinstance(p.manifest.obj.get("spec"), dict) else None
-    rolling = strategy.get("rollingUpdate") if isinstance(strategy, dict) and isinstance(strategy.get("rollingUpdate"), dict) else {}
+    rolling = (
+        strategy.get("rollingUpdate")
+        if isinstance(strategy, dict) and isinstance(strategy.get("rollingUpdate"), dict)
+        else {}
+    )
     where = f"{p.manifest.file}:{p.manifest.locate(('metadata', 'name')).line}"
     if r.strategy == "Recreate":
         return f"{p.manifest.ref}  (Recreate, replicas {r.replicas})  {where}"
     return (
-        f"{p.manifest.ref}  (RollingUpdate, replicas {r.replicas}, maxSurge {_fencepost(rolling.get('maxSurge'), r.max_surge)}, "
+        f"{p.manifest.ref}  (RollingUpdate, replicas {r.replicas}, maxSurge "
+        f"{_fencepost(rolling.get('maxSurge'), r.max_surge)}, "
         f"maxUnavailable {_fencepost(rolling.get('maxUnavailable'), r.max_unavailable)})  {where}"
     )
 
@@ -46,7 +57,8 @@ def _deadline(p) -> str:
         return ""
     return (
         f"; after progressDeadlineSeconds ({seconds} s) without progress the Deployment reports Progressing=False "
-        f"(ProgressDeadlineExceeded) and `kubectl rollout status` prints: error: deployment \"{p.manifest.name}\" exceeded its progress deadline"
+        f'(ProgressDeadlineExceeded) and `kubectl rollout status` prints: error: deployment "{p.manifest.name}" '
+        "exceeded its progress deadline"
         " (the controller does not roll back)"
     )
 
@@ -55,24 +67,42 @@ def _outcome_line(p) -> str:
     r = p.result
     outcome = p.outcome
     if outcome == "rejected":
-        return "outcome: REJECTED — the API server refuses the apply; nothing rolls out and the running pods stay as they are (delete and recreate the object to change it)"
+        return (
+            "outcome: REJECTED — the API server refuses the apply; nothing rolls out and the running pods stay as they "
+            "are (delete and recreate the object to change it)"
+        )
     if outcome == "paused":
-        return f"outcome: PAUSED — spec.paused: no new ReplicaSet is created until `kubectl rollout resume deployment/{p.manifest.name}`; only replica counts change"
+        return (
+            "outcome: PAUSED — spec.paused: no new ReplicaSet is created until `kubectl rollout resume "
+            f"deployment/{p.manifest.name}`; only replica counts change"
+        )
     if outcome == "on-delete":
         return "outcome: ON DELETE — nothing is replaced until you delete the old pods"
     if r.strategy.startswith(("StatefulSet", "DaemonSet")) and outcome == "stuck":
         return "outcome: STUCK — " + "; ".join(r.notes)
     if outcome == "complete":
-        return f"outcome: COMPLETE — {r.replicas} new pod(s) available, availability never below {r.min_available}/{r.replicas}"
+        return (
+            f"outcome: COMPLETE — {r.replicas} new pod(s) available, availability never below "
+            f"{r.min_available}/{r.replicas}"
+        )
     if outcome == "stuck":
         dep = r.kubectl_deployment
         tables = ""
         if dep is not None:
             rs = ", ".join(f"{x.name} {x.desired} {x.current} {x.ready}" for x in r.kubectl_replicasets)
-            tables = f"; kubectl get deploy shows READY {dep.ready}, UP-TO-DATE {dep.up_to_date}, AVAILABLE {dep.available} (rs DESIRED CURRENT READY: {rs})"
-        return f"outcome: STUCK — the rollout stops after step {len(r.steps)}; the old pods keep serving{tables}{_deadline(p)}"
+            tables = (
+                f"; kubectl get deploy shows READY {dep.ready}, UP-TO-DATE {dep.up_to_date}, AVAILABLE {dep.available} "
+                f"(rs DESIRED CURRENT READY: {rs})"
+            )
+        return (
+            f"outcome: STUCK — the rollout stops after step {len(r.steps)}; the old pods keep "
+            f"serving{tables}{_deadline(p)}"
+        )
     if p.pdb is not None and r.min_available > 0:
-        return f"outcome: OUTAGE — availability drops to {r.min_available}, below PodDisruptionBudget {p.pdb.name} minAvailable {p.pdb_min_available}"
+        return (
+            f"outcome: OUTAGE — availability drops to {r.min_available}, below PodDisruptionBudget {p.pdb.name} "
+            f"minAvailable {p.pdb_min_available}"
+        )
     step = r.outage_step or next((i + 1 for i, s in enumerate(r.steps) if s.available == 0), None)
     hint = ""
     if r.strategy == "RollingUpdate" and r.max_surge == 0:
@@ -111,7 +141,10 @@ def render_rollout_text(predictions, color: bool = False, **_options) -> str:
                 marker = "  ✗ outage"
             elif p.pdb_min_available is not None and step.available < p.pdb_min_available:
                 marker = f"  ✗ below PDB {p.pdb.name}"
-            bars = f"old {_bar(step.old, r.replicas, '█'):<{_BAR_WIDTH}} new {_bar(step.new, r.replicas, '▓'):<{_BAR_WIDTH}}"
+            bars = (
+                f"old {_bar(step.old, r.replicas, '█'):<{_BAR_WIDTH}} new "
+                f"{_bar(step.new, r.replicas, '▓'):<{_BAR_WIDTH}}"
+            )
             for i, event in enumerate(events):
                 prefix = f"  {number:>2}  " if i == 0 else "      "
                 tail = f"  available {step.available}/{r.replicas}  {bars}{marker}" if i == len(events) - 1 else ""
@@ -125,7 +158,12 @@ def render_rollout_text(predictions, color: bool = False, **_options) -> str:
 
 
 def render_rollout_json(predictions, **_options) -> str:
-    return json.dumps({"version": __version__, "deployments": [p.to_json() for p in predictions]}, indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {"version": __version__, "deployments": [p.to_json() for p in predictions]}, indent=2, ensure_ascii=False
+        )
+        + "\n"
+    )
 
 
 def render_rollout_mermaid(predictions, **_options) -> str:
@@ -148,7 +186,7 @@ def render_rollout_mermaid(predictions, **_options) -> str:
                     "```mermaid",
                     "xychart-beta",
                     f'    title "{title}"',
-                    f"    x-axis \"step\" [{', '.join(s[0] for s in steps)}]",
+                    f'    x-axis "step" [{", ".join(s[0] for s in steps)}]',
                     f'    y-axis "pods" 0 --> {top}',
                     f"    bar [{', '.join(str(s[1]) for s in steps)}]",
                     f"    line [{', '.join(str(s[2]) for s in steps)}]",

@@ -83,7 +83,10 @@ def _skipped_note(report, verbose: bool) -> list[str]:
         return []
     count = len(report.skipped)
     if not verbose:
-        return [f"Skipped {count} input{'s' if count != 1 else ''} that {'are' if count != 1 else 'is'} not applied as written (--verbose lists them)."]
+        return [
+            f"Skipped {count} input{'s' if count != 1 else ''} that {'are' if count != 1 else 'is'} not applied as "
+            "written (--verbose lists them)."
+        ]
     return [f"skipped {s.path}: {s.reason}" for s in report.skipped]
 
 
@@ -91,7 +94,10 @@ def render_text(report, *, color: bool = False, quiet: bool = False, verbose: bo
     out: list[str] = []
     for error in report.errors:
         where = error.file + (f":{error.line}:{error.column or 1}" if error.line else "")
-        out.append(f"{where}: {_paint(error.severity, error.severity, color)} {_paint('input-error', 'bold', color)}  {error.message}")
+        out.append(
+            f"{where}: {_paint(error.severity, error.severity, color)} {_paint('input-error', 'bold', color)}  "
+            f"{error.message}"
+        )
     for finding in report.findings:
         out.extend(render_finding(report, finding, color, frames=not quiet))
     if not quiet:

@@ -62,7 +62,15 @@ def why_data(verdict) -> dict:
                 **{k: v for k, v in hop.data.items() if k not in _BASE_FIELDS},
             }
         )
-    return {"version": __version__, "target": verdict.target, "reachable": verdict.reachable, "hops": hops, "symptom": verdict.symptom, "fix": verdict.fix, "summary": verdict.summary}
+    return {
+        "version": __version__,
+        "target": verdict.target,
+        "reachable": verdict.reachable,
+        "hops": hops,
+        "symptom": verdict.symptom,
+        "fix": verdict.fix,
+        "summary": verdict.summary,
+    }
 
 
 def render_why_json(verdict, **_options) -> str:

@@ -24,8 +24,20 @@ from .bundle import DEFINITIONS_URI
 
 OBJECT_META_REF = f"{DEFINITIONS_URI}#/$defs/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 
-_COPIED = ("enum", "required", "minLength", "maxLength", "pattern", "minItems", "maxItems",
-           "uniqueItems", "minProperties", "maxProperties", "multipleOf", "title")
+_COPIED = (
+    "enum",
+    "required",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "multipleOf",
+    "title",
+)
 
 
 def custom_resource_schemas(crd) -> dict[tuple[str, str], dict]:

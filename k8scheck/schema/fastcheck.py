@@ -11,17 +11,30 @@ the fast path may be conservative, never permissive.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 Check = Callable[[object], bool]
 
 _NEVER_SURE = frozenset(
     # Keywords we do not implement: their presence forces the slow path.
     {
-        "patternProperties", "propertyNames", "dependentRequired", "dependentSchemas",
-        "dependencies", "if", "then", "else", "prefixItems", "contains", "minContains",
-        "maxContains", "unevaluatedProperties", "unevaluatedItems", "$dynamicRef",
-        "$recursiveRef", "additionalItems",
+        "patternProperties",
+        "propertyNames",
+        "dependentRequired",
+        "dependentSchemas",
+        "dependencies",
+        "if",
+        "then",
+        "else",
+        "prefixItems",
+        "contains",
+        "minContains",
+        "maxContains",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "$dynamicRef",
+        "$recursiveRef",
+        "additionalItems",
     }
 )
 
@@ -55,7 +68,7 @@ _PY_CLASSES = {"object": dict, "array": list, "string": str, "boolean": bool, "n
 
 # Integer formats the API server enforces when it decodes into Go int32/int64
 # fields (out of range -> "cannot unmarshal number ... of type int32").
-INTEGER_RANGES = {"int32": (-(2 ** 31), 2 ** 31 - 1), "int64": (-(2 ** 63), 2 ** 63 - 1)}
+INTEGER_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
 def in_integer_range(value, fmt: str) -> bool:
@@ -204,9 +217,7 @@ class FastChecker:
         min_props, max_props = schema.get("minProperties"), schema.get("maxProperties")
         if props is None and additional is True and not required and min_props is None and max_props is None:
             return None
-        compiled_props = {
-            name: self._compile(sub, document) for name, sub in (props or {}).items()
-        }
+        compiled_props = {name: self._compile(sub, document) for name, sub in (props or {}).items()}
         closed = additional is False
         extra = None if additional in (True, False) else self._compile(additional, document)
         required = [r for r in (required or []) if isinstance(r, str)]
@@ -251,7 +262,7 @@ class FastChecker:
                 return False
             if unique:
                 for i, a in enumerate(value):
-                    if any(_json_equal(a, b) for b in value[i + 1:]):
+                    if any(_json_equal(a, b) for b in value[i + 1 :]):
                         return False
             return all(item_check(x) for x in value)
 
@@ -261,8 +272,16 @@ class FastChecker:
     def _compile_scalar_limits(schema) -> Check | None:
         limits = {
             k: schema[k]
-            for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
-                      "minLength", "maxLength", "pattern")
+            for k in (
+                "minimum",
+                "maximum",
+                "exclusiveMinimum",
+                "exclusiveMaximum",
+                "multipleOf",
+                "minLength",
+                "maxLength",
+                "pattern",
+            )
             if k in schema
         }
         if not limits:

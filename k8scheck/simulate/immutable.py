@@ -21,11 +21,19 @@ from typing import NamedTuple
 from ..kinds import get
 from .podtemplate import _prune
 
-STATEFULSET_MUTABLE = ("replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit",
-                       "persistentVolumeClaimRetentionPolicy", "minReadySeconds")
+STATEFULSET_MUTABLE = (
+    "replicas",
+    "ordinals",
+    "template",
+    "updateStrategy",
+    "revisionHistoryLimit",
+    "persistentVolumeClaimRetentionPolicy",
+    "minReadySeconds",
+)
 STATEFULSET_FORBIDDEN = (
     "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
-    "'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
+    "'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are "
+    "forbidden"
 )
 _SELECTOR_IMMUTABLE = {"Deployment": "apps/v1", "ReplicaSet": "apps/v1", "DaemonSet": "apps/v1"}
 
@@ -56,15 +64,39 @@ def rejections(kind: str, api_version: str, old: dict, new: dict) -> list[Reject
     out = []
     if kind in _SELECTOR_IMMUTABLE and api_version == _SELECTOR_IMMUTABLE[kind] or kind == "Job":
         if not _same(old_spec.get("selector"), new_spec.get("selector")) and new_spec.get("selector") is not None:
-            out.append(Rejection(("spec", "selector"), f"{head}spec.selector: Invalid value: {_go(new_spec.get('selector'))}: field is immutable"))
+            out.append(
+                Rejection(
+                    ("spec", "selector"),
+                    f"{head}spec.selector: Invalid value: {_go(new_spec.get('selector'))}: field is immutable",
+                )
+            )
     if kind == "Job" and not _same(old_spec.get("template"), new_spec.get("template")):
-        out.append(Rejection(("spec", "template"), f"{head}spec.template: Invalid value: {_go(new_spec.get('template'))[:80]}...: field is immutable"))
+        out.append(
+            Rejection(
+                ("spec", "template"),
+                f"{head}spec.template: Invalid value: {_go(new_spec.get('template'))[:80]}...: field is immutable",
+            )
+        )
     if kind == "StatefulSet":
-        changed = sorted(k for k in set(old_spec) | set(new_spec) if k not in STATEFULSET_MUTABLE and not _same(old_spec.get(k), new_spec.get(k)))
+        changed = sorted(
+            k
+            for k in set(old_spec) | set(new_spec)
+            if k not in STATEFULSET_MUTABLE and not _same(old_spec.get(k), new_spec.get(k))
+        )
         if changed:
-            out.append(Rejection(("spec", changed[0]) if changed[0] in new_spec else ("spec",), f"{head}{STATEFULSET_FORBIDDEN} (changed: {', '.join('spec.' + k for k in changed)})"))
+            out.append(
+                Rejection(
+                    ("spec", changed[0]) if changed[0] in new_spec else ("spec",),
+                    f"{head}{STATEFULSET_FORBIDDEN} (changed: {', '.join('spec.' + k for k in changed)})",
+                )
+            )
     if kind == "Service":
         before, after = old_spec.get("clusterIP"), new_spec.get("clusterIP")
         if isinstance(before, str) and before and after is not None and after != before:
-            out.append(Rejection(("spec", "clusterIP"), f'{head}spec.clusterIPs[0]: Invalid value: []string{{"{after}"}}: may not change once set'))
+            out.append(
+                Rejection(
+                    ("spec", "clusterIP"),
+                    f'{head}spec.clusterIPs[0]: Invalid value: []string{{"{after}"}}: may not change once set',
+                )
+            )
     return out

@@ -25,7 +25,6 @@ default value in one manifest and omitted in the other counts as a change here.
 from __future__ import annotations
 
 import functools
-
 import json
 from typing import Any
 
