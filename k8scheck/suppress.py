@@ -8,15 +8,13 @@ line, to every finding of that object. The annotation applies to its object.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .model import Finding, Manifest
 from .positions import Location
+from .yamlsource import suppression_comments
 
 ANNOTATION = "k8scheck.io/ignore"
-# A YAML comment starts at a '#' preceded by whitespace (or at the line start).
-_COMMENT = re.compile(r"(?:^|\s)#\s*k8scheck:\s*ignore\[([^\]]*)\]")
 
 
 @dataclass
@@ -36,17 +34,11 @@ def collect(files, manifests: list[Manifest]):
     by_line: dict[tuple[str, int], Suppression] = {}
     everything: list[Suppression] = []
     for source in files:
-        if "k8scheck:" not in source.text:
-            continue
-        for number, line in enumerate(source.text.splitlines(), start=1):
-            if "k8scheck:" not in line:
-                continue
-            match = _COMMENT.search(line)
-            if match:
-                column = match.start() + (1 if line[match.start()] != "#" else 0) + 1
-                item = Suppression(_rules(match.group(1)), Location(source.path, number, column), "comment")
-                by_line[(source.path, number)] = item
-                everything.append(item)
+        comments = source.comments if source.comments is not None else suppression_comments(source.text)
+        for number, column, rules in comments:
+            item = Suppression(_rules(rules), Location(source.path, number, column), "comment")
+            by_line[(source.path, number)] = item
+            everything.append(item)
     by_object: dict[int, Suppression] = {}
     for manifest in manifests:
         annotations = manifest.metadata.get("annotations")
