@@ -27,10 +27,15 @@ class Options:
 
 
 class Context:
-    def __init__(self, loaded: LoadResult, options: Options, active_rules=frozenset()):
+    def __init__(self, loaded: LoadResult, options: Options, active_rules=frozenset(), reported: set | None = None):
         self.loaded = loaded
         self.options = options
         self.active_rules = frozenset(active_rules)
+        self.reported = reported  # files whose findings are reported (None: every file); the rest is --context
+
+    def reports(self, manifest: Manifest) -> bool:
+        """Whether a finding on ``manifest`` is reported (a check may skip work on the others)."""
+        return self.reported is None or manifest.file in self.reported or bool(manifest.overlays) or manifest.relocate is not None
 
     @property
     def manifests(self) -> list[Manifest]:

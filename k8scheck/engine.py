@@ -110,7 +110,11 @@ def _own_severity(item) -> str | None:
 
 
 def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, progress=None):
-    """Every active check over the context: (findings, {id(finding): manifest}, internal errors)."""
+    """Every active check over the context: (findings, {id(finding): manifest}, internal errors).
+
+    A finding on an object whose findings are not reported (``ctx.reported``: a
+    --context file) is dropped before it is located or formatted.
+    """
     findings: list[Finding] = []
     origins: dict[int, object] = {}
     errors: list[LoadError] = []
@@ -124,6 +128,8 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
         override = severities.get(rule.slug)
         try:
             for item in check(ctx, rule):
+                if isinstance(item, Hit) and not ctx.reports(item.manifest):
+                    continue
                 finding = _to_finding(rule, override or _own_severity(item) or rule.severity, item)
                 findings.append(finding)
                 if isinstance(item, Hit):
@@ -135,7 +141,7 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
     return findings, origins, errors
 
 
-def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severities: dict | None = None, progress=None):
+def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severities: dict | None = None, progress=None, reported: set | None = None):
     """``run_rules`` once per apply unit: each kustomization render and chart is checked on its own.
 
     Objects of different units are never compared (two overlays rendering the same
@@ -154,7 +160,7 @@ def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severitie
     seen: dict = {}
     for unit, manifests in units.items():
         view = loaded if len(units) == 1 else LoadResult(files=loaded.files, manifests=manifests, diagnostics=loaded.diagnostics if unit is None else [])
-        unit_findings, unit_origins, unit_errors = run_rules(Context(view, options, active), rules, severities, progress)
+        unit_findings, unit_origins, unit_errors = run_rules(Context(view, options, active, reported), rules, severities, progress)
         for finding in unit_findings:
             place = (finding.rule, finding.location, finding.path)
             if seen.setdefault(place, unit) != unit:
@@ -245,9 +251,12 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
         if cached is not None:
             return _report_from_cache(cached, inputs, catalogue)
     progress(f"parsing {len(inputs.sources)} files")
-    loaded = parse_inputs(inputs, namespace=options.namespace, jobs=settings.jobs)
+    files_cache = runcache.FileCache() if settings.use_cache else None
+    loaded = parse_inputs(inputs, namespace=options.namespace, jobs=settings.jobs, cache=files_cache)
+    if files_cache is not None:
+        files_cache.prune()
     primary = _primary_files(loaded, paths, settings.context)
-    findings, origins, internal = run_units(loaded, options, rules, severities, progress)
+    findings, origins, internal = run_units(loaded, options, rules, severities, progress, primary)
     if primary is not None:
         # --context files are read for references only; their own problems are not reported.
         findings = [f for f in findings if f.location.file in primary]

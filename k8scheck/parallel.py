@@ -75,8 +75,8 @@ def parse_all(texts: list[str], jobs: int | None = None, cache=None) -> list:
                 try:
                     results[index] = decode(blob)
                     continue
-                except (ValueError, EOFError, TypeError):
-                    pass  # a truncated or foreign entry: parse again
+                except Exception:  # noqa: BLE001 - a truncated or foreign entry: parse again
+                    pass
         missing.append(index)
     for index, parsed, blob in _parse_missing(texts, missing, jobs, cache is not None):
         results[index] = parsed
