@@ -27,8 +27,9 @@ class Options:
 
 
 class Context:
-    def __init__(self, loaded: LoadResult, options: Options, active_rules=frozenset(), reported: set | None = None):
+    def __init__(self, loaded: LoadResult, options: Options, active_rules=frozenset(), reported: set | None = None, jobs: int | None = None):
         self.loaded = loaded
+        self.jobs = jobs  # processes for per-object stages (None: every core)
         self.options = options
         self.active_rules = frozenset(active_rules)
         self.reported = reported  # files whose findings are reported (None: every file); the rest is --context
@@ -69,12 +70,16 @@ class Context:
     @functools.cached_property
     def schema_problems(self) -> list:
         """(manifest, Problem) for every schema violation, computed once for all schema rules."""
+        from .parallel import map_objects
+
+        manifests = self.loaded.manifests
         validator = self.schema_validator
-        out = []
-        for manifest in self.loaded.manifests:
-            for problem in validator.validate(manifest.obj):
-                out.append((manifest, problem))
-        return out
+        for api_version, kind in {(m.api_version, m.kind) for m in manifests}:
+            if api_version and kind:
+                validator.has_schema(api_version, kind)  # compiled once, before any worker forks
+        validate = validator.validate
+        found = map_objects(lambda manifest: list(validate(manifest.obj)), manifests, self.jobs)
+        return [(manifest, problem) for manifest, problems in zip(manifests, found) for problem in problems]
 
     @functools.cached_property
     def pod_store(self):
@@ -112,8 +117,11 @@ class Context:
     def semantic_problems(self) -> list:
         """(manifest, Problem) for what the API server rejects beyond the schema, computed once."""
         from . import semantic
+        from .parallel import map_objects
 
-        return [(m, problem) for m in self.loaded.manifests for problem in semantic.check(m.obj)]
+        manifests = self.loaded.manifests
+        found = map_objects(lambda manifest: list(semantic.check(manifest.obj)), manifests, self.jobs)
+        return [(m, problem) for m, problems in zip(manifests, found) for problem in problems]
 
     @functools.cached_property
     def rollout_predictions(self) -> list:

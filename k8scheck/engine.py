@@ -141,7 +141,7 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
     return findings, origins, errors
 
 
-def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severities: dict | None = None, progress=None, reported: set | None = None):
+def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severities: dict | None = None, progress=None, reported: set | None = None, jobs: int | None = None):
     """``run_rules`` once per apply unit: each kustomization render and chart is checked on its own.
 
     Objects of different units are never compared (two overlays rendering the same
@@ -160,7 +160,7 @@ def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severitie
     seen: dict = {}
     for unit, manifests in units.items():
         view = loaded if len(units) == 1 else LoadResult(files=loaded.files, manifests=manifests, diagnostics=loaded.diagnostics if unit is None else [])
-        unit_findings, unit_origins, unit_errors = run_rules(Context(view, options, active, reported), rules, severities, progress)
+        unit_findings, unit_origins, unit_errors = run_rules(Context(view, options, active, reported, jobs), rules, severities, progress)
         for finding in unit_findings:
             place = (finding.rule, finding.location, finding.path)
             if seen.setdefault(place, unit) != unit:
@@ -256,7 +256,7 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     if files_cache is not None:
         files_cache.prune()
     primary = _primary_files(loaded, paths, settings.context)
-    findings, origins, internal = run_units(loaded, options, rules, severities, progress, primary)
+    findings, origins, internal = run_units(loaded, options, rules, severities, progress, primary, settings.jobs)
     if primary is not None:
         # --context files are read for references only; their own problems are not reported.
         findings = [f for f in findings if f.location.file in primary]

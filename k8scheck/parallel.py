@@ -110,3 +110,39 @@ def _parse_missing(texts: list[str], indices: list[int], jobs: int | None, want_
     except (OSError, ValueError, EOFError):  # no processes here (a sandbox): one core it is
         return [(i, parse_file(texts[i]), None) for i in indices]
     return out
+
+
+# Below this many objects, a per-object stage stays in one process.
+PARALLEL_MIN_OBJECTS = int(os.environ.get("K8SCHECK_PARALLEL_MIN_OBJECTS", 2000))
+_TASK: tuple | None = None  # (function, items) for the forked workers of map_objects
+
+
+def _run_share(start: int, end: int) -> list:
+    function, items = _TASK
+    return [function(item) for item in items[start:end]]
+
+
+def map_objects(function, items: list, jobs: int | None = None) -> list:
+    """``[function(item) for item in items]``, shares of a large list in forked processes.
+
+    For per-object stages that depend on one object alone (schema, API-server
+    checks): the workers inherit everything by fork and pickle their results back,
+    merged in order, so the result never depends on the number of processes.
+    """
+    global _TASK
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    if jobs == 1 or len(items) < PARALLEL_MIN_OBJECTS or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(item) for item in items]
+    bounds = [len(items) * share // jobs for share in range(jobs + 1)]
+    _TASK = (function, items)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+            pending = [pool.apply_async(_run_share, (bounds[s], bounds[s + 1])) for s in range(1, jobs)]
+            out = _run_share(bounds[0], bounds[1])
+            for async_result in pending:
+                out += async_result.get()
+    except (OSError, ValueError, EOFError):  # no processes here (a sandbox): one core it is
+        return [function(item) for item in items]
+    finally:
+        _TASK = None
+    return out
