@@ -307,8 +307,10 @@ class _DocumentBuilder:
         self.done = False
         self.nodes = 0
 
-    def _count(self, event) -> None:
-        self.nodes += 1
+    def _count(self, event, counted: bool = True) -> None:
+        """Charge one node (``counted``: already charged, only check the limit)."""
+        if not counted:
+            self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _Abort(
                 SourceProblem(
@@ -386,16 +388,20 @@ class _DocumentBuilder:
 
     # -- events ------------------------------------------------------------
     def scalar(self, event):
-        self._count(event)
+        # The hot path of every parse: helpers inlined on purpose.
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self._count(event)
         start, end = event.start_mark, event.end_mark
         if self.first_line is None:
             self.first_line = start.line
         span = (start.line, start.column, end.line, end.column)
         tag = event.tag
         text = event.value
+        plain = event.style in ("", None)
         if self.colon is not None:
             text = text.replace(self.colon, ":")
-        if tag is None and event.style in ("", None) and event.implicit[0]:
+        if tag is None and plain and event.implicit[0]:
             value = decode_plain(text)
         elif tag is None or tag == "!":
             value = text
@@ -404,10 +410,11 @@ class _DocumentBuilder:
                 value = decode_tagged(tag, text)
             except ValueError as exc:
                 raise self._problem(f"invalid YAML for Kubernetes: {exc}", span) from None
+        stack = self.stack
+        frame = stack[-1] if stack else None
         offset = len(self.tape)
-        if self._is_key_slot():
-            raw = text if event.style in ("", None) and tag is None else None
-            self._take_key(value, span, raw)
+        if frame is not None and frame[0] and frame[2] is None:  # this scalar is a mapping key
+            self._take_key(value, span, text if plain and tag is None else None)
             if event.anchor:
                 self.anchors[event.anchor] = (value, offset)
             return
@@ -420,10 +427,21 @@ class _DocumentBuilder:
         self.tape.extend((SCALAR, *span))
         if event.anchor:
             self.anchors[event.anchor] = (value, offset)
-        self._store(value)
+        if frame is None or not frame[0]:
+            self._store(value)
+            return
+        # _store for the common case, a plain key's value in a mapping
+        key_text, key_span, key_raw = frame[2]
+        explicit = frame[4]
+        if key_raw == "<<" or key_text in explicit:
+            self._store(value)
+            return
+        frame[2] = None
+        explicit[key_text] = (key_span[0], key_span[1])
+        frame[1][key_text] = value
 
     def collection_start(self, event, is_map: bool):
-        self._count(event)
+        self._count(event, counted=False)
         start = event.start_mark
         if self.first_line is None:
             self.first_line = start.line
@@ -550,8 +568,8 @@ def _read(text: str, colon: str | None, with_spans: bool):
     builder: _DocumentBuilder | None = None
     index = -1
     try:
-        while parser.check_event():
-            event = parser.get_event()
+        get_event = parser.get_event
+        while (event := get_event()) is not None:
             etype = type(event)
             if builder is not None and not builder.done:
                 if etype is ev.ScalarEvent:
