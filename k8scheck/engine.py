@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 
 from . import __version__, merge, runcache, suppress
 from .catalogue import Rule, load_catalogue
-from .checks import REGISTRY, STAGE_RULES
 from .config import Config
-from .checks.hit import Hit
 from .context import Context, Options
 from .loader import DEFAULT_MAX_FILE_SIZE, Discovery, LoadResult, discover, parse_inputs, read_inputs
 from .model import SEVERITY_RANK, Diagnostic, Finding, LoadError, Manifest, Related, SourceFile
@@ -66,6 +64,8 @@ def resolve_rule_names(names, catalogue: dict[str, Rule], option: str) -> set[st
 
 
 def active_rules(select=(), ignore=()) -> list[Rule]:
+    from .checks import REGISTRY  # the checks are imported only when a run is not answered from the cache
+
     catalogue = load_catalogue()
     selected = resolve_rule_names(select, catalogue, "--select") if select else set(catalogue)
     ignored = resolve_rule_names(ignore, catalogue, "--ignore")
@@ -73,6 +73,8 @@ def active_rules(select=(), ignore=()) -> list[Rule]:
 
 
 def _to_finding(rule: Rule, severity: str, item) -> Finding:
+    from .checks.hit import Hit
+
     if isinstance(item, Diagnostic):
         return Finding(rule.slug, severity, item.message, item.location, None, "", tuple(item.related))
     assert isinstance(item, Hit)
@@ -106,6 +108,8 @@ def _to_finding(rule: Rule, severity: str, item) -> Finding:
 
 def _own_severity(item) -> str | None:
     """The severity a check gave this one finding (escalation), if any."""
+    from .checks.hit import Hit
+
     return item.problem.severity if isinstance(item, Hit) else None
 
 
@@ -115,6 +119,9 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
     A finding on an object whose findings are not reported (``ctx.reported``: a
     --context file) is dropped before it is located or formatted.
     """
+    from .checks import REGISTRY, STAGE_RULES
+    from .checks.hit import Hit
+
     findings: list[Finding] = []
     origins: dict[int, object] = {}
     errors: list[LoadError] = []
@@ -238,7 +245,8 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
         settings = Settings(options=options or Options(), select=tuple(select), ignore=tuple(ignore), **extra)
     options = settings.options
     catalogue = load_catalogue()
-    rules = active_rules(settings.select, settings.ignore)
+    resolve_rule_names(settings.select, catalogue, "--select")
+    resolve_rule_names(settings.ignore, catalogue, "--ignore")
     severities = dict(settings.severity)
     for slug in severities:
         resolve_rule_names([slug], catalogue, "severity")
@@ -250,6 +258,7 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
         cached = runcache.load(key)
         if cached is not None:
             return _report_from_cache(cached, inputs, catalogue)
+    rules = active_rules(settings.select, settings.ignore)
     progress(f"parsing {len(inputs.sources)} files")
     files_cache = runcache.FileCache() if settings.use_cache else None
     loaded = parse_inputs(inputs, namespace=options.namespace, jobs=settings.jobs, cache=files_cache)
