@@ -70,7 +70,7 @@ class Context:
     @functools.cached_property
     def schema_problems(self) -> list:
         """(manifest, Problem) for every schema violation, computed once for all schema rules."""
-        from .parallel import map_objects
+        import marshal
 
         manifests = self.loaded.manifests
         validator = self.schema_validator
@@ -78,8 +78,45 @@ class Context:
             if api_version and kind:
                 validator.has_schema(api_version, kind)  # compiled once, before any worker forks
         validate = validator.validate
-        found = map_objects(lambda manifest: list(validate(manifest.obj)), manifests, self.jobs)
+        crds = [m.obj for m in self.by_kind.get("CustomResourceDefinition", ())]
+        stage = None if self.options.schema_dirs else b"schema\0" + self.kube_version.encode() + b"\0" + marshal.dumps(crds)
+        found = self._per_object(stage, lambda manifest: list(validate(manifest.obj)))
         return [(manifest, problem) for manifest, problems in zip(manifests, found) for problem in problems]
+
+    def _per_object(self, stage: bytes | None, function) -> list:
+        """``[function(m) for m in manifests]``: per file from the run's cache where it has them, the rest on every core.
+
+        ``stage`` names the stage and everything that configures it (None: never cached).
+        """
+        import pickle
+
+        from .parallel import map_objects
+
+        manifests = self.loaded.manifests
+        cache = self.loaded.cache if stage is not None else None
+        results: list = [None] * len(manifests)
+        by_file: dict = defaultdict(list)
+        if cache is not None:
+            for index, manifest in enumerate(manifests):
+                if manifest.digest is not None:
+                    by_file[manifest.digest].append(index)
+            for digest, indices in by_file.items():
+                blob = cache.load(cache.stage_key(digest, stage))
+                try:
+                    stored = pickle.loads(blob) if blob is not None else None
+                except Exception:  # noqa: BLE001 - a truncated or foreign entry: compute again
+                    stored = None
+                if isinstance(stored, list) and len(stored) == len(indices):
+                    for index, value in zip(indices, stored):
+                        results[index] = value
+        missing = [i for i, value in enumerate(results) if value is None]
+        for index, value in zip(missing, map_objects(function, [manifests[i] for i in missing], self.jobs)):
+            results[index] = value
+        if cache is not None and missing:
+            changed = {manifests[i].digest for i in missing}
+            for digest in changed - {None}:
+                cache.store(cache.stage_key(digest, stage), pickle.dumps([results[i] for i in by_file[digest]], protocol=pickle.HIGHEST_PROTOCOL))
+        return results
 
     @functools.cached_property
     def pod_store(self):
@@ -117,10 +154,9 @@ class Context:
     def semantic_problems(self) -> list:
         """(manifest, Problem) for what the API server rejects beyond the schema, computed once."""
         from . import semantic
-        from .parallel import map_objects
 
         manifests = self.loaded.manifests
-        found = map_objects(lambda manifest: list(semantic.check(manifest.obj)), manifests, self.jobs)
+        found = self._per_object(b"semantic", lambda manifest: list(semantic.check(manifest.obj)))
         return [(m, problem) for m, problems in zip(manifests, found) for problem in problems]
 
     @functools.cached_property

@@ -37,6 +37,7 @@ class LoadResult:
     errors: list[LoadError] = field(default_factory=list)
     skipped: list[layout.Skipped] = field(default_factory=list)
     span_cache: SpanCache = field(default_factory=SpanCache, repr=False)  # this run's resolved position indexes
+    cache: object = field(default=None, repr=False)  # runcache.FileCache of this run, if any
 
     def source(self, path: str) -> SourceFile | None:
         for file in self.files:
@@ -289,8 +290,10 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
         load_kustomization(directory, result, inputs.max_file_size, inputs.discovery)
     for directory in inputs.charts:
         helm.load_chart(directory, result, inputs.max_file_size, inputs.discovery.allow_remote)
-    parsed = parallel.parse_all([source.text for source in inputs.sources], jobs, cache)
-    for source, (documents, problems, comments) in zip(inputs.sources, parsed):
+    result.cache = cache
+    keys = [cache.key(source.text) for source in inputs.sources] if cache is not None else None
+    parsed = parallel.parse_all([source.text for source in inputs.sources], jobs, cache, keys)
+    for number, (source, (documents, problems, comments)) in enumerate(zip(inputs.sources, parsed)):
         source.comments = comments
         may_skip = inputs.discovery.skip_non_manifests or os.path.normpath(source.path) in inputs.walked
         reason = not_a_manifest(source.text, documents, problems) if may_skip else None
@@ -301,7 +304,11 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
             result.errors.append(LoadError(source.path, "a Go/Helm template (it holds {{ }} actions), not YAML: render it first, e.g. `helm template CHART | k8scheck lint -`"))
             continue
         result.files.append(source)
+        first = len(result.manifests)
         load_text(source, result, documents, problems)
+        if keys is not None:
+            for manifest in result.manifests[first:]:
+                manifest.digest = keys[number]
     assign_namespaces(result.manifests, namespace)
     assign_gitops_units(result.manifests)
     return result

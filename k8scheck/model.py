@@ -37,7 +37,7 @@ def _text(value) -> str | None:
 class Manifest:
     """One Kubernetes object as read from the inputs, and where it was written."""
 
-    __slots__ = ("obj", "file", "document", "prefix", "positions", "namespace", "unit", "overlays", "relocate")
+    __slots__ = ("obj", "file", "document", "prefix", "positions", "namespace", "unit", "overlays", "relocate", "digest")
 
     def __init__(self, obj: dict, file: str, document: int, prefix: tuple, positions, namespace: str | None):
         self.obj = obj
@@ -49,6 +49,7 @@ class Manifest:
         self.unit: str | None = None  # the kustomization or chart directory it was rendered from; None: plain files
         self.overlays: tuple = ()  # strategic-merge patches (Manifests) applied to it, in order
         self.relocate = None  # Location -> Location, for objects rendered from a template (helm)
+        self.digest: str | None = None  # content key of the file it was parsed from as written (None: rendered)
 
     @property
     def spans(self) -> dict:

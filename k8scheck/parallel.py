@@ -62,14 +62,18 @@ def _parse_chunk(texts: list[str]) -> list[bytes]:
     return [encode(parse_file(text)) for text in texts]
 
 
-def parse_all(texts: list[str], jobs: int | None = None, cache=None) -> list:
-    """``parse_file(text)`` for every text: from ``cache`` when it has it, else on up to ``jobs`` processes."""
+def parse_all(texts: list[str], jobs: int | None = None, cache=None, keys: list | None = None) -> list:
+    """``parse_file(text)`` for every text: from ``cache`` when it has it, else on up to ``jobs`` processes.
+
+    ``keys``: the cache keys of the texts, when the caller has them already.
+    """
     results: list = [None] * len(texts)
-    keys = [None] * len(texts)
+    if keys is None:
+        keys = [cache.key(text) for text in texts] if cache is not None else [None] * len(texts)
     missing = []
     for index, text in enumerate(texts):
         if cache is not None:
-            keys[index] = key = cache.key(text)
+            key = keys[index]
             blob = cache.load(key)
             if blob is not None:
                 try:

@@ -11,7 +11,9 @@ registry lookups (--check-images), git (--diff-base) and kustomize rendering.
 ``FileCache`` keeps, per file text, what that text alone decides: its documents
 (decoded values and position tapes), its YAML problems and its suppression
 comments, keyed by k8scheck's code and the text (never the path or the time), so
-a run where one file changed parses one file.
+a run where one file changed parses one file; and what the per-object stages
+(schema, API-server checks) found in its objects, keyed also by what configures
+them (Kubernetes version, the CustomResourceDefinitions of the run).
 """
 
 from __future__ import annotations
@@ -134,6 +136,10 @@ class FileCache:
         digest = hashlib.sha256(code_fingerprint())
         digest.update(text.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
+
+    def stage_key(self, digest: str, stage: bytes) -> str:
+        """Key of what a per-object stage (configured as ``stage``) found in the objects of the file ``digest``."""
+        return hashlib.sha256(digest.encode() + b"\0" + stage).hexdigest()
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / key[2:]
