@@ -264,12 +264,11 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     loaded = parse_inputs(inputs, namespace=options.namespace, jobs=settings.jobs, cache=files_cache)
     if files_cache is not None:
         files_cache.prune()
-    primary = _primary_files(loaded, paths, settings.context)
+    primary, context_only = _primary_files(loaded, paths, settings.context)
     findings, origins, internal = run_units(loaded, options, rules, severities, progress, primary, settings.jobs)
     if primary is not None:
         # --context files are read for references only; their own problems are not reported.
         findings = [f for f in findings if f.location.file in primary]
-        context_only = set(discover(list(settings.context), [])) - primary
         loaded.errors = [e for e in loaded.errors if e.file not in context_only]
     if settings.config is not None and settings.config.per_file_ignores:
         findings = [f for f in findings if f.rule not in settings.config.ignored_in(f.location.file)]
@@ -298,13 +297,13 @@ def _report_from_cache(cached: dict, inputs, catalogue) -> Report:
     return Report(cached["findings"], cached["errors"], files, cached["objects"], rules={slug: catalogue[slug] for slug in cached["rules"] if slug in catalogue}, suppressed=cached["suppressed"], baselined=cached["baselined"], skipped=cached.get("skipped", []))
 
 
-def _primary_files(loaded: LoadResult, paths, context) -> set | None:
-    """The files whose findings are reported: everything but what only --context named."""
+def _primary_files(loaded: LoadResult, paths, context) -> tuple[set | None, set]:
+    """(the files whose findings are reported, the files only --context named); (None, empty) without --context."""
     if not context:
-        return None
+        return None, set()
     named = set(discover(list(paths), []))
     context_only = set(discover(list(context), [])) - named
-    return {f.path for f in loaded.files if f.path not in context_only}
+    return {f.path for f in loaded.files if f.path not in context_only}, context_only
 
 
 def apply_baseline(findings: list[Finding], baseline: dict) -> tuple[list[Finding], int]:
