@@ -110,7 +110,10 @@ def _parse_missing(texts: list[str], indices: list[int], jobs: int | None, want_
             pending = [(share, pool.apply_async(_parse_chunk, ([texts[i] for i in share],))) for share in shares[1:]]
             out = [(i, parse_file(texts[i]), None) for i in shares[0]]
             for share, async_result in pending:
-                out += [(i, decode(blob), blob if want_blobs else None) for i, blob in zip(share, async_result.get())]
+                blobs = async_result.get()
+                for position, i in enumerate(share):
+                    blob, blobs[position] = blobs[position], None  # each blob freed once decoded: a lower peak
+                    out.append((i, decode(blob), blob if want_blobs else None))
     except (OSError, ValueError, EOFError):  # no processes here (a sandbox): one core it is
         return [(i, parse_file(texts[i]), None) for i in indices]
     return out

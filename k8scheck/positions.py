@@ -1,7 +1,7 @@
 """Field path -> file:line:column, resolved in this one place.
 
 The parser (``yamlsource``) records, per document, a compact *position tape*: flat
-32-bit integers in document order, one short record per YAML node, plus the list
+16-bit integers (32-bit where a line or column needs it) in document order, one short record per YAML node, plus the list
 of the document's mapping keys (the very key objects of the decoded value, no
 copies). Nothing per field is built while parsing. When a finding needs a
 position, ``DocumentPositions.spans()`` replays the tape once into the
@@ -105,7 +105,7 @@ def replay(tape: bytes, keys: list) -> dict:
     adds the merged keys that the mapping does not set itself, each with the
     spans written under the merged mapping (YAML 1.1 merge, as go-yaml does it).
     """
-    ints = memoryview(tape).cast("i").tolist() if tape else []
+    ints = memoryview(tape)[1:].cast(chr(tape[0])).tolist() if tape else []
     log: list = []  # (path, span), in document order; later entries win
     stack: list = []  # [is_map, path, count, key, key_span, is_merge, merges, present, log_start, own_key_span, line, col, offset]
     collections: dict = {}  # tape offset -> (path, log_start, log_end, is_map)

@@ -510,7 +510,10 @@ class _DocumentBuilder:
     def positions(self) -> DocumentPositions | None:
         if isinstance(self.tape, _Discard):
             return None
-        return DocumentPositions(array("i", self.tape).tobytes(), self.keys)
+        tape = self.tape
+        # 16-bit records unless a line or column needs more (one header byte says which)
+        code = "H" if max(tape, default=0) < 0x10000 else "i"
+        return DocumentPositions(code.encode() + array(code, tape).tobytes(), self.keys)
 
 
 def _apply_merges(mapping: dict, merges: list) -> None:

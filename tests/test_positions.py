@@ -63,3 +63,12 @@ def test_each_file_is_parsed_once_even_with_findings_everywhere(tmp_path, monkey
     assert report.findings and {f.location.file for f in report.findings} >= {str(tmp_path / f"app{i}.yaml") for i in range(5)}
     assert sum(1 for text in calls if text.startswith("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p")) == 5  # k8scheck's own data files aside
     assert not hasattr(model, "_SPAN_CACHE")
+
+
+def test_lines_beyond_16_bits_keep_their_positions():
+    text = "data:\n" + "".join(f"  k{i}: v\n" for i in range(70_000))
+    (document,), _ = parse_stream(text)
+    assert document.positions.tape[:1] == b"i"
+    assert document.spans[("data", "k69999")][:2] == (70_000, 10)
+    (small,), _ = parse_stream("a: 1\n")
+    assert small.positions.tape[:1] == b"H"
