@@ -94,6 +94,18 @@ class Manifest:
         location = locate(self.file, self.spans, full, at)
         return self.relocate(location) if self.relocate is not None else location
 
+    def first_line(self) -> tuple[str, int]:
+        """(file, 1-based line) where the object starts: ``locate(())`` without resolving every span."""
+        positions = self.positions
+        if self.prefix or isinstance(positions, dict) or positions is None or not positions.tape:
+            where = self.locate(())
+            return where.file, where.line
+        line, column = positions.root()
+        location = Location(self.file, line + 1, column + 1)
+        if self.relocate is not None:
+            location = self.relocate(location)
+        return location.file, location.line
+
     def __repr__(self) -> str:
         return f"<Manifest {self.ref} {self.file}#{self.document}>"
 

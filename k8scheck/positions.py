@@ -65,7 +65,7 @@ class Location:
 class SpanCache:
     """The documents whose span index is currently resolved, most recent last (one per run)."""
 
-    def __init__(self, limit: int = 256):
+    def __init__(self, limit: int = 1024):
         self.limit = limit
         self.held: OrderedDict = OrderedDict()
 
@@ -87,6 +87,11 @@ class DocumentPositions:
         self.keys = keys
         self.cache = cache  # None: keep the resolved index for good (one-off parses)
         self.resolved: dict | None = None
+
+    def root(self) -> tuple[int, int]:
+        """(line, column), 0-based, where the document's value starts: read off the tape, no replay."""
+        first = memoryview(self.tape)[1:].cast(chr(self.tape[0]))
+        return first[1], first[2]
 
     def spans(self) -> dict:
         resolved = self.resolved

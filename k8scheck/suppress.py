@@ -65,8 +65,7 @@ def apply(findings: list[Finding], origins: dict, files, manifests, active_rules
         candidates = [by_line.get((finding.location.file, finding.location.line))]
         manifest = origins.get(id(finding))
         if manifest is not None:
-            first = manifest.locate(())
-            candidates.append(by_line.get((first.file, first.line)))
+            candidates.append(by_line.get(manifest.first_line()))
             candidates.append(by_object.get(id(manifest)))
         hit = next((c for c in candidates if c is not None and finding.rule in c.rules), None)
         if hit is None:
