@@ -22,7 +22,7 @@ from .positions import DocumentPositions
 from .yamlsource import ParsedDocument, SourceProblem, parse_stream, suppression_comments
 
 # Below this many bytes of input to parse, starting a process costs more than it saves.
-PARALLEL_MIN_BYTES = int(os.environ.get("K8SCHECK_PARALLEL_MIN_BYTES", 4 * 1024 * 1024))
+PARALLEL_MIN_BYTES = int(os.environ.get("K8SCHECK_PARALLEL_MIN_BYTES", str(4 * 1024 * 1024)))
 
 
 def default_jobs() -> int:
@@ -58,6 +58,14 @@ def decode(blob: bytes) -> tuple:
     )
 
 
+def _decode_or_none(blob: bytes) -> tuple | None:
+    """A cached entry, or None when it is truncated or foreign (then the file is parsed again)."""
+    try:
+        return decode(blob)
+    except Exception:  # noqa: BLE001 - whatever a damaged entry raises
+        return None
+
+
 def _parse_chunk(texts: list[str]) -> list[bytes]:
     return [encode(parse_file(text)) for text in texts]
 
@@ -76,11 +84,9 @@ def parse_all(texts: list[str], jobs: int | None = None, cache=None, keys: list 
             key = keys[index]
             blob = cache.load(key)
             if blob is not None:
-                try:
-                    results[index] = decode(blob)
+                results[index] = _decode_or_none(blob)
+                if results[index] is not None:
                     continue
-                except Exception:  # noqa: BLE001 - a truncated or foreign entry: parse again
-                    pass
         missing.append(index)
     for index, parsed, blob in _parse_missing(texts, missing, jobs, cache is not None):
         results[index] = parsed
@@ -120,7 +126,7 @@ def _parse_missing(texts: list[str], indices: list[int], jobs: int | None, want_
 
 
 # Below this many objects, a per-object stage stays in one process.
-PARALLEL_MIN_OBJECTS = int(os.environ.get("K8SCHECK_PARALLEL_MIN_OBJECTS", 2000))
+PARALLEL_MIN_OBJECTS = int(os.environ.get("K8SCHECK_PARALLEL_MIN_OBJECTS", "2000"))
 _TASK: tuple | None = None  # (function, items) for the forked workers of map_objects
 
 

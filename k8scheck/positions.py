@@ -69,7 +69,7 @@ class SpanCache:
         self.limit = limit
         self.held: OrderedDict = OrderedDict()
 
-    def hold(self, positions: "DocumentPositions") -> None:
+    def hold(self, positions: DocumentPositions) -> None:
         self.held[positions] = None
         self.held.move_to_end(positions)
         while len(self.held) > self.limit:

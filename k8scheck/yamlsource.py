@@ -16,9 +16,9 @@ the event level and builds plain JSON-like values itself, because:
 from __future__ import annotations
 
 import itertools
-from array import array
 import math
 import re
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -471,7 +471,7 @@ class _DocumentBuilder:
         self.stack.append([is_map, {} if is_map else [], None, [], {}, event.anchor, offset])
 
     def collection_end(self, event):
-        is_map, container, _, merges, _explicit, anchor, offset = self.stack.pop()
+        _is_map, container, _, merges, _explicit, anchor, offset = self.stack.pop()
         end = event.end_mark
         self.tape.extend((END, end.line, end.column))
         if merges:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import k8scheck.model as model
-import k8scheck.yamlsource as yamlsource
+from k8scheck import model, yamlsource
 from k8scheck.engine import lint
 from k8scheck.positions import DocumentPositions, SpanCache
 from k8scheck.yamlsource import parse_stream
