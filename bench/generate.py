@@ -1,11 +1,24 @@
-"""Deterministic benchmark corpus: N apps, one file each, seven objects per app.
+"""Deterministic benchmark corpora: N apps, one file each, seven objects per app.
 
-Each app is a realistic Deployment + Service + ConfigMap + Ingress + HPA + PDB +
-ServiceAccount. About 5% of apps carry one seeded fault of the kinds the seed
-notes describe (selector typo, missing ConfigMap key, unquoted number, tag that
-does not exist, maxSurge 0 on one replica, removed Ingress API).
+``--shape realistic`` (the default) looks like a real repository: five kinds of
+app (web service, worker, database, batch job, node agent) using every common
+kind (Deployment, StatefulSet, DaemonSet, CronJob, Job, Service, ConfigMap,
+Secret, Ingress, HPA, PDB, ServiceAccount, Role, RoleBinding, NetworkPolicy),
+spread over 12 namespaces, one app in 200 with a large ConfigMap (a dashboard of
+~4,000 lines), and in about half the files (``--findings``) one of the mistakes
+real repositories carry: a ``:latest`` tag, ``replicas`` next to an HPA, a probe
+on a port no container declares, requests above limits, an unquoted number in a
+ConfigMap, a key the ConfigMap does not have.
+
+``--shape uniform`` is the earlier corpus: every app a Deployment + Service +
+ConfigMap + Ingress + HPA + PDB + ServiceAccount, about 5% of apps with one
+seeded fault of the kinds the seed notes describe (selector typo, missing
+ConfigMap key, unquoted number, tag that does not exist, maxSurge 0 on one
+replica, removed Ingress API).
 
     python bench/generate.py --apps 1000 --out bench/out/corpus-1000
+    python bench/generate.py --apps 1000 --findings 1.0   # a finding in every file
+    python bench/generate.py --apps 1000 --shape uniform
 """
 
 from __future__ import annotations
@@ -13,6 +26,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import sys
 from pathlib import Path
 
 FAULTS = ("selector-typo", "missing-key", "unquoted-number", "bad-tag", "max-surge-zero", "old-ingress")
@@ -210,8 +224,13 @@ def app(index: int, rng: random.Random) -> tuple[str, str | None]:
     return TEMPLATE.format(ingress=ingress, **values), fault
 
 
-def generate(apps: int, out: Path, seed: int = 20261123) -> dict[str, int]:
-    """Write the corpus; returns how many apps got each fault."""
+def generate(apps: int, out: Path, seed: int = 20261123, shape: str = "realistic", findings: float = 0.5) -> dict[str, int]:
+    """Write the corpus; returns how many apps got each fault (or mistake)."""
+    if shape == "realistic":
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from realistic import generate_realistic
+
+        return generate_realistic(apps, out, seed, findings)
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -231,9 +250,11 @@ def main() -> None:
     parser.add_argument("--apps", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--shape", choices=("realistic", "uniform"), default="realistic")
+    parser.add_argument("--findings", type=float, default=0.5, help="realistic shape: share of files with a mistake (0 to 1)")
     args = parser.parse_args()
     out = args.out or Path(__file__).parent / "out" / f"corpus-{args.apps}"
-    counts = generate(args.apps, out, args.seed)
+    counts = generate(args.apps, out, args.seed, args.shape, args.findings)
     print(f"{args.apps} apps ({args.apps * 7} documents) in {out}; faults: {counts}")
 
 

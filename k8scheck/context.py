@@ -27,10 +27,16 @@ class Options:
 
 
 class Context:
-    def __init__(self, loaded: LoadResult, options: Options, active_rules=frozenset()):
+    def __init__(self, loaded: LoadResult, options: Options, active_rules=frozenset(), reported: set | None = None, jobs: int | None = None):
         self.loaded = loaded
+        self.jobs = jobs  # processes for per-object stages (None: every core)
         self.options = options
         self.active_rules = frozenset(active_rules)
+        self.reported = reported  # files whose findings are reported (None: every file); the rest is --context
+
+    def reports(self, manifest: Manifest) -> bool:
+        """Whether a finding on ``manifest`` is reported (a check may skip work on the others)."""
+        return self.reported is None or manifest.file in self.reported or bool(manifest.overlays) or manifest.relocate is not None
 
     @property
     def manifests(self) -> list[Manifest]:
@@ -64,12 +70,53 @@ class Context:
     @functools.cached_property
     def schema_problems(self) -> list:
         """(manifest, Problem) for every schema violation, computed once for all schema rules."""
+        import marshal
+
+        manifests = self.loaded.manifests
         validator = self.schema_validator
-        out = []
-        for manifest in self.loaded.manifests:
-            for problem in validator.validate(manifest.obj):
-                out.append((manifest, problem))
-        return out
+        for api_version, kind in {(m.api_version, m.kind) for m in manifests}:
+            if api_version and kind:
+                validator.has_schema(api_version, kind)  # compiled once, before any worker forks
+        validate = validator.validate
+        crds = [m.obj for m in self.by_kind.get("CustomResourceDefinition", ())]
+        stage = None if self.options.schema_dirs else b"schema\0" + self.kube_version.encode() + b"\0" + marshal.dumps(crds)
+        found = self._per_object(stage, lambda manifest: list(validate(manifest.obj)))
+        return [(manifest, problem) for manifest, problems in zip(manifests, found) for problem in problems]
+
+    def _per_object(self, stage: bytes | None, function) -> list:
+        """``[function(m) for m in manifests]``: per file from the run's cache where it has them, the rest on every core.
+
+        ``stage`` names the stage and everything that configures it (None: never cached).
+        """
+        import pickle
+
+        from .parallel import map_objects
+
+        manifests = self.loaded.manifests
+        cache = self.loaded.cache if stage is not None else None
+        results: list = [None] * len(manifests)
+        by_file: dict = defaultdict(list)
+        if cache is not None:
+            for index, manifest in enumerate(manifests):
+                if manifest.digest is not None:
+                    by_file[manifest.digest].append(index)
+            for digest, indices in by_file.items():
+                blob = cache.load(cache.stage_key(digest, stage))
+                try:
+                    stored = pickle.loads(blob) if blob is not None else None
+                except Exception:  # noqa: BLE001 - a truncated or foreign entry: compute again
+                    stored = None
+                if isinstance(stored, list) and len(stored) == len(indices):
+                    for index, value in zip(indices, stored):
+                        results[index] = value
+        missing = [i for i, value in enumerate(results) if value is None]
+        for index, value in zip(missing, map_objects(function, [manifests[i] for i in missing], self.jobs)):
+            results[index] = value
+        if cache is not None and missing:
+            changed = {manifests[i].digest for i in missing}
+            for digest in changed - {None}:
+                cache.store(cache.stage_key(digest, stage), pickle.dumps([results[i] for i in by_file[digest]], protocol=pickle.HIGHEST_PROTOCOL))
+        return results
 
     @functools.cached_property
     def pod_store(self):
@@ -108,7 +155,9 @@ class Context:
         """(manifest, Problem) for what the API server rejects beyond the schema, computed once."""
         from . import semantic
 
-        return [(m, problem) for m in self.loaded.manifests for problem in semantic.check(m.obj)]
+        manifests = self.loaded.manifests
+        found = self._per_object(b"semantic", lambda manifest: list(semantic.check(manifest.obj)))
+        return [(m, problem) for m, problems in zip(manifests, found) for problem in problems]
 
     @functools.cached_property
     def rollout_predictions(self) -> list:

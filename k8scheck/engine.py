@@ -11,9 +11,7 @@ from typing import NamedTuple
 
 from . import __version__, merge, runcache, suppress
 from .catalogue import DEFAULT, Rule, expand_names, known_names, load_catalogue
-from .checks import REGISTRY, STAGE_RULES
 from .config import Config
-from .checks.hit import Hit
 from .context import Context, Options
 from .layout import related_directories
 from .loader import DEFAULT_MAX_FILE_SIZE, Discovery, LoadResult, discover, parse_inputs, read_inputs
@@ -73,6 +71,8 @@ INPUT_RULES = frozenset({"yaml-syntax", "duplicate-key", "document-not-object"})
 def active_rules(select=(), ignore=()) -> list[Rule]:
     """The rules a run checks: the selected ones (by default every rule whose group is on by
     default), minus the ignored; the input rules always run (a parse error is never hidden)."""
+    from .checks import REGISTRY  # the checks are imported only when a run is not answered from the cache
+
     catalogue = load_catalogue()
     selected = resolve_rule_names(select, catalogue, "--select") if select else resolve_rule_names([DEFAULT], catalogue, "--select")
     ignored = resolve_rule_names(ignore, catalogue, "--ignore") - INPUT_RULES
@@ -118,6 +118,8 @@ def refuse_empty_stdin(loaded: LoadResult, inputs, stdin_name: str) -> None:
 
 
 def _to_finding(rule: Rule, severity: str, item) -> Finding:
+    from .checks.hit import Hit
+
     if isinstance(item, Diagnostic):
         return Finding(rule.slug, severity, item.message, item.location, None, "", tuple(item.related))
     assert isinstance(item, Hit)
@@ -202,11 +204,20 @@ def _item_name(items, index: int) -> str:
 
 def _own_severity(item) -> str | None:
     """The severity a check gave this one finding (escalation), if any."""
+    from .checks.hit import Hit
+
     return item.problem.severity if isinstance(item, Hit) else None
 
 
 def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, progress=None):
-    """Every active check over the context: (findings, {id(finding): manifest}, internal errors)."""
+    """Every active check over the context: (findings, {id(finding): manifest}, internal errors).
+
+    A finding on an object whose findings are not reported (``ctx.reported``: a
+    --context file) is dropped before it is located or formatted.
+    """
+    from .checks import REGISTRY, STAGE_RULES
+    from .checks.hit import Hit
+
     findings: list[Finding] = []
     origins: dict[int, object] = {}
     errors: list[LoadError] = []
@@ -220,6 +231,8 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
         override = severities.get(rule.slug)
         try:
             for item in check(ctx, rule):
+                if isinstance(item, Hit) and not ctx.reports(item.manifest):
+                    continue
                 finding = _to_finding(rule, override or _own_severity(item) or rule.severity, item)
                 findings.append(finding)
                 if isinstance(item, Hit):
@@ -231,7 +244,7 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
     return findings, origins, errors
 
 
-def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severities: dict | None = None, progress=None):
+def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severities: dict | None = None, progress=None, reported: set | None = None, jobs: int | None = None):
     """``run_rules`` once per apply unit: each kustomization render and chart is checked on its own.
 
     Objects of different units are never compared (two overlays rendering the same
@@ -250,7 +263,7 @@ def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severitie
     seen: dict = {}
     for unit, manifests in units.items():
         view = loaded if len(units) == 1 else LoadResult(files=loaded.files, manifests=manifests, diagnostics=loaded.diagnostics if unit is None else [])
-        unit_findings, unit_origins, unit_errors = run_rules(Context(view, options, active), rules, severities, progress)
+        unit_findings, unit_origins, unit_errors = run_rules(Context(view, options, active, reported, jobs), rules, severities, progress)
         for finding in unit_findings:
             place = (finding.rule, finding.location, finding.path)
             if seen.setdefault(place, unit) != unit:
@@ -324,7 +337,8 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
         settings = Settings(options=options or Options(), select=tuple(select), ignore=tuple(ignore), **extra)
     options = settings.options
     catalogue = load_catalogue()
-    rules = active_rules(settings.select, settings.ignore)
+    resolve_rule_names(settings.select, catalogue, "--select")
+    resolve_rule_names(settings.ignore, catalogue, "--ignore")
     severities = dict(settings.severity)
     for slug in severities:
         resolve_rule_names([slug], catalogue, "severity")
@@ -336,15 +350,18 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
         cached = runcache.load(key)
         if cached is not None:
             return _report_from_cache(cached, inputs, catalogue)
+    rules = active_rules(settings.select, settings.ignore)
     progress(f"parsing {len(inputs.sources)} files")
-    loaded = parse_inputs(inputs, namespace=options.namespace, jobs=settings.jobs)
+    files_cache = runcache.FileCache() if settings.use_cache else None
+    loaded = parse_inputs(inputs, namespace=options.namespace, jobs=settings.jobs, cache=files_cache)
+    if files_cache is not None:
+        files_cache.prune()
     refuse_empty_stdin(loaded, inputs, settings.stdin_name)
-    primary = _primary_files(loaded, paths, settings.context)
-    findings, origins, internal = run_units(loaded, options, rules, severities, progress)
+    primary, context_only = _primary_files(loaded, paths, settings.context)
+    findings, origins, internal = run_units(loaded, options, rules, severities, progress, primary, settings.jobs)
     if primary is not None:
         # --context files are read for references only; their own problems are not reported.
         findings = [f for f in findings if f.location.file in primary]
-        context_only = set(discover(list(settings.context), [])) - primary
         loaded.errors = [e for e in loaded.errors if e.file not in context_only]
     if settings.config is not None and settings.config.per_file_ignores:
         findings = [f for f in findings if f.rule not in settings.config.ignored_in(f.location.file)]
@@ -373,13 +390,13 @@ def _report_from_cache(cached: dict, inputs, catalogue) -> Report:
     return Report(cached["findings"], cached["errors"], files, cached["objects"], rules={slug: catalogue[slug] for slug in cached["rules"] if slug in catalogue}, suppressed=cached["suppressed"], baselined=cached["baselined"], skipped=cached.get("skipped", []))
 
 
-def _primary_files(loaded: LoadResult, paths, context) -> set | None:
-    """The files whose findings are reported: everything but what only --context named."""
+def _primary_files(loaded: LoadResult, paths, context) -> tuple[set | None, set]:
+    """(the files whose findings are reported, the files only --context named); (None, empty) without --context."""
     if not context:
-        return None
+        return None, set()
     named = set(discover(list(paths), []))
     context_only = set(discover(list(context), [])) - named
-    return {f.path for f in loaded.files if f.path not in context_only}
+    return {f.path for f in loaded.files if f.path not in context_only}, context_only
 
 
 def apply_baseline(findings: list[Finding], baseline: dict) -> tuple[list[Finding], int]:

@@ -68,7 +68,7 @@ def load_chart(directory: str, result, max_file_size: int, allow_remote: bool = 
         return
     for template, chunk in split_sources(text, directory):
         rendered = SourceFile(f"{template} (rendered)", chunk)
-        scratch = type(result)()
+        scratch = type(result)(span_cache=result.span_cache)
         load_text(rendered, scratch)
         template_source = _template_source(template, max_file_size)
         if template_source is None:

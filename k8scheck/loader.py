@@ -17,7 +17,7 @@ from pathlib import Path
 from . import helm, kustomize, layout, parallel
 from .kinds import CLUSTER_SCOPED
 from .model import Diagnostic, LoadError, Manifest, Related, SourceFile
-from .positions import Location, locate
+from .positions import Location, SpanCache, locate
 from .yamlsource import parse_stream
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -36,6 +36,8 @@ class LoadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
     skipped: list[layout.Skipped] = field(default_factory=list)
+    span_cache: SpanCache = field(default_factory=SpanCache, repr=False)  # this run's resolved position indexes
+    cache: object = field(default=None, repr=False)  # runcache.FileCache of this run, if any
 
     def source(self, path: str) -> SourceFile | None:
         for file in self.files:
@@ -302,14 +304,18 @@ def read_inputs(paths: list[str], *, max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     return inputs
 
 
-def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None = None) -> LoadResult:
+def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None = None, cache=None) -> LoadResult:
+    """Objects of every input, each file parsed once (or taken from ``cache``, a ``runcache.FileCache``)."""
     result = LoadResult(errors=list(inputs.errors), skipped=list(inputs.skipped))
     for directory in inputs.kustomizations:
         load_kustomization(directory, result, inputs.max_file_size, inputs.discovery)
     for directory in inputs.charts:
         helm.load_chart(directory, result, inputs.max_file_size, inputs.discovery.allow_remote)
-    parsed = parallel.parse_all([source.text for source in inputs.sources], jobs)
-    for source, (documents, problems) in zip(inputs.sources, parsed):
+    result.cache = cache
+    keys = [cache.key(source.text) for source in inputs.sources] if cache is not None else None
+    parsed = parallel.parse_all([source.text for source in inputs.sources], jobs, cache, keys)
+    for number, (source, (documents, problems, comments)) in enumerate(zip(inputs.sources, parsed)):
+        source.comments = comments
         may_skip = inputs.discovery.skip_non_manifests or os.path.normpath(source.path) in inputs.walked
         reason = not_a_manifest(source.text, documents, problems) if may_skip else None
         if reason is not None:
@@ -319,7 +325,11 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
             result.errors.append(LoadError(source.path, "a Go/Helm template (it holds {{ }} actions), not YAML: render it first, e.g. `helm template CHART | k8scheck lint -`"))
             continue
         result.files.append(source)
+        first = len(result.manifests)
         load_text(source, result, documents, problems)
+        if keys is not None:
+            for manifest in result.manifests[first:]:
+                manifest.digest = keys[number]
     assign_namespaces(result.manifests, namespace)
     assign_gitops_units(result.manifests)
     return result
@@ -431,23 +441,17 @@ def not_a_manifest(text: str, documents, problems) -> str | None:
     return "not a Kubernetes manifest (no apiVersion and kind)"
 
 
-def _needs_spans_now(documents) -> bool:
-    """Documents that are not objects are reported while loading, at their position."""
-    for document in documents:
-        value = document.value
-        if value is not None and not isinstance(value, dict):
-            return True
-        if isinstance(value, dict) and _is_list(value) and not all(isinstance(item, dict) for item in value["items"]):
-            return True
-    return False
-
-
 def load_text(source: SourceFile, result: LoadResult, documents=None, problems=None) -> None:
-    """Objects and diagnostics of one file; ``documents``/``problems`` when already parsed (in a worker)."""
+    """Objects and diagnostics of one file; ``documents``/``problems`` when already parsed (in a worker).
+
+    The one parse keeps each document's position tape; positions are resolved from
+    it when a finding needs them, through the run's span cache (``result.span_cache``).
+    """
     if documents is None:
-        documents, problems = parse_stream(source.text, with_spans=False)
-    if _needs_spans_now(documents):
-        documents, problems = parse_stream(source.text, with_spans=True)
+        documents, problems = parse_stream(source.text)
+    for document in documents:
+        if document.positions is not None:
+            document.positions.cache = result.span_cache
     source.documents = len(documents)
     last_line = source.text.count("\n") + (0 if source.text.endswith("\n") else 1)
     for problem in problems:
@@ -484,7 +488,7 @@ def load_text(source: SourceFile, result: LoadResult, documents=None, problems=N
         if _is_list(value):
             for i, item in enumerate(value["items"]):
                 if isinstance(item, dict):
-                    result.manifests.append(Manifest(item, source.path, document.index, ("items", i), document.spans, None, source))
+                    result.manifests.append(Manifest(item, source.path, document.index, ("items", i), document.positions, None))
                 else:
                     result.diagnostics.append(
                         Diagnostic(
@@ -494,7 +498,7 @@ def load_text(source: SourceFile, result: LoadResult, documents=None, problems=N
                         )
                     )
             continue
-        result.manifests.append(Manifest(value, source.path, document.index, (), document.spans, None, source))
+        result.manifests.append(Manifest(value, source.path, document.index, (), document.positions, None))
 
 
 def assign_namespaces(manifests: list[Manifest], default_namespace: str) -> None:
@@ -537,7 +541,7 @@ def load_kustomization(directory: str, result: LoadResult, max_file_size: int, d
         return
     display = os.path.join(directory, "kustomization.yaml (rendered)")
     rendered = SourceFile(display, text)
-    scratch = LoadResult()
+    scratch = LoadResult(span_cache=result.span_cache)
     load_text(rendered, scratch)
     result.diagnostics.extend(scratch.diagnostics)
     sources: dict[str, LoadResult | None] = {}
@@ -553,7 +557,7 @@ def load_kustomization(directory: str, result: LoadResult, max_file_size: int, d
         if source is None:
             used_rendered = True
         else:
-            manifest.file, manifest.document, manifest.prefix, manifest.spans = source.file, source.document, source.prefix, source.spans
+            manifest.file, manifest.document, manifest.prefix, manifest.positions = source.file, source.document, source.prefix, source.positions
             manifest.overlays = tuple(p for p in patches if p.kind == manifest.kind and p.name == source.name)
         result.manifests.append(manifest)
     if used_rendered:
@@ -566,7 +570,7 @@ def _read_source(path: str, sources: dict, result: LoadResult, max_file_size: in
         loaded = None
         read = read_text(path, max_file_size, [], "<stdin>")
         if read is not None:
-            loaded = LoadResult()
+            loaded = LoadResult(span_cache=result.span_cache)
             source = SourceFile(read[0], read[1])
             load_text(source, loaded)
             if not any(f.path == source.path for f in result.files):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from .positions import Location, locate
@@ -38,29 +37,26 @@ def _text(value) -> str | None:
 class Manifest:
     """One Kubernetes object as read from the inputs, and where it was written."""
 
-    __slots__ = ("obj", "file", "document", "prefix", "_spans", "namespace", "source", "unit", "overlays", "relocate")
+    __slots__ = ("obj", "file", "document", "prefix", "positions", "namespace", "unit", "overlays", "relocate", "digest")
 
-    def __init__(self, obj: dict, file: str, document: int, prefix: tuple, spans: dict | None, namespace: str | None, source=None):
+    def __init__(self, obj: dict, file: str, document: int, prefix: tuple, positions, namespace: str | None):
         self.obj = obj
         self.file = file
         self.document = document
         self.prefix = prefix  # ("items", i) for an item of a kind: List
-        self._spans = spans  # None: computed from ``source`` when first needed
+        self.positions = positions  # DocumentPositions of the document (shared by List items), or a fixed span dict
         self.namespace = namespace
-        self.source = source
         self.unit: str | None = None  # the kustomization or chart directory it was rendered from; None: plain files
         self.overlays: tuple = ()  # strategic-merge patches (Manifests) applied to it, in order
         self.relocate = None  # Location -> Location, for objects rendered from a template (helm)
+        self.digest: str | None = None  # content key of the file it was parsed from as written (None: rendered)
 
     @property
     def spans(self) -> dict:
-        if self._spans is not None:
-            return self._spans
-        return self.source.spans_of(self.document) if self.source is not None else {}
-
-    @spans.setter
-    def spans(self, value: dict) -> None:
-        self._spans = value
+        positions = self.positions
+        if positions is None:
+            return {}
+        return positions if isinstance(positions, dict) else positions.spans()
 
     @property
     def api_version(self) -> str | None:
@@ -97,6 +93,18 @@ class Manifest:
                 return patch.locate(in_patch, at)
         location = locate(self.file, self.spans, full, at)
         return self.relocate(location) if self.relocate is not None else location
+
+    def first_line(self) -> tuple[str, int]:
+        """(file, 1-based line) where the object starts: ``locate(())`` without resolving every span."""
+        positions = self.positions
+        if self.prefix or isinstance(positions, dict) or positions is None or not positions.tape:
+            where = self.locate(())
+            return where.file, where.line
+        line, column = positions.root()
+        location = Location(self.file, line + 1, column + 1)
+        if self.relocate is not None:
+            location = self.relocate(location)
+        return location.file, location.line
 
     def __repr__(self) -> str:
         return f"<Manifest {self.ref} {self.file}#{self.document}>"
@@ -234,27 +242,11 @@ class SourceFile:
     path: str
     text: str
     documents: int = 0
+    # (line, column, rules as written) of its suppression comments, 1-based; found by
+    # the parse pass (None: not parsed in that pass, found from the text when asked)
+    comments: list | None = field(default=None, repr=False)
 
     _lines: list | None = field(default=None, repr=False)
-
-    def spans_of(self, document: int) -> dict:
-        """The span index of one document, parsed again when needed (the first pass keeps none).
-
-        The last few files' indexes are kept (findings come file by file), so a run
-        with findings everywhere still holds only a bounded number of them.
-        """
-        spans = _SPAN_CACHE.get(id(self))
-        if spans is None or spans[0] is not self:
-            from .yamlsource import parse_stream
-
-            documents, _problems = parse_stream(self.text, with_spans=True)
-            spans = (self, {d.index: d.spans for d in documents})
-            _SPAN_CACHE[id(self)] = spans
-            while len(_SPAN_CACHE) > _SPAN_CACHE_FILES:
-                _SPAN_CACHE.popitem(last=False)
-        else:
-            _SPAN_CACHE.move_to_end(id(self))
-        return spans[1].get(document) or {}
 
     def line(self, number: int) -> str | None:
         if self._lines is None:
@@ -273,6 +265,3 @@ class Diagnostic:
     location: Location
     related: tuple = ()
 
-
-_SPAN_CACHE_FILES = 64
-_SPAN_CACHE: "OrderedDict[int, tuple]" = OrderedDict()

@@ -1,4 +1,9 @@
-"""Parsing on every core.
+"""Parsing on every core, through the per-file cache.
+
+Each file is parsed once per run, into its documents (decoded values and position
+tapes), its problems and its suppression comments: everything that depends on
+that file's text alone. With a ``FileCache`` (``runcache``), a file whose exact
+text was parsed before by this same k8scheck is not parsed again.
 
 The main process parses its share of the files while worker processes (forked, so
 they start with everything imported) parse the rest and send the plain decoded
@@ -13,10 +18,11 @@ import marshal
 import multiprocessing
 import os
 
-from .yamlsource import ParsedDocument, SourceProblem, parse_stream
+from .positions import DocumentPositions
+from .yamlsource import ParsedDocument, SourceProblem, parse_stream, suppression_comments
 
-# Below this many bytes of input, starting a process costs more than it saves.
-PARALLEL_MIN_BYTES = int(os.environ.get("K8SCHECK_PARALLEL_MIN_BYTES", 4 * 1024 * 1024))
+# Below this many bytes of input to parse, starting a process costs more than it saves.
+PARALLEL_MIN_BYTES = int(os.environ.get("K8SCHECK_PARALLEL_MIN_BYTES", str(4 * 1024 * 1024)))
 
 
 def default_jobs() -> int:
@@ -26,48 +32,130 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _encode(results) -> bytes:
+def parse_file(text: str) -> tuple:
+    """(documents, problems, suppression comments) of one file's text."""
+    documents, problems = parse_stream(text)
+    return documents, problems, suppression_comments(text)
+
+
+def encode(parsed: tuple) -> bytes:
+    documents, problems, comments = parsed
     return marshal.dumps(
-        [
-            ([(d.index, d.value, d.line) for d in documents], [tuple(vars(p).values()) for p in problems])
-            for documents, problems in results
-        ]
+        (
+            [(d.index, d.value, d.line, d.positions.tape, d.positions.keys) for d in documents],
+            [tuple(vars(p).values()) for p in problems],
+            comments,
+        )
     )
 
 
-def _decode(blob: bytes):
-    return [
-        ([ParsedDocument(index, value, None, line) for index, value, line in documents], [SourceProblem(*p) for p in problems])
-        for documents, problems in marshal.loads(blob)
-    ]
+def decode(blob: bytes) -> tuple:
+    documents, problems, comments = marshal.loads(blob)
+    return (
+        [ParsedDocument(index, value, DocumentPositions(tape, keys), line) for index, value, line, tape, keys in documents],
+        [SourceProblem(*p) for p in problems],
+        comments,
+    )
 
 
-def _parse_chunk(texts: list[str]) -> bytes:
-    return _encode([parse_stream(text, with_spans=False) for text in texts])
+def _decode_or_none(blob: bytes) -> tuple | None:
+    """A cached entry, or None when it is truncated or foreign (then the file is parsed again)."""
+    try:
+        return decode(blob)
+    except Exception:  # noqa: BLE001 - whatever a damaged entry raises
+        return None
 
 
-def parse_all(texts: list[str], jobs: int | None = None) -> list:
-    """parse_stream(text, with_spans=False) for every text, on up to ``jobs`` processes."""
+def _parse_chunk(texts: list[str]) -> list[bytes]:
+    return [encode(parse_file(text)) for text in texts]
+
+
+def parse_all(texts: list[str], jobs: int | None = None, cache=None, keys: list | None = None) -> list:
+    """``parse_file(text)`` for every text: from ``cache`` when it has it, else on up to ``jobs`` processes.
+
+    ``keys``: the cache keys of the texts, when the caller has them already.
+    """
+    results: list = [None] * len(texts)
+    if keys is None:
+        keys = [cache.key(text) for text in texts] if cache is not None else [None] * len(texts)
+    missing = []
+    for index, text in enumerate(texts):
+        if cache is not None:
+            key = keys[index]
+            blob = cache.load(key)
+            if blob is not None:
+                results[index] = _decode_or_none(blob)
+                if results[index] is not None:
+                    continue
+        missing.append(index)
+    for index, parsed, blob in _parse_missing(texts, missing, jobs, cache is not None):
+        results[index] = parsed
+        if cache is not None:
+            cache.store(keys[index], blob if blob is not None else encode(parsed))
+    return results
+
+
+def _parse_missing(texts: list[str], indices: list[int], jobs: int | None, want_blobs: bool):
+    """(index, parsed, encoded or None) for each of ``indices``, in order."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    total = sum(len(t) for t in texts)
-    if jobs == 1 or total < PARALLEL_MIN_BYTES or len(texts) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [parse_stream(text, with_spans=False) for text in texts]
+    total = sum(len(texts[i]) for i in indices)
+    if jobs == 1 or total < PARALLEL_MIN_BYTES or len(indices) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [(i, parse_file(texts[i]), None) for i in indices]
     # Contiguous shares of about equal size; the main process takes the first one.
     shares: list[list[int]] = [[] for _ in range(jobs)]
     target = total / jobs
     share, filled = 0, 0
-    for index, text in enumerate(texts):
+    for index in indices:
         if filled >= target * (share + 1) and share < jobs - 1:
             share += 1
         shares[share].append(index)
-        filled += len(text)
+        filled += len(texts[index])
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(jobs - 1) as pool:
-            pending = [pool.apply_async(_parse_chunk, ([texts[i] for i in indices],)) for indices in shares[1:]]
-            results = [parse_stream(texts[i], with_spans=False) for i in shares[0]]
-            for async_result in pending:
-                results.extend(_decode(async_result.get()))
+            pending = [(share, pool.apply_async(_parse_chunk, ([texts[i] for i in share],))) for share in shares[1:]]
+            out = [(i, parse_file(texts[i]), None) for i in shares[0]]
+            for share, async_result in pending:
+                blobs = async_result.get()
+                for position, i in enumerate(share):
+                    blob, blobs[position] = blobs[position], None  # each blob freed once decoded: a lower peak
+                    out.append((i, decode(blob), blob if want_blobs else None))
     except (OSError, ValueError, EOFError):  # no processes here (a sandbox): one core it is
-        return [parse_stream(text, with_spans=False) for text in texts]
-    return results
+        return [(i, parse_file(texts[i]), None) for i in indices]
+    return out
+
+
+# Below this many objects, a per-object stage stays in one process.
+PARALLEL_MIN_OBJECTS = int(os.environ.get("K8SCHECK_PARALLEL_MIN_OBJECTS", "2000"))
+_TASK: tuple | None = None  # (function, items) for the forked workers of map_objects
+
+
+def _run_share(start: int, end: int) -> list:
+    function, items = _TASK
+    return [function(item) for item in items[start:end]]
+
+
+def map_objects(function, items: list, jobs: int | None = None) -> list:
+    """``[function(item) for item in items]``, shares of a large list in forked processes.
+
+    For per-object stages that depend on one object alone (schema, API-server
+    checks): the workers inherit everything by fork and pickle their results back,
+    merged in order, so the result never depends on the number of processes.
+    """
+    global _TASK
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    if jobs == 1 or len(items) < PARALLEL_MIN_OBJECTS or "fork" not in multiprocessing.get_all_start_methods():
+        return [function(item) for item in items]
+    bounds = [len(items) * share // jobs for share in range(jobs + 1)]
+    _TASK = (function, items)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+            pending = [pool.apply_async(_run_share, (bounds[s], bounds[s + 1])) for s in range(1, jobs)]
+            out = _run_share(bounds[0], bounds[1])
+            for async_result in pending:
+                out += async_result.get()
+    except (OSError, ValueError, EOFError):  # no processes here (a sandbox): one core it is
+        return [function(item) for item in items]
+    finally:
+        _TASK = None
+    return out

@@ -1,12 +1,51 @@
 """Field path -> file:line:column, resolved in this one place.
 
-Spans come from ``yamlsource`` (0-based, per document); everything that leaves
-this module is 1-based, for people and their editors.
+The parser (``yamlsource``) records, per document, a compact *position tape*: flat
+16-bit integers (32-bit where a line or column needs it) in document order, one short record per YAML node, plus the list
+of the document's mapping keys (the very key objects of the decoded value, no
+copies). Nothing per field is built while parsing. When a finding needs a
+position, ``DocumentPositions.spans()`` replays the tape once into the
+``path -> Span`` index of that document (aliases, merge keys and List items
+resolved exactly as the parser resolved the values); a per-run ``SpanCache``
+keeps the indexes of the last few documents only.
+
+Spans are 0-based; everything that leaves this module is 1-based, for people and
+their editors.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import NamedTuple
+
+# Tape records (ints). Spans are (line, col, end_line, end_col), 0-based.
+SCALAR = 0  # SCALAR line col end_line end_col         a scalar value
+KEY = 1  # KEY line col end_line end_col               a mapping key (its decoded key is next in ``keys``)
+MERGE = 2  # MERGE line col end_line end_col           a '<<' merge key
+ALIAS = 3  # ALIAS line col end_line end_col target    an alias value; target: tape offset of the anchored node
+MAP = 4  # MAP line col                                a mapping starts
+SEQ = 5  # SEQ line col                                a sequence starts
+END = 6  # END end_line end_col                        the innermost collection ends
+
+
+class Span(NamedTuple):
+    """Where a value (and its key, if it has one) is written; 0-based, -1 where there is no key."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    key_line: int
+    key_col: int
+    key_end_line: int
+    key_end_col: int
+
+
+NO_KEY = (-1, -1, -1, -1)
+# The path step of a '<<' merge key's own value: not a key of the decoded mapping
+# (a quoted "<<" is one, and keeps its text).
+MERGE_STEP = type("MergeStep", (), {"__repr__": lambda self: "<<", "__slots__": ()})()
 
 
 @dataclass(frozen=True, order=True)
@@ -21,6 +60,146 @@ class Location:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
+
+
+class SpanCache:
+    """The documents whose span index is currently resolved, most recent last (one per run)."""
+
+    def __init__(self, limit: int = 1024):
+        self.limit = limit
+        self.held: OrderedDict = OrderedDict()
+
+    def hold(self, positions: DocumentPositions) -> None:
+        self.held[positions] = None
+        self.held.move_to_end(positions)
+        while len(self.held) > self.limit:
+            evicted, _ = self.held.popitem(last=False)
+            evicted.resolved = None
+
+
+class DocumentPositions:
+    """The position tape of one document; ``spans()`` resolves it on demand."""
+
+    __slots__ = ("tape", "keys", "cache", "resolved")
+
+    def __init__(self, tape: bytes, keys: list, cache: SpanCache | None = None):
+        self.tape = tape
+        self.keys = keys
+        self.cache = cache  # None: keep the resolved index for good (one-off parses)
+        self.resolved: dict | None = None
+
+    def root(self) -> tuple[int, int]:
+        """(line, column), 0-based, where the document's value starts: read off the tape, no replay."""
+        first = memoryview(self.tape)[1:].cast(chr(self.tape[0]))
+        return first[1], first[2]
+
+    def spans(self) -> dict:
+        resolved = self.resolved
+        if resolved is None:
+            resolved = self.resolved = replay(self.tape, self.keys)
+        if self.cache is not None:
+            self.cache.hold(self)
+        return resolved
+
+
+def replay(tape: bytes, keys: list) -> dict:
+    """``path -> Span`` for every value of one document, from its tape.
+
+    The same walk the parser made: a value's path is its parent's plus its key or
+    index; an alias also stands for every value under its anchor; a merge key
+    adds the merged keys that the mapping does not set itself, each with the
+    spans written under the merged mapping (YAML 1.1 merge, as go-yaml does it).
+    """
+    ints = memoryview(tape)[1:].cast(chr(tape[0])).tolist() if tape else []
+    log: list = []  # (path, span), in document order; later entries win
+    stack: list = []  # [is_map, path, count, key, key_span, is_merge, merges, present, log_start, own_key_span, line, col, offset]
+    collections: dict = {}  # tape offset -> (path, log_start, log_end, is_map)
+    next_key = iter(keys).__next__
+    i, size = 0, len(ints)
+    while i < size:
+        kind = ints[i]
+        if kind == KEY or kind == MERGE:
+            frame = stack[-1]
+            frame[3] = next_key() if kind == KEY else MERGE_STEP
+            frame[4] = tuple(ints[i + 1 : i + 5])
+            frame[5] = kind == MERGE
+            i += 5
+            continue
+        if kind == END:
+            frame = stack.pop()
+            path, log_start, key_span = frame[1], frame[8], frame[9]
+            log[log_start] = (path, (frame[10], frame[11], ints[i + 1], ints[i + 2]) + key_span)
+            if frame[6]:
+                _merge(log, path, frame[6], frame[7])
+            collections[frame[12]] = (path, log_start, len(log), frame[0])
+            _store(stack, log, path, log_start, frame[0])
+            i += 3
+            continue
+        if stack:
+            parent = stack[-1]
+            if parent[0]:
+                path, key_span = parent[1] + (parent[3],), parent[4]
+            else:
+                path, key_span = parent[1] + (parent[2],), NO_KEY
+        else:
+            path, key_span = (), NO_KEY
+        if kind == SCALAR:
+            log.append((path, tuple(ints[i + 1 : i + 5]) + key_span))
+            _store(stack, log, path, len(log) - 1, None)
+            i += 5
+        elif kind == MAP or kind == SEQ:
+            stack.append([kind == MAP, path, 0, None, NO_KEY, False, [], set(), len(log), key_span, ints[i + 1], ints[i + 2], i])
+            log.append((path, None))
+            i += 3
+        else:  # ALIAS
+            start = len(log)
+            log.append((path, tuple(ints[i + 1 : i + 5]) + key_span))
+            target = collections.get(ints[i + 5])
+            is_map = None
+            if target is not None:
+                anchor_path, anchor_start, anchor_end, is_map = target
+                cut = len(anchor_path)
+                for entry_path, entry_span in log[anchor_start + 1 : anchor_end]:
+                    if entry_path[:cut] == anchor_path:
+                        log.append((path + entry_path[cut:], entry_span))
+            _store(stack, log, path, start, is_map)
+            i += 6
+    return {path: span for path, span in log if span is not None}
+
+
+def _store(stack: list, log: list, path: tuple, log_start: int, is_map) -> None:
+    """A finished value joins its parent (``is_map``: True mapping, False sequence, None scalar)."""
+    if not stack:
+        return
+    parent = stack[-1]
+    if not parent[0]:
+        parent[2] += 1
+    elif parent[5]:
+        parent[6].append((is_map, path, log_start, len(log)))
+        parent[5] = False
+    else:
+        parent[7].add(parent[3])
+
+
+def _merge(log: list, path: tuple, merges: list, present: set) -> None:
+    """Spans of the keys a mapping takes from its merge keys (never those it sets itself)."""
+    for is_map, merge_path, start, end in merges:
+        entries = log[start:end]
+        if is_map:
+            sources = [merge_path]
+        else:
+            depth = len(merge_path) + 1
+            sources = list(dict.fromkeys(p for p, _ in entries if len(p) == depth))
+        for source in sources:
+            cut = len(source)
+            for key in dict.fromkeys(p[cut] for p, _ in entries if len(p) > cut and p[:cut] == source):
+                if key in present or key is MERGE_STEP:
+                    continue
+                present.add(key)
+                prefix = source + (key,)
+                for entry_path, span in entries:
+                    if entry_path[: cut + 1] == prefix:
+                        log.append((path + entry_path[cut:], span))
 
 
 def locate(file: str, spans: dict, path: tuple, at: str = "value") -> Location:

@@ -1,4 +1,4 @@
-"""A content-addressed cache of whole lint runs.
+"""Content-addressed caches: of whole lint runs, and of what each file parses to.
 
 The key covers everything a finding can depend on: k8scheck's own code, rules and
 schemas (hashed, so any change to k8scheck invalidates), the kubernetes-validate
@@ -7,6 +7,13 @@ and the path and full text of every input file. Any difference is a miss; a hit
 returns exactly the findings the same run produced before, so a stale entry can
 never hide a finding. Runs that depend on the outside world are never cached:
 registry lookups (--check-images), git (--diff-base) and kustomize rendering.
+
+``FileCache`` keeps, per file text, what that text alone decides: its documents
+(decoded values and position tapes), its YAML problems and its suppression
+comments, keyed by k8scheck's code and the text (never the path or the time), so
+a run where one file changed parses one file; and what the per-object stages
+(schema, API-server checks) found in its objects, keyed also by what configures
+them (Kubernetes version, the CustomResourceDefinitions of the run).
 """
 
 from __future__ import annotations
@@ -114,3 +121,57 @@ def store(key: str, value) -> None:
             old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only or full cache directory only costs speed
+
+
+class FileCache:
+    """What one file's text parses to (``parallel.encode`` blobs), by code and text."""
+
+    KEEP = 200_000  # entries; beyond this, the oldest half is pruned
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = directory or cache_dir() / "files"
+        self.stored = 0
+
+    def key(self, text: str) -> str:
+        digest = hashlib.sha256(code_fingerprint())
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def stage_key(self, digest: str, stage: bytes) -> str:
+        """Key of what a per-object stage (configured as ``stage``) found in the objects of the file ``digest``."""
+        return hashlib.sha256(digest.encode() + b"\0" + stage).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / key[2:]
+
+    def load(self, key: str) -> bytes | None:
+        try:
+            with open(self._path(key), "rb") as handle:
+                return handle.read()
+        except OSError:
+            return None
+
+    def store(self, key: str, blob: bytes) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(blob)
+            os.replace(temporary, path)
+            self.stored += 1
+        except OSError:
+            pass  # a read-only or full cache directory only costs speed
+
+    def prune(self) -> None:
+        """Keep the cache bounded: past ``KEEP`` entries, drop the least recently written half."""
+        if self.stored < 64:
+            return  # a small run adds little; listing the cache would cost more
+        try:
+            entries = [p for d in self.directory.iterdir() if d.is_dir() for p in d.iterdir()]
+            if len(entries) <= self.KEEP:
+                return
+            entries.sort(key=lambda p: p.stat().st_mtime)
+            for old in entries[: len(entries) // 2]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass

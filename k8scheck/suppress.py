@@ -11,15 +11,13 @@ annotation applies to its object.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .model import Finding, Manifest
 from .positions import Location
+from .yamlsource import suppression_comments
 
 ANNOTATION = "k8scheck.io/ignore"
-# A YAML comment starts at a '#' preceded by whitespace (or at the line start).
-_COMMENT = re.compile(r"(?:^|\s)#\s*k8scheck:\s*(ignore(?:-next-line)?)(?:\[([^\]]*)\])?(?=\s|$)")
 EVERY_RULE = frozenset({"*"})  # a bare ignore: every rule
 
 
@@ -45,19 +43,12 @@ def collect(files, manifests: list[Manifest]):
     by_line: dict[tuple[str, int], Suppression] = {}
     everything: list[Suppression] = []
     for source in files:
-        if "k8scheck:" not in source.text:
-            continue
-        for number, line in enumerate(source.text.splitlines(), start=1):
-            if "k8scheck:" not in line:
-                continue
-            match = _COMMENT.search(line)
-            if match:
-                column = match.start() + (1 if line[match.start()] != "#" else 0) + 1
-                rules = _rules(match.group(2)) if match.group(2) is not None else EVERY_RULE
-                item = Suppression(rules, Location(source.path, number, column), "comment")
-                target = number + 1 if match.group(1) == "ignore-next-line" else number
-                by_line[(source.path, target)] = item
-                everything.append(item)
+        comments = source.comments if source.comments is not None else suppression_comments(source.text)
+        for comment in comments:
+            rules = _rules(comment.rules) if comment.rules is not None else EVERY_RULE
+            item = Suppression(rules, Location(source.path, comment.line, comment.column), "comment")
+            by_line[(source.path, comment.line + 1 if comment.next_line else comment.line)] = item
+            everything.append(item)
     by_object: dict[int, Suppression] = {}
     for manifest in manifests:
         annotations = manifest.metadata.get("annotations")
@@ -84,8 +75,7 @@ def apply(findings: list[Finding], origins: dict, files, manifests, active_rules
         candidates = [by_line.get((finding.location.file, finding.location.line))]
         manifest = origins.get(id(finding))
         if manifest is not None:
-            first = manifest.locate(())
-            candidates.append(by_line.get((first.file, first.line)))
+            candidates.append(by_line.get(manifest.first_line()))
             candidates.append(by_object.get(id(manifest)))
         hit = next((c for c in candidates if c is not None and c.covers(finding.rule)), None)
         if hit is None:

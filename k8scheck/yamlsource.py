@@ -18,8 +18,9 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from array import array
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import ruamel.yaml  # noqa: F401  (registers the error classes the C parser raises)
 from _ruamel_yaml import CParser
@@ -28,24 +29,26 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import Reader as PyReader
 from ruamel.yaml.scanner import Scanner as PyScanner
 
+from .positions import ALIAS, END, KEY, MAP, MERGE, SCALAR, SEQ, DocumentPositions
 from .scalars import decode_plain, decode_tagged, map_key
 
 MAX_DEPTH = 256
 MAX_ALIAS_NODES = 100_000
 MAX_NODES = 500_000  # per document; the largest real CRDs have a few tens of thousands
 
-# (line, col, end_line, end_col, key_line, key_col, key_end_line, key_end_col), 0-based;
-# the key part is -1 where the value has no key (document root, sequence items).
-Span = tuple
-NO_KEY = (-1, -1, -1, -1)
 
 
 @dataclass
 class ParsedDocument:
     index: int
     value: Any
-    spans: dict | None = field(repr=False)
+    positions: DocumentPositions | None = field(repr=False)
     line: int  # 0-based line of the document's first content
+
+    @property
+    def spans(self) -> dict:
+        """``path -> span`` of every value (resolved from the position tape on first use)."""
+        return self.positions.spans() if self.positions is not None else {}
 
 
 @dataclass(frozen=True)
@@ -270,43 +273,44 @@ def _copy(value, budget: list[int]):
     return value
 
 
-class _NoLog:
-    """Stands in for the span log when spans are not wanted (the fast first pass)."""
+class _Discard:
+    """Stands in for the position tape when positions are not wanted (k8scheck's own data files)."""
 
     def append(self, item) -> None:
+        pass
+
+    def extend(self, items) -> None:
         pass
 
     def __len__(self) -> int:
         return 0
 
-    def __getitem__(self, index):
-        return []
-
-    def __setitem__(self, index, value) -> None:
-        pass
-
-    def __iter__(self):
-        return iter(())
-
 
 class _DocumentBuilder:
-    """Turns the events of one document into a value and its spans."""
+    """Turns the events of one document into a value and its position tape (see ``positions``).
+
+    A frame on the stack is ``[is_map, container, key, merges, explicit, anchor, tape offset]``;
+    ``key`` is ``(key, key span, raw text)`` between a mapping key and its value.
+    """
 
     def __init__(self, index: int, problems: list[SourceProblem], with_spans: bool = True, colon: str | None = None):
         self.index = index
         self.colon = colon  # the placeholder standing for ':' (see _go_yaml_flow_colons)
         self.problems = problems
-        self.log = [] if with_spans else _NoLog()  # (path, span), in document order
+        self.tape: Any = [] if with_spans else _Discard()
+        self.keys: Any = [] if with_spans else _Discard()
         self.first_line = None
-        self.anchors: dict[str, tuple[Any, tuple, int, int]] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, tape offset of the anchored node)
         self.stack: list[list] = []
         self.alias_budget = [MAX_ALIAS_NODES]
         self.root: Any = None
         self.done = False
         self.nodes = 0
 
-    def _count(self, event) -> None:
-        self.nodes += 1
+    def _count(self, event, counted: bool = True) -> None:
+        """Charge one node (``counted``: already charged, only check the limit)."""
+        if not counted:
+            self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _Abort(
                 SourceProblem(
@@ -320,40 +324,28 @@ class _DocumentBuilder:
             )
 
     # -- helpers -----------------------------------------------------------
-    def _where(self):
-        """(path, key span) for the next value inside the current collection."""
-        if not self.stack:
-            return (), NO_KEY
-        frame = self.stack[-1]
-        if frame[0] == "seq":
-            return frame[2] + (len(frame[1]),), NO_KEY
-        key = frame[3]
-        if key is None:  # this value *is* a key
-            return None, NO_KEY
-        return frame[2] + (key[0],), key[1]
-
-    def _store(self, value, path, span_start: int):
+    def _store(self, value):
         """Attach a finished value to its parent (or make it the root)."""
         if not self.stack:
             self.root = value
             self.done = True
             return
         frame = self.stack[-1]
-        if frame[0] == "seq":
+        if not frame[0]:
             frame[1].append(value)
             return
-        key_text, key_span, key_raw = frame[3]
-        frame[3] = None
-        mapping = frame[1]
+        key_text, key_span, key_raw = frame[2]
+        frame[2] = None
         if key_raw == "<<":
             if not (isinstance(value, dict) or (isinstance(value, list) and all(isinstance(v, dict) for v in value))):
                 raise self._problem(
                     "invalid YAML for Kubernetes: map merge requires map or sequence of maps as the value", key_span
                 )
-            frame[4].append((value, path, span_start, len(self.log)))
+            frame[3].append(value)
             return
-        if key_text in frame[5]:
-            first_line, first_column = frame[5][key_text]
+        explicit = frame[4]
+        if key_text in explicit:
+            first_line, first_column = explicit[key_text]
             self.problems.append(
                 SourceProblem(
                     "duplicate-key",
@@ -367,10 +359,10 @@ class _DocumentBuilder:
                     first_column,
                 )
             )
-        frame[5][key_text] = (key_span[0], key_span[1])
-        mapping[key_text] = value
+        explicit[key_text] = (key_span[0], key_span[1])
+        frame[1][key_text] = value
 
-    def _take_key(self, value, span: Span, raw) -> None:
+    def _take_key(self, value, span: tuple, raw) -> None:
         key = map_key(value)
         if key is None:
             if isinstance(value, (dict, list)):
@@ -380,31 +372,36 @@ class _DocumentBuilder:
             else:
                 why = f"the mapping key {value} is beyond int64 (kubectl: unsupported map key of type uint64)"
             raise self._problem("invalid YAML for Kubernetes: " + why, span)
-        self.stack[-1][3] = (key, span[:4], raw)
+        self.stack[-1][2] = (key, span, raw)
+        if raw == "<<":
+            self.tape.extend((MERGE, *span))
+        else:
+            self.tape.extend((KEY, *span))
+            self.keys.append(key)
 
     def _problem(self, message: str, span) -> _Abort:
         return _Abort(SourceProblem("yaml-syntax", message, span[0], span[1], document=self.index))
 
     def _is_key_slot(self) -> bool:
         frame = self.stack[-1] if self.stack else None
-        return frame is not None and frame[0] == "map" and frame[3] is None
-
-    def _remember_anchor(self, anchor, value, path, log_start):
-        if anchor:
-            self.anchors[anchor] = (value, path, log_start, len(self.log))
+        return frame is not None and frame[0] and frame[2] is None
 
     # -- events ------------------------------------------------------------
     def scalar(self, event):
-        self._count(event)
+        # The hot path of every parse: helpers inlined on purpose.
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self._count(event)
         start, end = event.start_mark, event.end_mark
         if self.first_line is None:
             self.first_line = start.line
         span = (start.line, start.column, end.line, end.column)
         tag = event.tag
         text = event.value
+        plain = event.style in ("", None)
         if self.colon is not None:
             text = text.replace(self.colon, ":")
-        if tag is None and event.style in ("", None) and event.implicit[0]:
+        if tag is None and plain and event.implicit[0]:
             value = decode_plain(text)
         elif tag is None or tag == "!":
             value = text
@@ -413,10 +410,13 @@ class _DocumentBuilder:
                 value = decode_tagged(tag, text)
             except ValueError as exc:
                 raise self._problem(f"invalid YAML for Kubernetes: {exc}", span) from None
-        if self._is_key_slot():
-            raw = text if event.style in ("", None) and tag is None else None
-            self._take_key(value, span, raw)
-            self._remember_anchor(event.anchor, value, None, len(self.log))
+        stack = self.stack
+        frame = stack[-1] if stack else None
+        offset = len(self.tape)
+        if frame is not None and frame[0] and frame[2] is None:  # this scalar is a mapping key
+            self._take_key(value, span, text if plain and tag is None else None)
+            if event.anchor:
+                self.anchors[event.anchor] = (value, offset)
             return
         if value.__class__ is float and not math.isfinite(value):
             raise self._problem(
@@ -424,24 +424,35 @@ class _DocumentBuilder:
                 f"(kubectl: json: unsupported value); quote it to mean the string",
                 span,
             )
-        path, key_span = self._where()
-        log_start = len(self.log)
-        self.log.append((path, span + key_span))
-        self._remember_anchor(event.anchor, value, path, log_start)
-        self._store(value, path, log_start)
+        self.tape.extend((SCALAR, *span))
+        if event.anchor:
+            self.anchors[event.anchor] = (value, offset)
+        if frame is None or not frame[0]:
+            self._store(value)
+            return
+        # _store for the common case, a plain key's value in a mapping
+        key_text, key_span, key_raw = frame[2]
+        explicit = frame[4]
+        if key_raw == "<<" or key_text in explicit:
+            self._store(value)
+            return
+        frame[2] = None
+        explicit[key_text] = (key_span[0], key_span[1])
+        frame[1][key_text] = value
 
-    def collection_start(self, event, kind: str):
-        self._count(event)
+    def collection_start(self, event, is_map: bool):
+        self._count(event, counted=False)
+        start = event.start_mark
         if self.first_line is None:
-            self.first_line = event.start_mark.line
+            self.first_line = start.line
         if len(self.stack) >= MAX_DEPTH:
             raise _Abort(
                 SourceProblem(
                     "yaml-syntax",
                     f"document nests deeper than {MAX_DEPTH} levels; k8scheck stops reading it "
                     "(no Kubernetes object is that deep)",
-                    event.start_mark.line,
-                    event.start_mark.column,
+                    start.line,
+                    start.column,
                     document=self.index,
                 )
             )
@@ -450,50 +461,24 @@ class _DocumentBuilder:
                 SourceProblem(
                     "yaml-syntax",
                     "invalid YAML for Kubernetes: a mapping key must be a scalar",
-                    event.start_mark.line,
-                    event.start_mark.column,
+                    start.line,
+                    start.column,
                     document=self.index,
                 )
             )
-        path, key_span = self._where()
-        start = event.start_mark
-        log_start = len(self.log)
-        # The end of the span is filled in when the collection ends.
-        self.log.append((path, None))
-        container: Any = {} if kind == "map" else []
-        frame = [kind, container, path, None, [], {}, log_start, key_span, event.anchor, start]
-        self.stack.append(frame)
+        offset = len(self.tape)
+        self.tape.extend((MAP if is_map else SEQ, start.line, start.column))
+        self.stack.append([is_map, {} if is_map else [], None, [], {}, event.anchor, offset])
 
     def collection_end(self, event):
-        frame = self.stack.pop()
-        kind, container, path, _, merges, explicit, log_start, key_span, anchor, start = frame
+        _is_map, container, _, merges, _explicit, anchor, offset = self.stack.pop()
         end = event.end_mark
-        self.log[log_start] = (path, (start.line, start.column, end.line, end.column) + key_span)
-        if kind == "map" and merges:
-            self._apply_merges(container, path, merges, explicit)
-        self._remember_anchor(anchor, container, path, log_start)
-        self._store(container, path, log_start)
-
-    def _apply_merges(self, mapping, path, merges, explicit):
-        """YAML 1.1 merge keys: merged keys never override explicit ones."""
-        sources = []
-        for value, merge_path, log_start, log_end in merges:
-            if isinstance(value, dict):
-                sources.append((value, merge_path, log_start, log_end))
-            elif isinstance(value, list):
-                for i, item in enumerate(value):
-                    if isinstance(item, dict):
-                        sources.append((item, merge_path + (i,), log_start, log_end))
-        for source, source_path, log_start, log_end in sources:
-            prefix_len = len(source_path)
-            for key, value in source.items():
-                if key in explicit or key in mapping:
-                    continue
-                mapping[key] = value
-                key_prefix = source_path + (key,)
-                for entry_path, span in self.log[log_start:log_end]:
-                    if entry_path[: prefix_len + 1] == key_prefix:
-                        self.log.append((path + entry_path[prefix_len:], span))
+        self.tape.extend((END, end.line, end.column))
+        if merges:
+            _apply_merges(container, merges)
+        if anchor:
+            self.anchors[anchor] = (container, offset)
+        self._store(container)
 
     def alias(self, event):
         anchor = self.anchors.get(event.anchor)
@@ -502,7 +487,7 @@ class _DocumentBuilder:
             raise _Abort(
                 SourceProblem("yaml-syntax", f"invalid YAML: undefined alias *{event.anchor}", span[0], span[1], document=self.index)
             )
-        value, anchor_path, log_start, log_end = anchor
+        value, target = anchor
         try:
             copied = _copy(value, self.alias_budget)
         except OverflowError:
@@ -519,29 +504,34 @@ class _DocumentBuilder:
         if self._is_key_slot():
             self._take_key(copied, span, None)
             return
-        path, key_span = self._where()
-        new_start = len(self.log)
-        self.log.append((path, span + key_span))
-        if anchor_path is not None and log_end - log_start > 1:
-            cut = len(anchor_path)
-            for entry_path, entry_span in self.log[log_start + 1 : log_end]:
-                if entry_path[:cut] == anchor_path:
-                    self.log.append((path + entry_path[cut:], entry_span))
-        self._store(copied, path, new_start)
+        self.tape.extend((ALIAS, *span, target))
+        self._store(copied)
 
-    def spans(self) -> dict | None:
-        if isinstance(self.log, _NoLog):
+    def positions(self) -> DocumentPositions | None:
+        if isinstance(self.tape, _Discard):
             return None
-        return {path: span for path, span in self.log if path is not None and span is not None}
+        tape = self.tape
+        # 16-bit records unless a line or column needs more (one header byte says which)
+        code = "H" if max(tape, default=0) < 0x10000 else "i"
+        return DocumentPositions(code.encode() + array(code, tape).tobytes(), self.keys)
+
+
+def _apply_merges(mapping: dict, merges: list) -> None:
+    """YAML 1.1 merge keys: merged keys never override explicit ones (nor earlier merges)."""
+    for value in merges:
+        for source in [value] if isinstance(value, dict) else [v for v in value if isinstance(v, dict)]:
+            for key, item in source.items():
+                if key not in mapping:
+                    mapping[key] = item
 
 
 def parse_stream(text: str, with_spans: bool = True) -> tuple[list[ParsedDocument], list[SourceProblem]]:
     """Every document of a YAML (or JSON) stream, plus what was wrong with the text.
 
     Documents before a syntax error are kept; the error ends the stream (libyaml
-    cannot resynchronise), and is reported at its position. ``with_spans=False``
-    skips the span index (faster, far less memory); spans are then computed again
-    for the few files a finding needs them in.
+    cannot resynchronise), and is reported at its position. Each document keeps
+    its position tape (``positions``), so positions never need a second parse;
+    ``with_spans=False`` skips even that (k8scheck's own data files).
     """
     problems: list[SourceProblem] = []
     documents: list[ParsedDocument] = []
@@ -581,16 +571,16 @@ def _read(text: str, colon: str | None, with_spans: bool):
     builder: _DocumentBuilder | None = None
     index = -1
     try:
-        while parser.check_event():
-            event = parser.get_event()
+        get_event = parser.get_event
+        while (event := get_event()) is not None:
             etype = type(event)
             if builder is not None and not builder.done:
                 if etype is ev.ScalarEvent:
                     builder.scalar(event)
                 elif etype is ev.MappingStartEvent:
-                    builder.collection_start(event, "map")
+                    builder.collection_start(event, True)
                 elif etype is ev.SequenceStartEvent:
-                    builder.collection_start(event, "seq")
+                    builder.collection_start(event, False)
                 elif etype is ev.MappingEndEvent or etype is ev.SequenceEndEvent:
                     builder.collection_end(event)
                 elif etype is ev.AliasEvent:
@@ -602,7 +592,7 @@ def _read(text: str, colon: str | None, with_spans: bool):
                 builder = _DocumentBuilder(index, problems, with_spans, colon)
             elif etype is ev.DocumentEndEvent and builder is not None:
                 if builder.done:
-                    documents.append(ParsedDocument(index, builder.root, builder.spans(), builder.first_line or 0))
+                    documents.append(ParsedDocument(index, builder.root, builder.positions(), builder.first_line or 0))
                 builder = None
     except _Abort as abort:
         problems.append(abort.problem)
@@ -619,6 +609,35 @@ def _read(text: str, colon: str | None, with_spans: bool):
         except Exception:  # pragma: no cover - dispose never matters for correctness
             pass
     return documents, problems, None
+
+
+# A suppression comment: a '#' preceded by whitespace (or at the line start), then
+# k8scheck: ignore or ignore-next-line, with or without a [rule,...] list.
+_SUPPRESSION = re.compile(r"(?:^|\s)#\s*k8scheck:\s*(ignore(?:-next-line)?)(?:\[([^\]]*)\])?(?=\s|$)")
+
+
+class SuppressionComment(NamedTuple):
+    """A ``# k8scheck: ignore`` comment, 1-based; ``rules`` as written, None for a bare ignore."""
+
+    line: int
+    column: int
+    rules: str | None
+    next_line: bool  # ignore-next-line: it applies to the line below
+
+
+def suppression_comments(text: str) -> list[SuppressionComment]:
+    """Every suppression comment of a text (read in the same pass as its parse)."""
+    if "k8scheck:" not in text:
+        return []
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "k8scheck:" not in line:
+            continue
+        match = _SUPPRESSION.search(line)
+        if match:
+            column = match.start() + (1 if line[match.start()] != "#" else 0) + 1
+            found.append(SuppressionComment(number, column, match.group(2), match.group(1) == "ignore-next-line"))
+    return found
 
 
 def load_single(text: str):

@@ -110,6 +110,7 @@ def test_no_cache_neither_reads_nor_writes(cache, run, parses, tmp_path):
     run("cm.yaml", "--no-cache")
     assert len(parses) == 2
     assert not (cache / "runs").exists() or not list((cache / "runs").glob("*.pickle"))
+    assert not (cache / "files").exists()
 
 
 def test_a_corrupt_entry_is_a_miss(cache, run, parses, tmp_path):
@@ -119,3 +120,62 @@ def test_a_corrupt_entry_is_a_miss(cache, run, parses, tmp_path):
         entry.write_bytes(b"not a pickle")
     code, data = run("cm.yaml")
     assert code == 1 and data["findings"] and len(parses) == 2
+
+
+@pytest.fixture
+def parsed_texts(monkeypatch):
+    """The manifest texts really parsed (not taken from the per-file cache)."""
+    from k8scheck import yamlsource
+
+    texts = []
+    real = yamlsource._read
+
+    def counting(text, *args):
+        if text.startswith("apiVersion: v1"):
+            texts.append(text)
+        return real(text, *args)
+
+    monkeypatch.setattr(yamlsource, "_read", counting)
+    return texts
+
+
+def test_one_changed_file_is_the_only_file_parsed_again(cache, run, parsed_texts, tmp_path):
+    for i in range(4):
+        (tmp_path / f"cm{i}.yaml").write_text(BAD.replace("settings", f"settings{i}") + "unknownField: 1\n")
+    first = run(".")
+    assert len(parsed_texts) == 4 and list((cache / "files").rglob("*"))
+    (tmp_path / "cm2.yaml").write_text(GOOD.replace("settings", "settings2"))
+    second = run(".")
+    assert len(parsed_texts) == 5
+    assert second == run(".", "--no-cache")  # schema findings of the unchanged files come from the cache, unchanged
+    assert len(first[1]["findings"]) == 8 and len(second[1]["findings"]) == 6
+
+
+def test_a_corrupt_file_entry_is_parsed_again(cache, run, parsed_texts, tmp_path):
+    (tmp_path / "cm.yaml").write_text(BAD)
+    first = run("cm.yaml")
+    for entry in (cache / "files").rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(b"\x00garbage")
+    for entry in (cache / "runs").glob("*.pickle"):
+        entry.unlink()
+    assert run("cm.yaml") == first and len(parsed_texts) == 2
+
+
+def test_findings_in_context_files_are_never_located(tmp_path, monkeypatch):
+    from k8scheck.model import Manifest
+
+    (tmp_path / "context").mkdir()
+    (tmp_path / "context" / "cm.yaml").write_text(BAD)
+    (tmp_path / "mine.yaml").write_text(BAD.replace("settings", "mine"))
+    located = []
+    real = Manifest.locate
+
+    def spy(self, *args, **kwargs):
+        located.append(self.file)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Manifest, "locate", spy)
+    report = engine.lint([str(tmp_path / "mine.yaml")], settings=engine.Settings(context=(str(tmp_path / "context"),)))
+    assert [f.location.file for f in report.findings] == [str(tmp_path / "mine.yaml")]
+    assert str(tmp_path / "context" / "cm.yaml") not in located

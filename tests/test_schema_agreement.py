@@ -210,7 +210,7 @@ def test_agreement_on_the_bench_corpus(tmp_path):
     sys.path.insert(0, str(ROOT / "bench"))
     from generate import generate
 
-    generate(40, tmp_path)
+    generate(40, tmp_path, shape="uniform")
     version = newest_version()
     validator = SchemaValidator(version)
     compared = without_schema = 0

@@ -261,6 +261,8 @@ def implicit_type_candidates(m):
 
 def implicit_type(ctx, rule):
     for m in ctx.manifests:
+        if not ctx.reports(m):
+            continue  # a --context file: its findings are never located nor reported
         for path, value, go_field, requirement in implicit_type_candidates(m):
             yield _implicit_hit(ctx, m, rule, path, value, go_field, requirement)
 

@@ -16,7 +16,7 @@ def _explained_by_implicit_type(ctx) -> set:
     """Values implicit-type reports with a better message (unquoted 8080 where a string is needed)."""
     if "implicit-type" not in ctx.active_rules:
         return set()
-    return {(id(m), path) for m in ctx.manifests for path, *_ in implicit_type_candidates(m)}
+    return {(id(m), path) for m in ctx.manifests if ctx.reports(m) for path, *_ in implicit_type_candidates(m)}
 
 
 def schema_check(ctx, rule):
