@@ -38,6 +38,14 @@ class Context:
         """Whether a finding on ``manifest`` is reported (a check may skip work on the others)."""
         return self.reported is None or manifest.file in self.reported or bool(manifest.overlays) or manifest.relocate is not None
 
+    @functools.cached_property
+    def _sources(self) -> dict:
+        return {source.path: source for source in self.loaded.files}
+
+    def source_of(self, path: str):
+        """The SourceFile read from ``path`` (its text, for what a finding's span holds), or None."""
+        return self._sources.get(path)
+
     @property
     def manifests(self) -> list[Manifest]:
         return self.loaded.manifests

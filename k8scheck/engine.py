@@ -117,7 +117,7 @@ def refuse_empty_stdin(loaded: LoadResult, inputs, stdin_name: str) -> None:
         loaded.errors.append(LoadError(stdin_name, "stdin holds no YAML document (did the command piped into k8scheck fail?)"))
 
 
-def _to_finding(rule: Rule, severity: str, item) -> Finding:
+def _to_finding(rule: Rule, severity: str, item, source_of=lambda path: None) -> Finding:
     from .checks.hit import Hit
 
     if isinstance(item, Diagnostic):
@@ -146,20 +146,19 @@ def _to_finding(rule: Rule, severity: str, item) -> Finding:
         manifest.ref,
         dotted(problem.path),
         tuple(related),
-        _replacement(problem.fix, manifest, location),
+        _replacement(problem.fix, source_of(location.file), location),
         subject=dotted(problem.subject) if problem.subject is not None else "",
         consequence=consequence,
         stable_path=stable_path(manifest.obj, tuple(problem.path)),
     )
 
 
-def _replacement(fix: str | None, manifest: Manifest, location) -> str | None:
+def _replacement(fix: str | None, source: SourceFile | None, location) -> str | None:
     """``fix`` as text that replaces the span: a span written as a quoted string keeps its quotes.
 
     In a JSON file (and a double-quoted YAML scalar) the span covers the quotes, so
     an unquoted replacement would break the file.
     """
-    source = manifest.source
     if fix is None or source is None or source.path != location.file or location.end_column is None or location.end_line != location.line:
         return fix
     written = (source.line(location.line) or "")[location.column - 1 : location.end_column - 1]
@@ -233,7 +232,7 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
             for item in check(ctx, rule):
                 if isinstance(item, Hit) and not ctx.reports(item.manifest):
                     continue
-                finding = _to_finding(rule, override or _own_severity(item) or rule.severity, item)
+                finding = _to_finding(rule, override or _own_severity(item) or rule.severity, item, ctx.source_of)
                 findings.append(finding)
                 if isinstance(item, Hit):
                     origins[id(finding)] = item.manifest

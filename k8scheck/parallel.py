@@ -19,7 +19,7 @@ import multiprocessing
 import os
 
 from .positions import DocumentPositions
-from .yamlsource import ParsedDocument, SourceProblem, parse_stream, suppression_comments
+from .yamlsource import ParsedDocument, SourceProblem, SuppressionComment, parse_stream, suppression_comments
 
 # Below this many bytes of input to parse, starting a process costs more than it saves.
 PARALLEL_MIN_BYTES = int(os.environ.get("K8SCHECK_PARALLEL_MIN_BYTES", str(4 * 1024 * 1024)))
@@ -44,7 +44,7 @@ def encode(parsed: tuple) -> bytes:
         (
             [(d.index, d.value, d.line, d.positions.tape, d.positions.keys) for d in documents],
             [tuple(vars(p).values()) for p in problems],
-            comments,
+            [tuple(c) for c in comments],  # marshal takes plain tuples only
         )
     )
 
@@ -54,7 +54,7 @@ def decode(blob: bytes) -> tuple:
     return (
         [ParsedDocument(index, value, DocumentPositions(tape, keys), line) for index, value, line, tape, keys in documents],
         [SourceProblem(*p) for p in problems],
-        comments,
+        [SuppressionComment(*c) for c in comments],
     )
 
 
