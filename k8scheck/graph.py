@@ -31,12 +31,13 @@ label pair, so a selector is answered from its rarest label, not by a scan.
 
 from __future__ import annotations
 
+import enum
 import fnmatch
 import itertools
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
-
+from typing import NamedTuple
 
 from . import producers
 from .kinds import PodTemplate, containers, get, pod_template
@@ -138,11 +139,21 @@ class Edge:
     via: str = ""  # env, envFrom, volume, projected, items, tls, backend...
     port: object = None  # routes-to / exposes-port: the port involved
     container: str | None = None
-    extra: dict = field(default_factory=dict)
+    key_path: tuple | None = None  # reads-key: path of the key's name (env valueFrom key, volume item key)
+    volume: str | None = None  # mounts / claims / volume reads-key: the pod volume's name
+    port_path: tuple | None = None  # routes-to: path of the backend port
+    protocol: str | None = None  # exposes-port: the Service port's protocol
+    container_port_path: tuple | None = None  # exposes-port: the container port it lands on
 
 
 class ObjectGraph:
-    """Objects and the references between them. Query it; do not mutate it."""
+    """Objects and the references between them. Query it; do not mutate it.
+
+    ``build_graph`` fills it (the ``add_*`` methods) and then freezes it: every index
+    a query reads is complete before the first rule runs, and no query writes to the
+    graph (tested by running every rule over a built graph). Answers several rules
+    share but the graph does not hold (port problems, ...) live on the run's Context.
+    """
 
     def __init__(self, assume_exists=(), catalogue: producers.Catalogue | None = None):
         self._nx = None
@@ -162,7 +173,12 @@ class ObjectGraph:
         self._workload_of: dict[int, Workload] = {}
         self._values: dict[tuple, dict] = {}  # (ns, label) -> {value: first workload carrying it}
         self._keys: dict[str | None, set] = {}  # ns -> label keys used by its templates
-        self.memo: dict = {}  # answers several rules share, computed once per run
+        # Objects whose references could not be read (a bug): reported like a crashing rule.
+        self.internal_errors: list[str] = []
+        # Typo lookups, indexed by ``freeze`` once every object and template is in.
+        self._names: dict[tuple, dict[str, Manifest]] = {}  # (kind, ns) -> name -> manifest
+        self._name_index: dict[tuple, NearIndex] = {}  # (kind, ns) -> names
+        self._label_index: dict[tuple, NearIndex] = {}  # (ns, label) -> values
 
     @property
     def nx(self):
@@ -371,7 +387,7 @@ class ObjectGraph:
             if free:
                 candidates = pool
             elif among is None:
-                candidates = self._near(("label", namespace, k), pool).candidates(value)
+                candidates = self._label_index[(namespace, k)].candidates(value)
             else:
                 candidates = NearIndex(pool).candidates(value)
             for v in candidates:
@@ -388,22 +404,20 @@ class ObjectGraph:
         return None if best is None else best[1:]
 
 
-    def _near(self, memo_key, words) -> NearIndex:
-        index = self.memo.get(memo_key)
-        if index is None:
-            index = self.memo[memo_key] = NearIndex(words)
-        return index
-
     def nearest_name(self, kind: str, namespace: str | None, name: str) -> Manifest | None:
         """An object of this kind and namespace whose name is a likely typo fix for ``name``."""
-        by_scope = self.memo.get("names-by-scope")
-        if by_scope is None:
-            by_scope = self.memo["names-by-scope"] = {}
-            for (k, ns, n), m in self.objects.items():
-                by_scope.setdefault((k, ns), {})[n] = m
-        names = by_scope.get((kind, namespace), {})
-        close = nearest_word(name, self._near(("name", kind, namespace), names).candidates(name))
+        names = self._names.get((kind, namespace))
+        if not names:
+            return None
+        close = nearest_word(name, self._name_index[(kind, namespace)].candidates(name))
         return names[close] if close else None
+
+    def freeze(self) -> None:
+        """Index what the typo lookups read; called by ``build_graph`` once everything is added."""
+        for (k, ns, n), m in self.objects.items():
+            self._names.setdefault((k, ns), {})[n] = m
+        self._name_index = {scope: NearIndex(names) for scope, names in self._names.items()}
+        self._label_index = {scope: NearIndex(values) for scope, values in self._values.items()}
 
 
 class NearIndex:
@@ -518,8 +532,11 @@ def build_graph(manifests, assume_exists=(), catalogue: producers.Catalogue | No
         try:
             for edge in _edges_of(graph, m, source):
                 graph.add_edge(edge)
-        except Exception:  # malformed beyond what the walkers expect: no edges, never a crash
-            continue
+        except Exception as exc:  # a bug in a walker: the other objects' edges still count, and it is said
+            graph.internal_errors.append(
+                f"internal error while reading references of {key_str(source)}: {type(exc).__name__}: {exc} (please report this)"
+            )
+    graph.freeze()
     return graph
 
 
@@ -607,7 +624,7 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
                     name = _text(get(ref, "name"))
                     if name:
                         key = get(ref, "key")
-                        yield Edge("reads-key", source, (kind, namespace, name), m, cpath + ("env", i, "valueFrom", field_name, "name"), key=key if isinstance(key, str) else None, optional=_optional(ref), via="env", container=cname, extra={"key_path": cpath + ("env", i, "valueFrom", field_name, "key")})
+                        yield Edge("reads-key", source, (kind, namespace, name), m, cpath + ("env", i, "valueFrom", field_name, "name"), key=key if isinstance(key, str) else None, optional=_optional(ref), via="env", container=cname, key_path=cpath + ("env", i, "valueFrom", field_name, "key"))
     volumes = spec.get("volumes")
     if isinstance(volumes, list):
         for i, volume in enumerate(volumes):
@@ -626,7 +643,7 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
                 # The StatefulSet controller replaces this volume with the claim its template makes.
                 claim = claim_volumes[vname]
             if claim:
-                yield Edge("claims", source, ("PersistentVolumeClaim", namespace, claim), m, vpath + ("persistentVolumeClaim", "claimName"), via="volume", extra={"volume": vname})
+                yield Edge("claims", source, ("PersistentVolumeClaim", namespace, claim), m, vpath + ("persistentVolumeClaim", "claimName"), via="volume", volume=vname)
             sources = get(volume, "projected", "sources")
             if isinstance(sources, list):
                 for j, projection in enumerate(sources):
@@ -656,17 +673,27 @@ def _claim_template_volumes(m: Manifest) -> dict:
 
 def _volume_source_edges(m, source, target, ref, path, name_field, via, volume_name):
     optional = _optional(ref)
-    yield Edge("mounts", source, target, m, path + (name_field,), optional=optional, via=via, extra={"volume": volume_name})
+    yield Edge("mounts", source, target, m, path + (name_field,), optional=optional, via=via, volume=volume_name)
     items = ref.get("items")
     if isinstance(items, list):
         for k, item in enumerate(items):
             key = get(item, "key")
             if isinstance(key, str) and key:
-                yield Edge("reads-key", source, target, m, path + (name_field,), key=key, optional=optional, via=via, extra={"key_path": path + ("items", k, "key"), "volume": volume_name})
+                yield Edge("reads-key", source, target, m, path + (name_field,), key=key, optional=optional, via=via, key_path=path + ("items", k, "key"), volume=volume_name)
+
+
+class ContainerPort(NamedTuple):
+    """A port a container declares (``containers[].ports[]``)."""
+
+    container: str | None  # the container's name
+    number: int | None  # containerPort, None when not an integer
+    name: str | None  # the port's name
+    protocol: str  # TCP unless written
+    path: tuple  # path of the port entry in the manifest
 
 
 def container_ports(template: PodTemplate):
-    """(container name, containerPort, port name, protocol, path) for every port a pod serves.
+    """Every port a pod serves, as ContainerPort records.
 
     App containers and restartable (sidecar) init containers, as FindPort searches them.
     """
@@ -680,7 +707,7 @@ def container_ports(template: PodTemplate):
             if not isinstance(port, dict):
                 continue
             number = port.get("containerPort")
-            yield (
+            yield ContainerPort(
                 _text(container.get("name")),
                 number if _is_int(number) else None,
                 _text(port.get("name")),
@@ -689,22 +716,91 @@ def container_ports(template: PodTemplate):
             )
 
 
-def find_port(template: PodTemplate, target, protocol: str):
-    """Where a Service targetPort lands in a pod, as FindPort decides.
+class PortFit(enum.Enum):
+    """How a Service targetPort fits a pod, as FindPort decides."""
 
-    Returns the path of the matching container port, ``"undeclared"`` for a number
-    no container declares (traffic still goes there), or None (named port absent:
-    the pod is left out of the Endpoints for that port).
-    """
+    DECLARED = "declared"  # a container declares it: ``PortMatch.path`` says where
+    UNDECLARED = "undeclared"  # a number no container declares: traffic still goes there
+    ABSENT = "absent"  # a name no container declares: the pod is left out of the Endpoints for that port
+
+
+class PortMatch(NamedTuple):
+    fit: PortFit
+    path: tuple | None = None  # DECLARED: the path of the matching container port
+
+
+def find_port(template: PodTemplate, target, protocol: str) -> PortMatch:
+    """Where a Service targetPort lands in a pod, as FindPort decides."""
     if isinstance(target, str):
-        for _, _, name, proto, path in container_ports(template):
-            if name == target and proto == protocol:
-                return path
-        return None
-    for _, number, _, proto, path in container_ports(template):
-        if number == target and proto == protocol:
-            return path
-    return "undeclared"
+        for port in container_ports(template):
+            if port.name == target and port.protocol == protocol:
+                return PortMatch(PortFit.DECLARED, port.path)
+        return PortMatch(PortFit.ABSENT)
+    for port in container_ports(template):
+        if port.number == target and port.protocol == protocol:
+            return PortMatch(PortFit.DECLARED, port.path)
+    return PortMatch(PortFit.UNDECLARED)
+
+
+class DeclaredPort(NamedTuple):
+    """A declared container port as a port problem shows it."""
+
+    name: str | None
+    number: int
+    protocol: str
+
+
+class PortProblem(NamedTuple):
+    """A Service port that a selected pod template does not serve."""
+
+    service: Manifest
+    index: int  # in spec.ports
+    path: tuple  # of the targetPort (or port, when targetPort is not written)
+    target: object  # the targetPort, int or name
+    protocol: str
+    workload: Workload
+    verdict: str  # "named": no such port name; "number": other numbers declared; "undeclared": no port declared
+    declared: list  # DeclaredPort of every numbered port the template declares
+
+
+def port_problems(graph: ObjectGraph, services) -> list[PortProblem]:
+    """The ports of ``services`` (Service manifests, duplicates included) their selected pods do not serve."""
+    out = []
+    for m in services:
+        ports = get(m.obj, "spec", "ports")
+        if not isinstance(ports, list):
+            continue
+        spec = m.obj.get("spec")
+        if not isinstance(spec, dict) or spec.get("type") == "ExternalName":
+            continue
+        selected = graph.select_map(m.namespace, spec.get("selector"))
+        if not selected:
+            continue
+        for i, port in enumerate(ports):
+            if isinstance(port, dict):
+                out.extend(_port_problems_of(m, i, port, selected))
+    return out
+
+
+def _port_problems_of(m: Manifest, i: int, port: dict, selected):
+    target, protocol = service_target(port)
+    if target is None:
+        return
+    path = ("spec", "ports", i, "targetPort" if "targetPort" in port else "port")
+    for w in selected:
+        if not w.ports_known:
+            continue  # pods an operator makes or that are assumed: nothing says what they serve
+        found = find_port(w.template, target, protocol)
+        if found.fit is PortFit.DECLARED:
+            continue
+        declared = [DeclaredPort(p.name, p.number, p.protocol) for p in container_ports(w.template) if p.number is not None]
+        if found.fit is PortFit.ABSENT:
+            verdict = "named"
+        elif declared:
+            verdict = "number"
+        else:
+            verdict = "undeclared"
+        yield PortProblem(m, i, path, target, protocol, w, verdict, declared)
 
 
 def service_target(port: dict):
@@ -737,8 +833,8 @@ def _service_edges(graph: ObjectGraph, m: Manifest, source: Key):
             if target is None:
                 continue
             found = find_port(w.template, target, protocol)
-            if isinstance(found, tuple):
-                yield Edge("exposes-port", source, w.key, m, ("spec", "ports", i), port=target, extra={"protocol": protocol, "container_port_path": found})
+            if found.fit is PortFit.DECLARED:
+                yield Edge("exposes-port", source, w.key, m, ("spec", "ports", i), port=target, protocol=protocol, container_port_path=found.path)
 
 
 def ingress_backends(m: Manifest):
@@ -786,7 +882,7 @@ def ingress_backends(m: Manifest):
 
 def _ingress_edges(m: Manifest, source: Key):
     for name, port, name_path, port_path in ingress_backends(m):
-        yield Edge("routes-to", source, ("Service", m.namespace, name), m, name_path, port=port, via="backend", extra={"port_path": port_path})
+        yield Edge("routes-to", source, ("Service", m.namespace, name), m, name_path, port=port, via="backend", port_path=port_path)
     tls = get(m.obj, "spec", "tls")
     if isinstance(tls, list):
         for i, entry in enumerate(tls):

@@ -216,7 +216,7 @@ class Client:
 
 
 def _pod_ports(template) -> tuple:
-    return tuple((name, number, protocol) for _c, number, name, protocol, _p in container_ports(template) if number is not None)
+    return tuple((p.name, p.number, p.protocol) for p in container_ports(template) if p.number is not None)
 
 
 def resolve_client(ctx, client: str | None, client_namespace: str | None, namespace: str) -> Client | None:
@@ -740,7 +740,7 @@ class Walker:
         protocol = service_port.get("protocol") or "TCP"
         choices = set()
         for w in workloads:
-            declared = [(name, number) for _c, number, name, proto, _p in container_ports(pod_template(w.obj)) if proto == protocol]
+            declared = [(p.name, p.number) for p in container_ports(pod_template(w.obj)) if p.protocol == protocol]
             if len(declared) != 1:
                 return None
             choices.add(declared[0])

@@ -163,7 +163,7 @@ def _port_names_of_pods(workloads):
 
     if any(not w.ports_known for w in workloads):
         return None
-    return {name for w in workloads for _, _, name, _, _ in container_ports(w.template) if name}
+    return {p.name for w in workloads for p in container_ports(w.template) if p.name}
 
 
 def servicemonitor_port_missing(ctx, rule):

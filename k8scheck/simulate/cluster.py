@@ -36,7 +36,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from ..graph import find_port
+from ..graph import PortFit, find_port
 from ..kinds import containers, get, items, pod_template
 from ..model import Manifest
 from .podtemplate import replicaset_name
@@ -396,11 +396,11 @@ def resolve_port(template, target, protocol: str) -> int | None:
     if isinstance(target, str) and target.isdigit():
         target = int(target)
     found = find_port(template, target, protocol)
-    if found is None:
+    if found.fit is PortFit.ABSENT:
         return None
-    if found == "undeclared":
+    if found.fit is PortFit.UNDECLARED:
         return target
-    return get(template.spec, *found[len(template.spec_path):], "containerPort")
+    return get(template.spec, *found.path[len(template.spec_path):], "containerPort")
 
 
 def _order(m: Manifest):
