@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from . import producers
-from .kinds import PodTemplate, containers, get, pod_template
+from .kinds import PodTemplate, containers, get, is_int, pod_template, text
 from .similarity import edit_distance
 from .model import Manifest
 from .selectors import label_selector_matches
@@ -60,14 +60,6 @@ TEMPLATE_KINDS = (
 CONTROLLER_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController")
 
 Key = tuple  # (kind, namespace | None, name)
-
-
-def _text(value) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def key_str(key: Key) -> str:
@@ -114,9 +106,9 @@ def _controller_labels(m: Manifest) -> dict:
     name = m.name
     if m.kind == "StatefulSet":
         replicas = get(m.obj, "spec", "replicas")
-        count = replicas if _is_int(replicas) and 0 <= replicas <= 1000 else 1
+        count = replicas if is_int(replicas) and 0 <= replicas <= 1000 else 1
         start = get(m.obj, "spec", "ordinals", "start")
-        start = start if _is_int(start) and start >= 0 else 0
+        start = start if is_int(start) and start >= 0 else 0
         ordinals = range(start, start + count)
         return {
             "statefulset.kubernetes.io/pod-name": frozenset(f"{name}-{i}" for i in ordinals),
@@ -353,6 +345,25 @@ class ObjectGraph:
                 out.append(w)
         return out
 
+    def absent_label(self, namespace: str | None, pairs) -> tuple | None:
+        """The first ``(label, value)`` of ``pairs`` that no pod template in the namespace carries."""
+        return next(((k, v) for k, v in pairs if not self.with_label(namespace, k, v)), None)
+
+    def failing_label(self, namespace: str | None, pairs) -> tuple | None:
+        """The label pair to blame when a selector of ``pairs`` matches no template.
+
+        A pair no template carries; else (each pair exists somewhere, never all
+        together) the first pair the closest template lacks. The candidates come from
+        the rarest pair's templates (the index, not a scan).
+        """
+        failing = self.absent_label(namespace, pairs)
+        if failing is not None:
+            return failing
+        rarest = min(pairs, key=lambda kv: len(self.with_label(namespace, *kv)))
+        candidates = self.with_label(namespace, *rarest)
+        best = max(candidates, key=lambda w: (sum(w.has(k, v) for k, v in pairs), -w.order))
+        return next(((k, v) for k, v in pairs if not best.has(k, v)), None)
+
     def nearest_label(self, namespace: str | None, label: str, value: str, among=None):
         """The existing label pair closest to ``label=value``, as ``(label, value, workload)`` or None.
 
@@ -553,8 +564,8 @@ ASSUMED_FILE = "<assume-pods>"
 def _assumed_workload(namespace: str, labels: dict, order: int) -> Workload:
     """Pods stated to exist (--assume-pods): a stand-in Pod, its ports unknown. ``labels``: a map or pairs."""
     labels = dict(labels)
-    text = ",".join(f"{k}={v}" for k, v in labels.items())
-    obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"assumed({text})", "namespace": namespace, "labels": dict(labels)}}
+    shown = ",".join(f"{k}={v}" for k, v in labels.items())
+    obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"assumed({shown})", "namespace": namespace, "labels": dict(labels)}}
     manifest = Manifest(obj, ASSUMED_FILE, 0, (), {}, namespace)
     return Workload(manifest, PodTemplate((), labels, {}), order, origin="assumed", ports_known=False)
 
@@ -570,7 +581,7 @@ def _edges_of(graph: ObjectGraph, m: Manifest, source: Key):
         yield from _ingress_edges(m, source)
     elif kind == "HorizontalPodAutoscaler":
         ref = get(m.obj, "spec", "scaleTargetRef")
-        if isinstance(ref, dict) and _text(ref.get("kind")) and _text(ref.get("name")):
+        if isinstance(ref, dict) and text(ref.get("kind")) and text(ref.get("name")):
             yield Edge("scales", source, (ref["kind"], m.namespace, ref["name"]), m, ("spec", "scaleTargetRef", "name"))
     elif kind == "PodDisruptionBudget":
         selector = get(m.obj, "spec", "selector")
@@ -586,7 +597,7 @@ def _edges_of(graph: ObjectGraph, m: Manifest, source: Key):
     elif kind in ("RoleBinding", "ClusterRoleBinding"):
         yield from _binding_edges(m, source)
     if kind == "StatefulSet":
-        name = _text(get(m.obj, "spec", "serviceName"))
+        name = text(get(m.obj, "spec", "serviceName"))
         if name:
             yield Edge("governs", source, ("Service", m.namespace, name), m, ("spec", "serviceName"))
 
@@ -602,7 +613,7 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
     claim_volumes = _claim_template_volumes(m)
     for list_name, index, container in containers(spec):
         cpath = base + (list_name, index)
-        cname = _text(container.get("name"))
+        cname = text(container.get("name"))
         env_from = container.get("envFrom")
         if isinstance(env_from, list):
             for i, entry in enumerate(env_from):
@@ -610,7 +621,7 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
                     continue
                 for field_name, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
                     ref = entry.get(field_name)
-                    name = _text(get(ref, "name"))
+                    name = text(get(ref, "name"))
                     if name:
                         yield Edge("reads", source, (kind, namespace, name), m, cpath + ("envFrom", i, field_name, "name"), optional=_optional(ref), via="envFrom", container=cname)
         env = container.get("env")
@@ -621,7 +632,7 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
                     continue
                 for field_name, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
                     ref = value_from.get(field_name)
-                    name = _text(get(ref, "name"))
+                    name = text(get(ref, "name"))
                     if name:
                         key = get(ref, "key")
                         yield Edge("reads-key", source, (kind, namespace, name), m, cpath + ("env", i, "valueFrom", field_name, "name"), key=key if isinstance(key, str) else None, optional=_optional(ref), via="env", container=cname, key_path=cpath + ("env", i, "valueFrom", field_name, "key"))
@@ -631,14 +642,14 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
             if not isinstance(volume, dict):
                 continue
             vpath = base + ("volumes", i)
-            vname = _text(volume.get("name"))
+            vname = text(volume.get("name"))
             cm = volume.get("configMap")
-            if isinstance(cm, dict) and _text(cm.get("name")):
+            if isinstance(cm, dict) and text(cm.get("name")):
                 yield from _volume_source_edges(m, source, ("ConfigMap", namespace, cm["name"]), cm, vpath + ("configMap",), "name", "volume", vname)
             secret = volume.get("secret")
-            if isinstance(secret, dict) and _text(secret.get("secretName")):
+            if isinstance(secret, dict) and text(secret.get("secretName")):
                 yield from _volume_source_edges(m, source, ("Secret", namespace, secret["secretName"]), secret, vpath + ("secret",), "secretName", "volume", vname)
-            claim = _text(get(volume, "persistentVolumeClaim", "claimName"))
+            claim = text(get(volume, "persistentVolumeClaim", "claimName"))
             if vname in claim_volumes:
                 # The StatefulSet controller replaces this volume with the claim its template makes.
                 claim = claim_volumes[vname]
@@ -652,11 +663,11 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
                     ppath = vpath + ("projected", "sources", j)
                     for field_name, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
                         ref = projection.get(field_name)
-                        if isinstance(ref, dict) and _text(ref.get("name")):
+                        if isinstance(ref, dict) and text(ref.get("name")):
                             yield from _volume_source_edges(m, source, (kind, namespace, ref["name"]), ref, ppath + (field_name,), "name", "projected", vname)
-    account = _text(spec.get("serviceAccountName")) or _text(spec.get("serviceAccount"))
+    account = text(spec.get("serviceAccountName")) or text(spec.get("serviceAccount"))
     if account:
-        field_name = "serviceAccountName" if _text(spec.get("serviceAccountName")) else "serviceAccount"
+        field_name = "serviceAccountName" if text(spec.get("serviceAccountName")) else "serviceAccount"
         yield Edge("uses-account", source, ("ServiceAccount", namespace, account), m, base + (field_name,))
 
 
@@ -666,8 +677,8 @@ def _claim_template_volumes(m: Manifest) -> dict:
         return {}
     claims = get(m.obj, "spec", "volumeClaimTemplates")
     start = get(m.obj, "spec", "ordinals", "start")
-    start = start if _is_int(start) and start >= 0 else 0
-    names = [_text(get(c, "metadata", "name")) for c in claims] if isinstance(claims, list) else []
+    start = start if is_int(start) and start >= 0 else 0
+    names = [text(get(c, "metadata", "name")) for c in claims] if isinstance(claims, list) else []
     return {name: f"{name}-{m.name}-{start}" for name in names if name}
 
 
@@ -708,10 +719,10 @@ def container_ports(template: PodTemplate):
                 continue
             number = port.get("containerPort")
             yield ContainerPort(
-                _text(container.get("name")),
-                number if _is_int(number) else None,
-                _text(port.get("name")),
-                _text(port.get("protocol")) or "TCP",
+                text(container.get("name")),
+                number if is_int(number) else None,
+                text(port.get("name")),
+                text(port.get("protocol")) or "TCP",
                 template.spec_path + (list_name, index, "ports", j),
             )
 
@@ -810,9 +821,9 @@ def service_target(port: dict):
         target = port.get("port")
     if isinstance(target, str) and target.isdigit():
         target = int(target)
-    if not (_is_int(target) or (isinstance(target, str) and target)):
+    if not (is_int(target) or (isinstance(target, str) and target)):
         target = None
-    return target, _text(port.get("protocol")) or "TCP"
+    return target, text(port.get("protocol")) or "TCP"
 
 
 def _service_edges(graph: ObjectGraph, m: Manifest, source: Key):
@@ -859,11 +870,11 @@ def ingress_backends(m: Manifest):
     for path, backend in candidates:
         service = backend.get("service")
         if isinstance(service, dict):  # networking.k8s.io/v1
-            name = _text(service.get("name"))
+            name = text(service.get("name"))
             port = service.get("port")
             number = get(port, "number")
-            port_name = _text(get(port, "name"))
-            if _is_int(number):
+            port_name = text(get(port, "name"))
+            if is_int(number):
                 value, port_path = number, path + ("service", "port", "number")
             elif port_name:
                 value, port_path = port_name, path + ("service", "port", "name")
@@ -871,11 +882,11 @@ def ingress_backends(m: Manifest):
                 value, port_path = None, path + ("service", "port")
             if name:
                 yield name, value, path + ("service", "name"), port_path
-        elif _text(backend.get("serviceName")):  # extensions/v1beta1, networking.k8s.io/v1beta1
+        elif text(backend.get("serviceName")):  # extensions/v1beta1, networking.k8s.io/v1beta1
             port = backend.get("servicePort")
             if isinstance(port, str) and port.isdigit():
                 port = int(port)
-            if not (_is_int(port) or (isinstance(port, str) and port)):
+            if not (is_int(port) or (isinstance(port, str) and port)):
                 port = None
             yield backend["serviceName"], port, path + ("serviceName",), path + ("servicePort",)
 
@@ -886,20 +897,20 @@ def _ingress_edges(m: Manifest, source: Key):
     tls = get(m.obj, "spec", "tls")
     if isinstance(tls, list):
         for i, entry in enumerate(tls):
-            secret = _text(get(entry, "secretName"))
+            secret = text(get(entry, "secretName"))
             if secret:
                 yield Edge("mounts", source, ("Secret", m.namespace, secret), m, ("spec", "tls", i, "secretName"), via="tls")
 
 
 def _binding_edges(m: Manifest, source: Key):
     ref = m.obj.get("roleRef")
-    if isinstance(ref, dict) and _text(ref.get("name")) and ref.get("kind") in ("Role", "ClusterRole"):
+    if isinstance(ref, dict) and text(ref.get("name")) and ref.get("kind") in ("Role", "ClusterRole"):
         namespace = m.namespace if ref["kind"] == "Role" else None
         yield Edge("binds", source, (ref["kind"], namespace, ref["name"]), m, ("roleRef", "name"))
     subjects = m.obj.get("subjects")
     if isinstance(subjects, list):
         for i, subject in enumerate(subjects):
-            if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and _text(subject.get("name")):
-                namespace = _text(subject.get("namespace")) or m.namespace
+            if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and text(subject.get("name")):
+                namespace = text(subject.get("namespace")) or m.namespace
                 if namespace:
                     yield Edge("allows", source, ("ServiceAccount", namespace, subject["name"]), m, ("subjects", i, "name"))

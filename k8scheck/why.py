@@ -685,15 +685,9 @@ class Walker:
 
     def _no_pod_template(self, raw, service, selector, hops, symptom):
         graph = self.ctx.graph
-        failing_key = None
-        suggestion = None
-        for key, value in selector.items():
-            if not isinstance(value, str):
-                continue
-            if not graph.with_label(service.namespace, key, value):
-                failing_key = key
-                suggestion = graph.nearest_label(service.namespace, key, value)
-                break
+        failing = graph.absent_label(service.namespace, [(k, v) for k, v in selector.items() if isinstance(v, str)])
+        failing_key = failing[0] if failing else None
+        suggestion = graph.nearest_label(service.namespace, *failing) if failing else None
         label = f"{failing_key}={selector.get(failing_key)}" if failing_key else ",".join(f"{k}={v}" for k, v in selector.items())
         hop = Hop("endpoints", f"Endpoints: none — selector {label} matches no pod template", False, service,
                   ("spec", "selector", failing_key) if failing_key else ("spec", "selector"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..graph import CONTROLLER_KINDS, UNPREDICTABLE_LABELS, nearest_word
-from ..kinds import containers, get
+from ..kinds import containers, get, is_int
 from ..model import Manifest
 from ..problem import dotted
 from ..selectors import format_labels
@@ -24,10 +24,6 @@ def _ns_name(key) -> str:
 
 def _key(m):
     return (m.kind, m.namespace, m.name)
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _did_you_mean(ctx, kind, namespace, name):
@@ -70,17 +66,9 @@ def service_no_endpoints(ctx, rule):
         pool = graph.workloads_in(m.namespace)
         if not pool:
             continue  # no pod template in this namespace at all: the workloads live elsewhere
-        failing = next(((k, v) for k, v in pairs if not graph.with_label(m.namespace, k, v)), None)
+        failing = graph.failing_label(m.namespace, pairs)
         if failing is None:
-            # Each label exists somewhere, but never all together: blame the label the
-            # closest template lacks.
-            # Candidates come from the rarest label's templates (the index, not a scan).
-            rarest = min(pairs, key=lambda kv: len(graph.with_label(m.namespace, *kv)))
-            candidates = graph.with_label(m.namespace, *rarest)
-            best = max(candidates, key=lambda w: (sum(w.has(k, v) for k, v in pairs), -w.order))
-            failing = next(((k, v) for k, v in pairs if not best.has(k, v)), None)
-            if failing is None:
-                continue
+            continue
         label, value = failing
         others = [(k, v) for k, v in pairs if (k, v) != failing]
         among = graph.select_map(m.namespace, dict(others)) if others else []
@@ -338,14 +326,14 @@ def ingress_backend_port(ctx, rule):
         ports = get(service.obj, "spec", "ports")
         if not isinstance(ports, list):
             continue
-        numbers = [p.get("port") for p in ports if isinstance(p, dict) and _is_int(p.get("port"))]
+        numbers = [p.get("port") for p in ports if isinstance(p, dict) and is_int(p.get("port"))]
         names = [p.get("name") for p in ports if isinstance(p, dict) and isinstance(p.get("name"), str) and p.get("name")]
-        if (_is_int(edge.port) and edge.port in numbers) or (isinstance(edge.port, str) and edge.port in names):
+        if (is_int(edge.port) and edge.port in numbers) or (isinstance(edge.port, str) and edge.port in names):
             continue
         declared = ", ".join([str(n) for n in numbers] + [repr(n) for n in names]) or "none"
-        what = f"port {edge.port}" if _is_int(edge.port) else f"port name {edge.port!r}"
+        what = f"port {edge.port}" if is_int(edge.port) else f"port name {edge.port!r}"
         m = edge.manifest
-        if _is_int(edge.port):
+        if is_int(edge.port):
             fix = str(numbers[0]) if len(numbers) == 1 else None
         else:
             fix = nearest_word(edge.port, names)
@@ -448,11 +436,11 @@ def hpa_replicas_conflict(ctx, rule):
         if target is None:
             continue
         spec = target.obj.get("spec")
-        if not isinstance(spec, dict) or "replicas" not in spec or not _is_int(spec.get("replicas")):
+        if not isinstance(spec, dict) or "replicas" not in spec or not is_int(spec.get("replicas")):
             continue
         hpa = edge.manifest
         low, high = get(hpa.obj, "spec", "minReplicas"), get(hpa.obj, "spec", "maxReplicas")
-        span = f" ({low if _is_int(low) else 1}-{high})" if _is_int(high) else ""
+        span = f" ({low if is_int(low) else 1}-{high})" if is_int(high) else ""
         yield hit(
             target,
             rule.slug,
@@ -516,7 +504,7 @@ def pdb_blocks_eviction(ctx, rule):
         if minimum == "100%":
             yield hit(m, rule.slug, ("spec", "minAvailable"), f"PodDisruptionBudget {m.namespace}/{m.name} requires 100% of its pods available;" + blocked)
             continue
-        if not _is_int(minimum) or minimum <= 0:
+        if not is_int(minimum) or minimum <= 0:
             continue
         total, owners = 0, []
         for edge in graph.out_edges(_key(m), "budgets"):
@@ -529,7 +517,7 @@ def pdb_blocks_eviction(ctx, rule):
             if target.kind in _REPLICATED:
                 replicas = get(target.obj, "spec", "replicas")
                 count = 1 if replicas is None else replicas
-                if not _is_int(count):
+                if not is_int(count):
                     total = None
                     break
             elif target.kind == "Pod":

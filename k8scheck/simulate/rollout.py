@@ -40,13 +40,15 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Literal
 
+from k8scheck.kinds import get, non_negative
 from k8scheck.problem import Problem
+from k8scheck.versions import NEWEST_KUBE_VERSION, NEWEST_KUBE_VERSION_TUPLE
 from k8scheck.simulate.podtemplate import replicaset_name, template_hash, templates_equal
 
 ROLLING = "RollingUpdate"
 RECREATE = "Recreate"
 DEFAULT_PERCENT = "25%"
-LATEST_KUBE_VERSION = (1, 37)
+LATEST_KUBE_VERSION = NEWEST_KUBE_VERSION_TUPLE
 # kube_version from which event texts read "from M to N" (PR #125118, v1.32).
 FROM_TO_SINCE = (1, 32)
 INVALID_VALUE_RULE = "rollout-invalid-value"
@@ -149,14 +151,6 @@ class DeploymentSpec:
     history_limit: int = DEFAULT_HISTORY_LIMIT
 
 
-def _get(obj: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    return obj
-
-
 def parse_deployment(obj: Any) -> DeploymentSpec:
     """Read a decoded Deployment manifest; never raises.
 
@@ -173,10 +167,10 @@ def parse_deployment(obj: Any) -> DeploymentSpec:
         problems.append(Problem(INVALID_VALUE_RULE, (), f"Deployment is not a mapping: {type(obj).__name__}"))
         return spec
 
-    name = _get(obj, "metadata", "name")
+    name = get(obj, "metadata", "name")
     if isinstance(name, str) and name:
         spec.name = name
-    namespace = _get(obj, "metadata", "namespace")
+    namespace = get(obj, "metadata", "namespace")
     if isinstance(namespace, str) and namespace:
         spec.namespace = namespace
 
@@ -421,10 +415,6 @@ class ReplicaSetState:
     template_hash: str | None = None
 
 
-def _int_or(value: Any, default: int) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
-
-
 def _annotation_int(annotations: Any, key: str) -> int | None:
     if not isinstance(annotations, dict):
         return None
@@ -442,14 +432,14 @@ def replicaset_from_manifest(obj: Any, index: int = 0) -> ReplicaSetState | None
         return obj
     if not isinstance(obj, dict):
         return None
-    name = _get(obj, "metadata", "name")
+    name = get(obj, "metadata", "name")
     if not isinstance(name, str) or not name:
         return None
-    replicas = _int_or(_get(obj, "spec", "replicas"), 1)
-    status_available = _get(obj, "status", "availableReplicas")
-    available = _int_or(status_available, replicas) if status_available is not None else replicas
-    annotations = _get(obj, "metadata", "annotations")
-    template = _get(obj, "spec", "template")
+    replicas = non_negative(get(obj, "spec", "replicas"), 1)
+    status_available = get(obj, "status", "availableReplicas")
+    available = non_negative(status_available, replicas) if status_available is not None else replicas
+    annotations = get(obj, "metadata", "annotations")
+    template = get(obj, "spec", "template")
     return ReplicaSetState(
         name=name,
         replicas=replicas,
@@ -851,7 +841,7 @@ def simulate_rollout(
     new: dict,
     *,
     new_pods: str = "ready",
-    kube_version: str = "1.37",
+    kube_version: str = NEWEST_KUBE_VERSION,
     old_replicasets: list | None = None,
     old_rs_name: str | None = None,
     new_rs_name: str | None = None,
@@ -1038,7 +1028,7 @@ def scale_replicasets(
     replicasets: list,
     *,
     new_rs_name: str | None = None,
-    kube_version: str = "1.37",
+    kube_version: str = NEWEST_KUBE_VERSION,
 ) -> tuple[dict, list]:
     """One ``scale()`` pass of sync.go (a scaling event or a paused Deployment).
 
@@ -1063,6 +1053,6 @@ def scale_replicasets(
 
 
 def simulate_scale(deployment: Any, replicasets: list, *, new_rs_name: str | None = None,
-                   kube_version: str = "1.37") -> list:
+                   kube_version: str = NEWEST_KUBE_VERSION) -> list:
     """The ScalingReplicaSet events of one proportional ``scale()`` pass."""
     return scale_replicasets(deployment, replicasets, new_rs_name=new_rs_name, kube_version=kube_version)[1]
