@@ -1,7 +1,7 @@
 """The object graph: which object refers to, selects or scales which other object.
 
-Built once per run (``ctx.graph``) from the loaded manifests; the only module that
-imports networkx. Nodes are objects keyed ``(kind, namespace, name)`` (namespace
+Built once per run (``ctx.graph``) from the loaded manifests, then frozen: rules
+query it and never write to it. Nodes are objects keyed ``(kind, namespace, name)`` (namespace
 None for cluster-scoped kinds); a reference to an object that is not in the inputs
 gets a placeholder node marked ``missing``. Every edge remembers the manifest and
 field path that creates it, so a rule can point at the YAML a person edits.
@@ -27,6 +27,13 @@ create from the inputs, pods operators make) comes from ``k8scheck.producers``.
 
 Selectors never cross a namespace. Pod templates are indexed by namespace and by
 label pair, so a selector is answered from its rarest label, not by a scan.
+
+networkx is an optional extra (``pip install k8scheck-lint[graph]``), imported only
+by ``ObjectGraph.nx``. Every question the rules ask is a one-hop lookup (out/in
+edges by relation, a selector through the label index, a typo through NearIndex);
+no rule needs a graph algorithm, so a runtime dependency (and its import time in a
+pre-commit hook) would buy nothing. When a rule needs one (reachability, cycles,
+components), it belongs here, and networkx becomes a dependency again.
 """
 
 from __future__ import annotations
@@ -174,13 +181,18 @@ class ObjectGraph:
 
     @property
     def nx(self):
-        """The graph as a networkx MultiDiGraph, built on first use (rules rarely need it).
+        """The graph as a networkx MultiDiGraph, built on first use (no rule needs it; for exploring).
 
         Nodes are keys with ``missing`` (and ``manifest`` when present); each edge has
         ``relation`` and ``edge`` (the Edge).
         """
         if self._nx is None:
-            import networkx as nx  # imported on use: start-up stays fast for a pre-commit hook
+            try:
+                import networkx as nx  # an optional extra: no rule needs it
+            except ImportError:
+                raise ImportError(
+                    "ObjectGraph.nx needs networkx, an optional extra: pip install 'k8scheck-lint[graph]'"
+                ) from None
 
             graph = nx.MultiDiGraph()
             graph.add_nodes_from((key, {"missing": False, "manifest": m}) for key, m in self.objects.items())

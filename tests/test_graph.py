@@ -593,3 +593,11 @@ def test_a_walker_bug_is_reported_not_swallowed(stack, monkeypatch):
     messages = [e.message for e in report.errors]
     assert "internal error while reading references of Ingress shop/web: RuntimeError: walker bug (please report this)" in messages
     assert next(graph_of(stack).edges("routes-to")).source == ("Ingress", "shop", "web")  # what was read before still counts
+
+
+def test_the_networkx_view_names_the_extra_when_networkx_is_missing(stack, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "networkx", None)  # what an install without the extra sees
+    with pytest.raises(ImportError, match=r"k8scheck-lint\[graph\]"):
+        graph_of(stack).nx  # noqa: B018
