@@ -59,6 +59,14 @@ def _finish(result: RolloutResult, complete: bool, initial: int) -> RolloutResul
     return result
 
 
+def _on_delete(result: RolloutResult, note: str, available: int) -> RolloutResult:
+    """updateStrategy OnDelete: nothing is replaced until someone deletes the old pods."""
+    result.notes.append(f"updateStrategy OnDelete: {note}")
+    result.outcome = "on-delete"
+    result.initial_available = result.min_available = result.final_available = available
+    return result
+
+
 # ----------------------------------------------------------------------------- StatefulSet
 
 
@@ -89,10 +97,7 @@ def simulate_statefulset(old: dict | None, new: dict, *, new_pods: str = "ready"
         result.notes.append("pod template unchanged: no pod is replaced")
         return _finish(result, True, initial)
     if strategy == "OnDelete":
-        result.notes.append("updateStrategy OnDelete: the controller replaces a pod only after you delete it (kubectl delete pod)")
-        result.outcome = "on-delete"
-        result.initial_available = result.min_available = result.final_available = initial
-        return result
+        return _on_delete(result, "the controller replaces a pod only after you delete it (kubectl delete pod)", initial)
     available = min(initial, replicas)
     ordinal = replicas - 1
     while ordinal >= partition:
@@ -155,10 +160,7 @@ def simulate_daemonset(old: dict | None, new: dict, *, new_pods: str = "ready", 
     if templates_equal(get(old, "spec", "template"), spec.get("template")):
         return _finish(result, True, nodes)
     if strategy == "OnDelete":
-        result.notes.append("updateStrategy OnDelete: a node gets the new pod only after you delete its old one")
-        result.outcome = "on-delete"
-        result.initial_available = result.min_available = result.final_available = nodes
-        return result
+        return _on_delete(result, "a node gets the new pod only after you delete its old one", nodes)
     return (_ds_surge if surge else _ds_unavailable)(result, name, nodes, surge or unavailable, healthy, pod)
 
 
