@@ -601,3 +601,9 @@ def test_the_networkx_view_names_the_extra_when_networkx_is_missing(stack, monke
     monkeypatch.setitem(sys.modules, "networkx", None)  # what an install without the extra sees
     with pytest.raises(ImportError, match=r"k8scheck-lint\[graph\]"):
         graph_of(stack).nx  # noqa: B018
+
+
+def test_no_rule_crashes_on_any_fixture():
+    """Every fixture together, every rule: a malformed value elsewhere (a list as targetPort) crashes nothing."""
+    ctx = Context(load([str(FIXTURES)]), Options())
+    assert run_rules(ctx, active_rules())[2] == []

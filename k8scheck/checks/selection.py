@@ -226,11 +226,12 @@ def _serving_container(listed, services):
     targets = set()
     for service in services:
         for port in get(service.obj, "spec", "ports") or ():
-            if isinstance(port, dict):
-                targets.add(port.get("targetPort", port.get("port")))
+            target = port.get("targetPort", port.get("port")) if isinstance(port, dict) else None
+            if isinstance(target, (int, str)):  # a list or mapping is malformed (the schema rules say so)
+                targets.add(target)
     for entry in listed:
         for declared in entry[2].get("ports") or ():
-            if isinstance(declared, dict) and (declared.get("containerPort") in targets or declared.get("name") in targets):
+            if isinstance(declared, dict) and any(isinstance(v, (int, str)) and v in targets for v in (declared.get("containerPort"), declared.get("name"))):
                 return entry
     return listed[0]
 
