@@ -24,13 +24,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from k8scheck import versions
 from k8scheck.problem import Problem
 
 DATA_FILE = Path(__file__).parent / "data" / "api_lifecycle.yaml"
 
 #: The newest Kubernetes release k8scheck knows about; callers use it when the
 #: user names no target version.
-NEWEST_KUBE_VERSION = "1.37"
+NEWEST_KUBE_VERSION = versions.NEWEST_KUBE_VERSION
 
 RULE_REMOVED = "api-removed"
 RULE_DEPRECATED = "api-deprecated"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import os
@@ -21,18 +22,26 @@ def _split(values) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _internal_error(exc: Exception, debug: bool):
-    """Never a traceback for users: one line and exit 2; --debug shows the traceback."""
+@contextlib.contextmanager
+def _internal_errors(debug: bool):
+    """The one internal-error handler around a command's work.
+
+    Never a traceback for users: one line and exit 2; --debug shows the traceback.
+    Usage errors raised inside the work pass through as they are.
+    """
     from .images import CatalogError
 
-    if isinstance(exc, click.ClickException):  # usage errors raised inside a command's work
-        raise exc
-    if isinstance(exc, CatalogError):  # a bad --image-catalog file is the user's to fix
+    try:
+        yield
+    except click.ClickException:
+        raise
+    except CatalogError as exc:  # a bad --image-catalog file is the user's to fix
         raise click.UsageError(f"--image-catalog: {exc}") from None
-    if debug:
-        raise exc
-    click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
-    sys.exit(EXIT_USAGE)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _old_manifests(paths, run, *, from_paths=(), revision=None, option="--from-git"):
@@ -68,7 +77,7 @@ def _kube_version(text, where="--kube-version"):
         return normalize_version(text)
     except UnknownKubeVersion as exc:
         message = str(exc)
-    except Exception:
+    except (TypeError, ValueError):
         message = f"{text!r}: bundled versions are {', '.join(bundled_versions())}"
     if where == "--kube-version":
         raise click.BadParameter(message, param_hint=where) from None
@@ -373,31 +382,28 @@ def lint(ctx, paths, formats, schema_dirs, select, ignore, fail_on, quiet, conte
     progress = Progress(sys.stderr)
     run = resolve(shared, schema_dirs=tuple(schema_dirs), **_image_settings(check_images, image_catalog, registry_mirrors, insecure_registries))
     config = run.config
-    try:
-        options = dataclasses.replace(run.options, old_manifests=_old_manifests(paths, run, revision=diff_base, option="--diff-base"))
-        settings = Settings(
-            options=options,
-            select=tuple(_split(select)) or config.select,
-            ignore=tuple(_split(ignore)) + config.ignore,
-            severity=config.severity,
-            config=config,
-            context=tuple(context_paths) or config.context,
-            baseline=read_baseline(baseline_path) if baseline_path else None,
-            max_file_size=run.max_file_size,
-            stdin_name=run.stdin_name,
-            discovery=run.discovery,
-            use_cache=not no_cache,
-            jobs=run.jobs,
-            progress=progress,
-        )
-        report = run_lint(list(paths), settings=settings)
-        progress.finish()
-    except UsageError as exc:
-        raise click.UsageError(str(exc)) from None
-    except click.ClickException:
-        raise
-    except Exception as exc:  # never a traceback for users; --debug shows it
-        _internal_error(exc, run.debug)
+    with _internal_errors(run.debug):
+        try:
+            options = dataclasses.replace(run.options, old_manifests=_old_manifests(paths, run, revision=diff_base, option="--diff-base"))
+            settings = Settings(
+                options=options,
+                select=tuple(_split(select)) or config.select,
+                ignore=tuple(_split(ignore)) + config.ignore,
+                severity=config.severity,
+                config=config,
+                context=tuple(context_paths) or config.context,
+                baseline=read_baseline(baseline_path) if baseline_path else None,
+                max_file_size=run.max_file_size,
+                stdin_name=run.stdin_name,
+                discovery=run.discovery,
+                use_cache=not no_cache,
+                jobs=run.jobs,
+                progress=progress,
+            )
+            report = run_lint(list(paths), settings=settings)
+            progress.finish()
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
     for output_format, target in outputs:
         if target is None:
             click.echo(FORMATS[output_format](report, color=run.color, quiet=quiet, verbose=verbose), nl=False, color=run.color)
@@ -441,12 +447,10 @@ def rollout(paths, from_paths, from_git, new_pods, output_format, nodes, check_i
 
     run = resolve(shared, **_image_settings(check_images, image_catalog))
     old = _old_manifests(paths, run, from_paths=from_paths, revision=from_git)
-    try:
+    with _internal_errors(run.debug):
         loaded = load_inputs(paths, run)
         ctx = Context(loaded, run.options)
         predictions = plan(ctx, old, new_pods=new_pods, kube_version=ctx.kube_version, image_verdicts=ctx.image_verdicts, kinds=ROLLOUT_KINDS, nodes=nodes)
-    except Exception as exc:
-        _internal_error(exc, run.debug)
     status = report_inputs(loaded, paths)
     if status == EXIT_USAGE:
         sys.exit(status)
@@ -472,11 +476,9 @@ def simulate(paths, output_format, nodes, check_images, image_catalog, shared):
     from .simulate.cluster import simulate_cluster
 
     run = resolve(shared, **_image_settings(check_images, image_catalog))
-    try:
+    with _internal_errors(run.debug):
         loaded = load_inputs(paths, run)
         cluster = simulate_cluster(Context(loaded, run.options), nodes=nodes)
-    except Exception as exc:
-        _internal_error(exc, run.debug)
     status = report_inputs(loaded, paths)
     if status == EXIT_USAGE:
         sys.exit(status)
@@ -508,17 +510,14 @@ def why(target, paths, from_paths, from_git, output_format, client, client_names
 
     run = resolve(shared, **_image_settings(check_images, image_catalog))
     old = _old_manifests(paths, run, from_paths=from_paths, revision=from_git)
-    try:
-        parsed = parse_target(target, run.options.namespace)
-        loaded = load_inputs(paths, run)
-        verdict = Walker(Context(loaded, run.options), old, client=client, client_namespace=client_namespace, nodes=nodes).walk(parsed)
-    except TargetError as exc:
-        click.echo(f"k8scheck why: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    except click.ClickException:
-        raise
-    except Exception as exc:
-        _internal_error(exc, run.debug)
+    with _internal_errors(run.debug):
+        try:
+            parsed = parse_target(target, run.options.namespace)
+            loaded = load_inputs(paths, run)
+            verdict = Walker(Context(loaded, run.options), old, client=client, client_namespace=client_namespace, nodes=nodes).walk(parsed)
+        except TargetError as exc:
+            click.echo(f"k8scheck why: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
     status = report_inputs(loaded, paths)
     if status == EXIT_USAGE:
         sys.exit(status)
@@ -541,13 +540,11 @@ def graph(paths, output_format, shared):
     from .graphviz import GRAPH_RULES, render
 
     run = resolve(shared)
-    try:
+    with _internal_errors(run.debug):
         loaded = load_inputs(paths, run)
         ctx = Context(loaded, run.options)
         findings = run_rules(ctx, active_rules(select=GRAPH_RULES))[0]
         text = render(ctx.graph, findings, output_format)
-    except Exception as exc:  # never a traceback for users; --debug shows it
-        _internal_error(exc, run.debug)
     status = report_inputs(loaded, paths)
     if status == EXIT_USAGE:
         sys.exit(status)

@@ -180,6 +180,7 @@ class Context:
         from .rolloutplan import plan
 
         return plan(self, None, new_pods="fail", kube_version=self.kube_version, shared=True)
+
     @functools.cached_property
     def graph(self):
         """The object graph (k8scheck.graph), built once per run on first use."""
@@ -188,6 +189,19 @@ class Context:
 
         options = self.options
         return build_graph(self.loaded.manifests, options.assume_exists, producers.load(options.producers), options.assume_pods)
+
+    @functools.cached_property
+    def port_problems(self) -> list:
+        """Service ports the selected pods do not serve (graph.PortProblem), computed once for the port rules."""
+        from .graph import port_problems
+
+        return port_problems(self.graph, self.of_kind("Service"))
+
+    @property
+    def graph_errors(self) -> list[str]:
+        """Internal errors met while building the graph; none when no rule asked for it."""
+        graph = self.__dict__.get("graph")  # the cached_property's value, if it was built
+        return list(graph.internal_errors) if graph is not None else []
 
     def params(self, rule) -> dict:
         values = rule.param_defaults()

@@ -240,6 +240,7 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
             errors.append(
                 LoadError("<k8scheck>", f"internal error in rule {rule.slug}: {type(exc).__name__}: {exc} (please report this)")
             )
+    errors += [LoadError("<k8scheck>", message) for message in ctx.graph_errors]
     return findings, origins, errors
 
 

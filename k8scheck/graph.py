@@ -1,7 +1,7 @@
 """The object graph: which object refers to, selects or scales which other object.
 
-Built once per run (``ctx.graph``) from the loaded manifests; the only module that
-imports networkx. Nodes are objects keyed ``(kind, namespace, name)`` (namespace
+Built once per run (``ctx.graph``) from the loaded manifests, then frozen: rules
+query it and never write to it. Nodes are objects keyed ``(kind, namespace, name)`` (namespace
 None for cluster-scoped kinds); a reference to an object that is not in the inputs
 gets a placeholder node marked ``missing``. Every edge remembers the manifest and
 field path that creates it, so a rule can point at the YAML a person edits.
@@ -27,19 +27,27 @@ create from the inputs, pods operators make) comes from ``k8scheck.producers``.
 
 Selectors never cross a namespace. Pod templates are indexed by namespace and by
 label pair, so a selector is answered from its rarest label, not by a scan.
+
+networkx is an optional extra (``pip install k8scheck-lint[graph]``), imported only
+by ``ObjectGraph.nx``. Every question the rules ask is a one-hop lookup (out/in
+edges by relation, a selector through the label index, a typo through NearIndex);
+no rule needs a graph algorithm, so a runtime dependency (and its import time in a
+pre-commit hook) would buy nothing. When a rule needs one (reachability, cycles,
+components), it belongs here, and networkx becomes a dependency again.
 """
 
 from __future__ import annotations
 
+import enum
 import fnmatch
 import itertools
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
-
+from typing import NamedTuple
 
 from . import producers
-from .kinds import PodTemplate, containers, get, pod_template
+from .kinds import PodTemplate, containers, get, is_int, pod_template, text
 from .similarity import edit_distance
 from .model import Manifest
 from .selectors import label_selector_matches
@@ -59,14 +67,6 @@ TEMPLATE_KINDS = (
 CONTROLLER_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController")
 
 Key = tuple  # (kind, namespace | None, name)
-
-
-def _text(value) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def key_str(key: Key) -> str:
@@ -113,9 +113,9 @@ def _controller_labels(m: Manifest) -> dict:
     name = m.name
     if m.kind == "StatefulSet":
         replicas = get(m.obj, "spec", "replicas")
-        count = replicas if _is_int(replicas) and 0 <= replicas <= 1000 else 1
+        count = replicas if is_int(replicas) and 0 <= replicas <= 1000 else 1
         start = get(m.obj, "spec", "ordinals", "start")
-        start = start if _is_int(start) and start >= 0 else 0
+        start = start if is_int(start) and start >= 0 else 0
         ordinals = range(start, start + count)
         return {
             "statefulset.kubernetes.io/pod-name": frozenset(f"{name}-{i}" for i in ordinals),
@@ -138,11 +138,21 @@ class Edge:
     via: str = ""  # env, envFrom, volume, projected, items, tls, backend...
     port: object = None  # routes-to / exposes-port: the port involved
     container: str | None = None
-    extra: dict = field(default_factory=dict)
+    key_path: tuple | None = None  # reads-key: path of the key's name (env valueFrom key, volume item key)
+    volume: str | None = None  # mounts / claims / volume reads-key: the pod volume's name
+    port_path: tuple | None = None  # routes-to: path of the backend port
+    protocol: str | None = None  # exposes-port: the Service port's protocol
+    container_port_path: tuple | None = None  # exposes-port: the container port it lands on
 
 
 class ObjectGraph:
-    """Objects and the references between them. Query it; do not mutate it."""
+    """Objects and the references between them. Query it; do not mutate it.
+
+    ``build_graph`` fills it (the ``add_*`` methods) and then freezes it: every index
+    a query reads is complete before the first rule runs, and no query writes to the
+    graph (tested by running every rule over a built graph). Answers several rules
+    share but the graph does not hold (port problems, ...) live on the run's Context.
+    """
 
     def __init__(self, assume_exists=(), catalogue: producers.Catalogue | None = None):
         self._nx = None
@@ -162,17 +172,27 @@ class ObjectGraph:
         self._workload_of: dict[int, Workload] = {}
         self._values: dict[tuple, dict] = {}  # (ns, label) -> {value: first workload carrying it}
         self._keys: dict[str | None, set] = {}  # ns -> label keys used by its templates
-        self.memo: dict = {}  # answers several rules share, computed once per run
+        # Objects whose references could not be read (a bug): reported like a crashing rule.
+        self.internal_errors: list[str] = []
+        # Typo lookups, indexed by ``freeze`` once every object and template is in.
+        self._names: dict[tuple, dict[str, Manifest]] = {}  # (kind, ns) -> name -> manifest
+        self._name_index: dict[tuple, NearIndex] = {}  # (kind, ns) -> names
+        self._label_index: dict[tuple, NearIndex] = {}  # (ns, label) -> values
 
     @property
     def nx(self):
-        """The graph as a networkx MultiDiGraph, built on first use (rules rarely need it).
+        """The graph as a networkx MultiDiGraph, built on first use (no rule needs it; for exploring).
 
         Nodes are keys with ``missing`` (and ``manifest`` when present); each edge has
         ``relation`` and ``edge`` (the Edge).
         """
         if self._nx is None:
-            import networkx as nx  # imported on use: start-up stays fast for a pre-commit hook
+            try:
+                import networkx as nx  # an optional extra: no rule needs it
+            except ImportError:
+                raise ImportError(
+                    "ObjectGraph.nx needs networkx, an optional extra: pip install 'k8scheck-lint[graph]'"
+                ) from None
 
             graph = nx.MultiDiGraph()
             graph.add_nodes_from((key, {"missing": False, "manifest": m}) for key, m in self.objects.items())
@@ -337,6 +357,25 @@ class ObjectGraph:
                 out.append(w)
         return out
 
+    def absent_label(self, namespace: str | None, pairs) -> tuple | None:
+        """The first ``(label, value)`` of ``pairs`` that no pod template in the namespace carries."""
+        return next(((k, v) for k, v in pairs if not self.with_label(namespace, k, v)), None)
+
+    def failing_label(self, namespace: str | None, pairs) -> tuple | None:
+        """The label pair to blame when a selector of ``pairs`` matches no template.
+
+        A pair no template carries; else (each pair exists somewhere, never all
+        together) the first pair the closest template lacks. The candidates come from
+        the rarest pair's templates (the index, not a scan).
+        """
+        failing = self.absent_label(namespace, pairs)
+        if failing is not None:
+            return failing
+        rarest = min(pairs, key=lambda kv: len(self.with_label(namespace, *kv)))
+        candidates = self.with_label(namespace, *rarest)
+        best = max(candidates, key=lambda w: (sum(w.has(k, v) for k, v in pairs), -w.order))
+        return next(((k, v) for k, v in pairs if not best.has(k, v)), None)
+
     def nearest_label(self, namespace: str | None, label: str, value: str, among=None):
         """The existing label pair closest to ``label=value``, as ``(label, value, workload)`` or None.
 
@@ -371,7 +410,7 @@ class ObjectGraph:
             if free:
                 candidates = pool
             elif among is None:
-                candidates = self._near(("label", namespace, k), pool).candidates(value)
+                candidates = self._label_index[(namespace, k)].candidates(value)
             else:
                 candidates = NearIndex(pool).candidates(value)
             for v in candidates:
@@ -388,22 +427,20 @@ class ObjectGraph:
         return None if best is None else best[1:]
 
 
-    def _near(self, memo_key, words) -> NearIndex:
-        index = self.memo.get(memo_key)
-        if index is None:
-            index = self.memo[memo_key] = NearIndex(words)
-        return index
-
     def nearest_name(self, kind: str, namespace: str | None, name: str) -> Manifest | None:
         """An object of this kind and namespace whose name is a likely typo fix for ``name``."""
-        by_scope = self.memo.get("names-by-scope")
-        if by_scope is None:
-            by_scope = self.memo["names-by-scope"] = {}
-            for (k, ns, n), m in self.objects.items():
-                by_scope.setdefault((k, ns), {})[n] = m
-        names = by_scope.get((kind, namespace), {})
-        close = nearest_word(name, self._near(("name", kind, namespace), names).candidates(name))
+        names = self._names.get((kind, namespace))
+        if not names:
+            return None
+        close = nearest_word(name, self._name_index[(kind, namespace)].candidates(name))
         return names[close] if close else None
+
+    def freeze(self) -> None:
+        """Index what the typo lookups read; called by ``build_graph`` once everything is added."""
+        for (k, ns, n), m in self.objects.items():
+            self._names.setdefault((k, ns), {})[n] = m
+        self._name_index = {scope: NearIndex(names) for scope, names in self._names.items()}
+        self._label_index = {scope: NearIndex(values) for scope, values in self._values.items()}
 
 
 class NearIndex:
@@ -518,8 +555,11 @@ def build_graph(manifests, assume_exists=(), catalogue: producers.Catalogue | No
         try:
             for edge in _edges_of(graph, m, source):
                 graph.add_edge(edge)
-        except Exception:  # malformed beyond what the walkers expect: no edges, never a crash
-            continue
+        except Exception as exc:  # a bug in a walker: the other objects' edges still count, and it is said
+            graph.internal_errors.append(
+                f"internal error while reading references of {key_str(source)}: {type(exc).__name__}: {exc} (please report this)"
+            )
+    graph.freeze()
     return graph
 
 
@@ -536,8 +576,8 @@ ASSUMED_FILE = "<assume-pods>"
 def _assumed_workload(namespace: str, labels: dict, order: int) -> Workload:
     """Pods stated to exist (--assume-pods): a stand-in Pod, its ports unknown. ``labels``: a map or pairs."""
     labels = dict(labels)
-    text = ",".join(f"{k}={v}" for k, v in labels.items())
-    obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"assumed({text})", "namespace": namespace, "labels": dict(labels)}}
+    shown = ",".join(f"{k}={v}" for k, v in labels.items())
+    obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"assumed({shown})", "namespace": namespace, "labels": dict(labels)}}
     manifest = Manifest(obj, ASSUMED_FILE, 0, (), {}, namespace)
     return Workload(manifest, PodTemplate((), labels, {}), order, origin="assumed", ports_known=False)
 
@@ -553,7 +593,7 @@ def _edges_of(graph: ObjectGraph, m: Manifest, source: Key):
         yield from _ingress_edges(m, source)
     elif kind == "HorizontalPodAutoscaler":
         ref = get(m.obj, "spec", "scaleTargetRef")
-        if isinstance(ref, dict) and _text(ref.get("kind")) and _text(ref.get("name")):
+        if isinstance(ref, dict) and text(ref.get("kind")) and text(ref.get("name")):
             yield Edge("scales", source, (ref["kind"], m.namespace, ref["name"]), m, ("spec", "scaleTargetRef", "name"))
     elif kind == "PodDisruptionBudget":
         selector = get(m.obj, "spec", "selector")
@@ -569,7 +609,7 @@ def _edges_of(graph: ObjectGraph, m: Manifest, source: Key):
     elif kind in ("RoleBinding", "ClusterRoleBinding"):
         yield from _binding_edges(m, source)
     if kind == "StatefulSet":
-        name = _text(get(m.obj, "spec", "serviceName"))
+        name = text(get(m.obj, "spec", "serviceName"))
         if name:
             yield Edge("governs", source, ("Service", m.namespace, name), m, ("spec", "serviceName"))
 
@@ -585,7 +625,7 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
     claim_volumes = _claim_template_volumes(m)
     for list_name, index, container in containers(spec):
         cpath = base + (list_name, index)
-        cname = _text(container.get("name"))
+        cname = text(container.get("name"))
         env_from = container.get("envFrom")
         if isinstance(env_from, list):
             for i, entry in enumerate(env_from):
@@ -593,7 +633,7 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
                     continue
                 for field_name, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
                     ref = entry.get(field_name)
-                    name = _text(get(ref, "name"))
+                    name = text(get(ref, "name"))
                     if name:
                         yield Edge("reads", source, (kind, namespace, name), m, cpath + ("envFrom", i, field_name, "name"), optional=_optional(ref), via="envFrom", container=cname)
         env = container.get("env")
@@ -604,29 +644,29 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
                     continue
                 for field_name, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
                     ref = value_from.get(field_name)
-                    name = _text(get(ref, "name"))
+                    name = text(get(ref, "name"))
                     if name:
                         key = get(ref, "key")
-                        yield Edge("reads-key", source, (kind, namespace, name), m, cpath + ("env", i, "valueFrom", field_name, "name"), key=key if isinstance(key, str) else None, optional=_optional(ref), via="env", container=cname, extra={"key_path": cpath + ("env", i, "valueFrom", field_name, "key")})
+                        yield Edge("reads-key", source, (kind, namespace, name), m, cpath + ("env", i, "valueFrom", field_name, "name"), key=key if isinstance(key, str) else None, optional=_optional(ref), via="env", container=cname, key_path=cpath + ("env", i, "valueFrom", field_name, "key"))
     volumes = spec.get("volumes")
     if isinstance(volumes, list):
         for i, volume in enumerate(volumes):
             if not isinstance(volume, dict):
                 continue
             vpath = base + ("volumes", i)
-            vname = _text(volume.get("name"))
+            vname = text(volume.get("name"))
             cm = volume.get("configMap")
-            if isinstance(cm, dict) and _text(cm.get("name")):
+            if isinstance(cm, dict) and text(cm.get("name")):
                 yield from _volume_source_edges(m, source, ("ConfigMap", namespace, cm["name"]), cm, vpath + ("configMap",), "name", "volume", vname)
             secret = volume.get("secret")
-            if isinstance(secret, dict) and _text(secret.get("secretName")):
+            if isinstance(secret, dict) and text(secret.get("secretName")):
                 yield from _volume_source_edges(m, source, ("Secret", namespace, secret["secretName"]), secret, vpath + ("secret",), "secretName", "volume", vname)
-            claim = _text(get(volume, "persistentVolumeClaim", "claimName"))
+            claim = text(get(volume, "persistentVolumeClaim", "claimName"))
             if vname in claim_volumes:
                 # The StatefulSet controller replaces this volume with the claim its template makes.
                 claim = claim_volumes[vname]
             if claim:
-                yield Edge("claims", source, ("PersistentVolumeClaim", namespace, claim), m, vpath + ("persistentVolumeClaim", "claimName"), via="volume", extra={"volume": vname})
+                yield Edge("claims", source, ("PersistentVolumeClaim", namespace, claim), m, vpath + ("persistentVolumeClaim", "claimName"), via="volume", volume=vname)
             sources = get(volume, "projected", "sources")
             if isinstance(sources, list):
                 for j, projection in enumerate(sources):
@@ -635,11 +675,11 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
                     ppath = vpath + ("projected", "sources", j)
                     for field_name, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
                         ref = projection.get(field_name)
-                        if isinstance(ref, dict) and _text(ref.get("name")):
+                        if isinstance(ref, dict) and text(ref.get("name")):
                             yield from _volume_source_edges(m, source, (kind, namespace, ref["name"]), ref, ppath + (field_name,), "name", "projected", vname)
-    account = _text(spec.get("serviceAccountName")) or _text(spec.get("serviceAccount"))
+    account = text(spec.get("serviceAccountName")) or text(spec.get("serviceAccount"))
     if account:
-        field_name = "serviceAccountName" if _text(spec.get("serviceAccountName")) else "serviceAccount"
+        field_name = "serviceAccountName" if text(spec.get("serviceAccountName")) else "serviceAccount"
         yield Edge("uses-account", source, ("ServiceAccount", namespace, account), m, base + (field_name,))
 
 
@@ -649,24 +689,34 @@ def _claim_template_volumes(m: Manifest) -> dict:
         return {}
     claims = get(m.obj, "spec", "volumeClaimTemplates")
     start = get(m.obj, "spec", "ordinals", "start")
-    start = start if _is_int(start) and start >= 0 else 0
-    names = [_text(get(c, "metadata", "name")) for c in claims] if isinstance(claims, list) else []
+    start = start if is_int(start) and start >= 0 else 0
+    names = [text(get(c, "metadata", "name")) for c in claims] if isinstance(claims, list) else []
     return {name: f"{name}-{m.name}-{start}" for name in names if name}
 
 
 def _volume_source_edges(m, source, target, ref, path, name_field, via, volume_name):
     optional = _optional(ref)
-    yield Edge("mounts", source, target, m, path + (name_field,), optional=optional, via=via, extra={"volume": volume_name})
+    yield Edge("mounts", source, target, m, path + (name_field,), optional=optional, via=via, volume=volume_name)
     items = ref.get("items")
     if isinstance(items, list):
         for k, item in enumerate(items):
             key = get(item, "key")
             if isinstance(key, str) and key:
-                yield Edge("reads-key", source, target, m, path + (name_field,), key=key, optional=optional, via=via, extra={"key_path": path + ("items", k, "key"), "volume": volume_name})
+                yield Edge("reads-key", source, target, m, path + (name_field,), key=key, optional=optional, via=via, key_path=path + ("items", k, "key"), volume=volume_name)
+
+
+class ContainerPort(NamedTuple):
+    """A port a container declares (``containers[].ports[]``)."""
+
+    container: str | None  # the container's name
+    number: int | None  # containerPort, None when not an integer
+    name: str | None  # the port's name
+    protocol: str  # TCP unless written
+    path: tuple  # path of the port entry in the manifest
 
 
 def container_ports(template: PodTemplate):
-    """(container name, containerPort, port name, protocol, path) for every port a pod serves.
+    """Every port a pod serves, as ContainerPort records.
 
     App containers and restartable (sidecar) init containers, as FindPort searches them.
     """
@@ -680,31 +730,100 @@ def container_ports(template: PodTemplate):
             if not isinstance(port, dict):
                 continue
             number = port.get("containerPort")
-            yield (
-                _text(container.get("name")),
-                number if _is_int(number) else None,
-                _text(port.get("name")),
-                _text(port.get("protocol")) or "TCP",
+            yield ContainerPort(
+                text(container.get("name")),
+                number if is_int(number) else None,
+                text(port.get("name")),
+                text(port.get("protocol")) or "TCP",
                 template.spec_path + (list_name, index, "ports", j),
             )
 
 
-def find_port(template: PodTemplate, target, protocol: str):
-    """Where a Service targetPort lands in a pod, as FindPort decides.
+class PortFit(enum.Enum):
+    """How a Service targetPort fits a pod, as FindPort decides."""
 
-    Returns the path of the matching container port, ``"undeclared"`` for a number
-    no container declares (traffic still goes there), or None (named port absent:
-    the pod is left out of the Endpoints for that port).
-    """
+    DECLARED = "declared"  # a container declares it: ``PortMatch.path`` says where
+    UNDECLARED = "undeclared"  # a number no container declares: traffic still goes there
+    ABSENT = "absent"  # a name no container declares: the pod is left out of the Endpoints for that port
+
+
+class PortMatch(NamedTuple):
+    fit: PortFit
+    path: tuple | None = None  # DECLARED: the path of the matching container port
+
+
+def find_port(template: PodTemplate, target, protocol: str) -> PortMatch:
+    """Where a Service targetPort lands in a pod, as FindPort decides."""
     if isinstance(target, str):
-        for _, _, name, proto, path in container_ports(template):
-            if name == target and proto == protocol:
-                return path
-        return None
-    for _, number, _, proto, path in container_ports(template):
-        if number == target and proto == protocol:
-            return path
-    return "undeclared"
+        for port in container_ports(template):
+            if port.name == target and port.protocol == protocol:
+                return PortMatch(PortFit.DECLARED, port.path)
+        return PortMatch(PortFit.ABSENT)
+    for port in container_ports(template):
+        if port.number == target and port.protocol == protocol:
+            return PortMatch(PortFit.DECLARED, port.path)
+    return PortMatch(PortFit.UNDECLARED)
+
+
+class DeclaredPort(NamedTuple):
+    """A declared container port as a port problem shows it."""
+
+    name: str | None
+    number: int
+    protocol: str
+
+
+class PortProblem(NamedTuple):
+    """A Service port that a selected pod template does not serve."""
+
+    service: Manifest
+    index: int  # in spec.ports
+    path: tuple  # of the targetPort (or port, when targetPort is not written)
+    target: object  # the targetPort, int or name
+    protocol: str
+    workload: Workload
+    verdict: str  # "named": no such port name; "number": other numbers declared; "undeclared": no port declared
+    declared: list  # DeclaredPort of every numbered port the template declares
+
+
+def port_problems(graph: ObjectGraph, services) -> list[PortProblem]:
+    """The ports of ``services`` (Service manifests, duplicates included) their selected pods do not serve."""
+    out = []
+    for m in services:
+        ports = get(m.obj, "spec", "ports")
+        if not isinstance(ports, list):
+            continue
+        spec = m.obj.get("spec")
+        if not isinstance(spec, dict) or spec.get("type") == "ExternalName":
+            continue
+        selected = graph.select_map(m.namespace, spec.get("selector"))
+        if not selected:
+            continue
+        for i, port in enumerate(ports):
+            if isinstance(port, dict):
+                out.extend(_port_problems_of(m, i, port, selected))
+    return out
+
+
+def _port_problems_of(m: Manifest, i: int, port: dict, selected):
+    target, protocol = service_target(port)
+    if target is None:
+        return
+    path = ("spec", "ports", i, "targetPort" if "targetPort" in port else "port")
+    for w in selected:
+        if not w.ports_known:
+            continue  # pods an operator makes or that are assumed: nothing says what they serve
+        found = find_port(w.template, target, protocol)
+        if found.fit is PortFit.DECLARED:
+            continue
+        declared = [DeclaredPort(p.name, p.number, p.protocol) for p in container_ports(w.template) if p.number is not None]
+        if found.fit is PortFit.ABSENT:
+            verdict = "named"
+        elif declared:
+            verdict = "number"
+        else:
+            verdict = "undeclared"
+        yield PortProblem(m, i, path, target, protocol, w, verdict, declared)
 
 
 def service_target(port: dict):
@@ -714,9 +833,9 @@ def service_target(port: dict):
         target = port.get("port")
     if isinstance(target, str) and target.isdigit():
         target = int(target)
-    if not (_is_int(target) or (isinstance(target, str) and target)):
+    if not (is_int(target) or (isinstance(target, str) and target)):
         target = None
-    return target, _text(port.get("protocol")) or "TCP"
+    return target, text(port.get("protocol")) or "TCP"
 
 
 def _service_edges(graph: ObjectGraph, m: Manifest, source: Key):
@@ -737,8 +856,8 @@ def _service_edges(graph: ObjectGraph, m: Manifest, source: Key):
             if target is None:
                 continue
             found = find_port(w.template, target, protocol)
-            if isinstance(found, tuple):
-                yield Edge("exposes-port", source, w.key, m, ("spec", "ports", i), port=target, extra={"protocol": protocol, "container_port_path": found})
+            if found.fit is PortFit.DECLARED:
+                yield Edge("exposes-port", source, w.key, m, ("spec", "ports", i), port=target, protocol=protocol, container_port_path=found.path)
 
 
 def ingress_backends(m: Manifest):
@@ -763,11 +882,11 @@ def ingress_backends(m: Manifest):
     for path, backend in candidates:
         service = backend.get("service")
         if isinstance(service, dict):  # networking.k8s.io/v1
-            name = _text(service.get("name"))
+            name = text(service.get("name"))
             port = service.get("port")
             number = get(port, "number")
-            port_name = _text(get(port, "name"))
-            if _is_int(number):
+            port_name = text(get(port, "name"))
+            if is_int(number):
                 value, port_path = number, path + ("service", "port", "number")
             elif port_name:
                 value, port_path = port_name, path + ("service", "port", "name")
@@ -775,35 +894,35 @@ def ingress_backends(m: Manifest):
                 value, port_path = None, path + ("service", "port")
             if name:
                 yield name, value, path + ("service", "name"), port_path
-        elif _text(backend.get("serviceName")):  # extensions/v1beta1, networking.k8s.io/v1beta1
+        elif text(backend.get("serviceName")):  # extensions/v1beta1, networking.k8s.io/v1beta1
             port = backend.get("servicePort")
             if isinstance(port, str) and port.isdigit():
                 port = int(port)
-            if not (_is_int(port) or (isinstance(port, str) and port)):
+            if not (is_int(port) or (isinstance(port, str) and port)):
                 port = None
             yield backend["serviceName"], port, path + ("serviceName",), path + ("servicePort",)
 
 
 def _ingress_edges(m: Manifest, source: Key):
     for name, port, name_path, port_path in ingress_backends(m):
-        yield Edge("routes-to", source, ("Service", m.namespace, name), m, name_path, port=port, via="backend", extra={"port_path": port_path})
+        yield Edge("routes-to", source, ("Service", m.namespace, name), m, name_path, port=port, via="backend", port_path=port_path)
     tls = get(m.obj, "spec", "tls")
     if isinstance(tls, list):
         for i, entry in enumerate(tls):
-            secret = _text(get(entry, "secretName"))
+            secret = text(get(entry, "secretName"))
             if secret:
                 yield Edge("mounts", source, ("Secret", m.namespace, secret), m, ("spec", "tls", i, "secretName"), via="tls")
 
 
 def _binding_edges(m: Manifest, source: Key):
     ref = m.obj.get("roleRef")
-    if isinstance(ref, dict) and _text(ref.get("name")) and ref.get("kind") in ("Role", "ClusterRole"):
+    if isinstance(ref, dict) and text(ref.get("name")) and ref.get("kind") in ("Role", "ClusterRole"):
         namespace = m.namespace if ref["kind"] == "Role" else None
         yield Edge("binds", source, (ref["kind"], namespace, ref["name"]), m, ("roleRef", "name"))
     subjects = m.obj.get("subjects")
     if isinstance(subjects, list):
         for i, subject in enumerate(subjects):
-            if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and _text(subject.get("name")):
-                namespace = _text(subject.get("namespace")) or m.namespace
+            if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and text(subject.get("name")):
+                namespace = text(subject.get("namespace")) or m.namespace
                 if namespace:
                     yield Edge("allows", source, ("ServiceAccount", namespace, subject["name"]), m, ("subjects", i, "name"))

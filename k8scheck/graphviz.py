@@ -118,9 +118,9 @@ def _edge_label(edge) -> str:
 
 def _edge_paths(edge):
     yield dotted(edge.path)
-    for extra in ("key_path", "port_path"):
-        if extra in edge.extra:
-            yield dotted(edge.extra[extra])
+    for extra in (edge.key_path, edge.port_path):
+        if extra is not None:
+            yield dotted(extra)
 
 
 def model(graph: ObjectGraph, findings=()) -> dict:

@@ -76,17 +76,6 @@ class PodTemplate:
         return self.path + ("metadata", "labels")
 
 
-def _get(value, *keys):
-    for key in keys:
-        if isinstance(value, dict):
-            value = value.get(key)
-        elif isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
-            value = value[key]
-        else:
-            return None
-    return value
-
-
 def pod_template_path(kind) -> tuple | None:
     if not isinstance(kind, str):
         return None
@@ -108,10 +97,10 @@ def pod_template(obj: dict) -> PodTemplate | None:
     path = pod_template_path(obj.get("kind"))
     if path is None:
         return None
-    template = _get(obj, *path) if path else obj
+    template = get(obj, *path) if path else obj
     if not isinstance(template, dict):
         return None
-    labels = _get(template, "metadata", "labels")
+    labels = get(template, "metadata", "labels")
     spec = template.get("spec")
     return PodTemplate(
         path,
@@ -135,7 +124,29 @@ def containers(spec: dict, lists=CONTAINER_LISTS):
 
 def get(value, *keys):
     """Nested lookup that never raises: ``get(obj, "spec", "containers", 0, "image")``."""
-    return _get(value, *keys)
+    for key in keys:
+        if isinstance(value, dict):
+            value = value.get(key)
+        elif isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
+            value = value[key]
+        else:
+            return None
+    return value
+
+
+def text(value) -> str | None:
+    """``value`` when it is a non-empty string, else None."""
+    return value if isinstance(value, str) and value else None
+
+
+def is_int(value) -> bool:
+    """A YAML integer (a bool is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def non_negative(value, default: int) -> int:
+    """``value`` when it is an integer >= 0, else ``default`` (replica counts and the like)."""
+    return value if is_int(value) and value >= 0 else default
 
 
 def items(value) -> list:

@@ -49,7 +49,7 @@ import re
 from fractions import Fraction
 from typing import Any, Iterator
 
-from k8scheck.kinds import pod_template_path
+from k8scheck.kinds import get, pod_template_path
 from k8scheck.problem import Problem, dotted
 
 #: The rule slugs this module produces and their default severities.
@@ -304,17 +304,6 @@ def format_quantity(value: Any) -> str:
 # --------------------------------------------------------------------------
 
 
-def _get(obj: Any, *path: Any) -> Any:
-    for part in path:
-        if isinstance(part, int):
-            if not isinstance(obj, list) or not (0 <= part < len(obj)):
-                return None
-        elif not isinstance(obj, dict):
-            return None
-        obj = obj[part] if isinstance(part, int) else obj.get(part)
-    return obj
-
-
 def _show(value: Any) -> str:
     """A value the way the API server prints it in ``Invalid value: ...``."""
     if isinstance(value, str):
@@ -367,7 +356,7 @@ def _check_name(obj: dict, kind: str) -> Iterator[Problem]:
             errs = dns1123_subdomain_errors(name)
             if kind == "CronJob" and len(name) > CRONJOB_NAME_MAX:
                 errs.insert(0, _max_len(CRONJOB_NAME_MAX))
-            elif kind == "Job" and len(name) > LABEL_VALUE_MAX and _get(obj, "spec", "manualSelector") is not True:
+            elif kind == "Job" and len(name) > LABEL_VALUE_MAX and get(obj, "spec", "manualSelector") is not True:
                 errs.insert(0, f"{_max_len(LABEL_VALUE_MAX)} (the API server copies a Job's name into the "
                                "pod template label batch.kubernetes.io/job-name, and label values are "
                                f"limited to {LABEL_VALUE_MAX} characters)")
@@ -490,7 +479,7 @@ def pod_templates(obj: dict) -> list[tuple[tuple, Any]]:
     path = pod_template_path(obj.get("kind"))
     if path is None:
         return []
-    return [(path, _get(obj, *path) if path else obj)]
+    return [(path, get(obj, *path) if path else obj)]
 
 
 def _check_container_ports(ports: Any, base: tuple) -> Iterator[Problem]:
@@ -780,7 +769,7 @@ def _check_int_or_percent_fields(ru: dict, base: tuple, fields: tuple[str, ...],
 
 
 def _check_deployment_strategy(obj: dict) -> Iterator[Problem]:
-    strategy = _get(obj, "spec", "strategy")
+    strategy = get(obj, "spec", "strategy")
     if not isinstance(strategy, dict):
         return
     ru = strategy.get("rollingUpdate")
@@ -804,7 +793,7 @@ def _check_deployment_strategy(obj: dict) -> Iterator[Problem]:
 
 
 def _check_daemonset_strategy(obj: dict) -> Iterator[Problem]:
-    strategy = _get(obj, "spec", "updateStrategy")
+    strategy = get(obj, "spec", "updateStrategy")
     if not isinstance(strategy, dict) or strategy.get("type") not in (None, "RollingUpdate"):
         return
     ru = strategy.get("rollingUpdate")
@@ -864,7 +853,7 @@ def _check(obj: dict) -> Iterator[Problem]:
     elif kind == "ReplicationController" and isinstance(spec.get("selector"), dict):
         yield from _check_label_map(spec["selector"], ("spec", "selector"))
     elif kind == "CronJob":
-        yield from _check_label_selector(_get(spec, "jobTemplate", "spec", "selector"),
+        yield from _check_label_selector(get(spec, "jobTemplate", "spec", "selector"),
                                          ("spec", "jobTemplate", "spec", "selector"))
     elif kind in ("NetworkPolicy",):
         yield from _check_label_selector(spec.get("podSelector"), ("spec", "podSelector"))
@@ -883,5 +872,5 @@ def _check(obj: dict) -> Iterator[Problem]:
         if isinstance(vcts, list):
             for i, vct in enumerate(vcts):
                 if isinstance(vct, dict):
-                    yield from _check_resources(_get(vct, "spec", "resources"),
+                    yield from _check_resources(get(vct, "spec", "resources"),
                                                 ("spec", "volumeClaimTemplates", i, "spec", "resources"))

@@ -216,7 +216,7 @@ class Client:
 
 
 def _pod_ports(template) -> tuple:
-    return tuple((name, number, protocol) for _c, number, name, protocol, _p in container_ports(template) if number is not None)
+    return tuple((p.name, p.number, p.protocol) for p in container_ports(template) if p.number is not None)
 
 
 def resolve_client(ctx, client: str | None, client_namespace: str | None, namespace: str) -> Client | None:
@@ -685,15 +685,9 @@ class Walker:
 
     def _no_pod_template(self, raw, service, selector, hops, symptom):
         graph = self.ctx.graph
-        failing_key = None
-        suggestion = None
-        for key, value in selector.items():
-            if not isinstance(value, str):
-                continue
-            if not graph.with_label(service.namespace, key, value):
-                failing_key = key
-                suggestion = graph.nearest_label(service.namespace, key, value)
-                break
+        failing = graph.absent_label(service.namespace, [(k, v) for k, v in selector.items() if isinstance(v, str)])
+        failing_key = failing[0] if failing else None
+        suggestion = graph.nearest_label(service.namespace, *failing) if failing else None
         label = f"{failing_key}={selector.get(failing_key)}" if failing_key else ",".join(f"{k}={v}" for k, v in selector.items())
         hop = Hop("endpoints", f"Endpoints: none — selector {label} matches no pod template", False, service,
                   ("spec", "selector", failing_key) if failing_key else ("spec", "selector"),
@@ -740,7 +734,7 @@ class Walker:
         protocol = service_port.get("protocol") or "TCP"
         choices = set()
         for w in workloads:
-            declared = [(name, number) for _c, number, name, proto, _p in container_ports(pod_template(w.obj)) if proto == protocol]
+            declared = [(p.name, p.number) for p in container_ports(pod_template(w.obj)) if p.protocol == protocol]
             if len(declared) != 1:
                 return None
             choices.add(declared[0])

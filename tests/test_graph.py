@@ -14,8 +14,8 @@ from k8scheck.catalogue import load_catalogue
 from k8scheck.checks import REGISTRY, refs
 from k8scheck.cli import main
 from k8scheck.context import Context, Options
-from k8scheck.engine import lint
-from k8scheck.graph import build_graph, edit_distance, find_port, nearest_word, service_target
+from k8scheck.engine import active_rules, lint, run_rules
+from k8scheck.graph import PortFit, build_graph, edit_distance, find_port, nearest_word, service_target
 from k8scheck.kinds import pod_template
 from k8scheck.loader import load
 from k8scheck.model import Manifest
@@ -205,10 +205,10 @@ def test_every_relation_is_drawn_with_its_field_path(stack):
     assert expected <= edges, expected - edges
     env_edge = next(e for e in graph.edges("reads-key") if e.key == "HOST")
     assert env_edge.path == ("spec", "template", "spec", "containers", 0, "env", 0, "valueFrom", "configMapKeyRef", "name")
-    assert env_edge.extra["key_path"][-1] == "key"
+    assert env_edge.key_path[-1] == "key"
     assert env_edge.container == "web" and env_edge.via == "env"
     route = next(graph.edges("routes-to"))
-    assert route.port == 80 and route.extra["port_path"][-1] == "number"
+    assert route.port == 80 and route.port_path[-1] == "number"
 
 
 def test_selectors_never_cross_namespaces(stack):
@@ -299,9 +299,9 @@ def _template(spec):
 def test_find_port_follows_findport(containers, init, target, protocol, found):
     result = find_port(_template({"containers": containers, "initContainers": init}), target, protocol)
     if found is True:
-        assert isinstance(result, tuple) and result[-2] == "ports"
+        assert result.fit is PortFit.DECLARED and result.path[-2] == "ports"
     else:
-        assert result == found
+        assert result.fit is {None: PortFit.ABSENT, "undeclared": PortFit.UNDECLARED}[found]
 
 
 @pytest.mark.parametrize(
@@ -555,3 +555,55 @@ def test_graph_groups_by_namespace_and_keeps_labels_short(tmp_path):
     labels = [line.split('["', 1)[1].split('"]', 1)[0] for line in mermaid.splitlines() if '["' in line and "subgraph" not in line]
     assert labels and max(len(label) for label in labels) <= 60
     assert any(label.startswith("ConfigMap a-configmap") and "…" in label and label.endswith("forever") for label in labels)
+
+
+def _fingerprint(value, depth=0):
+    """What a graph holds, by identity: containers by their members, everything else by id()."""
+    if depth > 4:
+        return id(value)
+    if isinstance(value, dict):
+        return tuple((k if isinstance(k, (str, tuple, int, type(None))) else id(k), _fingerprint(v, depth + 1)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_fingerprint(v, depth + 1) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(map(repr, value)))
+    return id(value)
+
+
+def test_the_graph_is_frozen_once_built():
+    """Rules query the graph; running all of them over every fixture changes nothing in it."""
+    ctx = Context(load([str(FIXTURES)]), Options())
+    graph = ctx.graph
+    before = {name: _fingerprint(value) for name, value in vars(graph).items() if name != "_nx"}
+    run_rules(ctx, active_rules())  # a rule that crashes on some fixture is reported, not raised
+    assert {name: _fingerprint(value) for name, value in vars(graph).items() if name != "_nx"} == before
+
+
+def test_a_walker_bug_is_reported_not_swallowed(stack, monkeypatch):
+    from k8scheck import graph as graph_module
+
+    real = graph_module._ingress_edges
+
+    def broken(m, source):
+        yield from real(m, source)
+        raise RuntimeError("walker bug")
+
+    monkeypatch.setattr(graph_module, "_ingress_edges", broken)
+    report = lint([str(stack)], select=["configmap-missing"])
+    messages = [e.message for e in report.errors]
+    assert "internal error while reading references of Ingress shop/web: RuntimeError: walker bug (please report this)" in messages
+    assert next(graph_of(stack).edges("routes-to")).source == ("Ingress", "shop", "web")  # what was read before still counts
+
+
+def test_the_networkx_view_names_the_extra_when_networkx_is_missing(stack, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "networkx", None)  # what an install without the extra sees
+    with pytest.raises(ImportError, match=r"k8scheck-lint\[graph\]"):
+        graph_of(stack).nx  # noqa: B018
+
+
+def test_no_rule_crashes_on_any_fixture():
+    """Every fixture together, every rule: a malformed value elsewhere (a list as targetPort) crashes nothing."""
+    ctx = Context(load([str(FIXTURES)]), Options())
+    assert run_rules(ctx, active_rules())[2] == []

@@ -472,3 +472,9 @@ def test_empty_enum_value_is_left_to_defaulting(validator):
     problems = validator.validate(ingress)
     assert [p.rule for p in problems] == ["schema-enum"]  # pathType has no default
     assert problems[0].message.endswith('must be one of Exact, Prefix, ImplementationSpecific, got string ""')
+
+
+def test_the_newest_modelled_version_is_the_newest_bundled_schema_set():
+    from k8scheck.versions import NEWEST_KUBE_VERSION
+
+    assert NEWEST_KUBE_VERSION == newest_version()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from ..graph import CONTROLLER_KINDS, UNPREDICTABLE_LABELS, container_ports, find_port, nearest_word, service_target
-from ..kinds import containers, get
+from typing import NamedTuple
+
+from ..graph import CONTROLLER_KINDS, UNPREDICTABLE_LABELS, nearest_word
+from ..kinds import containers, get, is_int
+from ..model import Manifest
 from ..problem import dotted
 from ..selectors import format_labels
 from .hit import hit
@@ -21,10 +24,6 @@ def _ns_name(key) -> str:
 
 def _key(m):
     return (m.kind, m.namespace, m.name)
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _did_you_mean(ctx, kind, namespace, name):
@@ -67,17 +66,9 @@ def service_no_endpoints(ctx, rule):
         pool = graph.workloads_in(m.namespace)
         if not pool:
             continue  # no pod template in this namespace at all: the workloads live elsewhere
-        failing = next(((k, v) for k, v in pairs if not graph.with_label(m.namespace, k, v)), None)
+        failing = graph.failing_label(m.namespace, pairs)
         if failing is None:
-            # Each label exists somewhere, but never all together: blame the label the
-            # closest template lacks.
-            # Candidates come from the rarest label's templates (the index, not a scan).
-            rarest = min(pairs, key=lambda kv: len(graph.with_label(m.namespace, *kv)))
-            candidates = graph.with_label(m.namespace, *rarest)
-            best = max(candidates, key=lambda w: (sum(w.has(k, v) for k, v in pairs), -w.order))
-            failing = next(((k, v) for k, v in pairs if not best.has(k, v)), None)
-            if failing is None:
-                continue
+            continue
         label, value = failing
         others = [(k, v) for k, v in pairs if (k, v) != failing]
         among = graph.select_map(m.namespace, dict(others)) if others else []
@@ -119,67 +110,32 @@ def _custom_controller_note(graph, namespace) -> str:
     )
 
 
-def _selected(graph, m):
-    """The pod templates a Service selects (asked per manifest: duplicates share a graph node)."""
-    spec = m.obj.get("spec")
-    if not isinstance(spec, dict) or spec.get("type") == "ExternalName":
-        return []
-    return graph.select_map(m.namespace, spec.get("selector"))
-
-
-def _port_problems(ctx):
-    """(service, port index, port path, target, protocol, workload, verdict, declared) for ports pods do not serve."""
-    memo = ctx.graph.memo
-    if "port-problems" not in memo:
-        memo["port-problems"] = list(_find_port_problems(ctx))
-    return memo["port-problems"]
-
-
-def _find_port_problems(ctx):
-    graph = ctx.graph
-    for m in ctx.of_kind("Service"):
-        ports = get(m.obj, "spec", "ports")
-        if not isinstance(ports, list):
-            continue
-        selected = _selected(graph, m)
-        if not selected:
-            continue
-        for i, port in enumerate(ports):
-            if not isinstance(port, dict):
-                continue
-            target, protocol = service_target(port)
-            if target is None:
-                continue
-            path = ("spec", "ports", i, "targetPort" if "targetPort" in port else "port")
-            for w in selected:
-                if not w.ports_known:
-                    continue  # pods an operator makes or that are assumed: nothing says what they serve
-                found = find_port(w.template, target, protocol)
-                if isinstance(found, tuple):
-                    continue
-                declared = [(n, num, proto) for _, num, n, proto, _ in container_ports(w.template) if num is not None]
-                if found is None:
-                    verdict = "named"
-                elif declared:
-                    verdict = "number"
-                else:
-                    verdict = "undeclared"
-                yield m, i, path, target, protocol, w, verdict, declared
-
-
 def _declared_text(declared) -> str:
-    return ", ".join(f"{num}/{proto}" + (f" ({name})" if name else "") for name, num, proto in declared) or "none"
+    return ", ".join(f"{d.number}/{d.protocol}" + (f" ({d.name})" if d.name else "") for d in declared) or "none"
 
 
-def _by_service_port(ctx, *verdicts):
-    """One entry per Service port and verdict, with every workload it reaches that way:
-    (service, port index, path, target, protocol, verdict, [(workload, declared), ...]).
+class ServicePortProblem(NamedTuple):
+    """One Service port and verdict, with every workload it reaches that way.
     The cause is the port, so it is one finding, not one per workload."""
+
+    service: Manifest
+    index: int  # in spec.ports
+    path: tuple
+    target: object
+    protocol: str
+    verdict: str  # as PortProblem.verdict
+    group: list  # [(workload, declared ports), ...]
+
+
+def _by_service_port(ctx, *verdicts) -> list[ServicePortProblem]:
     groups: dict = {}
-    for m, i, path, target, protocol, w, verdict, declared in _port_problems(ctx):
-        if verdict in verdicts:
-            groups.setdefault((id(m), i, verdict), (m, i, path, target, protocol, verdict, []))[6].append((w, declared))
-    return groups.values()
+    for p in ctx.port_problems:
+        if p.verdict in verdicts:
+            entry = groups.get((id(p.service), p.index, p.verdict))
+            if entry is None:
+                entry = groups[(id(p.service), p.index, p.verdict)] = ServicePortProblem(p.service, p.index, p.path, p.target, p.protocol, p.verdict, [])
+            entry.group.append((p.workload, p.declared))
+    return list(groups.values())
 
 
 def _owners(group) -> tuple[str, tuple, list]:
@@ -194,8 +150,8 @@ def service_port_mismatch(ctx, rule):
     for m, i, path, target, protocol, verdict, group in _by_service_port(ctx, "named", "number"):
         owner, related, declared = _owners(group)
         if verdict == "named":
-            names = sorted({name for name, _, _ in declared if name})
-            other_protocols = sorted({proto for name, _, proto in declared if name == target})
+            names = sorted({d.name for d in declared if d.name})
+            other_protocols = sorted({d.protocol for d in declared if d.name == target})
             close = None if other_protocols else nearest_word(target, names)
             message = (
                 f"Service {m.namespace}/{m.name} targets port name {target!r} ({protocol}), but no container of "
@@ -208,7 +164,7 @@ def service_port_mismatch(ctx, rule):
                 message += f" Did you mean {close!r}?"
             yield hit(m, rule.slug, path, message, related=related, fix=close)
         else:
-            numbers = sorted({num for _, num, proto in declared if proto == protocol})
+            numbers = sorted({d.number for d in declared if d.protocol == protocol})
             message = (
                 f"Service {m.namespace}/{m.name} sends port {get(m.obj, 'spec', 'ports')[i].get('port')} to targetPort "
                 f"{target}/{protocol}, but the containers of {owner} declare {_declared_text(declared)}; "
@@ -259,7 +215,7 @@ def _symptom_missing_object(edge, kind, name) -> str:
     if edge.via in ("env", "envFrom"):
         who = f"container {edge.container}" if edge.container else "the container"
         return f"{who} will not start: CreateContainerConfigError (Error: {lower} \"{name}\" not found)"
-    volume = edge.extra.get("volume")
+    volume = edge.volume
     return f"volume {volume} cannot be set up: the pod stays in ContainerCreating with FailedMount ({lower} \"{name}\" not found)"
 
 
@@ -305,7 +261,7 @@ def _missing_key(ctx, rule, kind):
             symptom = f"{who} will not start: CreateContainerConfigError (Error: couldn't find key {edge.key} in {kind} {namespace}/{name})"
         else:
             symptom = (
-                f"volume {edge.extra.get('volume')} cannot be set up: the pod stays in ContainerCreating with "
+                f"volume {edge.volume} cannot be set up: the pod stays in ContainerCreating with "
                 f"FailedMount ({_KINDS[kind]['volume_key']}: {edge.key})"
             )
         message = f"{kind} {namespace}/{name} has no key {edge.key} (it has {have}); {symptom}."
@@ -315,7 +271,7 @@ def _missing_key(ctx, rule, kind):
         yield hit(
             m,
             rule.slug,
-            edge.extra.get("key_path", edge.path),
+            edge.key_path or edge.path,
             message,
             related=((target, data_path, f"{kind} {name} defines its keys here"),),
             fix=close,
@@ -370,21 +326,21 @@ def ingress_backend_port(ctx, rule):
         ports = get(service.obj, "spec", "ports")
         if not isinstance(ports, list):
             continue
-        numbers = [p.get("port") for p in ports if isinstance(p, dict) and _is_int(p.get("port"))]
+        numbers = [p.get("port") for p in ports if isinstance(p, dict) and is_int(p.get("port"))]
         names = [p.get("name") for p in ports if isinstance(p, dict) and isinstance(p.get("name"), str) and p.get("name")]
-        if (_is_int(edge.port) and edge.port in numbers) or (isinstance(edge.port, str) and edge.port in names):
+        if (is_int(edge.port) and edge.port in numbers) or (isinstance(edge.port, str) and edge.port in names):
             continue
         declared = ", ".join([str(n) for n in numbers] + [repr(n) for n in names]) or "none"
-        what = f"port {edge.port}" if _is_int(edge.port) else f"port name {edge.port!r}"
+        what = f"port {edge.port}" if is_int(edge.port) else f"port name {edge.port!r}"
         m = edge.manifest
-        if _is_int(edge.port):
+        if is_int(edge.port):
             fix = str(numbers[0]) if len(numbers) == 1 else None
         else:
             fix = nearest_word(edge.port, names)
         yield hit(
             m,
             rule.slug,
-            edge.extra.get("port_path", edge.path),
+            edge.port_path or edge.path,
             f"Ingress {m.namespace}/{m.name} sends traffic to {what} of Service {_ns_name(edge.target)}, which has no such "
             f"port (it has {declared}); the ingress controller finds no endpoints for it and answers 503.",
             related=((service, ("spec", "ports"), f"ports of Service {service.name}"),),
@@ -480,11 +436,11 @@ def hpa_replicas_conflict(ctx, rule):
         if target is None:
             continue
         spec = target.obj.get("spec")
-        if not isinstance(spec, dict) or "replicas" not in spec or not _is_int(spec.get("replicas")):
+        if not isinstance(spec, dict) or "replicas" not in spec or not is_int(spec.get("replicas")):
             continue
         hpa = edge.manifest
         low, high = get(hpa.obj, "spec", "minReplicas"), get(hpa.obj, "spec", "maxReplicas")
-        span = f" ({low if _is_int(low) else 1}-{high})" if _is_int(high) else ""
+        span = f" ({low if is_int(low) else 1}-{high})" if is_int(high) else ""
         yield hit(
             target,
             rule.slug,
@@ -548,7 +504,7 @@ def pdb_blocks_eviction(ctx, rule):
         if minimum == "100%":
             yield hit(m, rule.slug, ("spec", "minAvailable"), f"PodDisruptionBudget {m.namespace}/{m.name} requires 100% of its pods available;" + blocked)
             continue
-        if not _is_int(minimum) or minimum <= 0:
+        if not is_int(minimum) or minimum <= 0:
             continue
         total, owners = 0, []
         for edge in graph.out_edges(_key(m), "budgets"):
@@ -561,7 +517,7 @@ def pdb_blocks_eviction(ctx, rule):
             if target.kind in _REPLICATED:
                 replicas = get(target.obj, "spec", "replicas")
                 count = 1 if replicas is None else replicas
-                if not _is_int(count):
+                if not is_int(count):
                     total = None
                     break
             elif target.kind == "Pod":

@@ -69,19 +69,27 @@ def privileged(spot: Spot):
         )
 
 
+def _unless_set(spot: Spot, key: str, safe: bool, message: str):
+    """The finding when securityContext.<key> is not ``safe``: at the field when written, else at the container."""
+    value, path = spot.field("securityContext", key)
+    if value is not safe:
+        yield (path if value is not None else spot.at_name), message
+
+
+_ESCALATION = (
+    "container {} does not set allowPrivilegeEscalation: false, so a process in it may gain more "
+    "privileges than its parent (setuid binaries such as sudo, file capabilities: the kernel's no_new_privs "
+    "is off). Set securityContext.allowPrivilegeEscalation: false."
+)
+_WRITABLE_ROOT = (
+    "container {} has a writable root filesystem: an attacker can drop tools and change the "
+    "application's own files and libraries. Set securityContext.readOnlyRootFilesystem: true and mount an "
+    "emptyDir where the app must write."
+)
+
+
 def privilege_escalation(spot: Spot):
-    value, path = spot.field("securityContext", "allowPrivilegeEscalation")
-    if value is False:
-        return
-    where = path if value is not None else spot.at_name
-    yield (
-        where,
-        (
-            f"container {spot.name} does not set allowPrivilegeEscalation: false, so a process in it may gain more "
-            "privileges than its parent (setuid binaries such as sudo, file capabilities: the kernel's no_new_privs "
-            "is off). Set securityContext.allowPrivilegeEscalation: false."
-        ),
-    )
+    return _unless_set(spot, "allowPrivilegeEscalation", False, _ESCALATION.format(spot.name))
 
 
 def run_as_non_root(spot: Spot):
@@ -106,18 +114,7 @@ def run_as_non_root(spot: Spot):
 
 
 def writable_root(spot: Spot):
-    value, path = spot.field("securityContext", "readOnlyRootFilesystem")
-    if value is True:
-        return
-    where = path if value is not None else spot.at_name
-    yield (
-        where,
-        (
-            f"container {spot.name} has a writable root filesystem: an attacker can drop tools and change the "
-            "application's own files and libraries. Set securityContext.readOnlyRootFilesystem: true and mount an "
-            "emptyDir where the app must write."
-        ),
-    )
+    return _unless_set(spot, "readOnlyRootFilesystem", True, _WRITABLE_ROOT.format(spot.name))
 
 
 def capabilities_added(spot: Spot):

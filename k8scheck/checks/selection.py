@@ -134,24 +134,23 @@ def _pod_matches(ctx, m):
     return namespaces, matched
 
 
+def _service_monitor_text(m, reach) -> str:
+    return (f"ServiceMonitor {m.namespace}/{m.name} selects Services with {_describe_selector(get(m.obj, 'spec', 'selector'))}, "
+            f"but no Service it looks at ({len(reach)} in {', '.join(sorted({s.namespace for s in reach}))}) has those labels; "
+            "Prometheus gets no targets from it and its alerts stay silent. Note that it matches the Service's own labels, not its selector.")
+
+
+def _pod_monitor_text(m, namespaces) -> str:
+    return (f"PodMonitor {m.namespace}/{m.name} selects pods with {_describe_selector(get(m.obj, 'spec', 'selector'))}, but no pod "
+            f"template in {', '.join(namespaces)} has those labels; Prometheus gets no targets from it.")
+
+
 def servicemonitor_no_match(ctx, rule):
-    for m in _monitors(ctx, "ServiceMonitor"):
-        found = _service_matches(ctx, m)
-        if found is None or found[1]:
-            continue
-        yield hit(m, rule.slug, ("spec", "selector"),
-                  f"ServiceMonitor {m.namespace}/{m.name} selects Services with {_describe_selector(get(m.obj, 'spec', 'selector'))}, "
-                  f"but no Service it looks at ({len(found[0])} in {', '.join(sorted({s.namespace for s in found[0]}))}) has those labels; "
-                  "Prometheus gets no targets from it and its alerts stay silent. Note that it matches the Service's own labels, not its selector.",
-                  at="key")
-    for m in _monitors(ctx, "PodMonitor"):
-        found = _pod_matches(ctx, m)
-        if found is None or found[1]:
-            continue
-        yield hit(m, rule.slug, ("spec", "selector"),
-                  f"PodMonitor {m.namespace}/{m.name} selects pods with {_describe_selector(get(m.obj, 'spec', 'selector'))}, but no pod "
-                  f"template in {', '.join(found[0])} has those labels; Prometheus gets no targets from it.",
-                  at="key")
+    for kind, matches, text in (("ServiceMonitor", _service_matches, _service_monitor_text), ("PodMonitor", _pod_matches, _pod_monitor_text)):
+        for m in _monitors(ctx, kind):
+            found = matches(ctx, m)
+            if found is not None and not found[1]:
+                yield hit(m, rule.slug, ("spec", "selector"), text(m, found[0]), at="key")
 
 
 def _port_names_of_services(services) -> set:
@@ -163,7 +162,7 @@ def _port_names_of_pods(workloads):
 
     if any(not w.ports_known for w in workloads):
         return None
-    return {name for w in workloads for _, _, name, _, _ in container_ports(w.template) if name}
+    return {p.name for w in workloads for p in container_ports(w.template) if p.name}
 
 
 def servicemonitor_port_missing(ctx, rule):
@@ -227,11 +226,12 @@ def _serving_container(listed, services):
     targets = set()
     for service in services:
         for port in get(service.obj, "spec", "ports") or ():
-            if isinstance(port, dict):
-                targets.add(port.get("targetPort", port.get("port")))
+            target = port.get("targetPort", port.get("port")) if isinstance(port, dict) else None
+            if isinstance(target, (int, str)):  # a list or mapping is malformed (the schema rules say so)
+                targets.add(target)
     for entry in listed:
         for declared in entry[2].get("ports") or ():
-            if isinstance(declared, dict) and (declared.get("containerPort") in targets or declared.get("name") in targets):
+            if isinstance(declared, dict) and any(isinstance(v, (int, str)) and v in targets for v in (declared.get("containerPort"), declared.get("name"))):
                 return entry
     return listed[0]
 

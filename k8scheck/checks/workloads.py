@@ -7,7 +7,7 @@ import functools
 import re
 from pathlib import Path
 
-from ..kinds import containers, get, pod_template
+from ..kinds import containers, get, is_int, pod_template
 from .hit import hit
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "retired.yaml"
@@ -24,10 +24,6 @@ def _version(text) -> tuple:
     from ..apilifecycle import parse_kube_version
 
     return parse_kube_version(str(text)) or (0, 0)
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _templates(ctx):
@@ -96,10 +92,10 @@ def topology_spread_invalid(ctx, rule):
                 continue
             base = template.spec_path + ("topologySpreadConstraints", i)
             skew = c.get("maxSkew")
-            if _is_int(skew) and skew <= 0:
+            if is_int(skew) and skew <= 0:
                 yield hit(m, rule.slug, base + ("maxSkew",), f"maxSkew is {skew}; the API server rejects it (must be greater than zero). Use 1 for the most even spread.", fix="1")
             domains = c.get("minDomains")
-            if _is_int(domains) and domains <= 0:
+            if is_int(domains) and domains <= 0:
                 yield hit(m, rule.slug, base + ("minDomains",), f"minDomains is {domains}; the API server rejects it (must be greater than zero). Remove it (the default is 1) or set the number of domains.")
             action = c.get("whenUnsatisfiable")
             if isinstance(action, str) and action not in _SCHEDULE_ACTIONS:
@@ -107,7 +103,7 @@ def topology_spread_invalid(ctx, rule):
 
                 close = nearest_word(action, _SCHEDULE_ACTIONS)
                 yield hit(m, rule.slug, base + ("whenUnsatisfiable",), f"whenUnsatisfiable {action!r} is not supported; the API server rejects it (supported values: \"DoNotSchedule\", \"ScheduleAnyway\")." + (f" Did you mean {close}?" if close else ""), fix=close)
-            elif action == "ScheduleAnyway" and _is_int(domains) and domains > 0:
+            elif action == "ScheduleAnyway" and is_int(domains) and domains > 0:
                 yield hit(m, rule.slug, base + ("minDomains",), "minDomains is only allowed with whenUnsatisfiable: DoNotSchedule; the API server rejects it with ScheduleAnyway.")
 
 
@@ -223,15 +219,15 @@ def pdb_min_available_hpa(ctx, rule):
     graph = ctx.graph
     for m in ctx.of_kind("PodDisruptionBudget"):
         minimum = get(m.obj, "spec", "minAvailable")
-        if not _is_int(minimum) or minimum <= 0:
+        if not is_int(minimum) or minimum <= 0:
             continue
         for edge in graph.out_edges((m.kind, m.namespace, m.name), "budgets"):
             for scaler in graph.in_edges(edge.target, "scales"):
                 hpa = scaler.manifest
                 low, high = get(hpa.obj, "spec", "minReplicas"), get(hpa.obj, "spec", "maxReplicas")
-                low = low if _is_int(low) else 1
+                low = low if is_int(low) else 1
                 kind, _, name = edge.target
-                if _is_int(high) and minimum >= high:
+                if is_int(high) and minimum >= high:
                     effect = f"at least maxReplicas ({high}), so no pod of {kind} {name} can ever be evicted: drains and node upgrades hang"
                 elif minimum >= low:
                     effect = f"at least minReplicas ({low}) of HorizontalPodAutoscaler {hpa.name}, so whenever it scales {kind} {name} down to {low} no pod can be evicted and drains hang"

@@ -178,6 +178,21 @@ def _digest_problem(digest: str) -> str | None:
     return None
 
 
+def _tag_problem(tag: str) -> str | None:
+    """Why a tag (the text after ':') is not one, or None."""
+    if not tag:
+        return "tag after ':' is empty"
+    if len(tag) > TAG_MAX:
+        return f"tag is {len(tag)} characters long; the limit is {TAG_MAX}"
+    if not _TAG_RE.match(tag):
+        bad = sorted({ch for ch in tag if not (ch.isascii() and (ch.isalnum() or ch in "_.-"))})
+        if bad:
+            shown = ", ".join(repr(ch) for ch in bad)
+            return f"tag {tag!r} contains {shown} (only letters, digits, '_', '.', '-')"
+        return f"tag {tag!r} must start with a letter, digit or '_'"
+    return None
+
+
 def parse_reference(s: object) -> Reference | ReferenceError:
     """Parse and normalize an image reference; never raises.
 
@@ -214,18 +229,9 @@ def parse_reference(s: object) -> Reference | ReferenceError:
     tag: str | None = None
     if colon > slash:
         rest, tag = rest[:colon], rest[colon + 1 :]
-        if not tag:
-            return ReferenceError(familiar, "tag", "tag after ':' is empty")
-        if len(tag) > TAG_MAX:
-            return ReferenceError(familiar, "tag", f"tag is {len(tag)} characters long; the limit is {TAG_MAX}")
-        if not _TAG_RE.match(tag):
-            bad = sorted({ch for ch in tag if not (ch.isascii() and (ch.isalnum() or ch in "_.-"))})
-            if bad:
-                shown = ", ".join(repr(ch) for ch in bad)
-                reason = f"tag {tag!r} contains {shown} (only letters, digits, '_', '.', '-')"
-            else:
-                reason = f"tag {tag!r} must start with a letter, digit or '_'"
-            return ReferenceError(familiar, "tag", reason)
+        problem = _tag_problem(tag)
+        if problem:
+            return ReferenceError(familiar, "tag", problem)
 
     if not rest:
         return ReferenceError(familiar, "repository", "image has no repository name")

@@ -36,8 +36,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from ..graph import find_port
-from ..kinds import containers, get, items, pod_template
+from ..graph import PortFit, find_port
+from ..kinds import containers, get, items, non_negative, pod_template, text
 from ..model import Manifest
 from .podtemplate import replicaset_name
 from .pods import PodOutcome, predict_pod
@@ -166,10 +166,6 @@ class SimCluster:
         return None
 
 
-def _int(value, default: int) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
-
-
 _NO_IP_STATUSES = ("Pending", "ContainerCreating")  # no sandbox yet, so no pod IP
 
 
@@ -184,8 +180,8 @@ def hpa_replicas(ctx, manifest: Manifest, replicas: int) -> tuple[int, Manifest 
         return replicas, None  # spec.replicas 0 turns autoscaling off ("scaling is disabled")
     for edge in ctx.graph.in_edges((manifest.kind, manifest.namespace, manifest.name), "scales"):
         hpa = edge.manifest
-        low = _int(get(hpa.obj, "spec", "minReplicas"), 1)
-        high = _int(get(hpa.obj, "spec", "maxReplicas"), max(low, replicas))
+        low = non_negative(get(hpa.obj, "spec", "minReplicas"), 1)
+        high = non_negative(get(hpa.obj, "spec", "maxReplicas"), max(low, replicas))
         return min(max(replicas, low), max(high, 1)), hpa
     return replicas, None
 
@@ -247,7 +243,7 @@ class _Builder:
         for m in sorted(ctx.of_kind("Deployment"), key=_order):
             self._deployment(m)
         for m in sorted(ctx.of_kind("ReplicaSet", "ReplicationController"), key=_order):
-            replicas, _hpa = hpa_replicas(ctx, m, _int(get(m.obj, "spec", "replicas"), 1))
+            replicas, _hpa = hpa_replicas(ctx, m, non_negative(get(m.obj, "spec", "replicas"), 1))
             ready, _ = self._pods(m, m.name or "replicaset", replicas, {})
             self.cluster.replicasets.append(SimReplicaSet(m.name or "?", m.namespace, replicas, ready, m, m.kind))
         for m in sorted(ctx.of_kind("StatefulSet"), key=_order):
@@ -257,13 +253,13 @@ class _Builder:
         for m in sorted(ctx.of_kind("Job"), key=_order):
             self._job(m)
         for m in sorted(ctx.of_kind("CronJob"), key=_order):
-            self.cluster.cronjobs.append(SimCronJob(m, _text(get(m.obj, "spec", "schedule")), get(m.obj, "spec", "suspend") is True))
+            self.cluster.cronjobs.append(SimCronJob(m, text(get(m.obj, "spec", "schedule")) or "", get(m.obj, "spec", "suspend") is True))
         for m in sorted(ctx.of_kind("Pod"), key=_order):
             self._pods(m, m.name or "pod", 1, {}, names=[m.name or _generated(m)])
 
     def _deployment(self, m: Manifest):
         template = get(m.obj, "spec", "template")
-        replicas, _hpa = hpa_replicas(self.ctx, m, _int(get(m.obj, "spec", "replicas"), 1))
+        replicas, _hpa = hpa_replicas(self.ctx, m, non_negative(get(m.obj, "spec", "replicas"), 1))
         rs_name = replicaset_name(m.name or "deployment", template)
         rs_hash = rs_name.rsplit("-", 1)[-1]
         ready, _ = self._pods(m, rs_name, replicas, {"pod-template-hash": rs_hash})
@@ -272,12 +268,12 @@ class _Builder:
 
     def _statefulset(self, m: Manifest):
         """OrderedReady: NAME-0 must be Running and Ready before NAME-1 is created."""
-        replicas, _hpa = hpa_replicas(self.ctx, m, _int(get(m.obj, "spec", "replicas"), 1))
+        replicas, _hpa = hpa_replicas(self.ctx, m, non_negative(get(m.obj, "spec", "replicas"), 1))
         name = m.name or "statefulset"
         outcome = predict_pod(self.ctx, m, self.image_verdicts)
         ordered = get(m.obj, "spec", "podManagementPolicy") != "Parallel"
         created = min(replicas, 1) if ordered and not outcome.ready else replicas
-        start = _int(get(m.obj, "spec", "ordinals", "start"), 0)
+        start = non_negative(get(m.obj, "spec", "ordinals", "start"), 0)
         names = [f"{name}-{start + i}" for i in range(created)]
         ready, _ = self._pods(m, name, created, {}, names=names, outcome=outcome)
         self.cluster.statefulsets.append(SimStatefulSet(m, replicas, ready, created))
@@ -286,9 +282,9 @@ class _Builder:
         """job_controller.go manageJob, pictured once the Job is done (or stuck)."""
         name = m.name or _generated(m)
         spec = m.obj.get("spec") if isinstance(m.obj.get("spec"), dict) else {}
-        parallelism = _int(spec.get("parallelism"), 1)
-        completions = _int(spec.get("completions"), parallelism if spec.get("completions") is None else 1)
-        backoff = _int(spec.get("backoffLimit"), 6)
+        parallelism = non_negative(spec.get("parallelism"), 1)
+        completions = non_negative(spec.get("completions"), parallelism if spec.get("completions") is None else 1)
+        backoff = non_negative(spec.get("backoffLimit"), 6)
         outcome = predict_pod(self.ctx, m, self.image_verdicts)
         active = min(parallelism, completions)
         restart = get(spec, "template", "spec", "restartPolicy")
@@ -375,10 +371,6 @@ class _PodIndex:
         return [p for p in self.candidates(namespace, selector) if all(p.labels.get(k) == v for k, v in selector.items())]
 
 
-def _text(value) -> str:
-    return value if isinstance(value, str) else ""
-
-
 def _generated(m: Manifest) -> str:
     """A generateName object's name is random: shown as ``PREFIXxxxxx``, never as a made-up suffix."""
     prefix = get(m.obj, "metadata", "generateName")
@@ -396,11 +388,11 @@ def resolve_port(template, target, protocol: str) -> int | None:
     if isinstance(target, str) and target.isdigit():
         target = int(target)
     found = find_port(template, target, protocol)
-    if found is None:
+    if found.fit is PortFit.ABSENT:
         return None
-    if found == "undeclared":
+    if found.fit is PortFit.UNDECLARED:
         return target
-    return get(template.spec, *found[len(template.spec_path):], "containerPort")
+    return get(template.spec, *found.path[len(template.spec_path):], "containerPort")
 
 
 def _order(m: Manifest):

@@ -96,7 +96,7 @@ def _reference_outcome(store, edge, init_total: int = 0) -> PodOutcome | None:
         status = f"Init:0/{init_total}"
     elif not on_volume and "initContainers" in edge.path:
         status = "Init:" + status
-    path = edge.extra.get("key_path", edge.path) if edge.via == "env" else edge.path
+    path = (edge.key_path or edge.path) if edge.via == "env" else edge.path
     if edge.relation == "claims":
         if _missing_object(store, namespace, kind, name, False):
             return PodOutcome("Pending", False, f'persistentvolumeclaim "{name}" not found', certain=False, path=path)
@@ -115,7 +115,7 @@ def _reference_outcome(store, edge, init_total: int = 0) -> PodOutcome | None:
         else f"couldn't find key {edge.key} in {kind} {namespace}/{name}"
     )
     # A missing key points at the key (env or volume item), where configmap-key-missing points too.
-    return PodOutcome(status, False, message, certain=True, path=edge.extra.get("key_path", path), evidence=target)
+    return PodOutcome(status, False, message, certain=True, path=edge.key_path or path, evidence=target)
 
 
 def predict_pod(ctx, manifest, image_verdicts: dict | None = None) -> PodOutcome:

@@ -40,13 +40,15 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Literal
 
+from k8scheck.kinds import get, non_negative
 from k8scheck.problem import Problem
+from k8scheck.versions import NEWEST_KUBE_VERSION, NEWEST_KUBE_VERSION_TUPLE
 from k8scheck.simulate.podtemplate import replicaset_name, template_hash, templates_equal
 
 ROLLING = "RollingUpdate"
 RECREATE = "Recreate"
 DEFAULT_PERCENT = "25%"
-LATEST_KUBE_VERSION = (1, 37)
+LATEST_KUBE_VERSION = NEWEST_KUBE_VERSION_TUPLE
 # kube_version from which event texts read "from M to N" (PR #125118, v1.32).
 FROM_TO_SINCE = (1, 32)
 INVALID_VALUE_RULE = "rollout-invalid-value"
@@ -149,14 +151,6 @@ class DeploymentSpec:
     history_limit: int = DEFAULT_HISTORY_LIMIT
 
 
-def _get(obj: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    return obj
-
-
 def parse_deployment(obj: Any) -> DeploymentSpec:
     """Read a decoded Deployment manifest; never raises.
 
@@ -173,60 +167,21 @@ def parse_deployment(obj: Any) -> DeploymentSpec:
         problems.append(Problem(INVALID_VALUE_RULE, (), f"Deployment is not a mapping: {type(obj).__name__}"))
         return spec
 
-    name = _get(obj, "metadata", "name")
+    name = get(obj, "metadata", "name")
     if isinstance(name, str) and name:
         spec.name = name
-    namespace = _get(obj, "metadata", "namespace")
+    namespace = get(obj, "metadata", "namespace")
     if isinstance(namespace, str) and namespace:
         spec.namespace = namespace
 
-    body = obj.get("spec")
-    if body is None:
-        body = {}
-    if not isinstance(body, dict):
-        problems.append(Problem(INVALID_VALUE_RULE, ("spec",), "spec is not a mapping"))
-        body = {}
-
-    replicas = body.get("replicas")
-    if replicas is None:
-        spec.replicas = 1
-    elif isinstance(replicas, bool) or not isinstance(replicas, int):
-        problems.append(
-            Problem(INVALID_VALUE_RULE, ("spec", "replicas"), f"replicas {replicas!r} is not an integer; assuming 1")
-        )
-    elif replicas < 0:
-        problems.append(
-            Problem(INVALID_VALUE_RULE, ("spec", "replicas"), f"replicas {replicas} is negative; assuming 0")
-        )
-        spec.replicas = 0
-    else:
-        spec.replicas = replicas
-
+    body = _mapping(obj.get("spec"), ("spec",), "spec is not a mapping", problems)
+    _parse_replicas(body, spec)
     spec.paused = body.get("paused") is True
     spec.template = body.get("template")
     _parse_timing(body, spec)
 
-    strategy = body.get("strategy")
-    if strategy is None:
-        strategy = {}
-    if not isinstance(strategy, dict):
-        problems.append(Problem(INVALID_VALUE_RULE, ("spec", "strategy"), "strategy is not a mapping"))
-        strategy = {}
-    stype = strategy.get("type")
-    if stype is None or stype == ROLLING:
-        spec.strategy = ROLLING
-    elif stype == RECREATE:
-        spec.strategy = RECREATE
-    else:
-        problems.append(
-            Problem(
-                INVALID_VALUE_RULE,
-                ("spec", "strategy", "type"),
-                f"strategy type {stype!r} is neither RollingUpdate nor Recreate; assuming RollingUpdate",
-            )
-        )
-        spec.strategy = ROLLING
-
+    strategy = _mapping(body.get("strategy"), ("spec", "strategy"), "strategy is not a mapping", problems)
+    _parse_strategy_type(strategy, spec)
     if spec.strategy == RECREATE:
         spec.max_surge = None
         spec.max_unavailable = None
@@ -240,50 +195,91 @@ def parse_deployment(obj: Any) -> DeploymentSpec:
                 )
             )
         return spec
+    rolling = _mapping(strategy.get("rollingUpdate"), ("spec", "strategy", "rollingUpdate"), "rollingUpdate is not a mapping", problems)
+    _parse_rolling_update(rolling, spec)
+    return spec
 
-    rolling = strategy.get("rollingUpdate")
-    if rolling is None:
-        rolling = {}
-    if not isinstance(rolling, dict):
-        problems.append(
-            Problem(INVALID_VALUE_RULE, ("spec", "strategy", "rollingUpdate"), "rollingUpdate is not a mapping")
+
+def _mapping(value: Any, path: tuple, complaint: str, problems: list) -> dict:
+    """``value`` when it is a mapping; absent is empty; anything else is reported and read as empty."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(Problem(INVALID_VALUE_RULE, path, complaint))
+        return {}
+    return value
+
+
+def _parse_replicas(body: dict, spec: DeploymentSpec) -> None:
+    replicas = body.get("replicas")
+    if replicas is None:
+        spec.replicas = 1
+    elif isinstance(replicas, bool) or not isinstance(replicas, int):
+        spec.problems.append(
+            Problem(INVALID_VALUE_RULE, ("spec", "replicas"), f"replicas {replicas!r} is not an integer; assuming 1")
         )
-        rolling = {}
-    raw = {}
-    for key in ("maxSurge", "maxUnavailable"):
-        value = rolling.get(key)
-        if value is None:
-            value = DEFAULT_PERCENT
-        else:
-            parsed = _parse_int_or_percent(value)
-            bad = None
-            if isinstance(parsed, IntOrPercentError):
-                bad = str(parsed)
-            elif parsed[0] < 0:
-                bad = f"{value!r} must be greater than or equal to 0"
-            elif key == "maxUnavailable" and parsed[1] and parsed[0] > 100:
-                bad = f"{value!r} must not be greater than 100%"
-            if bad is not None:
-                problems.append(
-                    Problem(
-                        INVALID_VALUE_RULE,
-                        ("spec", "strategy", "rollingUpdate", key),
-                        f"{key}: {bad}; simulating with the default {DEFAULT_PERCENT}",
-                    )
-                )
-                value = DEFAULT_PERCENT
-        raw[key] = value
-    spec.max_surge = raw["maxSurge"]
-    spec.max_unavailable = raw["maxUnavailable"]
+    elif replicas < 0:
+        spec.problems.append(
+            Problem(INVALID_VALUE_RULE, ("spec", "replicas"), f"replicas {replicas} is negative; assuming 0")
+        )
+        spec.replicas = 0
+    else:
+        spec.replicas = replicas
+
+
+def _parse_strategy_type(strategy: dict, spec: DeploymentSpec) -> None:
+    stype = strategy.get("type")
+    if stype is None or stype == ROLLING:
+        spec.strategy = ROLLING
+    elif stype == RECREATE:
+        spec.strategy = RECREATE
+    else:
+        spec.problems.append(
+            Problem(
+                INVALID_VALUE_RULE,
+                ("spec", "strategy", "type"),
+                f"strategy type {stype!r} is neither RollingUpdate nor Recreate; assuming RollingUpdate",
+            )
+        )
+        spec.strategy = ROLLING
+
+
+def _parse_rolling_update(rolling: dict, spec: DeploymentSpec) -> None:
+    """maxSurge and maxUnavailable, each validated as the API server does, and never both 0."""
+    spec.max_surge = _surge_or_unavailable(rolling, "maxSurge", spec.problems)
+    spec.max_unavailable = _surge_or_unavailable(rolling, "maxUnavailable", spec.problems)
     if _parse_int_or_percent(spec.max_surge)[0] == 0 and _parse_int_or_percent(spec.max_unavailable)[0] == 0:
-        problems.append(
+        spec.problems.append(
             Problem(
                 INVALID_VALUE_RULE,
                 ("spec", "strategy", "rollingUpdate", "maxUnavailable"),
                 "maxUnavailable may not be 0 when maxSurge is 0 (the API server rejects this Deployment)",
             )
         )
-    return spec
+
+
+def _surge_or_unavailable(rolling: dict, key: str, problems: list) -> Any:
+    value = rolling.get(key)
+    if value is None:
+        return DEFAULT_PERCENT
+    parsed = _parse_int_or_percent(value)
+    bad = None
+    if isinstance(parsed, IntOrPercentError):
+        bad = str(parsed)
+    elif parsed[0] < 0:
+        bad = f"{value!r} must be greater than or equal to 0"
+    elif key == "maxUnavailable" and parsed[1] and parsed[0] > 100:
+        bad = f"{value!r} must not be greater than 100%"
+    if bad is None:
+        return value
+    problems.append(
+        Problem(
+            INVALID_VALUE_RULE,
+            ("spec", "strategy", "rollingUpdate", key),
+            f"{key}: {bad}; simulating with the default {DEFAULT_PERCENT}",
+        )
+    )
+    return DEFAULT_PERCENT
 
 
 def _parse_timing(body: dict, spec: DeploymentSpec) -> None:
@@ -421,10 +417,6 @@ class ReplicaSetState:
     template_hash: str | None = None
 
 
-def _int_or(value: Any, default: int) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
-
-
 def _annotation_int(annotations: Any, key: str) -> int | None:
     if not isinstance(annotations, dict):
         return None
@@ -442,14 +434,14 @@ def replicaset_from_manifest(obj: Any, index: int = 0) -> ReplicaSetState | None
         return obj
     if not isinstance(obj, dict):
         return None
-    name = _get(obj, "metadata", "name")
+    name = get(obj, "metadata", "name")
     if not isinstance(name, str) or not name:
         return None
-    replicas = _int_or(_get(obj, "spec", "replicas"), 1)
-    status_available = _get(obj, "status", "availableReplicas")
-    available = _int_or(status_available, replicas) if status_available is not None else replicas
-    annotations = _get(obj, "metadata", "annotations")
-    template = _get(obj, "spec", "template")
+    replicas = non_negative(get(obj, "spec", "replicas"), 1)
+    status_available = get(obj, "status", "availableReplicas")
+    available = non_negative(status_available, replicas) if status_available is not None else replicas
+    annotations = get(obj, "metadata", "annotations")
+    template = get(obj, "spec", "template")
     return ReplicaSetState(
         name=name,
         replicas=replicas,
@@ -851,7 +843,7 @@ def simulate_rollout(
     new: dict,
     *,
     new_pods: str = "ready",
-    kube_version: str = "1.37",
+    kube_version: str = NEWEST_KUBE_VERSION,
     old_replicasets: list | None = None,
     old_rs_name: str | None = None,
     new_rs_name: str | None = None,
@@ -873,69 +865,146 @@ def simulate_rollout(
     new_pods_ready = new_pods != "fail"
 
     new_hash = template_hash(d.template)
-    rs_new_name = new_rs_name or replicaset_name(d.name, d.template)
-
-    rss: list[ReplicaSetState] = []
-    if old_replicasets:
-        for index, item in enumerate(old_replicasets):
-            state = replicaset_from_manifest(item, index)
-            if state is None:
-                notes.append(f"old_replicasets[{index}] is not a usable ReplicaSet; ignored")
-                continue
-            state = ReplicaSetState(**{**state.__dict__})  # never mutate the caller's objects
-            if isinstance(item, ReplicaSetState):
-                state.created = item.created if item.created else index
-            if state.template_hash == new_hash or state.name == new_rs_name:
-                state.template_hash = new_hash
-                state.healthy = new_pods_ready
-            rss.append(state)
-    elif old is not None:
-        od = parse_deployment(old)
-        same_template = templates_equal(od.template, d.template)
-        if same_template:
-            name = old_rs_name or new_rs_name or replicaset_name(od.name, od.template)
-        else:
-            name = old_rs_name or replicaset_name(od.name, od.template)
-        rss.append(
-            ReplicaSetState(
-                name=name,
-                replicas=od.replicas,
-                available=od.replicas,
-                created=0,
-                revision=1,
-                desired_replicas=od.replicas,
-                max_replicas=od.replicas + max_surge(od),
-                healthy=True,  # the running pods of the current template are fine
-                template_hash=new_hash if same_template else template_hash(od.template),
-            )
-        )
-        if same_template:
-            rs_new_name = name
-            notes.append("pod template unchanged: no new ReplicaSet, only a scale of the existing one")
-
+    rss, rs_new_name = _starting_replicasets(old, d, old_replicasets, old_rs_name, new_rs_name, new_hash, new_pods_ready, notes)
     ctl = _Controller(d, rss, kube_version, new_hash, rs_new_name, new_pods_ready)
-    existing_new = ctl.new_rs()
-    created_new = existing_new is None
-    if existing_new is not None and ctl.old_rss():
-        # A rollback: getNewReplicaSet reuses the ReplicaSet of that template (scaled, not
-        # created) and gives it the next revision (MaxRevision(oldRSs) + 1).
-        existing_new.revision = max(existing_new.revision, max(rs.revision for rs in ctl.old_rss()) + 1)
+    created_new = _reuse_for_rollback(ctl) is None
     initial_available = sum(rs.available for rs in rss)
     initial_names = [rs.name for rs in ctl.old_rss()]
 
-    steps: list[Step] = []
-    pending_change = None
-    if change_replicas_at_step is not None:
-        try:
-            at, to = change_replicas_at_step
-            if isinstance(at, int) and isinstance(to, int) and not isinstance(to, bool) and to >= 0 and at >= 0:
-                pending_change = (at, to)
-            else:
-                raise ValueError
-        except (TypeError, ValueError):
-            notes.append(f"change_replicas_at_step {change_replicas_at_step!r} is not (step, replicas); ignored")
+    pending_change = _replica_change(change_replicas_at_step, notes)
     if d.paused:
         notes.append("deployment is paused: the controller only scales, it does not roll out")
+    steps = _run_passes(ctl, d, pending_change, notes, max_steps)
+
+    new_final = ctl.new_rs()
+    deleted = _cleanup(ctl, d) if new_final is not None and new_final.available == d.replicas == new_final.replicas else []
+    final_available = sum(rs.available for rs in ctl.rss)
+    complete = _is_complete(ctl, d, new_final)
+    min_avail = min((s.available for s in steps), default=initial_available)
+    outage_step = _outage_step(steps, initial_available, d.replicas)
+    outcome = _outcome(outage_step, d.paused, complete, notes)
+    dep_view, rs_view = _kubectl_views(d.name, d.replicas, ctl.rss, new_final)
+    return RolloutResult(
+        name=d.name,
+        namespace=d.namespace,
+        strategy=d.strategy,
+        replicas=d.replicas,
+        max_surge=max_surge(d),
+        max_unavailable=max_unavailable(d),
+        steps=steps,
+        events=[e for s in steps for e in s.events],
+        outcome=outcome,
+        min_available=min_avail,
+        initial_available=initial_available,
+        final_available=final_available,
+        complete=complete,
+        stuck=not complete,
+        old_rs_names=initial_names,
+        new_rs_name=new_final.name if new_final is not None else rs_new_name,
+        new_replicaset_created=created_new and new_final is not None,
+        kubectl_deployment=dep_view,
+        kubectl_replicasets=rs_view,
+        problems=problems,
+        notes=notes,
+        outage_step=outage_step,
+        progress_deadline=d.progress_deadline if not complete and not d.paused else None,
+        deleted_replicasets=deleted,
+        new_revision=new_final.revision if new_final is not None else 0,
+    )
+
+
+def _reuse_for_rollback(ctl: _Controller) -> ReplicaSetState | None:
+    """The existing ReplicaSet of the new template, if any (None: the rollout creates one).
+
+    A rollback: getNewReplicaSet reuses the ReplicaSet of that template (scaled, not
+    created) and gives it the next revision (MaxRevision(oldRSs) + 1).
+    """
+    existing_new = ctl.new_rs()
+    if existing_new is not None and ctl.old_rss():
+        existing_new.revision = max(existing_new.revision, max(rs.revision for rs in ctl.old_rss()) + 1)
+    return existing_new
+
+
+def _is_complete(ctl: _Controller, d: DeploymentSpec, new_final: ReplicaSetState | None) -> bool:
+    """Every wanted pod is new and available and no old pod is left (or nothing is wanted at all)."""
+    return (
+        new_final is not None
+        and new_final.replicas == d.replicas
+        and new_final.available == d.replicas
+        and all(rs.replicas == 0 for rs in ctl.old_rss())
+    ) or (new_final is None and d.replicas == 0 and all(rs.replicas == 0 for rs in ctl.rss))
+
+
+def _starting_replicasets(old, d, old_replicasets, old_rs_name, new_rs_name, new_hash, new_pods_ready, notes) -> tuple[list, str]:
+    """The ReplicaSets before the apply, and the name of the new template's ReplicaSet."""
+    rs_new_name = new_rs_name or replicaset_name(d.name, d.template)
+    if old_replicasets:
+        return _given_replicasets(old_replicasets, new_hash, new_rs_name, new_pods_ready, notes), rs_new_name
+    if old is None:
+        return [], rs_new_name
+    settled, same_template = _settled_replicaset(parse_deployment(old), d, new_hash, old_rs_name, new_rs_name)
+    if same_template:
+        rs_new_name = settled.name
+        notes.append("pod template unchanged: no new ReplicaSet, only a scale of the existing one")
+    return [settled], rs_new_name
+
+
+def _given_replicasets(old_replicasets, new_hash, new_rs_name, new_pods_ready, notes) -> list[ReplicaSetState]:
+    """The caller's ReplicaSets as states (copies), the new template's marked by its readiness."""
+    rss = []
+    for index, item in enumerate(old_replicasets):
+        state = replicaset_from_manifest(item, index)
+        if state is None:
+            notes.append(f"old_replicasets[{index}] is not a usable ReplicaSet; ignored")
+            continue
+        state = ReplicaSetState(**{**state.__dict__})  # never mutate the caller's objects
+        if isinstance(item, ReplicaSetState):
+            state.created = item.created if item.created else index
+        if state.template_hash == new_hash or state.name == new_rs_name:
+            state.template_hash = new_hash
+            state.healthy = new_pods_ready
+        rss.append(state)
+    return rss
+
+
+def _settled_replicaset(od: DeploymentSpec, d: DeploymentSpec, new_hash, old_rs_name, new_rs_name) -> tuple[ReplicaSetState, bool]:
+    """The one settled ReplicaSet of the old Deployment, and whether its template is the new one."""
+    same_template = templates_equal(od.template, d.template)
+    if same_template:
+        name = old_rs_name or new_rs_name or replicaset_name(od.name, od.template)
+    else:
+        name = old_rs_name or replicaset_name(od.name, od.template)
+    state = ReplicaSetState(
+        name=name,
+        replicas=od.replicas,
+        available=od.replicas,
+        created=0,
+        revision=1,
+        desired_replicas=od.replicas,
+        max_replicas=od.replicas + max_surge(od),
+        healthy=True,  # the running pods of the current template are fine
+        template_hash=new_hash if same_template else template_hash(od.template),
+    )
+    return state, same_template
+
+
+def _replica_change(change_replicas_at_step, notes) -> tuple | None:
+    """``(step, replicas)`` when usable, else None (noted)."""
+    if change_replicas_at_step is None:
+        return None
+    try:
+        at, to = change_replicas_at_step
+        if isinstance(at, int) and isinstance(to, int) and not isinstance(to, bool) and to >= 0 and at >= 0:
+            return (at, to)
+        raise ValueError
+    except (TypeError, ValueError):
+        notes.append(f"change_replicas_at_step {change_replicas_at_step!r} is not (step, replicas); ignored")
+        return None
+
+
+def _run_passes(ctl: _Controller, d: DeploymentSpec, pending_change, notes, max_steps: int) -> list[Step]:
+    """The controller's sync passes until nothing changes: a Step per pass that did something."""
+    steps: list[Step] = []
 
     def apply_change() -> None:
         nonlocal pending_change
@@ -968,60 +1037,25 @@ def simulate_rollout(
             break
     else:
         notes.append(f"stopped after {max_steps} passes")
+    return steps
 
-    new_final = ctl.new_rs()
-    deleted = _cleanup(ctl, d) if new_final is not None and new_final.available == d.replicas == new_final.replicas else []
-    final_available = sum(rs.available for rs in ctl.rss)
-    complete = (
-        new_final is not None
-        and new_final.replicas == d.replicas
-        and new_final.available == d.replicas
-        and all(rs.replicas == 0 for rs in ctl.old_rss())
-    ) or (new_final is None and d.replicas == 0 and all(rs.replicas == 0 for rs in ctl.rss))
-    min_avail = min((s.available for s in steps), default=initial_available)
-    outage_step = None
+
+def _outage_step(steps: list[Step], initial_available: int, replicas: int) -> int | None:
+    """The first step (1-based) with no pod available, when some were available before."""
     if initial_available > 0:
         for index, step in enumerate(steps, start=1):
-            if step.available == 0 and d.replicas > 0:
-                outage_step = index
-                break
+            if step.available == 0 and replicas > 0:
+                return index
+    return None
+
+
+def _outcome(outage_step, paused: bool, complete: bool, notes) -> Outcome:
     if outage_step is not None:
-        outcome: Outcome = "outage"
-    elif d.paused and not complete:
-        outcome = "paused"
+        return "outage"
+    if paused and not complete:
         notes.append("progress.go: a paused Deployment reports Progressing=Unknown (DeploymentPaused) and no deadline runs")
-    elif not complete:
-        outcome = "stuck"
-    else:
-        outcome = "complete"
-    dep_view, rs_view = _kubectl_views(d.name, d.replicas, ctl.rss, new_final)
-    return RolloutResult(
-        name=d.name,
-        namespace=d.namespace,
-        strategy=d.strategy,
-        replicas=d.replicas,
-        max_surge=max_surge(d),
-        max_unavailable=max_unavailable(d),
-        steps=steps,
-        events=[e for s in steps for e in s.events],
-        outcome=outcome,
-        min_available=min_avail,
-        initial_available=initial_available,
-        final_available=final_available,
-        complete=complete,
-        stuck=not complete,
-        old_rs_names=initial_names,
-        new_rs_name=new_final.name if new_final is not None else rs_new_name,
-        new_replicaset_created=created_new and new_final is not None,
-        kubectl_deployment=dep_view,
-        kubectl_replicasets=rs_view,
-        problems=problems,
-        notes=notes,
-        outage_step=outage_step,
-        progress_deadline=d.progress_deadline if not complete and not d.paused else None,
-        deleted_replicasets=deleted,
-        new_revision=new_final.revision if new_final is not None else 0,
-    )
+        return "paused"
+    return "complete" if complete else "stuck"
 
 
 def _cleanup(ctl: _Controller, d: DeploymentSpec) -> list:
@@ -1038,7 +1072,7 @@ def scale_replicasets(
     replicasets: list,
     *,
     new_rs_name: str | None = None,
-    kube_version: str = "1.37",
+    kube_version: str = NEWEST_KUBE_VERSION,
 ) -> tuple[dict, list]:
     """One ``scale()`` pass of sync.go (a scaling event or a paused Deployment).
 
@@ -1063,6 +1097,6 @@ def scale_replicasets(
 
 
 def simulate_scale(deployment: Any, replicasets: list, *, new_rs_name: str | None = None,
-                   kube_version: str = "1.37") -> list:
+                   kube_version: str = NEWEST_KUBE_VERSION) -> list:
     """The ScalingReplicaSet events of one proportional ``scale()`` pass."""
     return scale_replicasets(deployment, replicasets, new_rs_name=new_rs_name, kube_version=kube_version)[1]

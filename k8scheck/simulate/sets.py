@@ -28,15 +28,11 @@ from __future__ import annotations
 
 import hashlib
 
-from ..kinds import get
+from ..kinds import get, non_negative
 from .podtemplate import templates_equal
 from .rollout import IntOrPercentError, RolloutResult, scaled_value
 
 _ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-
-
-def _int(value, default: int) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else default
 
 
 def _suffix(seed: str) -> str:
@@ -63,6 +59,14 @@ def _finish(result: RolloutResult, complete: bool, initial: int) -> RolloutResul
     return result
 
 
+def _on_delete(result: RolloutResult, note: str, available: int) -> RolloutResult:
+    """updateStrategy OnDelete: nothing is replaced until someone deletes the old pods."""
+    result.notes.append(f"updateStrategy OnDelete: {note}")
+    result.outcome = "on-delete"
+    result.initial_available = result.min_available = result.final_available = available
+    return result
+
+
 # ----------------------------------------------------------------------------- StatefulSet
 
 
@@ -76,27 +80,24 @@ def simulate_statefulset(old: dict | None, new: dict, *, new_pods: str = "ready"
 
     spec = new.get("spec") if isinstance(new.get("spec"), dict) else {}
     name = get(new, "metadata", "name") or "statefulset"
-    replicas = _int(spec.get("replicas"), 1)
+    replicas = non_negative(spec.get("replicas"), 1)
     strategy = get(spec, "updateStrategy", "type") or "RollingUpdate"
     parallel = spec.get("podManagementPolicy") == "Parallel"
     healthy = new_pods != "fail"
     rolling = get(spec, "updateStrategy", "rollingUpdate") or {}
-    partition = _int(rolling.get("partition") if isinstance(rolling, dict) else None, 0)
+    partition = non_negative(rolling.get("partition") if isinstance(rolling, dict) else None, 0)
     unavailable = scaled_value(rolling.get("maxUnavailable", 1) if isinstance(rolling, dict) else 1, replicas, True)
     unavailable = 1 if isinstance(unavailable, IntOrPercentError) or unavailable < 1 else unavailable
     result = _result(new, f"StatefulSet {strategy}", replicas, 0, unavailable)
     if old is None:
         return _sts_create(result, name, replicas, parallel, healthy)
     old_spec = old.get("spec") if isinstance(old.get("spec"), dict) else {}
-    initial = _int(old_spec.get("replicas"), 1)
+    initial = non_negative(old_spec.get("replicas"), 1)
     if templates_equal(old_spec.get("template"), spec.get("template")):
         result.notes.append("pod template unchanged: no pod is replaced")
         return _finish(result, True, initial)
     if strategy == "OnDelete":
-        result.notes.append("updateStrategy OnDelete: the controller replaces a pod only after you delete it (kubectl delete pod)")
-        result.outcome = "on-delete"
-        result.initial_available = result.min_available = result.final_available = initial
-        return result
+        return _on_delete(result, "the controller replaces a pod only after you delete it (kubectl delete pod)", initial)
     available = min(initial, replicas)
     ordinal = replicas - 1
     while ordinal >= partition:
@@ -159,10 +160,7 @@ def simulate_daemonset(old: dict | None, new: dict, *, new_pods: str = "ready", 
     if templates_equal(get(old, "spec", "template"), spec.get("template")):
         return _finish(result, True, nodes)
     if strategy == "OnDelete":
-        result.notes.append("updateStrategy OnDelete: a node gets the new pod only after you delete its old one")
-        result.outcome = "on-delete"
-        result.initial_available = result.min_available = result.final_available = nodes
-        return result
+        return _on_delete(result, "a node gets the new pod only after you delete its old one", nodes)
     return (_ds_surge if surge else _ds_unavailable)(result, name, nodes, surge or unavailable, healthy, pod)
 
 
