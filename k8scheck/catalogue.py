@@ -74,6 +74,13 @@ def known_names(catalogue: dict) -> list:
     return [*catalogue, *GROUPS, ALL, DEFAULT]
 
 
+class Template(NamedTuple):
+    """``template: {name, params}``: the rule is an instance of a shared check (checks/refs.py missing_object)."""
+
+    name: str
+    params: dict
+
+
 @dataclass(frozen=True)
 class Rule:
     slug: str
@@ -87,6 +94,7 @@ class Rule:
     # finding at the same place is the root cause (this rule's becomes its note).
     covered_by: tuple = ()
     consequence_of: tuple = ()
+    template: Template | None = None
 
     def param_defaults(self) -> dict:
         return {name: spec.get("default") for name, spec in self.params.items()}
@@ -146,6 +154,7 @@ def load_catalogue() -> dict[str, Rule]:
             params=data.get("params") or {},
             covered_by=tuple(data.get("covered-by") or ()),
             consequence_of=tuple(data.get("consequence-of") or ()),
+            template=Template(**data["template"]) if data.get("template") else None,
         )
     if not rules:
         raise CatalogueError(f"no rules found in {directory}")
