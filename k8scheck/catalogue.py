@@ -95,9 +95,15 @@ class Rule:
     covered_by: tuple = ()
     consequence_of: tuple = ()
     template: Template | None = None
+    stage: str | None = None  # a pipeline stage emits this rule's problems (k8scheck.checks.STAGES)
 
     def param_defaults(self) -> dict:
         return {name: spec.get("default") for name, spec in self.params.items()}
+
+
+def stage_slugs(*stages: str) -> frozenset:
+    """The slugs the named pipeline stages emit: the rules whose ``stage:`` names one of them."""
+    return frozenset(slug for slug, rule in load_catalogue().items() if rule.stage in stages)
 
 
 def _read_yaml(path: Path, data: bytes | None = None):
@@ -155,6 +161,7 @@ def load_catalogue() -> dict[str, Rule]:
             covered_by=tuple(data.get("covered-by") or ()),
             consequence_of=tuple(data.get("consequence-of") or ()),
             template=Template(**data["template"]) if data.get("template") else None,
+            stage=data.get("stage"),
         )
     if not rules:
         raise CatalogueError(f"no rules found in {directory}")
@@ -185,4 +192,4 @@ def _validated_marker(contents: dict):
         return None
 
 
-__all__ = ["Rule", "GROUPS", "expand_names", "CatalogueError", "load_catalogue", "data_dir", "SEVERITIES"]
+__all__ = ["Rule", "stage_slugs", "GROUPS", "expand_names", "CatalogueError", "load_catalogue", "data_dir", "SEVERITIES"]

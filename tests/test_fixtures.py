@@ -9,7 +9,7 @@ import pytest
 from conftest import FIXTURES, expected_lines, fixture_options
 from k8scheck.loader import load
 from k8scheck.catalogue import load_catalogue
-from k8scheck.checks import REGISTRY, STAGE_RULES
+from k8scheck.checks import REGISTRY, STAGE_RULES, STAGES
 from support import lint_paths
 
 CATALOGUE = load_catalogue()
@@ -66,4 +66,6 @@ def test_every_fixture_directory_names_a_rule():
 
 
 def test_every_catalogue_rule_has_a_check_and_every_check_a_rule():
-    assert set(CATALOGUE) == set(REGISTRY)
+    assert set(CATALOGUE) == set(REGISTRY) | {slug for slug, rule in CATALOGUE.items() if rule.stage}
+    assert not any(CATALOGUE[slug].stage for slug in REGISTRY), "a stage's rule has no check of its own"
+    assert {rule.stage for rule in CATALOGUE.values() if rule.stage} <= set(STAGES)
