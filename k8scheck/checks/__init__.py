@@ -27,6 +27,7 @@ STAGES = {
     "api-lifecycle": apis.api_lifecycle,
     "images": images.static,
     "image-registry": images.registry,
+    "rollout-simulation": rollout.invalid_values,
 }
 
 
