@@ -95,6 +95,9 @@ class Rule:
     covered_by: tuple = ()
     consequence_of: tuple = ()
     template: Template | None = None
+    remediation: str = ""  # one sentence: what to change
+    status: str = "stable"  # stable, preview (may still change), deprecated
+    since: str = ""  # the k8scheck version that added it
     stage: str | None = None  # a pipeline stage emits this rule's problems (k8scheck.checks.STAGES)
 
     def param_defaults(self) -> dict:
@@ -162,6 +165,9 @@ def load_catalogue() -> dict[str, Rule]:
             consequence_of=tuple(data.get("consequence-of") or ()),
             template=Template(**data["template"]) if data.get("template") else None,
             stage=data.get("stage"),
+            remediation=data["remediation"],
+            status=data["status"],
+            since=data["since"],
         )
     if not rules:
         raise CatalogueError(f"no rules found in {directory}")
