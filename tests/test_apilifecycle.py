@@ -184,7 +184,7 @@ def _finding_lines(text: str) -> set[tuple[int, str]]:
 
 def _expected_lines(text: str) -> set[tuple[int, str]]:
     return {(i, m.group(1)) for i, line in enumerate(text.splitlines(), 1)
-            for m in [re.search(r"#\s*expect:\s*([a-z0-9-]+)\s*$", line)] if m}
+            for m in [re.search(r"#\s*expect:\s*([a-z0-9-]+)(?:@\d+)?\s*$", line)] if m}
 
 
 @pytest.mark.parametrize("slug", API_SLUGS)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, expected_lines, fixture_options
+from conftest import FIXTURES, expected_columns, expected_lines, fixture_options, markers
 from k8scheck.loader import load
 from k8scheck.catalogue import load_catalogue
 from k8scheck.checks import REGISTRY, STAGE_RULES, STAGES
@@ -14,6 +14,7 @@ from support import lint_paths
 
 CATALOGUE = load_catalogue()
 RULE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name in CATALOGUE)
+COLUMN_GROUPS = ("refs", "schema")
 CASES = [(d.name, f) for d in RULE_DIRS for f in sorted(d.glob("*.yaml")) if f.name.startswith(("fires-", "passes-"))]
 
 
@@ -46,6 +47,24 @@ def test_fixture_lines(slug, path):
     else:
         assert expected, "a fires-* fixture must mark at least one line with # expect:"
         assert fired == expected, [(f.location.line, f.message) for f in report.findings]
+    # `# expect: slug@col`: every finding on a line whose marker states columns is at one of them.
+    columns = expected_columns(path, slug)
+    lines = {line for line, _ in columns}
+    at = {(f.location.line, f.location.column) for f in report.findings if f.rule == slug and f.location.line in lines}
+    assert at == columns, [(f.location.line, f.location.column, f.message) for f in report.findings]
+
+
+@pytest.mark.parametrize("group", COLUMN_GROUPS)
+def test_fires_fixtures_state_columns(group):
+    """Every marker in the fires-* fixtures of these groups carries its column (yamllint's (line, col))."""
+    bare = [
+        f"{path.relative_to(FIXTURES)}:{m.line}"
+        for slug, path in CASES
+        if CATALOGUE[slug].group == group and path.name.startswith("fires-")
+        for m in markers(path)
+        if m.slug == slug and m.column is None
+    ]
+    assert bare == []
 
 
 def test_every_rule_has_fixtures_both_ways():
