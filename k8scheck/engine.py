@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from . import __version__, merge, runcache, suppress
 from .catalogue import DEFAULT, Rule, expand_names, known_names, load_catalogue
-from .checks import REGISTRY, STAGE_RULES, STAGES, check_of
+from .checks import STAGE_RULES, check_of
 from .config import Config
 from .checks.hit import Hit
 from .context import Context, Options
@@ -77,7 +77,7 @@ def active_rules(select=(), ignore=()) -> list[Rule]:
     selected = resolve_rule_names(select, catalogue, "--select") if select else resolve_rule_names([DEFAULT], catalogue, "--select")
     ignored = resolve_rule_names(ignore, catalogue, "--ignore") - INPUT_RULES
     chosen = (selected - ignored) | INPUT_RULES
-    return [rule for slug, rule in catalogue.items() if slug in chosen and (slug in REGISTRY or rule.stage in STAGES)]
+    return [rule for slug, rule in catalogue.items() if slug in chosen and check_of(rule) is not None]
 
 
 class InputProblem(NamedTuple):

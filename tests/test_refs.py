@@ -8,14 +8,14 @@ import pytest
 
 from conftest import expected_lines
 from k8scheck.catalogue import load_catalogue
-from k8scheck.checks import refs
+from k8scheck.checks import check_of, refs
 from k8scheck.engine import lint
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 # Every rule whose check lives in k8scheck/checks/refs.py.
-SLUGS = sorted(slug for slug, check in __import__("k8scheck.checks", fromlist=["REGISTRY"]).REGISTRY.items() if check.__module__ == refs.__name__)
+SLUGS = sorted(slug for slug, rule in load_catalogue().items() if check_of(rule).__module__ == refs.__name__)
 
 def fixture_cases():
     for slug in SLUGS:

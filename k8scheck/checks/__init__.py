@@ -4,9 +4,11 @@ A check is a pure generator: ``check(ctx, rule)`` yields ``Diagnostic``s (alread
 located) or ``Hit``s (a problem at a field path of one manifest). The engine
 turns them into findings; checks never compute positions.
 
-A rule whose ``rules/<slug>.yaml`` names a ``stage`` has no entry in REGISTRY: the
-stage (reading, schema validation, the API server's own checks...) finds the
-problems of all its rules at once, and STAGES hands each rule the ones with its slug.
+A rule whose ``rules/<slug>.yaml`` names a ``template`` needs no entry here: the
+template's function (TEMPLATES) reads what differs from the rule's ``params``. A rule
+that names a ``stage`` has none either: the stage (reading, schema validation, the
+API server's own checks...) finds the problems of all its rules at once, and STAGES
+hands each rule the ones with its slug.
 """
 
 from __future__ import annotations
@@ -31,9 +33,19 @@ STAGES = {
 }
 
 
+# Shared checks that rules instantiate with data (``template: {name, params}``).
+TEMPLATES = {
+    "missing-object": refs.missing_object,
+}
+
+
 def check_of(rule):
-    """The function that yields a rule's findings: its own check, or its stage's."""
-    return REGISTRY[rule.slug] if rule.stage is None else STAGES[rule.stage]
+    """The function that yields a rule's findings: its own check, its template's or its stage's (None: no check)."""
+    if rule.slug in REGISTRY:
+        return REGISTRY[rule.slug]
+    if rule.template is not None:
+        return TEMPLATES.get(rule.template.name)
+    return STAGES.get(rule.stage)
 
 
 # Rules whose findings a later pipeline stage produces: the suppression stage
@@ -54,22 +66,14 @@ REGISTRY = {
     "service-no-endpoints": refs.service_no_endpoints,
     "service-port-mismatch": refs.service_port_mismatch,
     "service-port-undeclared": refs.service_port_undeclared,
-    "configmap-missing": refs.missing_object,
     "configmap-key-missing": refs.configmap_key_missing,
-    "secret-missing": refs.missing_object,
     "secret-key-missing": refs.secret_key_missing,
-    "ingress-backend-missing": refs.missing_object,
     "ingress-backend-port": refs.ingress_backend_port,
-    "ingress-tls-secret-missing": refs.missing_object,
-    "serviceaccount-missing": refs.missing_object,
-    "pvc-missing": refs.missing_object,
-    "hpa-target-missing": refs.missing_object,
     "hpa-replicas-conflict": refs.hpa_replicas_conflict,
     "pdb-no-match": refs.pdb_no_match,
     "pdb-blocks-eviction": refs.pdb_blocks_eviction,
     "networkpolicy-no-match": refs.networkpolicy_no_match,
-    "rolebinding-role-missing": refs.missing_object,
-    "statefulset-service-missing": refs.statefulset_service_missing,
+    "statefulset-service-missing": refs.statefulset_service_missing,  # the template, and a Service that is not headless
     "selector-overlap": refs.selector_overlap,
     "probe-port-missing": refs.probe_port_missing,
     "volume-mount-missing": refs.volume_mount_missing,
