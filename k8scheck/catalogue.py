@@ -95,10 +95,18 @@ class Rule:
     covered_by: tuple = ()
     consequence_of: tuple = ()
     template: Template | None = None
+    severity_of_findings: dict = field(default_factory=dict)  # `severity-of`: finding name -> severity
     remediation: str = ""  # one sentence: what to change
     status: str = "stable"  # stable, preview (may still change), deprecated
     since: str = ""  # the k8scheck version that added it
     stage: str | None = None  # a pipeline stage emits this rule's problems (k8scheck.checks.STAGES)
+
+    def severity_of(self, name: str) -> str:
+        """The severity ``severity-of`` in the rule's YAML gives findings the check calls ``name``."""
+        try:
+            return self.severity_of_findings[name]
+        except KeyError:
+            raise KeyError(f"rules/{self.slug}.yaml declares no severity-of: {name}") from None
 
     def param_defaults(self) -> dict:
         return {name: spec.get("default") for name, spec in self.params.items()}
@@ -165,6 +173,7 @@ def load_catalogue() -> dict[str, Rule]:
             consequence_of=tuple(data.get("consequence-of") or ()),
             template=Template(**data["template"]) if data.get("template") else None,
             stage=data.get("stage"),
+            severity_of_findings=dict(data.get("severity-of") or {}),
             remediation=data["remediation"],
             status=data["status"],
             since=data["since"],

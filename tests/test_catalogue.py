@@ -84,3 +84,12 @@ def test_one_renderer_for_rule_docs_the_readme_table_and_sarif():
     assert rule.remediation in ruledoc.text(rule) and rule.remediation in _rule_descriptor(rule)["help"]["text"]
     assert _rule_descriptor(rule)["help"]["markdown"] == ruledoc.markdown(rule)
     assert f"| `{rule.slug}` | refs | warning | {rule.status} |" in ruledoc.table(CATALOGUE)
+
+
+def test_every_severity_of_name_in_the_code_is_declared_and_every_declared_one_used():
+    """Severities live in rules/; a check names the kind of finding (``rule.severity_of("near-miss")``)."""
+    import re
+
+    used = {m for path in (ROOT / "k8scheck").rglob("*.py") for m in re.findall(r'severity_of\("([a-z-]+)"\)', path.read_text())}
+    declared = {name for rule in CATALOGUE.values() for name in rule.severity_of_findings}
+    assert used == declared

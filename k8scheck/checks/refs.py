@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from ..graph import CONTROLLER_KINDS, UNPREDICTABLE_LABELS, container_ports, find_port, nearest_word, service_target
@@ -56,7 +58,7 @@ class EdgeFilter(NamedTuple):
 
 
 class WrongKind(NamedTuple):
-    """A reference to ``kind`` whose name is a cluster-scoped ``instead`` object: ``hint`` says so (an error)."""
+    """A reference to ``kind`` whose name is a cluster-scoped ``instead`` object: ``hint`` says so (a near miss)."""
 
     kind: str
     instead: str
@@ -69,16 +71,16 @@ class MissingObject(NamedTuple):
     ``message``, ``symptom`` and ``symptom_by_via`` are ``str.format`` texts with the fields
     ``source`` (the referring manifest), ``kind``, ``namespace``, ``name``, ``target``
     (namespace/name, or name), ``who`` (container NAME, or the container), ``volume`` and
-    ``symptom``; "Did you mean …?" follows when the inputs hold an object with a close name.
+    ``symptom``; "Did you mean …?" follows when the inputs hold an object with a close name,
+    and the finding takes the rule's ``severity-of: {near-miss: …}``.
     """
 
     edges: tuple
     message: str
     kind: str | None = None
     symptom: str = ""
-    symptom_by_via: dict = {}
+    symptom_by_via: Mapping[str, str] = MappingProxyType({})
     unless_annotated: tuple = ()
-    near_miss_severity: str | None = None
     wrong_kind: WrongKind | None = None
 
     @classmethod
@@ -91,7 +93,6 @@ class MissingObject(NamedTuple):
             symptom=params.get("symptom", ""),
             symptom_by_via=params.get("symptom-by-via") or {},
             unless_annotated=tuple(params.get("unless-annotated", ())),
-            near_miss_severity=params.get("near-miss-severity"),
             wrong_kind=WrongKind(**wrong) if wrong else None,
         )
 
@@ -126,7 +127,7 @@ def missing_object(ctx, rule):
             spec.message.format(**fields) + tail,
             related=related,
             fix=close if related else None,
-            severity=spec.near_miss_severity if close else None,
+            severity=rule.severity_of("near-miss") if close else None,
         )
 
 
@@ -196,7 +197,7 @@ def service_no_endpoints(ctx, rule):
             fix = v if k == label else f"{k}: {v}"
         elif graph.custom_resources.get(ns):
             message += _custom_controller_note(graph, ns)
-            severity = "warning"  # no near miss: a controller k8scheck does not know is as likely as a typo
+            severity = rule.severity_of("custom-controller")  # no near miss: a controller k8scheck does not know is as likely as a typo
         yield hit(m, rule.slug, ("spec", "selector", label), message, related=related, fix=fix, severity=severity)
 
 
