@@ -25,7 +25,8 @@ from k8scheck.loader import load
 from k8scheck.simulate.rollout import parse_deployment
 
 CATALOGUE = load_catalogue()
-PROBLEM_TYPES = {"Problem", "SourceProblem", "Diagnostic"}
+# What carries a slug, and at which argument: problems first, checks' hit(manifest, slug, ...) second.
+SLUG_ARGUMENT = {"Problem": 0, "SourceProblem": 0, "Diagnostic": 0, "hit": 1}
 NOT_SLUGS = {"input-error"}  # cli.INPUT_ERROR: a label for unreadable inputs, documented as not a rule
 
 
@@ -45,7 +46,8 @@ def _rule_argument(call: ast.Call):
     for keyword in call.keywords:
         if keyword.arg == "rule":
             return keyword.value
-    return call.args[0] if call.args else None
+    index = SLUG_ARGUMENT[_callee(call)]
+    return call.args[index] if index < len(call.args) else None
 
 
 def _module_constants(trees) -> dict:
@@ -75,8 +77,8 @@ def _literal_arguments(tree, function: ast.FunctionDef, name: str, constants: di
 def _strings(value, constants: dict):
     if isinstance(value, ast.Constant) and isinstance(value.value, str):
         yield value.value
-    elif isinstance(value, ast.Name) and value.id in constants:
-        yield constants[value.id]
+    elif isinstance(value, (ast.Name, ast.Attribute)) and (value.id if isinstance(value, ast.Name) else value.attr) in constants:
+        yield constants[value.id if isinstance(value, ast.Name) else value.attr]  # NAME or module.NAME
     elif isinstance(value, ast.IfExp):
         yield from _strings(value.body, constants)
         yield from _strings(value.orelse, constants)
@@ -97,7 +99,7 @@ def emitted_in_code() -> list[Emitted]:
     for path, tree in trees.items():
         for function in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)] + [tree]:
             for call in ast.walk(function):
-                if not isinstance(call, ast.Call) or _callee(call) not in PROBLEM_TYPES:
+                if not isinstance(call, ast.Call) or _callee(call) not in SLUG_ARGUMENT:
                     continue
                 value = _rule_argument(call)
                 where = f"{path.relative_to(ROOT)}:{call.lineno}"
@@ -118,6 +120,18 @@ def test_the_static_scan_finds_every_stage():
 def test_every_slug_written_in_the_code_is_a_rule():
     unknown = [e for e in emitted_in_code() if e.slug not in CATALOGUE and e.slug not in NOT_SLUGS]
     assert unknown == []
+
+
+def test_checks_name_their_findings_by_the_rule_they_run_for():
+    """hit(manifest, rule.slug, ...): a check never writes a slug literally (it could be another rule's)."""
+    written = [
+        f"{path.relative_to(ROOT)}:{call.lineno}"
+        for path in sorted((ROOT / "k8scheck" / "checks").glob("*.py"))
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(call, ast.Call) and _callee(call) == "hit"
+        and len(call.args) > 1 and isinstance(call.args[1], ast.Constant)
+    ]
+    assert written == []
 
 
 def test_every_slug_written_in_the_code_belongs_to_a_stage_or_check():
