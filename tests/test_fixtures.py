@@ -10,7 +10,7 @@ from conftest import FIXTURES, expected_columns, expected_lines, fixture_options
 from k8scheck.loader import load
 from k8scheck.catalogue import load_catalogue
 from k8scheck.catalogue import rule_schema
-from k8scheck.checks import REGISTRY, STAGE_RULES, TEMPLATES, check_of
+from k8scheck.checks import REGISTRY, STAGE_RULES, STAGES, TEMPLATES, check_of
 from support import lint_paths
 
 CATALOGUE = load_catalogue()
@@ -90,3 +90,4 @@ def test_every_catalogue_rule_has_a_check_and_every_check_a_rule():
     assert [slug for slug, rule in CATALOGUE.items() if check_of(rule) is None] == []
     assert not any(CATALOGUE[slug].stage for slug in REGISTRY), "a stage's rule has no check of its own"
     assert set(TEMPLATES) == set(rule_schema()["properties"]["template"]["properties"]["name"]["enum"])
+    assert set(STAGES) == set(rule_schema()["properties"]["stage"]["enum"])

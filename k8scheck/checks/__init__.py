@@ -13,6 +13,8 @@ hands each rule the ones with its slug.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from . import apis, basic, images, refs, rollout, schema, security, selection, source, workloads
 
 
@@ -22,7 +24,7 @@ def produced_by_pipeline(ctx, rule):
 
 
 # A stage's rules (``stage:`` in rules/<slug>.yaml): each yields the stage's problems for one slug.
-STAGES = {
+STAGES = MappingProxyType({
     "source": source.diagnostics,
     "schema": schema.schema_check,
     "semantic": apis.semantic,
@@ -30,13 +32,13 @@ STAGES = {
     "images": images.static,
     "image-registry": images.registry,
     "rollout-simulation": rollout.invalid_values,
-}
+})
 
 
 # Shared checks that rules instantiate with data (``template: {name, params}``).
-TEMPLATES = {
+TEMPLATES = MappingProxyType({
     "missing-object": refs.missing_object,
-}
+})
 
 
 def check_of(rule):
