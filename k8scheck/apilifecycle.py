@@ -35,8 +35,6 @@ NEWEST_KUBE_VERSION = versions.NEWEST_KUBE_VERSION
 
 RULE_REMOVED = "api-removed"
 RULE_DEPRECATED = "api-deprecated"
-#: The rule slugs this module produces and their default severities.
-RULES = {RULE_REMOVED: "error", RULE_DEPRECATED: "warning"}
 
 _VERSION_RE = re.compile(r"^\s*v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?\s*$")
 

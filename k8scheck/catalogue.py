@@ -74,6 +74,13 @@ def known_names(catalogue: dict) -> list:
     return [*catalogue, *GROUPS, ALL, DEFAULT]
 
 
+class Template(NamedTuple):
+    """``template: {name, params}``: the rule is an instance of a shared check (checks/refs.py missing_object)."""
+
+    name: str
+    params: dict
+
+
 @dataclass(frozen=True)
 class Rule:
     slug: str
@@ -87,9 +94,27 @@ class Rule:
     # finding at the same place is the root cause (this rule's becomes its note).
     covered_by: tuple = ()
     consequence_of: tuple = ()
+    template: Template | None = None
+    severity_of_findings: dict = field(default_factory=dict)  # `severity-of`: finding name -> severity
+    remediation: str = ""  # one sentence: what to change
+    status: str = "stable"  # stable, preview (may still change), deprecated
+    since: str = ""  # the k8scheck version that added it
+    stage: str | None = None  # a pipeline stage emits this rule's problems (k8scheck.checks.STAGES)
+
+    def severity_of(self, name: str) -> str:
+        """The severity ``severity-of`` in the rule's YAML gives findings the check calls ``name``."""
+        try:
+            return self.severity_of_findings[name]
+        except KeyError:
+            raise KeyError(f"rules/{self.slug}.yaml declares no severity-of: {name}") from None
 
     def param_defaults(self) -> dict:
         return {name: spec.get("default") for name, spec in self.params.items()}
+
+
+def stage_slugs(*stages: str) -> frozenset:
+    """The slugs the named pipeline stages emit: the rules whose ``stage:`` names one of them."""
+    return frozenset(slug for slug, rule in load_catalogue().items() if rule.stage in stages)
 
 
 def _read_yaml(path: Path, data: bytes | None = None):
@@ -146,6 +171,12 @@ def load_catalogue() -> dict[str, Rule]:
             params=data.get("params") or {},
             covered_by=tuple(data.get("covered-by") or ()),
             consequence_of=tuple(data.get("consequence-of") or ()),
+            template=Template(**data["template"]) if data.get("template") else None,
+            stage=data.get("stage"),
+            severity_of_findings=dict(data.get("severity-of") or {}),
+            remediation=data["remediation"],
+            status=data["status"],
+            since=data["since"],
         )
     if not rules:
         raise CatalogueError(f"no rules found in {directory}")
@@ -176,4 +207,4 @@ def _validated_marker(contents: dict):
         return None
 
 
-__all__ = ["Rule", "GROUPS", "expand_names", "CatalogueError", "load_catalogue", "data_dir", "SEVERITIES"]
+__all__ = ["Rule", "stage_slugs", "GROUPS", "expand_names", "CatalogueError", "load_catalogue", "data_dir", "SEVERITIES"]

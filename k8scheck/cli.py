@@ -558,17 +558,15 @@ def list_rules(output_format):
     """List every rule: slug, group, severity, summary (groups off by default are marked)."""
     import json
 
+    from . import ruledoc
     from .catalogue import GROUPS, load_catalogue
 
     catalogue = load_catalogue()
     if output_format == "json":
-        click.echo(json.dumps([{"slug": r.slug, "group": r.group, "default": GROUPS[r.group].on_by_default, "severity": r.severity, "summary": r.summary, "params": r.params} for r in catalogue.values()], indent=2))
+        click.echo(json.dumps([{"slug": r.slug, "group": r.group, "default": GROUPS[r.group].on_by_default, "severity": r.severity, "status": r.status, "since": r.since, "summary": r.summary, "remediation": r.remediation, "params": r.params} for r in catalogue.values()], indent=2))
         return
     if output_format == "markdown":
-        click.echo("| rule | group | severity | finds |\n|---|---|---|---|")
-        for slug, rule in catalogue.items():
-            group = rule.group if GROUPS[rule.group].on_by_default else f"{rule.group} (off by default)"
-            click.echo(f"| `{slug}` | {group} | {rule.severity} | {rule.summary} |")
+        click.echo(ruledoc.table(catalogue), nl=False)
         return
     width = max(len(slug) for slug in catalogue)
     for slug, rule in catalogue.items():
@@ -610,6 +608,7 @@ Use instead
 @click.argument("slug")
 def show_rule(slug):
     """Print one rule's documentation."""
+    from . import ruledoc
     from .catalogue import load_catalogue
     from .engine import UsageError, resolve_rule_names
 
@@ -623,22 +622,7 @@ def show_rule(slug):
         raise click.UsageError(str(exc)) from None
     if slug not in catalogue:
         raise click.UsageError(f"{slug} is a group, not a rule; `k8scheck rules` lists its rules")
-    click.echo(render_rule_doc(catalogue[slug]), nl=False)
-
-
-def render_rule_doc(rule) -> str:
-    docs = rule.docs
-    out = [f"{rule.slug} ({rule.severity})", "", rule.summary, "", "What it does", f"  {docs['what'].strip()}", "", "Why is this bad", f"  {docs['why'].strip()}", ""]
-    if rule.params:
-        out.append("Parameters")
-        for name, spec in rule.params.items():
-            out.append(f"  {name} (default {spec['default']!r}): {spec['description']}")
-        out.append("")
-    out.append("Example")
-    out += ["  " + line for line in docs["example"].rstrip().splitlines()]
-    out += ["", "Use instead"]
-    out += ["  " + line for line in docs["fix"].rstrip().splitlines()]
-    return "\n".join(out) + "\n"
+    click.echo(ruledoc.text(catalogue[slug]), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

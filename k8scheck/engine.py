@@ -71,13 +71,13 @@ INPUT_RULES = frozenset({"yaml-syntax", "duplicate-key", "document-not-object"})
 def active_rules(select=(), ignore=()) -> list[Rule]:
     """The rules a run checks: the selected ones (by default every rule whose group is on by
     default), minus the ignored; the input rules always run (a parse error is never hidden)."""
-    from .checks import REGISTRY  # the checks are imported only when a run is not answered from the cache
+    from .checks import check_of  # the checks are imported only when a run is not answered from the cache
 
     catalogue = load_catalogue()
     selected = resolve_rule_names(select, catalogue, "--select") if select else resolve_rule_names([DEFAULT], catalogue, "--select")
     ignored = resolve_rule_names(ignore, catalogue, "--ignore") - INPUT_RULES
     chosen = (selected - ignored) | INPUT_RULES
-    return [rule for slug, rule in catalogue.items() if slug in chosen and slug in REGISTRY]
+    return [rule for slug, rule in catalogue.items() if slug in chosen and check_of(rule) is not None]
 
 
 class InputProblem(NamedTuple):
@@ -214,7 +214,7 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
     A finding on an object whose findings are not reported (``ctx.reported``: a
     --context file) is dropped before it is located or formatted.
     """
-    from .checks import REGISTRY, STAGE_RULES
+    from .checks import STAGE_RULES, check_of
     from .checks.hit import Hit
 
     findings: list[Finding] = []
@@ -226,7 +226,7 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
             progress(f"checking {len(ctx.manifests)} objects: {rule.slug:<28}", number, len(rules))
         if rule.slug in STAGE_RULES:
             continue
-        check = REGISTRY[rule.slug]
+        check = check_of(rule)
         override = severities.get(rule.slug)
         try:
             for item in check(ctx, rule):

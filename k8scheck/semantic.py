@@ -8,7 +8,7 @@ pkg/api/resource/quantity.go) adds syntax, ranges and cross-field rules.
 whose message carries the API server's own wording where it helps, so the
 user recognises what ``kubectl apply`` would have printed.
 
-Rule slugs (all severity error: the API server refuses the object):
+Rule slugs (each ``rules/<slug>.yaml`` says ``stage: semantic``; severities live there too):
 
 =======================  ==================================================
 invalid-name             metadata.name / metadata.namespace syntax per kind
@@ -51,18 +51,6 @@ from typing import Any, Iterator
 
 from k8scheck.kinds import get, pod_template_path
 from k8scheck.problem import Problem, dotted
-
-#: The rule slugs this module produces and their default severities.
-RULES = {
-    "invalid-name": "error",
-    "invalid-label": "error",
-    "invalid-annotation": "error",
-    "invalid-port": "error",
-    "invalid-port-name": "error",
-    "rolling-update-invalid": "error",
-    "invalid-quantity": "error",
-    "requests-exceed-limits": "error",
-}
 
 # --------------------------------------------------------------------------
 # apimachinery/pkg/util/validation/validation.go

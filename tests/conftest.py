@@ -2,22 +2,42 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-EXPECT = re.compile(r"#\s*expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
+# `# expect: slug`, `# expect: slug@col`, or several: `# expect: a@5, b`.
+EXPECT = re.compile(r"#\s*expect:\s*([a-z0-9-]+(?:@\d+)?(?:\s*,\s*[a-z0-9-]+(?:@\d+)?)*)")
+
+
+class Marker(NamedTuple):
+    """One `# expect:` entry: the rule fires on this line (at this 1-based column, when given)."""
+
+    line: int
+    slug: str
+    column: int | None
+
+
+def markers(path: Path) -> list[Marker]:
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = EXPECT.search(line)
+        for entry in match.group(1).split(",") if match else ():
+            slug, _, column = entry.strip().partition("@")
+            found.append(Marker(number, slug, int(column) if column else None))
+    return found
+
+
+def expected_columns(path: Path, slug: str) -> set[tuple[int, int]]:
+    """(line, column) of every marker of ``slug`` that states its column."""
+    return {(m.line, m.column) for m in markers(path) if m.slug == slug and m.column is not None}
 OPTION = re.compile(r"^#\s*([a-z-]+):\s*(\S+)\s*$")
 
 
 def expected_lines(path: Path, slug: str) -> set[int]:
-    lines = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        match = EXPECT.search(line)
-        if match and slug in [s.strip() for s in match.group(1).split(",")]:
-            lines.add(number)
-    return lines
+    return {m.line for m in markers(path) if m.slug == slug}
 
 
 def fixture_options(path: Path) -> dict:

@@ -9,6 +9,7 @@ import pytest
 
 from k8scheck import apilifecycle
 from k8scheck.apilifecycle import check, load_table, lookup, parse_kube_version
+from k8scheck.catalogue import stage_slugs
 
 TABLE = sorted(load_table().values(), key=lambda e: (e.api_version, e.kind))
 SEEDS = Path("/work/shared/seeds")
@@ -160,7 +161,7 @@ def test_seed_ingresses_fire_with_the_migration_hint(seed):
 from ruamel.yaml import YAML  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-API_SLUGS = sorted(apilifecycle.RULES)
+API_SLUGS = sorted(stage_slugs("api-lifecycle"))
 
 
 def _kube_version(text: str) -> str:
@@ -183,14 +184,14 @@ def _finding_lines(text: str) -> set[tuple[int, str]]:
 
 def _expected_lines(text: str) -> set[tuple[int, str]]:
     return {(i, m.group(1)) for i, line in enumerate(text.splitlines(), 1)
-            for m in [re.search(r"#\s*expect:\s*([a-z0-9-]+)\s*$", line)] if m}
+            for m in [re.search(r"#\s*expect:\s*([a-z0-9-]+)(?:@\d+)?\s*$", line)] if m}
 
 
 @pytest.mark.parametrize("slug", API_SLUGS)
 def test_rule_doc_is_complete_and_its_example_fires_at_the_newest_release(slug):
     doc = YAML(typ="safe").load((ROOT / "rules" / f"{slug}.yaml").read_text(encoding="utf-8"))
     assert doc["slug"] == slug
-    assert doc["severity"] == apilifecycle.RULES[slug]
+    assert doc["stage"] == "api-lifecycle"
     for part in ("what", "why", "example", "fix"):
         assert isinstance(doc["docs"][part], str) and doc["docs"][part].strip()
     assert slug in {r for _, r in _finding_lines(doc["docs"]["example"])}

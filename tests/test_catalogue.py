@@ -11,6 +11,7 @@ from k8scheck.checks import STAGE_RULES
 from k8scheck.loader import load
 
 CATALOGUE = load_catalogue()
+NEW_RULE = {"status": "preview", "since": "0.1.0", "remediation": "Change what the rule reports."}
 
 
 @pytest.mark.parametrize("slug", sorted(CATALOGUE))
@@ -37,13 +38,7 @@ def test_rule_files_are_named_after_their_slug(tmp_path):
     bad = tmp_path / "other-name.yaml"
     with pytest.raises(CatalogueError, match="does not match the file name"):
         validate_rule(
-            {
-                "slug": "some-rule",
-                "severity": "error",
-                "group": "schema",
-                "summary": "A summary that is long enough.",
-                "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"},
-            },
+            {"slug": "some-rule", "severity": "error", "group": "schema", "summary": "A summary that is long enough.", **NEW_RULE, "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"}},
             bad,
         )
 
@@ -51,13 +46,7 @@ def test_rule_files_are_named_after_their_slug(tmp_path):
 def test_rule_schema_rejects_unknown_severity(tmp_path):
     with pytest.raises(CatalogueError, match="severity"):
         validate_rule(
-            {
-                "slug": "x-rule",
-                "severity": "fatal",
-                "group": "schema",
-                "summary": "A summary that is long enough.",
-                "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"},
-            },
+            {"slug": "x-rule", "severity": "fatal", "group": "schema", "summary": "A summary that is long enough.", **NEW_RULE, "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"}},
             tmp_path / "x-rule.yaml",
         )
 
@@ -72,3 +61,35 @@ def test_slugs_are_kebab_case_and_docs_complete():
 def test_catalogue_lives_in_rules_directory():
     files = sorted(p.stem for p in (ROOT / "rules").glob("*.yaml"))
     assert files == sorted(CATALOGUE)
+
+
+def test_remediation_is_one_sentence():
+    for slug, rule in CATALOGUE.items():
+        text = rule.remediation
+        assert text.endswith(".") and text[0].isupper(), slug
+        assert ". " not in text.rstrip("."), f"{slug}: one sentence"
+
+
+def test_status_and_since():
+    for slug, rule in CATALOGUE.items():
+        assert rule.status in ("stable", "preview", "deprecated"), slug
+        assert rule.since.count(".") == 2, slug
+
+
+def test_one_renderer_for_rule_docs_the_readme_table_and_sarif():
+    from k8scheck import ruledoc
+    from k8scheck.report.sarif import _rule_descriptor
+
+    rule = CATALOGUE["configmap-missing"]
+    assert rule.remediation in ruledoc.text(rule) and rule.remediation in _rule_descriptor(rule)["help"]["text"]
+    assert _rule_descriptor(rule)["help"]["markdown"] == ruledoc.markdown(rule)
+    assert f"| `{rule.slug}` | refs | warning | {rule.status} |" in ruledoc.table(CATALOGUE)
+
+
+def test_every_severity_of_name_in_the_code_is_declared_and_every_declared_one_used():
+    """Severities live in rules/; a check names the kind of finding (``rule.severity_of("near-miss")``)."""
+    import re
+
+    used = {m for path in (ROOT / "k8scheck").rglob("*.py") for m in re.findall(r'severity_of\("([a-z-]+)"\)', path.read_text())}
+    declared = {name for rule in CATALOGUE.values() for name in rule.severity_of_findings}
+    assert used == declared

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, expected_lines, fixture_options
+from conftest import FIXTURES, expected_columns, expected_lines, fixture_options, markers
 from k8scheck.loader import load
 from k8scheck.catalogue import load_catalogue
-from k8scheck.checks import REGISTRY, STAGE_RULES
+from k8scheck.catalogue import rule_schema
+from k8scheck.checks import REGISTRY, STAGE_RULES, STAGES, TEMPLATES, check_of
 from support import lint_paths
 
 CATALOGUE = load_catalogue()
 RULE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name in CATALOGUE)
+COLUMN_GROUPS = ("refs", "schema")
 CASES = [(d.name, f) for d in RULE_DIRS for f in sorted(d.glob("*.yaml")) if f.name.startswith(("fires-", "passes-"))]
 
 
@@ -46,6 +48,24 @@ def test_fixture_lines(slug, path):
     else:
         assert expected, "a fires-* fixture must mark at least one line with # expect:"
         assert fired == expected, [(f.location.line, f.message) for f in report.findings]
+    # `# expect: slug@col`: every finding on a line whose marker states columns is at one of them.
+    columns = expected_columns(path, slug)
+    lines = {line for line, _ in columns}
+    at = {(f.location.line, f.location.column) for f in report.findings if f.rule == slug and f.location.line in lines}
+    assert at == columns, [(f.location.line, f.location.column, f.message) for f in report.findings]
+
+
+@pytest.mark.parametrize("group", COLUMN_GROUPS)
+def test_fires_fixtures_state_columns(group):
+    """Every marker in the fires-* fixtures of these groups carries its column (yamllint's (line, col))."""
+    bare = [
+        f"{path.relative_to(FIXTURES)}:{m.line}"
+        for slug, path in CASES
+        if CATALOGUE[slug].group == group and path.name.startswith("fires-")
+        for m in markers(path)
+        if m.slug == slug and m.column is None
+    ]
+    assert bare == []
 
 
 def test_every_rule_has_fixtures_both_ways():
@@ -66,4 +86,8 @@ def test_every_fixture_directory_names_a_rule():
 
 
 def test_every_catalogue_rule_has_a_check_and_every_check_a_rule():
-    assert set(CATALOGUE) == set(REGISTRY)
+    assert set(REGISTRY) <= set(CATALOGUE)
+    assert [slug for slug, rule in CATALOGUE.items() if check_of(rule) is None] == []
+    assert not any(CATALOGUE[slug].stage for slug in REGISTRY), "a stage's rule has no check of its own"
+    assert set(TEMPLATES) == set(rule_schema()["properties"]["template"]["properties"]["name"]["enum"])
+    assert set(STAGES) == set(rule_schema()["properties"]["stage"]["enum"])

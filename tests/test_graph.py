@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from k8scheck.catalogue import load_catalogue
-from k8scheck.checks import REGISTRY, refs
+from k8scheck.checks import check_of, refs
 from k8scheck.cli import main
 from k8scheck.context import Context, Options
 from k8scheck.engine import active_rules, lint, run_rules
@@ -368,7 +368,7 @@ def test_kubelet_symptoms_in_missing_object_messages():
 
 
 def test_all_fixtures_in_one_run_raise_nothing():
-    slugs = [slug for slug, check in REGISTRY.items() if check.__module__ == refs.__name__]
+    slugs = [slug for slug, rule in load_catalogue().items() if check_of(rule).__module__ == refs.__name__]
     report = lint([str(FIXTURES / slug) for slug in slugs], select=slugs)
     assert not [e for e in report.errors if e.file == "<k8scheck>"], report.errors
     assert len(report.findings) > 20
@@ -397,9 +397,9 @@ def test_malformed_objects_never_crash_graph_or_rules(objects):
     Loaded.manifests = manifests
     ctx = Context(Loaded(), Options())
     catalogue = load_catalogue()
-    for slug, check in REGISTRY.items():
-        if check.__module__ == refs.__name__:
-            list(check(ctx, catalogue[slug]))
+    for rule in catalogue.values():
+        if check_of(rule).__module__ == refs.__name__:
+            list(check_of(rule)(ctx, rule))
 
 
 # -- the graph command ------------------------------------------------------------

@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
+from conftest import expected_lines
 from k8scheck.catalogue import load_catalogue
-from k8scheck.checks import refs
+from k8scheck.checks import check_of, refs
 from k8scheck.engine import lint
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 # Every rule whose check lives in k8scheck/checks/refs.py.
-SLUGS = sorted(
-    slug
-    for slug, check in __import__("k8scheck.checks", fromlist=["REGISTRY"]).REGISTRY.items()
-    if check.__module__ == refs.__name__
-)
-
-EXPECT = re.compile(r"#\s*expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)")
-
-
-def expected_lines(path: Path, slug: str) -> set[int]:
-    lines = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        match = EXPECT.search(line)
-        if match and slug in [s.strip() for s in match.group(1).split(",")]:
-            lines.add(number)
-    return lines
-
+SLUGS = sorted(slug for slug, rule in load_catalogue().items() if check_of(rule).__module__ == refs.__name__)
 
 def fixture_cases():
     for slug in SLUGS:

@@ -3,9 +3,17 @@
 A check is a pure generator: ``check(ctx, rule)`` yields ``Diagnostic``s (already
 located) or ``Hit``s (a problem at a field path of one manifest). The engine
 turns them into findings; checks never compute positions.
+
+A rule whose ``rules/<slug>.yaml`` names a ``template`` needs no entry here: the
+template's function (TEMPLATES) reads what differs from the rule's ``params``. A rule
+that names a ``stage`` has none either: the stage (reading, schema validation, the
+API server's own checks...) finds the problems of all its rules at once, and STAGES
+hands each rule the ones with its slug.
 """
 
 from __future__ import annotations
+
+from types import MappingProxyType
 
 from . import apis, basic, images, refs, rollout, schema, security, selection, source, workloads
 
@@ -15,64 +23,59 @@ def produced_by_pipeline(ctx, rule):
     return ()
 
 
+# A stage's rules (``stage:`` in rules/<slug>.yaml): each yields the stage's problems for one slug.
+STAGES = MappingProxyType({
+    "source": source.diagnostics,
+    "schema": schema.schema_check,
+    "semantic": apis.semantic,
+    "api-lifecycle": apis.api_lifecycle,
+    "images": images.static,
+    "image-registry": images.registry,
+    "rollout-simulation": rollout.invalid_values,
+})
+
+
+# Shared checks that rules instantiate with data (``template: {name, params}``).
+TEMPLATES = MappingProxyType({
+    "missing-object": refs.missing_object,
+})
+
+
+def check_of(rule):
+    """The function that yields a rule's findings: its own check, its template's or its stage's (None: no check)."""
+    if rule.slug in REGISTRY:
+        return REGISTRY[rule.slug]
+    if rule.template is not None:
+        return TEMPLATES.get(rule.template.name)
+    return STAGES.get(rule.stage)
+
+
 # Rules whose findings a later pipeline stage produces: the suppression stage
 # reports ignores that suppressed nothing.
 STAGE_RULES = frozenset({"unused-suppression"})
 
 REGISTRY = {
-    "yaml-syntax": source.yaml_syntax,
-    "duplicate-key": source.duplicate_key,
-    "document-not-object": source.document_not_object,
     "missing-required-field": basic.missing_required_field,
     "duplicate-object": basic.duplicate_object,
     "selector-template-mismatch": basic.selector_template_mismatch,
     "container-port-conflict": basic.container_port_conflict,
     "implicit-type": basic.implicit_type,
     "unused-suppression": produced_by_pipeline,
-    "schema-unknown-field": schema.schema_check,
-    "schema-type": schema.schema_check,
-    "schema-required": schema.schema_check,
-    "schema-enum": schema.schema_check,
-    "schema-invalid-value": schema.schema_check,
-    "unknown-kind": schema.schema_check,
     "rollout-outage": rollout.rollout_outage,
     "rollout-stuck": rollout.rollout_stuck,
     "immutable-field-changed": rollout.immutable_field_changed,
     "recreate-downtime": rollout.recreate_downtime,
-    "api-removed": apis.api_lifecycle,
-    "api-deprecated": apis.api_lifecycle,
-    "invalid-name": apis.semantic,
-    "invalid-label": apis.semantic,
-    "invalid-annotation": apis.semantic,
-    "invalid-port": apis.semantic,
-    "invalid-port-name": apis.semantic,
-    "rolling-update-invalid": apis.semantic,
-    "invalid-quantity": apis.semantic,
-    "requests-exceed-limits": apis.semantic,
-    "image-reference-invalid": images.static,
-    "image-tag-missing": images.static,
-    "image-tag-latest": images.static,
-    "image-not-found": images.registry,
-    "image-check-failed": images.registry,
     "service-no-endpoints": refs.service_no_endpoints,
     "service-port-mismatch": refs.service_port_mismatch,
     "service-port-undeclared": refs.service_port_undeclared,
-    "configmap-missing": refs.configmap_missing,
     "configmap-key-missing": refs.configmap_key_missing,
-    "secret-missing": refs.secret_missing,
     "secret-key-missing": refs.secret_key_missing,
-    "ingress-backend-missing": refs.ingress_backend_missing,
     "ingress-backend-port": refs.ingress_backend_port,
-    "ingress-tls-secret-missing": refs.ingress_tls_secret_missing,
-    "serviceaccount-missing": refs.serviceaccount_missing,
-    "pvc-missing": refs.pvc_missing,
-    "hpa-target-missing": refs.hpa_target_missing,
     "hpa-replicas-conflict": refs.hpa_replicas_conflict,
     "pdb-no-match": refs.pdb_no_match,
     "pdb-blocks-eviction": refs.pdb_blocks_eviction,
     "networkpolicy-no-match": refs.networkpolicy_no_match,
-    "rolebinding-role-missing": refs.rolebinding_role_missing,
-    "statefulset-service-missing": refs.statefulset_service_missing,
+    "statefulset-service-missing": refs.statefulset_service_missing,  # the template, and a Service that is not headless
     "selector-overlap": refs.selector_overlap,
     "probe-port-missing": refs.probe_port_missing,
     "volume-mount-missing": refs.volume_mount_missing,

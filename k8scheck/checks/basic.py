@@ -90,7 +90,7 @@ def duplicate_object(ctx, rule):
                 "alternatives (variants, examples, per-provider installs) of which one is applied; if both are applied "
                 "together, each object is silently overwritten",
                 related=((first, ("metadata", "name"), "the same object in the other directory"),),
-                severity="info",
+                severity=rule.severity_of("alternatives"),
             )
             continue
         for first, m in pairs:
@@ -101,7 +101,7 @@ def duplicate_object(ctx, rule):
                 f"{m.ref} is also defined in {first_dir} (at {first.locate(('metadata', 'name'))}), an unrelated directory; "
                 "if both are applied together, kubectl apply keeps only the one applied last",
                 related=((first, ("metadata", "name"), "the other definition"),),
-                severity="warning",
+                severity=rule.severity_of("other-directory"),
             )
 
 

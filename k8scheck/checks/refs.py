@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from ..graph import CONTROLLER_KINDS, UNPREDICTABLE_LABELS, nearest_word
@@ -37,10 +39,101 @@ def _did_you_mean(ctx, kind, namespace, name):
     )
 
 
-def _near_miss_severity(close) -> str | None:
-    """A reference to an object not in the inputs may live in the cluster (the rule's warning);
-    with a near miss in the inputs a typo is likelier: an error."""
-    return "error" if close else None
+# ---------------------------------------------------------------------------
+# The missing-object template: rules/<slug>.yaml says which edges, what happens, how a near miss counts
+
+
+class EdgeFilter(NamedTuple):
+    """Which edges of one relation a rule follows: only ``via`` ones (when given), never ``not_via`` ones."""
+
+    relation: str
+    via: tuple = ()
+    not_via: tuple = ()
+
+    def admits(self, edge) -> bool:
+        return edge.relation == self.relation and (not self.via or edge.via in self.via) and edge.via not in self.not_via
+
+
+class WrongKind(NamedTuple):
+    """A reference to ``kind`` whose name is a cluster-scoped ``instead`` object: ``hint`` says so (a near miss)."""
+
+    kind: str
+    instead: str
+    hint: str
+
+
+class MissingObject(NamedTuple):
+    """The parameters of template ``missing-object`` (``template.params`` in a rule's YAML).
+
+    ``message``, ``symptom`` and ``symptom_by_via`` are ``str.format`` texts with the fields
+    ``source`` (the referring manifest), ``kind``, ``namespace``, ``name``, ``target``
+    (namespace/name, or name), ``who`` (container NAME, or the container), ``volume`` and
+    ``symptom``; "Did you mean …?" follows when the inputs hold an object with a close name,
+    and the finding takes the rule's ``severity-of: {near-miss: …}``.
+    """
+
+    edges: tuple
+    message: str
+    kind: str | None = None
+    symptom: str = ""
+    symptom_by_via: Mapping[str, str] = MappingProxyType({})
+    unless_annotated: tuple = ()
+    wrong_kind: WrongKind | None = None
+
+    @classmethod
+    def from_params(cls, params: dict) -> "MissingObject":
+        wrong = params.get("wrong-kind")
+        return cls(
+            edges=tuple(EdgeFilter(e["relation"], tuple(e.get("via", ())), tuple(e.get("not-via", ()))) for e in params["edges"]),
+            message=params["message"],
+            kind=params.get("kind"),
+            symptom=params.get("symptom", ""),
+            symptom_by_via=params.get("symptom-by-via") or {},
+            unless_annotated=tuple(params.get("unless-annotated", ())),
+            wrong_kind=WrongKind(**wrong) if wrong else None,
+        )
+
+
+def missing_object(ctx, rule):
+    """Template ``missing-object``: a reference to an object that neither the inputs nor the cluster are known to hold."""
+    spec = MissingObject.from_params(rule.template.params)
+    relations = tuple(dict.fromkeys(f.relation for f in spec.edges))
+    for edge in ctx.graph.broken(*relations):
+        kind, namespace, name = edge.target
+        if (spec.kind and kind != spec.kind) or edge.optional or not any(f.admits(edge) for f in spec.edges):
+            continue
+        m = edge.manifest
+        annotations = m.metadata.get("annotations")
+        if isinstance(annotations, dict) and any(a in annotations for a in spec.unless_annotated):
+            continue  # a controller named by the annotation creates the object
+        tail, related, close = _near_miss(ctx, spec, kind, namespace, name)
+        fields = {
+            "source": m,
+            "kind": kind,
+            "namespace": namespace,
+            "name": name,
+            "target": f"{namespace}/{name}" if namespace else name,
+            "who": f"container {edge.container}" if edge.container else "the container",
+            "volume": edge.volume,
+        }
+        fields["symptom"] = spec.symptom_by_via.get(edge.via, spec.symptom).format(**fields)
+        yield hit(
+            m,
+            rule.slug,
+            edge.path,
+            spec.message.format(**fields) + tail,
+            related=related,
+            fix=close if related else None,
+            severity=rule.severity_of("near-miss") if close else None,
+        )
+
+
+def _near_miss(ctx, spec: MissingObject, kind, namespace, name):
+    """(" Did you mean …?" or a wrong-kind hint, related notes, the name to suggest)."""
+    wrong = spec.wrong_kind
+    if wrong is not None and kind == wrong.kind and ctx.graph.exists(wrong.instead, None, name):
+        return " " + wrong.hint.format(name=name), (), name
+    return _did_you_mean(ctx, kind, namespace, name)
 
 
 # ---------------------------------------------------------------------------
@@ -93,7 +186,7 @@ def service_no_endpoints(ctx, rule):
             fix = v if k == label else f"{k}: {v}"
         elif graph.custom_resources.get(ns):
             message += _custom_controller_note(graph, ns)
-            severity = "warning"  # no near miss: a controller k8scheck does not know is as likely as a typo
+            severity = rule.severity_of("custom-controller")  # no near miss: a controller k8scheck does not know is as likely as a typo
         yield hit(m, rule.slug, ("spec", "selector", label), message, related=related, fix=fix, severity=severity)
 
 
@@ -191,9 +284,9 @@ def service_port_undeclared(ctx, rule):
 # ---------------------------------------------------------------------------
 # ConfigMaps and Secrets
 
-_KINDS = {
-    "ConfigMap": {"lower": "configmap", "volume_key": "configmap references non-existent config key"},
-    "Secret": {"lower": "secret", "volume_key": "references non-existent secret key"},
+_VOLUME_KEY_ERROR = {
+    "ConfigMap": "configmap references non-existent config key",
+    "Secret": "references non-existent secret key",
 }
 
 
@@ -208,37 +301,6 @@ def _keys_of(m) -> set | None:
         if isinstance(value, dict):
             keys.update(k for k in value if isinstance(k, str))
     return keys
-
-
-def _symptom_missing_object(edge, kind, name) -> str:
-    lower = _KINDS[kind]["lower"]
-    if edge.via in ("env", "envFrom"):
-        who = f"container {edge.container}" if edge.container else "the container"
-        return f"{who} will not start: CreateContainerConfigError (Error: {lower} \"{name}\" not found)"
-    volume = edge.volume
-    return f"volume {volume} cannot be set up: the pod stays in ContainerCreating with FailedMount ({lower} \"{name}\" not found)"
-
-
-def _missing_object(ctx, rule, kind):
-    graph = ctx.graph
-    for edge in graph.broken("reads", "reads-key", "mounts"):
-        target_kind, namespace, name = edge.target
-        if target_kind != kind or edge.optional or edge.via == "tls":
-            continue
-        if edge.relation == "reads-key" and edge.via != "env":
-            continue  # volume items: the mounts edge reports the missing object once
-        m = edge.manifest
-        tail, related, close = _did_you_mean(ctx, kind, namespace, name)
-        yield hit(
-            m,
-            rule.slug,
-            edge.path,
-            f"{m.kind} {m.namespace}/{m.name} uses {kind} {namespace}/{name}, which is not in the inputs; unless it "
-            f"already exists in the cluster, {_symptom_missing_object(edge, kind, name)}.{tail}",
-            related=related,
-            fix=close,
-            severity=_near_miss_severity(close),
-        )
 
 
 def _missing_key(ctx, rule, kind):
@@ -262,7 +324,7 @@ def _missing_key(ctx, rule, kind):
         else:
             symptom = (
                 f"volume {edge.volume} cannot be set up: the pod stays in ContainerCreating with "
-                f"FailedMount ({_KINDS[kind]['volume_key']}: {edge.key})"
+                f"FailedMount ({_VOLUME_KEY_ERROR[kind]}: {edge.key})"
             )
         message = f"{kind} {namespace}/{name} has no key {edge.key} (it has {have}); {symptom}."
         if close:
@@ -278,14 +340,6 @@ def _missing_key(ctx, rule, kind):
         )
 
 
-def configmap_missing(ctx, rule):
-    yield from _missing_object(ctx, rule, "ConfigMap")
-
-
-def secret_missing(ctx, rule):
-    yield from _missing_object(ctx, rule, "Secret")
-
-
 def configmap_key_missing(ctx, rule):
     yield from _missing_key(ctx, rule, "ConfigMap")
 
@@ -296,26 +350,6 @@ def secret_key_missing(ctx, rule):
 
 # ---------------------------------------------------------------------------
 # Ingress
-
-_CERT_ANNOTATIONS = ("cert-manager.io/issuer", "cert-manager.io/cluster-issuer", "kubernetes.io/tls-acme")
-
-
-def ingress_backend_missing(ctx, rule):
-    for edge in ctx.graph.broken("routes-to"):
-        _, namespace, name = edge.target
-        m = edge.manifest
-        tail, related, close = _did_you_mean(ctx, "Service", namespace, name)
-        yield hit(
-            m,
-            rule.slug,
-            edge.path,
-            f"Ingress {m.namespace}/{m.name} routes to Service {namespace}/{name}, which is not in the inputs; "
-            f"unless it exists in the cluster, requests on this path get 503 Service Unavailable.{tail}",
-            related=related,
-            fix=close,
-            severity=_near_miss_severity(close),
-        )
-
 
 def ingress_backend_port(ctx, rule):
     graph = ctx.graph
@@ -348,85 +382,8 @@ def ingress_backend_port(ctx, rule):
         )
 
 
-def ingress_tls_secret_missing(ctx, rule):
-    for edge in ctx.graph.broken("mounts"):
-        if edge.via != "tls":
-            continue
-        m = edge.manifest
-        annotations = m.metadata.get("annotations")
-        if isinstance(annotations, dict) and any(a in annotations for a in _CERT_ANNOTATIONS):
-            continue  # cert-manager creates the Secret
-        _, namespace, name = edge.target
-        tail, related, close = _did_you_mean(ctx, "Secret", namespace, name)
-        yield hit(
-            m,
-            rule.slug,
-            edge.path,
-            f"Ingress {m.namespace}/{m.name} terminates TLS with Secret {namespace}/{name}, which is not in the inputs; "
-            f"unless it exists in the cluster, the ingress controller serves its default (self-signed) certificate "
-            f"and browsers reject the connection.{tail}",
-            related=related,
-            fix=close,
-            severity=_near_miss_severity(close),
-        )
-
-
 # ---------------------------------------------------------------------------
 # Other references
-
-
-def serviceaccount_missing(ctx, rule):
-    for edge in ctx.graph.broken("uses-account"):
-        m = edge.manifest
-        _, namespace, name = edge.target
-        tail, related, close = _did_you_mean(ctx, "ServiceAccount", namespace, name)
-        yield hit(
-            m,
-            rule.slug,
-            edge.path,
-            f"{m.kind} {m.namespace}/{m.name} runs as ServiceAccount {namespace}/{name}, which is not in the inputs; "
-            f"unless it exists in the cluster, the API server refuses to create its pods (error looking up service "
-            f"account {namespace}/{name}: serviceaccount \"{name}\" not found).{tail}",
-            related=related,
-            fix=close,
-            severity=_near_miss_severity(close),
-        )
-
-
-def pvc_missing(ctx, rule):
-    for edge in ctx.graph.broken("claims"):
-        m = edge.manifest
-        _, namespace, name = edge.target
-        tail, related, close = _did_you_mean(ctx, "PersistentVolumeClaim", namespace, name)
-        yield hit(
-            m,
-            rule.slug,
-            edge.path,
-            f"{m.kind} {m.namespace}/{m.name} mounts PersistentVolumeClaim {namespace}/{name}, which is not in the "
-            f"inputs; unless it exists in the cluster, its pods stay Pending (FailedScheduling: persistentvolumeclaim "
-            f"\"{name}\" not found).{tail}",
-            related=related,
-            fix=close,
-            severity=_near_miss_severity(close),
-        )
-
-
-def hpa_target_missing(ctx, rule):
-    for edge in ctx.graph.broken("scales"):
-        m = edge.manifest
-        kind, namespace, name = edge.target
-        tail, related, close = _did_you_mean(ctx, kind, namespace, name)
-        yield hit(
-            m,
-            rule.slug,
-            edge.path,
-            f"HorizontalPodAutoscaler {m.namespace}/{m.name} scales {kind} {namespace}/{name}, which is not in the "
-            f"inputs; unless it exists in the cluster, the autoscaler reports AbleToScale=False (FailedGetScale) and "
-            f"scales nothing.{tail}",
-            related=related,
-            fix=close,
-            severity=_near_miss_severity(close),
-        )
 
 
 def hpa_replicas_conflict(ctx, rule):
@@ -558,50 +515,15 @@ def networkpolicy_no_match(ctx, rule):
         )
 
 
-def rolebinding_role_missing(ctx, rule):
-    graph = ctx.graph
-    for edge in graph.broken("binds"):
-        m = edge.manifest
-        kind, namespace, name = edge.target
-        if kind == "Role" and graph.exists("ClusterRole", None, name):
-            tail, related, close = f" A ClusterRole {name} exists: set roleRef.kind: ClusterRole.", (), name
-        else:
-            tail, related, close = _did_you_mean(ctx, kind, namespace, name)
-        where = f"{namespace}/{name}" if namespace else name
-        yield hit(
-            m,
-            rule.slug,
-            edge.path,
-            f"{m.kind} {m.name} grants {kind} {where}, which is not in the inputs; unless it exists in the cluster, "
-            f"the binding grants nothing and its subjects get 403 Forbidden.{tail}",
-            related=related,
-            fix=close if related else None,
-            severity=_near_miss_severity(close),
-        )
-
-
 def statefulset_service_missing(ctx, rule):
+    """The missing-object template (rules/statefulset-service-missing.yaml), and a governing Service that is not headless."""
+    yield from missing_object(ctx, rule)
     graph = ctx.graph
     for edge in graph.edges("governs"):
         m = edge.manifest
         _, namespace, name = edge.target
         service = graph.target(edge)
-        if service is None:
-            if graph.exists(*edge.target):
-                continue
-            tail, related, close = _did_you_mean(ctx, "Service", namespace, name)
-            yield hit(
-                m,
-                rule.slug,
-                edge.path,
-                f"StatefulSet {m.namespace}/{m.name} names governing Service {namespace}/{name}, which is not in the "
-                f"inputs; its pods get no stable DNS names ({m.name}-0.{name}.{namespace}.svc) unless a headless "
-                f"Service {name} exists.{tail}",
-                related=related,
-                fix=close,
-                severity=_near_miss_severity(close),
-            )
-        elif get(service.obj, "spec", "clusterIP") != "None":
+        if service is not None and get(service.obj, "spec", "clusterIP") != "None":
             yield hit(
                 m,
                 rule.slug,

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from ..kinds import get
 from ..simulate.pods import object_keys
-from .hit import hit
+from ..simulate.rollout import parse_deployment
+from .hit import Hit, hit
+
+
+def invalid_values(ctx, rule):
+    """Stage rollout-simulation: the Deployment values parse_deployment replaces by a default (rollout-invalid-value)."""
+    for m in ctx.of_kind("Deployment"):
+        for problem in parse_deployment(m.obj).problems:
+            if problem.rule == rule.slug:
+                yield Hit(m, problem)
 
 
 def immutable_field_changed(ctx, rule):

@@ -124,7 +124,7 @@ def volume_plugin_removed(ctx, rule):
                 if target >= _version(facts["removed_in"]):
                     yield hit(m, rule.slug, path, f"volume {volume.get('name')} uses the in-tree {plugin} plugin, which Kubernetes {facts['removed_in']} removed (target {ctx.kube_version}); the pod never starts (no volume plugin matched). Use {facts['replacement']}.", at="key")
                 elif target >= _version(facts["deprecated_in"]):
-                    yield hit(m, rule.slug, path, f"volume {volume.get('name')} uses the in-tree {plugin} plugin, deprecated since Kubernetes {facts['deprecated_in']} and removed in {facts['removed_in']}; move to {facts['replacement']} before upgrading.", at="key", severity="warning")
+                    yield hit(m, rule.slug, path, f"volume {volume.get('name')} uses the in-tree {plugin} plugin, deprecated since Kubernetes {facts['deprecated_in']} and removed in {facts['removed_in']}; move to {facts['replacement']} before upgrading.", at="key", severity=rule.severity_of("deprecated"))
 
 
 def _annotation_fact(key: str):

@@ -17,18 +17,9 @@ from .registry import check_images, default_docker_config
 from .rules import container_images, image_problems, image_references, registry_problems
 from .verdict import ImageVerdict, suggest_tags
 
-RULES = {
-    "image-reference-invalid": "error",
-    "image-tag-missing": "warning",
-    "image-tag-latest": "warning",
-    "image-not-found": "error",
-    "image-check-failed": "warning",
-}
-
 __all__ = [
     "CatalogError",
     "ImageVerdict",
-    "RULES",
     "Reference",
     "ReferenceError",
     "check_images",

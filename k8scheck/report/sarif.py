@@ -7,7 +7,7 @@ import os
 from pathlib import PurePath
 from urllib.parse import quote
 
-from .. import __version__
+from .. import __version__, ruledoc
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 INFORMATION_URI = "https://github.com/k8scheck/k8scheck"
@@ -37,17 +37,10 @@ def _physical(location) -> dict:
 
 
 def _rule_descriptor(rule) -> dict:
-    docs = rule.docs
-    markdown = (
-        f"**{rule.summary}**\n\n{docs['what'].strip()}\n\n**Why is this bad?** {docs['why'].strip()}\n\n"
-        f"Example:\n```yaml\n{docs['example'].rstrip()}\n```\n\nUse instead:\n```yaml\n{docs['fix'].rstrip()}\n```\n"
-    )
     return {
         "id": rule.slug,
         "name": "".join(part.capitalize() for part in rule.slug.split("-")),
-        "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": docs["what"].strip()},
-        "help": {"text": f"{docs['what'].strip()} {docs['why'].strip()}", "markdown": markdown},
+        **ruledoc.sarif_texts(rule),
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "helpUri": f"{INFORMATION_URI}#rules",
     }
