@@ -168,7 +168,7 @@ def read_kustomization(directory: str) -> KustomizationFile:
 class Kustomizations:
     """Every kustomization read once, with the transitive questions rendering asks."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._read: dict[str, KustomizationFile] = {}
 
     def get(self, directory: str) -> KustomizationFile:

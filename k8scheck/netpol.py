@@ -96,7 +96,7 @@ def _peer_matches(ctx, policy: Manifest, peer: dict, other: Endpoint) -> bool | 
     if "ipBlock" in peer:
         return _ip_block_matches(peer.get("ipBlock"), other)
     pods, namespaces = peer.get("podSelector"), peer.get("namespaceSelector")
-    if not other.is_pod or (pods is None and namespaces is None):
+    if other.namespace is None or (pods is None and namespaces is None):  # not a pod (is_pod), or no pod peer
         return False
     if namespaces is None:
         in_namespace = other.namespace == policy.namespace
@@ -166,7 +166,7 @@ def decide(
     if not policies:
         return Decision(True, reason=f"no NetworkPolicy selects {pod.what} for {direction.lower()}")
     rules_key, peers_key = ("ingress", "from") if direction == "Ingress" else ("egress", "to")
-    unknown = None
+    unknown: tuple[Manifest, tuple] | None = None  # (policy, path of its rule)
     for policy in policies:
         for index, rule in enumerate(items(get(policy.obj, "spec", rules_key))):
             verdict = _rule_allows(ctx, policy, rule, peers_key, other, number, protocol, destination)

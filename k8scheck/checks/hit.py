@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from ..model import Manifest
 from ..problem import Problem
@@ -26,7 +27,7 @@ def hit(
     path: tuple,
     message: str,
     *,
-    at: str = "value",
+    at: Literal["key", "value"] = "value",
     fix: str | None = None,
     related=(),
     severity: str | None = None,

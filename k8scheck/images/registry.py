@@ -98,7 +98,7 @@ def _load_credentials(path: Path | None) -> dict[str, tuple[str, str]]:
     for key, entry in auths.items():
         if not isinstance(key, str) or not isinstance(entry, dict):
             continue
-        user = password = None
+        credentials: tuple[str, str] | None = None
         encoded = entry.get("auth")
         if isinstance(encoded, str) and encoded:
             try:
@@ -107,16 +107,17 @@ def _load_credentials(path: Path | None) -> dict[str, tuple[str, str]]:
                 decoded = ""
             if ":" in decoded:
                 user, password = decoded.split(":", 1)
-        if user is None and isinstance(entry.get("username"), str) and isinstance(entry.get("password"), str):
-            user, password = entry["username"], entry["password"]
-        if user is None:
+                credentials = (user, password)
+        if credentials is None and isinstance(entry.get("username"), str) and isinstance(entry.get("password"), str):
+            credentials = (entry["username"], entry["password"])
+        if credentials is None:
             continue
         host = _host_of_auth_key(key)
         if host in DOCKER_HUB_HOSTS:
             for alias in DOCKER_HUB_HOSTS:
-                out[alias] = (user, password)
+                out[alias] = credentials
         else:
-            out[host] = (user, password)
+            out[host] = credentials
     return out
 
 

@@ -34,12 +34,11 @@ def _header(p) -> str:
             else f"{r.replicas} node(s), maxSurge → {r.max_surge}, maxUnavailable → {r.max_unavailable}"
         )
         return f"{p.manifest.ref}  ({r.strategy.split(' ', 1)[1]}, {detail})  {where}"
-    strategy = p.manifest.obj.get("spec", {}).get("strategy") if isinstance(p.manifest.obj.get("spec"), dict) else None
-    rolling = (
-        strategy.get("rollingUpdate")
-        if isinstance(strategy, dict) and isinstance(strategy.get("rollingUpdate"), dict)
-        else {}
-    )
+    spec = p.manifest.obj.get("spec")
+    strategy = spec.get("strategy") if isinstance(spec, dict) else None
+    rolling = strategy.get("rollingUpdate") if isinstance(strategy, dict) else None
+    if not isinstance(rolling, dict):
+        rolling = {}
     where = f"{p.manifest.file}:{p.manifest.locate(('metadata', 'name')).line}"
     if r.strategy == "Recreate":
         return f"{p.manifest.ref}  (Recreate, replicas {r.replicas})  {where}"

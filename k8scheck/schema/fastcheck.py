@@ -93,11 +93,39 @@ def _json_equal(a, b) -> bool:
     return a == b
 
 
+# Check factories: each closes over its own arguments (a lambda built in a loop
+# would see the loop's last value).
+
+
+def _integer_range_check(fmt: str) -> Check:
+    return lambda v: in_integer_range(v, fmt)
+
+
+def _const_check(const: object) -> Check:
+    return lambda v: _json_equal(v, const)
+
+
+def _all_of_check(checks: list[Check]) -> Check:
+    return lambda v: all(c(v) for c in checks)
+
+
+def _any_of_check(checks: list[Check]) -> Check:
+    return lambda v: any(c(v) for c in checks)
+
+
+def _one_of_check(checks: list[Check]) -> Check:
+    return lambda v: sum(1 for c in checks if c(v)) == 1
+
+
+def _not_check(check: Check) -> Check:
+    return lambda v: not check(v)
+
+
 class FastChecker:
     """Compiles schemas into closures; one instance per (validator, document)
     so that compiled ``$ref`` targets are shared by every kind of a version."""
 
-    def __init__(self, resolve_ref: Callable[[str, dict], object]):
+    def __init__(self, resolve_ref: Callable[[str, dict], tuple[object, object] | None]):
         # resolve_ref(ref, base_document) -> (schema, document) or None
         self._resolve_ref = resolve_ref
         self._compiled_refs: dict[tuple[int, str], Check] = {}
@@ -129,10 +157,9 @@ class FastChecker:
         if "enum" in schema:
             checks.append(self._compile_enum(schema["enum"]))
         if schema.get("format") in INTEGER_RANGES:
-            checks.append(lambda v, f=schema["format"]: in_integer_range(v, f))
+            checks.append(_integer_range_check(schema["format"]))
         if "const" in schema:
-            const = schema["const"]
-            checks.append(lambda v, c=const: _json_equal(v, c))
+            checks.append(_const_check(schema["const"]))
 
         object_check = self._compile_object(schema, document)
         if object_check is not None:
@@ -149,14 +176,13 @@ class FastChecker:
             if isinstance(branches, list):
                 compiled = [self._compile(b, document) for b in branches]
                 if keyword == "allOf":
-                    checks.append(lambda v, cs=compiled: all(c(v) for c in cs))
+                    checks.append(_all_of_check(compiled))
                 elif keyword == "anyOf":
-                    checks.append(lambda v, cs=compiled: any(c(v) for c in cs))
+                    checks.append(_any_of_check(compiled))
                 else:
-                    checks.append(lambda v, cs=compiled: sum(1 for c in cs if c(v)) == 1)
+                    checks.append(_one_of_check(compiled))
         if "not" in schema:
-            negated = self._compile(schema["not"], document)
-            checks.append(lambda v, n=negated: not n(v))
+            checks.append(_not_check(self._compile(schema["not"], document)))
 
         if not checks:
             return _accept

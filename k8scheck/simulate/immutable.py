@@ -59,8 +59,11 @@ def rejections(kind: str, api_version: str, old: dict, new: dict) -> list[Reject
         return []
     name = get(new, "metadata", "name")
     head = f'The {kind} "{name}" is invalid: '
-    old_spec = old.get("spec") if isinstance(old.get("spec"), dict) else {}
-    new_spec = new.get("spec") if isinstance(new.get("spec"), dict) else {}
+    old_spec, new_spec = old.get("spec"), new.get("spec")
+    if not isinstance(old_spec, dict):
+        old_spec = {}
+    if not isinstance(new_spec, dict):
+        new_spec = {}
     out = []
     if kind in _SELECTOR_IMMUTABLE and api_version == _SELECTOR_IMMUTABLE[kind] or kind == "Job":
         if not _same(old_spec.get("selector"), new_spec.get("selector")) and new_spec.get("selector") is not None:
