@@ -224,7 +224,9 @@ def app(index: int, rng: random.Random) -> tuple[str, str | None]:
     return TEMPLATE.format(ingress=ingress, **values), fault
 
 
-def generate(apps: int, out: Path, seed: int = 20261123, shape: str = "realistic", findings: float = 0.5) -> dict[str, int]:
+def generate(
+    apps: int, out: Path, seed: int = 20261123, shape: str = "realistic", findings: float = 0.5
+) -> dict[str, int]:
     """Write the corpus; returns how many apps got each fault (or mistake)."""
     if shape == "realistic":
         sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -251,7 +253,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--shape", choices=("realistic", "uniform"), default="realistic")
-    parser.add_argument("--findings", type=float, default=0.5, help="realistic shape: share of files with a mistake (0 to 1)")
+    parser.add_argument(
+        "--findings", type=float, default=0.5, help="realistic shape: share of files with a mistake (0 to 1)"
+    )
     args = parser.parse_args()
     out = args.out or Path(__file__).parent / "out" / f"corpus-{args.apps}"
     counts = generate(args.apps, out, args.seed, args.shape, args.findings)

@@ -10,7 +10,20 @@ import random
 import shutil
 from pathlib import Path
 
-NAMESPACES = ("shop", "payments", "search", "identity", "data", "platform", "monitoring", "ingress", "batch", "ml", "edge", "internal")
+NAMESPACES = (
+    "shop",
+    "payments",
+    "search",
+    "identity",
+    "data",
+    "platform",
+    "monitoring",
+    "ingress",
+    "batch",
+    "ml",
+    "edge",
+    "internal",
+)
 
 SERVICE_ACCOUNT = """\
 apiVersion: v1
@@ -351,8 +364,11 @@ MISTAKES = {
 
 
 def dashboard(lines: int) -> str:
-    rows = "".join(f'      {{"id": {i}, "title": "panel {i}", "expr": "rate(http_requests_total{{job=\\\\"x\\\\"}}[5m])"}},\n' for i in range(lines))
-    return "  dashboard.json: |\n    {\n      \"panels\": [\n" + rows + "      {}]\n    }\n"
+    rows = "".join(
+        f'      {{"id": {i}, "title": "panel {i}", "expr": "rate(http_requests_total{{job=\\\\"x\\\\"}}[5m])"}},\n'
+        for i in range(lines)
+    )
+    return '  dashboard.json: |\n    {\n      "panels": [\n' + rows + "      {}]\n    }\n"
 
 
 def app(index: int, rng: random.Random, findings: float) -> tuple[str, str | None]:
@@ -388,7 +404,11 @@ def app(index: int, rng: random.Random, findings: float) -> tuple[str, str | Non
         values["port_value"] = "8080"
     elif mistake == "missing-key":
         values["log_key"] = "LOGLEVEL"
-    values["secret_env"] = f"        envFrom:\n        - secretRef:\n            name: {name}-credentials\n" if SECRET in SHAPES[kind] else ""
+    values["secret_env"] = (
+        f"        envFrom:\n        - secretRef:\n            name: {name}-credentials\n"
+        if SECRET in SHAPES[kind]
+        else ""
+    )
     values["container"] = CONTAINER.format(**values)
     values["pod"] = POD_SPEC.format(**values)
     text = "---\n".join(template.format(**values) for template in SHAPES[kind])

@@ -41,7 +41,10 @@ GROUPS: dict[str, Group] = {
     "rollout": Group("a rollout, drain or autoscaler will not do what the manifests intend"),
     "images": Group("container image references"),
     "best-practice": Group("the cluster accepts it, but it fails people in production"),
-    "security": Group("what an attacker or the kernel does with a container's privileges (kube-linter's defaults)", on_by_default=False),
+    "security": Group(
+        "what an attacker or the kernel does with a container's privileges (kube-linter's defaults)",
+        on_by_default=False,
+    ),
 }
 
 #: Names --select / --ignore accept besides slugs and groups.
@@ -207,4 +210,13 @@ def _validated_marker(contents: dict):
         return None
 
 
-__all__ = ["Rule", "stage_slugs", "GROUPS", "expand_names", "CatalogueError", "load_catalogue", "data_dir", "SEVERITIES"]
+__all__ = [
+    "Rule",
+    "stage_slugs",
+    "GROUPS",
+    "expand_names",
+    "CatalogueError",
+    "load_catalogue",
+    "data_dir",
+    "SEVERITIES",
+]

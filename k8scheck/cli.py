@@ -40,7 +40,9 @@ def _internal_errors(debug: bool):
     except Exception as exc:
         if debug:
             raise
-        click.echo(f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True)
+        click.echo(
+            f"k8scheck: internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", err=True
+        )
         sys.exit(EXIT_USAGE)
 
 
@@ -137,7 +139,9 @@ class _PairedOutputs(click.Command):
                 if not pairs:
                     pairs.append(["text", None])
                 if pairs[-1][1] is not None:
-                    raise click.UsageError(f"--output {value}: the --format before it already writes to {pairs[-1][1]}", ctx)
+                    raise click.UsageError(
+                        f"--output {value}: the --format before it already writes to {pairs[-1][1]}", ctx
+                    )
                 pairs[-1][1] = value
                 i += 1
                 continue
@@ -147,7 +151,11 @@ class _PairedOutputs(click.Command):
             pairs = [["text", None]]
         to_stdout = [p[0] for p in pairs if p[1] is None]
         if len(to_stdout) > 1:
-            raise click.UsageError(f"--format {' and '.join(to_stdout)} would both write to stdout (two documents in one stream); give all but one an --output FILE", ctx)
+            raise click.UsageError(
+                f"--format {' and '.join(to_stdout)} would both write to stdout (two documents in one stream); give "
+                "all but one an --output FILE",
+                ctx,
+            )
         ctx.meta["k8scheck.outputs"] = [tuple(p) for p in pairs]
         return super().parse_args(ctx, rest)
 
@@ -157,8 +165,15 @@ FORMAT_NAMES = ["text", "json", "sarif", "github", "junit", "codeclimate"]
 
 def image_options(command):
     """--check-images and --image-catalog, shared by every command that predicts pods."""
-    command = click.option("--image-catalog", type=click.Path(dir_okay=False), default=None, help="Answer image lookups from this file (air-gapped CI): a list of references, or repository -> tags.")(command)
-    command = click.option("--check-images", is_flag=True, help="Ask the registries whether every image exists (network; cached).")(command)
+    command = click.option(
+        "--image-catalog",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Answer image lookups from this file (air-gapped CI): a list of references, or repository -> tags.",
+    )(command)
+    command = click.option(
+        "--check-images", is_flag=True, help="Ask the registries whether every image exists (network; cached)."
+    )(command)
     return command
 
 
@@ -167,7 +182,9 @@ def _image_settings(check_images, image_catalog, mirrors=(), insecure=()) -> dic
     for mirror in mirrors:
         registry, sep, target = mirror.partition("=")
         if not sep or not registry or not target:
-            raise click.BadParameter(f"{mirror!r}: use REGISTRY=MIRROR, e.g. docker.io=mirror.example.com", param_hint="--registry-mirror")
+            raise click.BadParameter(
+                f"{mirror!r}: use REGISTRY=MIRROR, e.g. docker.io=mirror.example.com", param_hint="--registry-mirror"
+            )
         pairs.append((registry, target))
     if image_catalog is not None:
         if not os.path.isfile(image_catalog):
@@ -178,7 +195,12 @@ def _image_settings(check_images, image_catalog, mirrors=(), insecure=()) -> dic
             load_catalog(image_catalog)  # a broken catalog is a usage error before any work, not a finding
         except CatalogError as exc:
             raise click.BadParameter(str(exc).splitlines()[0], param_hint="--image-catalog") from None
-    return dict(check_images=check_images, image_catalog=image_catalog, registry_mirrors=tuple(pairs), insecure_registries=tuple(insecure))
+    return dict(
+        check_images=check_images,
+        image_catalog=image_catalog,
+        registry_mirrors=tuple(pairs),
+        insecure_registries=tuple(insecure),
+    )
 
 
 def _assumed_pods(value: str) -> tuple:
@@ -188,7 +210,10 @@ def _assumed_pods(value: str) -> tuple:
     namespace, _, text = value.partition(":")
     pairs = [pair.partition("=") for pair in text.split(",")] if text else []
     if not namespace.strip() or not pairs or any(not k.strip() or not sep for k, sep, _ in pairs):
-        raise click.BadParameter(f"{value!r}: expected NAMESPACE:LABEL=VALUE[,LABEL=VALUE...] (e.g. shop:app=web)", param_hint="--assume-pods")
+        raise click.BadParameter(
+            f"{value!r}: expected NAMESPACE:LABEL=VALUE[,LABEL=VALUE...] (e.g. shop:app=web)",
+            param_hint="--assume-pods",
+        )
     return pod_labels(namespace.strip(), {k.strip(): v.strip() for k, _, v in pairs})
 
 
@@ -227,19 +252,73 @@ def _assume_exists_values(ctx, param, values) -> tuple:
 
 
 _SHARED_OPTIONS = (
-    click.option("--namespace", "-n", default=None, help="Namespace for namespaced objects that set none (default: the config's, else default)."),
-    click.option("--kube-version", default=None, help="Kubernetes version, e.g. 1.31 (default: the config's, else the newest bundled)."),
-    click.option("--assume-exists", multiple=True, callback=_assume_exists_values, help="KIND/NAMESPACE/NAME or KIND/NAME (patterns, comma-separated) of objects that live in the cluster, not in the inputs."),
-    click.option("--assume-pods", multiple=True, callback=lambda ctx, param, values: tuple(_assumed_pods(v) for v in values), help="NS:LABEL=VALUE[,LABEL=VALUE]: pods with these labels exist in namespace NS (made by a controller k8scheck does not know); they satisfy selectors."),
-    click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help="Configuration file (default: .k8scheck.yaml or pyproject.toml [tool.k8scheck], found by walking up)."),
+    click.option(
+        "--namespace",
+        "-n",
+        default=None,
+        help="Namespace for namespaced objects that set none (default: the config's, else default).",
+    ),
+    click.option(
+        "--kube-version",
+        default=None,
+        help="Kubernetes version, e.g. 1.31 (default: the config's, else the newest bundled).",
+    ),
+    click.option(
+        "--assume-exists",
+        multiple=True,
+        callback=_assume_exists_values,
+        help=(
+            "KIND/NAMESPACE/NAME or KIND/NAME (patterns, comma-separated) of objects that live in the cluster, not in "
+            "the inputs."
+        ),
+    ),
+    click.option(
+        "--assume-pods",
+        multiple=True,
+        callback=lambda ctx, param, values: tuple(_assumed_pods(v) for v in values),
+        help=(
+            "NS:LABEL=VALUE[,LABEL=VALUE]: pods with these labels exist in namespace NS (made by a controller k8scheck "
+            "does not know); they satisfy selectors."
+        ),
+    ),
+    click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Configuration file (default: .k8scheck.yaml or pyproject.toml [tool.k8scheck], found by walking up).",
+    ),
     click.option("--no-config", is_flag=True, help="Ignore configuration files."),
     click.option("--max-file-size", default="16M", show_default=True, help="Larger files are reported, not read."),
-    click.option("--stdin-filename", default="<stdin>", show_default=True, help="Name to report for input read from -."),
-    click.option("--exclude", "exclude", multiple=True, help="Pass over files and directories matching this glob in a directory walk (repeatable)."),
-    click.option("--skip-non-manifests", is_flag=True, help="Also pass over named files that hold no Kubernetes object (the pre-commit hook sets it)."),
-    click.option("--allow-remote", is_flag=True, help="Let kustomize fetch remote bases and helm chart dependencies (network)."),
-    click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes for parsing (default: every core; small runs use one)."),
-    click.option("--color/--no-color", default=None, help="Colour the text output (default: when stdout is a terminal and NO_COLOR is unset)."),
+    click.option(
+        "--stdin-filename", default="<stdin>", show_default=True, help="Name to report for input read from -."
+    ),
+    click.option(
+        "--exclude",
+        "exclude",
+        multiple=True,
+        help="Pass over files and directories matching this glob in a directory walk (repeatable).",
+    ),
+    click.option(
+        "--skip-non-manifests",
+        is_flag=True,
+        help="Also pass over named files that hold no Kubernetes object (the pre-commit hook sets it).",
+    ),
+    click.option(
+        "--allow-remote", is_flag=True, help="Let kustomize fetch remote bases and helm chart dependencies (network)."
+    ),
+    click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Processes for parsing (default: every core; small runs use one).",
+    ),
+    click.option(
+        "--color/--no-color",
+        default=None,
+        help="Colour the text output (default: when stdout is a terminal and NO_COLOR is unset).",
+    ),
     click.option("--debug", is_flag=True, help="Show a traceback on internal errors."),
 )
 
@@ -304,14 +383,20 @@ def resolve(shared: Shared, **options) -> Run:
         config=config,
         options=Options(
             namespace=shared.namespace or config.namespace or "default",
-            kube_version=_kube_version(shared.kube_version) if shared.kube_version else _kube_version(config.kube_version, f"{config.path}: kube-version"),
+            kube_version=_kube_version(shared.kube_version)
+            if shared.kube_version
+            else _kube_version(config.kube_version, f"{config.path}: kube-version"),
             params=config.params,
             assume_exists=shared.assume_exists + config.assume_exists,
             assume_pods=shared.assume_pods + config.assume_pods,
             producers=config.producers,
             **options,
         ),
-        discovery=Discovery(exclude=shared.exclude + config.exclude, skip_non_manifests=shared.skip_non_manifests, allow_remote=shared.allow_remote),
+        discovery=Discovery(
+            exclude=shared.exclude + config.exclude,
+            skip_non_manifests=shared.skip_non_manifests,
+            allow_remote=shared.allow_remote,
+        ),
         max_file_size=_parse_size(shared.max_file_size),
         stdin_name=shared.stdin_filename,
         jobs=shared.jobs,
@@ -325,7 +410,9 @@ def load_inputs(paths, run: Run):
     from .engine import refuse_empty_stdin
     from .loader import parse_inputs, read_inputs
 
-    inputs = read_inputs(list(paths), max_file_size=run.max_file_size, stdin_name=run.stdin_name, discovery=run.discovery)
+    inputs = read_inputs(
+        list(paths), max_file_size=run.max_file_size, stdin_name=run.stdin_name, discovery=run.discovery
+    )
     loaded = parse_inputs(inputs, namespace=run.options.namespace, jobs=run.jobs)
     refuse_empty_stdin(loaded, inputs, run.stdin_name)
     return loaded
@@ -354,37 +441,118 @@ def report_inputs(loaded, paths) -> int:
 
 @main.command(cls=_PairedOutputs)
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "-f", "formats", type=click.Choice(FORMAT_NAMES), multiple=True, help="Report format; repeat it for several reports (default text; only one may go to stdout).")
-@click.option("--output", "-o", "outputs_placeholder", multiple=True, help="Write the report of the --format before it to this file (default stdout).", expose_value=False)
-@click.option("--schema-dir", "schema_dirs", multiple=True, type=click.Path(file_okay=False), help="Extra JSON Schemas ({kind}-{group}-{version}.json) for custom kinds.")
-@click.option("--select", multiple=True, help="Only these rules (comma-separated slugs); input errors are always reported.")
-@click.option("--ignore", multiple=True, help="Skip these rules (comma-separated slugs); input errors are always reported.")
-@click.option("--fail-on", type=SEVERITY_CHOICES, default=None, help="Exit 1 when a finding is at or above this severity (default: error).")
+@click.option(
+    "--format",
+    "-f",
+    "formats",
+    type=click.Choice(FORMAT_NAMES),
+    multiple=True,
+    help="Report format; repeat it for several reports (default text; only one may go to stdout).",
+)
+@click.option(
+    "--output",
+    "-o",
+    "outputs_placeholder",
+    multiple=True,
+    help="Write the report of the --format before it to this file (default stdout).",
+    expose_value=False,
+)
+@click.option(
+    "--schema-dir",
+    "schema_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Extra JSON Schemas ({kind}-{group}-{version}.json) for custom kinds.",
+)
+@click.option(
+    "--select", multiple=True, help="Only these rules (comma-separated slugs); input errors are always reported."
+)
+@click.option(
+    "--ignore", multiple=True, help="Skip these rules (comma-separated slugs); input errors are always reported."
+)
+@click.option(
+    "--fail-on",
+    type=SEVERITY_CHOICES,
+    default=None,
+    help="Exit 1 when a finding is at or above this severity (default: error).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="One line per finding; nothing when clean.")
-@click.option("--context", "context_paths", multiple=True, help="Also load these paths to resolve references; their own findings are not reported.")
-@click.option("--diff-base", default=None, help="Git revision: predict the rollouts of Deployments changed since it and report stuck or outage rollouts.")
-@click.option("--baseline", "baseline_path", default=None, help="Report only findings not recorded in this baseline file.")
-@click.option("--write-baseline", "write_baseline_path", default=None, help="Record every current finding in this file (then adopt with --baseline).")
+@click.option(
+    "--context",
+    "context_paths",
+    multiple=True,
+    help="Also load these paths to resolve references; their own findings are not reported.",
+)
+@click.option(
+    "--diff-base",
+    default=None,
+    help="Git revision: predict the rollouts of Deployments changed since it and report stuck or outage rollouts.",
+)
+@click.option(
+    "--baseline", "baseline_path", default=None, help="Report only findings not recorded in this baseline file."
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_path",
+    default=None,
+    help="Record every current finding in this file (then adopt with --baseline).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="List the inputs that were passed over, and why.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the run cache (in $K8SCHECK_CACHE_DIR or the user cache directory).")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Do not read or write the run cache (in $K8SCHECK_CACHE_DIR or the user cache directory).",
+)
 @image_options
-@click.option("--registry-mirror", "registry_mirrors", multiple=True, help="REGISTRY=MIRROR: look images of REGISTRY up at MIRROR.")
+@click.option(
+    "--registry-mirror",
+    "registry_mirrors",
+    multiple=True,
+    help="REGISTRY=MIRROR: look images of REGISTRY up at MIRROR.",
+)
 @click.option("--insecure-registry", "insecure_registries", multiple=True, help="A registry to reach over plain http.")
 @shared_options
 @click.pass_context
-def lint(ctx, paths, formats, schema_dirs, select, ignore, fail_on, quiet, context_paths, diff_base, baseline_path, write_baseline_path, verbose, no_cache, check_images, image_catalog, registry_mirrors, insecure_registries, shared):
+def lint(
+    ctx,
+    paths,
+    formats,
+    schema_dirs,
+    select,
+    ignore,
+    fail_on,
+    quiet,
+    context_paths,
+    diff_base,
+    baseline_path,
+    write_baseline_path,
+    verbose,
+    no_cache,
+    check_images,
+    image_catalog,
+    registry_mirrors,
+    insecure_registries,
+    shared,
+):
     """Check manifests (files, directories, or - for stdin)."""
-    from .engine import Settings, UsageError, baseline_data, lint as run_lint, read_baseline
+    from .engine import Settings, UsageError, baseline_data, read_baseline
+    from .engine import lint as run_lint
     from .progress import Progress
     from .report import FORMATS
 
     outputs = ctx.meta.get("k8scheck.outputs") or [("text", None)]
     progress = Progress(sys.stderr)
-    run = resolve(shared, schema_dirs=tuple(schema_dirs), **_image_settings(check_images, image_catalog, registry_mirrors, insecure_registries))
+    run = resolve(
+        shared,
+        schema_dirs=tuple(schema_dirs),
+        **_image_settings(check_images, image_catalog, registry_mirrors, insecure_registries),
+    )
     config = run.config
     with _internal_errors(run.debug):
         try:
-            options = dataclasses.replace(run.options, old_manifests=_old_manifests(paths, run, revision=diff_base, option="--diff-base"))
+            options = dataclasses.replace(
+                run.options, old_manifests=_old_manifests(paths, run, revision=diff_base, option="--diff-base")
+            )
             settings = Settings(
                 options=options,
                 select=tuple(_split(select)) or config.select,
@@ -406,10 +574,14 @@ def lint(ctx, paths, formats, schema_dirs, select, ignore, fail_on, quiet, conte
             raise click.UsageError(str(exc)) from None
     for output_format, target in outputs:
         if target is None:
-            click.echo(FORMATS[output_format](report, color=run.color, quiet=quiet, verbose=verbose), nl=False, color=run.color)
+            click.echo(
+                FORMATS[output_format](report, color=run.color, quiet=quiet, verbose=verbose), nl=False, color=run.color
+            )
             continue
         try:
-            Path(target).write_text(FORMATS[output_format](report, color=False, quiet=quiet, verbose=verbose), encoding="utf-8")
+            Path(target).write_text(
+                FORMATS[output_format](report, color=False, quiet=quiet, verbose=verbose), encoding="utf-8"
+            )
         except OSError as exc:
             raise click.UsageError(f"--output {target}: {exc.strerror or exc}") from None
     if write_baseline_path:
@@ -429,9 +601,19 @@ def lint(ctx, paths, formats, schema_dirs, select, ignore, fail_on, quiet, conte
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--from", "from_paths", multiple=True, help="The manifests as applied now (files or directories).")
-@click.option("--from-git", "from_git", default=None, help="Compare with the same paths at this git revision (e.g. main).")
-@click.option("--new-pods", type=click.Choice(["auto", "ready", "fail"]), default="auto", show_default=True, help="auto: predict from the manifests; fail: what if the new version never becomes ready.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "mermaid"]), default="text", show_default=True)
+@click.option(
+    "--from-git", "from_git", default=None, help="Compare with the same paths at this git revision (e.g. main)."
+)
+@click.option(
+    "--new-pods",
+    type=click.Choice(["auto", "ready", "fail"]),
+    default="auto",
+    show_default=True,
+    help="auto: predict from the manifests; fail: what if the new version never becomes ready.",
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "mermaid"]), default="text", show_default=True
+)
 @click.option("--nodes", type=click.IntRange(min=1), default=1, show_default=True, help="Nodes a DaemonSet runs on.")
 @image_options
 @shared_options
@@ -450,19 +632,37 @@ def rollout(paths, from_paths, from_git, new_pods, output_format, nodes, check_i
     with _internal_errors(run.debug):
         loaded = load_inputs(paths, run)
         ctx = Context(loaded, run.options)
-        predictions = plan(ctx, old, new_pods=new_pods, kube_version=ctx.kube_version, image_verdicts=ctx.image_verdicts, kinds=ROLLOUT_KINDS, nodes=nodes)
+        predictions = plan(
+            ctx,
+            old,
+            new_pods=new_pods,
+            kube_version=ctx.kube_version,
+            image_verdicts=ctx.image_verdicts,
+            kinds=ROLLOUT_KINDS,
+            nodes=nodes,
+        )
     status = report_inputs(loaded, paths)
     if status == EXIT_USAGE:
         sys.exit(status)
     click.echo(ROLLOUT_FORMATS[output_format](predictions), nl=False)
     # Paused and OnDelete rollouts are not failures; stuck, outage and rejected ones are.
-    sys.exit(max(status, EXIT_FINDINGS if any(p.outcome in ("stuck", "outage", "rejected") for p in predictions) else EXIT_OK))
+    sys.exit(
+        max(
+            status, EXIT_FINDINGS if any(p.outcome in ("stuck", "outage", "rejected") for p in predictions) else EXIT_OK
+        )
+    )
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--nodes", type=click.IntRange(min=1), default=1, show_default=True, help="Schedulable nodes to assume (DaemonSet pods, pod anti-affinity).")
+@click.option(
+    "--nodes",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Schedulable nodes to assume (DaemonSet pods, pod anti-affinity).",
+)
 @image_options
 @shared_options
 def simulate(paths, output_format, nodes, check_images, image_catalog, shared):
@@ -489,15 +689,44 @@ def simulate(paths, output_format, nodes, check_images, image_catalog, shared):
 @main.command()
 @click.argument("target")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--from", "from_paths", multiple=True, help="The manifests as applied now: also check the rollout window.")
+@click.option(
+    "--from", "from_paths", multiple=True, help="The manifests as applied now: also check the rollout window."
+)
 @click.option("--from-git", "from_git", default=None, help="Compare with the same paths at this git revision.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--client", default=None, help="Where the request comes from: KIND/NAME (deploy/web) or outside (default: outside for NodePort, the ingress controller for URLs).")
-@click.option("--client-namespace", default=None, help="Namespace of the client (default: --namespace); alone: some pod there.")
-@click.option("--nodes", type=click.IntRange(min=1), default=1, show_default=True, help="Nodes to assume (traffic policy Local drops traffic on nodes without a local endpoint).")
+@click.option(
+    "--client",
+    default=None,
+    help=(
+        "Where the request comes from: KIND/NAME (deploy/web) or outside (default: outside for NodePort, the ingress "
+        "controller for URLs)."
+    ),
+)
+@click.option(
+    "--client-namespace", default=None, help="Namespace of the client (default: --namespace); alone: some pod there."
+)
+@click.option(
+    "--nodes",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Nodes to assume (traffic policy Local drops traffic on nodes without a local endpoint).",
+)
 @image_options
 @shared_options
-def why(target, paths, from_paths, from_git, output_format, client, client_namespace, nodes, check_images, image_catalog, shared):
+def why(
+    target,
+    paths,
+    from_paths,
+    from_git,
+    output_format,
+    client,
+    client_namespace,
+    nodes,
+    check_images,
+    image_catalog,
+    shared,
+):
     """Explain, hop by hop, why a request to TARGET would fail.
 
     TARGET: http://HOST[:PORT]/PATH, svc/NAME[:PORT], NAME[.NAMESPACE[.svc[.cluster.local]]][:PORT],
@@ -514,7 +743,9 @@ def why(target, paths, from_paths, from_git, output_format, client, client_names
         try:
             parsed = parse_target(target, run.options.namespace)
             loaded = load_inputs(paths, run)
-            verdict = Walker(Context(loaded, run.options), old, client=client, client_namespace=client_namespace, nodes=nodes).walk(parsed)
+            verdict = Walker(
+                Context(loaded, run.options), old, client=client, client_namespace=client_namespace, nodes=nodes
+            ).walk(parsed)
         except TargetError as exc:
             click.echo(f"k8scheck why: {exc}", err=True)
             sys.exit(EXIT_USAGE)
@@ -527,7 +758,14 @@ def why(target, paths, from_paths, from_git, output_format, client, client_names
 
 @main.command("graph")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output_format", type=click.Choice(["mermaid", "dot", "json"]), default="mermaid", show_default=True, help="Drawing format.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["mermaid", "dot", "json"]),
+    default="mermaid",
+    show_default=True,
+    help="Drawing format.",
+)
 @shared_options
 def graph(paths, output_format, shared):
     """Draw how the objects refer to each other; broken references in red.
@@ -553,7 +791,9 @@ def graph(paths, output_format, shared):
 
 
 @main.command("rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
+)
 def list_rules(output_format):
     """List every rule: slug, group, severity, summary (groups off by default are marked)."""
     import json
@@ -563,7 +803,25 @@ def list_rules(output_format):
 
     catalogue = load_catalogue()
     if output_format == "json":
-        click.echo(json.dumps([{"slug": r.slug, "group": r.group, "default": GROUPS[r.group].on_by_default, "severity": r.severity, "status": r.status, "since": r.since, "summary": r.summary, "remediation": r.remediation, "params": r.params} for r in catalogue.values()], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "slug": r.slug,
+                        "group": r.group,
+                        "default": GROUPS[r.group].on_by_default,
+                        "severity": r.severity,
+                        "status": r.status,
+                        "since": r.since,
+                        "summary": r.summary,
+                        "remediation": r.remediation,
+                        "params": r.params,
+                    }
+                    for r in catalogue.values()
+                ],
+                indent=2,
+            )
+        )
         return
     if output_format == "markdown":
         click.echo(ruledoc.table(catalogue), nl=False)
@@ -572,7 +830,9 @@ def list_rules(output_format):
     for slug, rule in catalogue.items():
         group = rule.group if GROUPS[rule.group].on_by_default else f"{rule.group}*"
         click.echo(f"{slug:<{width}}  {group:<14}  {rule.severity:<7}  {rule.summary}")
-    click.echo(f"{INPUT_ERROR:<{width}}  {'input':<14}  {'error':<7}  {INPUT_ERROR_SUMMARY} (not a rule: always reported)")
+    click.echo(
+        f"{INPUT_ERROR:<{width}}  {'input':<14}  {'error':<7}  {INPUT_ERROR_SUMMARY} (not a rule: always reported)"
+    )
     click.echo("\n* off by default: enable with --select default,GROUP (or select: in the config)")
     click.echo("groups: " + ", ".join(GROUPS))
 

@@ -27,7 +27,14 @@ class Options:
 
 
 class Context:
-    def __init__(self, loaded: LoadResult, options: Options, active_rules=frozenset(), reported: set | None = None, jobs: int | None = None):
+    def __init__(
+        self,
+        loaded: LoadResult,
+        options: Options,
+        active_rules=frozenset(),
+        reported: set | None = None,
+        jobs: int | None = None,
+    ):
         self.loaded = loaded
         self.jobs = jobs  # processes for per-object stages (None: every core)
         self.options = options
@@ -36,7 +43,12 @@ class Context:
 
     def reports(self, manifest: Manifest) -> bool:
         """Whether a finding on ``manifest`` is reported (a check may skip work on the others)."""
-        return self.reported is None or manifest.file in self.reported or bool(manifest.overlays) or manifest.relocate is not None
+        return (
+            self.reported is None
+            or manifest.file in self.reported
+            or bool(manifest.overlays)
+            or manifest.relocate is not None
+        )
 
     @functools.cached_property
     def _sources(self) -> dict:
@@ -87,7 +99,9 @@ class Context:
                 validator.has_schema(api_version, kind)  # compiled once, before any worker forks
         validate = validator.validate
         crds = [m.obj for m in self.by_kind.get("CustomResourceDefinition", ())]
-        stage = None if self.options.schema_dirs else b"schema\0" + self.kube_version.encode() + b"\0" + marshal.dumps(crds)
+        stage = (
+            None if self.options.schema_dirs else b"schema\0" + self.kube_version.encode() + b"\0" + marshal.dumps(crds)
+        )
         found = self._per_object(stage, lambda manifest: list(validate(manifest.obj)))
         return [(manifest, problem) for manifest, problems in zip(manifests, found) for problem in problems]
 
@@ -123,7 +137,10 @@ class Context:
         if cache is not None and missing:
             changed = {manifests[i].digest for i in missing}
             for digest in changed - {None}:
-                cache.store(cache.stage_key(digest, stage), pickle.dumps([results[i] for i in by_file[digest]], protocol=pickle.HIGHEST_PROTOCOL))
+                cache.store(
+                    cache.stage_key(digest, stage),
+                    pickle.dumps([results[i] for i in by_file[digest]], protocol=pickle.HIGHEST_PROTOCOL),
+                )
         return results
 
     @functools.cached_property
@@ -172,7 +189,14 @@ class Context:
         """Rollouts whose new pods are predicted to fail (every changed Deployment with --diff-base)."""
         from .rolloutplan import plan
 
-        return plan(self, self.options.old_manifests, new_pods="auto", kube_version=self.kube_version, image_verdicts=self.image_verdicts, failing_only=True)
+        return plan(
+            self,
+            self.options.old_manifests,
+            new_pods="auto",
+            kube_version=self.kube_version,
+            image_verdicts=self.image_verdicts,
+            failing_only=True,
+        )
 
     @functools.cached_property
     def rollout_whatif(self) -> list:
@@ -188,7 +212,9 @@ class Context:
         from .graph import build_graph
 
         options = self.options
-        return build_graph(self.loaded.manifests, options.assume_exists, producers.load(options.producers), options.assume_pods)
+        return build_graph(
+            self.loaded.manifests, options.assume_exists, producers.load(options.producers), options.assume_pods
+        )
 
     @functools.cached_property
     def port_problems(self) -> list:

@@ -74,7 +74,11 @@ def active_rules(select=(), ignore=()) -> list[Rule]:
     from .checks import check_of  # the checks are imported only when a run is not answered from the cache
 
     catalogue = load_catalogue()
-    selected = resolve_rule_names(select, catalogue, "--select") if select else resolve_rule_names([DEFAULT], catalogue, "--select")
+    selected = (
+        resolve_rule_names(select, catalogue, "--select")
+        if select
+        else resolve_rule_names([DEFAULT], catalogue, "--select")
+    )
     ignored = resolve_rule_names(ignore, catalogue, "--ignore") - INPUT_RULES
     chosen = (selected - ignored) | INPUT_RULES
     return [rule for slug, rule in catalogue.items() if slug in chosen and check_of(rule) is not None]
@@ -100,12 +104,23 @@ def input_problems(loaded: LoadResult) -> list[InputProblem]:
     for diagnostic in loaded.diagnostics:
         if diagnostic.rule in INPUT_RULES:
             loc = diagnostic.location
-            problems.append(InputProblem(loc.file, loc.line, loc.column, catalogue[diagnostic.rule].severity, f"{diagnostic.message} [{diagnostic.rule}]"))
+            problems.append(
+                InputProblem(
+                    loc.file,
+                    loc.line,
+                    loc.column,
+                    catalogue[diagnostic.rule].severity,
+                    f"{diagnostic.message} [{diagnostic.rule}]",
+                )
+            )
     return sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0, p.message))
 
 
 def _holds_no_document(text: str) -> bool:
-    return all(not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...") for line in text.splitlines())
+    return all(
+        not line.strip() or line.lstrip().startswith("#") or line.strip() in ("---", "...")
+        for line in text.splitlines()
+    )
 
 
 def refuse_empty_stdin(loaded: LoadResult, inputs, stdin_name: str) -> None:
@@ -114,7 +129,9 @@ def refuse_empty_stdin(loaded: LoadResult, inputs, stdin_name: str) -> None:
         return
     for source in [f for f in loaded.files if f.path == stdin_name and _holds_no_document(f.text)]:
         loaded.files.remove(source)
-        loaded.errors.append(LoadError(stdin_name, "stdin holds no YAML document (did the command piped into k8scheck fail?)"))
+        loaded.errors.append(
+            LoadError(stdin_name, "stdin holds no YAML document (did the command piped into k8scheck fail?)")
+        )
 
 
 def _to_finding(rule: Rule, severity: str, item, source_of=lambda path: None) -> Finding:
@@ -159,7 +176,13 @@ def _replacement(fix: str | None, source: SourceFile | None, location) -> str | 
     In a JSON file (and a double-quoted YAML scalar) the span covers the quotes, so
     an unquoted replacement would break the file.
     """
-    if fix is None or source is None or source.path != location.file or location.end_column is None or location.end_line != location.line:
+    if (
+        fix is None
+        or source is None
+        or source.path != location.file
+        or location.end_column is None
+        or location.end_line != location.line
+    ):
         return fix
     written = (source.line(location.line) or "")[location.column - 1 : location.end_column - 1]
     if len(written) >= 2 and written[0] == written[-1] == '"' and not (len(fix) >= 2 and fix[0] == fix[-1] == '"'):
@@ -238,13 +261,24 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
                     origins[id(finding)] = item.manifest
         except Exception as exc:  # a bug in one rule must not hide the others' findings
             errors.append(
-                LoadError("<k8scheck>", f"internal error in rule {rule.slug}: {type(exc).__name__}: {exc} (please report this)")
+                LoadError(
+                    "<k8scheck>",
+                    f"internal error in rule {rule.slug}: {type(exc).__name__}: {exc} (please report this)",
+                )
             )
     errors += [LoadError("<k8scheck>", message) for message in ctx.graph_errors]
     return findings, origins, errors
 
 
-def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severities: dict | None = None, progress=None, reported: set | None = None, jobs: int | None = None):
+def run_units(
+    loaded: LoadResult,
+    options: Options,
+    rules: list[Rule],
+    severities: dict | None = None,
+    progress=None,
+    reported: set | None = None,
+    jobs: int | None = None,
+):
     """``run_rules`` once per apply unit: each kustomization render and chart is checked on its own.
 
     Objects of different units are never compared (two overlays rendering the same
@@ -262,8 +296,16 @@ def run_units(loaded: LoadResult, options: Options, rules: list[Rule], severitie
     errors: list[LoadError] = []
     seen: dict = {}
     for unit, manifests in units.items():
-        view = loaded if len(units) == 1 else LoadResult(files=loaded.files, manifests=manifests, diagnostics=loaded.diagnostics if unit is None else [])
-        unit_findings, unit_origins, unit_errors = run_rules(Context(view, options, active, reported, jobs), rules, severities, progress)
+        view = (
+            loaded
+            if len(units) == 1
+            else LoadResult(
+                files=loaded.files, manifests=manifests, diagnostics=loaded.diagnostics if unit is None else []
+            )
+        )
+        unit_findings, unit_origins, unit_errors = run_rules(
+            Context(view, options, active, reported, jobs), rules, severities, progress
+        )
         for finding in unit_findings:
             place = (finding.rule, finding.location, finding.path)
             if seen.setdefault(place, unit) != unit:
@@ -290,7 +332,9 @@ def _only_elsewhere(finding: Finding) -> Finding:
     if any(related_directories(finding.location.file, r.location.file) for r in elsewhere):
         return finding
     where = os.path.dirname(elsewhere[0].location.file) or "."
-    note = f" (the evidence is in {where}, a directory unrelated to this one: an error only if both are applied together)"
+    note = (
+        f" (the evidence is in {where}, a directory unrelated to this one: an error only if both are applied together)"
+    )
     return dataclasses.replace(finding, severity="warning", message=finding.message + note)
 
 
@@ -319,7 +363,9 @@ class _UnusedRule:
         self.slug, self.severity, self.known, self.default = rule.slug, rule.severity, known, default
 
 
-def lint(paths: list[str], *, options: Options | None = None, select=(), ignore=(), settings: Settings | None = None, **extra) -> Report:
+def lint(
+    paths: list[str], *, options: Options | None = None, select=(), ignore=(), settings: Settings | None = None, **extra
+) -> Report:
     """Run the whole pipeline over ``paths``: load, check, suppress, baseline."""
     # The pipeline builds millions of small, acyclic containers; the cyclic garbage
     # collector would scan them over and over (a third of a large run) and free nothing.
@@ -344,7 +390,12 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
         resolve_rule_names([slug], catalogue, "severity")
     progress = settings.progress or (lambda *args: None)
     progress("reading files")
-    inputs = read_inputs(list(paths) + list(settings.context), max_file_size=settings.max_file_size, stdin_name=settings.stdin_name, discovery=settings.discovery)
+    inputs = read_inputs(
+        list(paths) + list(settings.context),
+        max_file_size=settings.max_file_size,
+        stdin_name=settings.stdin_name,
+        discovery=settings.discovery,
+    )
     key = runcache.run_key(inputs, settings) if settings.use_cache else None
     if key is not None:
         cached = runcache.load(key)
@@ -366,7 +417,13 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     if settings.config is not None and settings.config.per_file_ignores:
         findings = [f for f in findings if f.rule not in settings.config.ignored_in(f.location.file)]
     active = {r.slug for r in rules}
-    unused_rule = _UnusedRule(catalogue["unused-suppression"], set(catalogue), resolve_rule_names([DEFAULT], catalogue, "--select")) if "unused-suppression" in active else None
+    unused_rule = (
+        _UnusedRule(
+            catalogue["unused-suppression"], set(catalogue), resolve_rule_names([DEFAULT], catalogue, "--select")
+        )
+        if "unused-suppression" in active
+        else None
+    )
     files = [f for f in loaded.files if primary is None or f.path in primary]
     findings, suppressed, unused = suppress.apply(findings, origins, files, loaded.manifests, active, unused_rule)
     findings += unused
@@ -378,16 +435,46 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     errors = sorted(loaded.errors, key=lambda e: (e.file, e.line or 0, e.column or 0, e.message)) + internal
     objects = sum(1 for m in loaded.manifests if primary is None or m.file in primary)
     skipped = sorted(loaded.skipped, key=lambda s: s.path)
-    report = Report(findings, errors, files, objects, rules={r.slug: r for r in rules}, suppressed=suppressed, baselined=baselined, skipped=skipped)
+    report = Report(
+        findings,
+        errors,
+        files,
+        objects,
+        rules={r.slug: r for r in rules},
+        suppressed=suppressed,
+        baselined=baselined,
+        skipped=skipped,
+    )
     if key is not None:
-        runcache.store(key, {"findings": findings, "errors": errors, "files": [f.path for f in files], "objects": objects, "rules": sorted(report.rules), "suppressed": suppressed, "baselined": baselined, "skipped": skipped})
+        runcache.store(
+            key,
+            {
+                "findings": findings,
+                "errors": errors,
+                "files": [f.path for f in files],
+                "objects": objects,
+                "rules": sorted(report.rules),
+                "suppressed": suppressed,
+                "baselined": baselined,
+                "skipped": skipped,
+            },
+        )
     return report
 
 
 def _report_from_cache(cached: dict, inputs, catalogue) -> Report:
     by_path = {source.path: source for source in inputs.sources}
     files = [by_path[path] for path in cached["files"] if path in by_path]
-    return Report(cached["findings"], cached["errors"], files, cached["objects"], rules={slug: catalogue[slug] for slug in cached["rules"] if slug in catalogue}, suppressed=cached["suppressed"], baselined=cached["baselined"], skipped=cached.get("skipped", []))
+    return Report(
+        cached["findings"],
+        cached["errors"],
+        files,
+        cached["objects"],
+        rules={slug: catalogue[slug] for slug in cached["rules"] if slug in catalogue},
+        suppressed=cached["suppressed"],
+        baselined=cached["baselined"],
+        skipped=cached.get("skipped", []),
+    )
 
 
 def _primary_files(loaded: LoadResult, paths, context) -> tuple[set | None, set]:

@@ -48,9 +48,9 @@ from typing import NamedTuple
 
 from . import producers
 from .kinds import PodTemplate, containers, get, is_int, pod_template, text
-from .similarity import edit_distance
 from .model import Manifest
 from .selectors import label_selector_matches
+from .similarity import edit_distance
 
 # Kinds whose pod template produces pods (PodTemplate objects do not).
 TEMPLATE_KINDS = (
@@ -250,14 +250,19 @@ class ObjectGraph:
         """The record of the controller-made object this name matches, if any."""
         if not isinstance(name, str):
             return None
-        return next((made for made in self._made.get((kind, namespace), ()) if fnmatch.fnmatchcase(name, made.name)), None)
+        return next(
+            (made for made in self._made.get((kind, namespace), ()) if fnmatch.fnmatchcase(name, made.name)), None
+        )
 
     def assumed(self, kind: str, namespace: str | None, name: str) -> bool:
         if not self.assume_exists:
             return False
         full = f"{kind}/{namespace or ''}/{name}"
         short = f"{kind}/{name}"
-        return any(fnmatch.fnmatchcase(full, p) or (namespace is None and fnmatch.fnmatchcase(short, p)) for p in self.assume_exists)
+        return any(
+            fnmatch.fnmatchcase(full, p) or (namespace is None and fnmatch.fnmatchcase(short, p))
+            for p in self.assume_exists
+        )
 
     def is_missing(self, key: Key) -> bool:
         return key not in self.objects
@@ -426,7 +431,6 @@ class ObjectGraph:
                     best = (rank, k, v, w)
         return None if best is None else best[1:]
 
-
     def nearest_name(self, kind: str, namespace: str | None, name: str) -> Manifest | None:
         """An object of this kind and namespace whose name is a likely typo fix for ``name``."""
         names = self._names.get((kind, namespace))
@@ -509,13 +513,15 @@ def _distance(referrer: str, definition: str) -> int:
     if here == there:
         return 1
     if here.startswith(there + os.sep):  # up the tree
-        return 1 + here[len(there):].count(os.sep)
+        return 1 + here[len(there) :].count(os.sep)
     if there.startswith(here + os.sep):  # below
-        return 1000 + there[len(here):].count(os.sep)
+        return 1000 + there[len(here) :].count(os.sep)
     return 1_000_000
 
 
-def build_graph(manifests, assume_exists=(), catalogue: producers.Catalogue | None = None, assume_pods=(), generated=()) -> ObjectGraph:
+def build_graph(
+    manifests, assume_exists=(), catalogue: producers.Catalogue | None = None, assume_pods=(), generated=()
+) -> ObjectGraph:
     """The graph of ``manifests``.
 
     ``catalogue``: the producers catalogue (default: the bundled one);
@@ -557,7 +563,8 @@ def build_graph(manifests, assume_exists=(), catalogue: producers.Catalogue | No
                 graph.add_edge(edge)
         except Exception as exc:  # a bug in a walker: the other objects' edges still count, and it is said
             graph.internal_errors.append(
-                f"internal error while reading references of {key_str(source)}: {type(exc).__name__}: {exc} (please report this)"
+                f"internal error while reading references of {key_str(source)}: {type(exc).__name__}: {exc} (please "
+                "report this)"
             )
     graph.freeze()
     return graph
@@ -577,7 +584,11 @@ def _assumed_workload(namespace: str, labels: dict, order: int) -> Workload:
     """Pods stated to exist (--assume-pods): a stand-in Pod, its ports unknown. ``labels``: a map or pairs."""
     labels = dict(labels)
     shown = ",".join(f"{k}={v}" for k, v in labels.items())
-    obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"assumed({shown})", "namespace": namespace, "labels": dict(labels)}}
+    obj = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": f"assumed({shown})", "namespace": namespace, "labels": dict(labels)},
+    }
     manifest = Manifest(obj, ASSUMED_FILE, 0, (), {}, namespace)
     return Workload(manifest, PodTemplate((), labels, {}), order, origin="assumed", ports_known=False)
 
@@ -635,7 +646,16 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
                     ref = entry.get(field_name)
                     name = text(get(ref, "name"))
                     if name:
-                        yield Edge("reads", source, (kind, namespace, name), m, cpath + ("envFrom", i, field_name, "name"), optional=_optional(ref), via="envFrom", container=cname)
+                        yield Edge(
+                            "reads",
+                            source,
+                            (kind, namespace, name),
+                            m,
+                            cpath + ("envFrom", i, field_name, "name"),
+                            optional=_optional(ref),
+                            via="envFrom",
+                            container=cname,
+                        )
         env = container.get("env")
         if isinstance(env, list):
             for i, var in enumerate(env):
@@ -647,7 +667,18 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
                     name = text(get(ref, "name"))
                     if name:
                         key = get(ref, "key")
-                        yield Edge("reads-key", source, (kind, namespace, name), m, cpath + ("env", i, "valueFrom", field_name, "name"), key=key if isinstance(key, str) else None, optional=_optional(ref), via="env", container=cname, key_path=cpath + ("env", i, "valueFrom", field_name, "key"))
+                        yield Edge(
+                            "reads-key",
+                            source,
+                            (kind, namespace, name),
+                            m,
+                            cpath + ("env", i, "valueFrom", field_name, "name"),
+                            key=key if isinstance(key, str) else None,
+                            optional=_optional(ref),
+                            via="env",
+                            container=cname,
+                            key_path=cpath + ("env", i, "valueFrom", field_name, "key"),
+                        )
     volumes = spec.get("volumes")
     if isinstance(volumes, list):
         for i, volume in enumerate(volumes):
@@ -657,16 +688,35 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
             vname = text(volume.get("name"))
             cm = volume.get("configMap")
             if isinstance(cm, dict) and text(cm.get("name")):
-                yield from _volume_source_edges(m, source, ("ConfigMap", namespace, cm["name"]), cm, vpath + ("configMap",), "name", "volume", vname)
+                yield from _volume_source_edges(
+                    m, source, ("ConfigMap", namespace, cm["name"]), cm, vpath + ("configMap",), "name", "volume", vname
+                )
             secret = volume.get("secret")
             if isinstance(secret, dict) and text(secret.get("secretName")):
-                yield from _volume_source_edges(m, source, ("Secret", namespace, secret["secretName"]), secret, vpath + ("secret",), "secretName", "volume", vname)
+                yield from _volume_source_edges(
+                    m,
+                    source,
+                    ("Secret", namespace, secret["secretName"]),
+                    secret,
+                    vpath + ("secret",),
+                    "secretName",
+                    "volume",
+                    vname,
+                )
             claim = text(get(volume, "persistentVolumeClaim", "claimName"))
             if vname in claim_volumes:
                 # The StatefulSet controller replaces this volume with the claim its template makes.
                 claim = claim_volumes[vname]
             if claim:
-                yield Edge("claims", source, ("PersistentVolumeClaim", namespace, claim), m, vpath + ("persistentVolumeClaim", "claimName"), via="volume", volume=vname)
+                yield Edge(
+                    "claims",
+                    source,
+                    ("PersistentVolumeClaim", namespace, claim),
+                    m,
+                    vpath + ("persistentVolumeClaim", "claimName"),
+                    via="volume",
+                    volume=vname,
+                )
             sources = get(volume, "projected", "sources")
             if isinstance(sources, list):
                 for j, projection in enumerate(sources):
@@ -676,7 +726,16 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
                     for field_name, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
                         ref = projection.get(field_name)
                         if isinstance(ref, dict) and text(ref.get("name")):
-                            yield from _volume_source_edges(m, source, (kind, namespace, ref["name"]), ref, ppath + (field_name,), "name", "projected", vname)
+                            yield from _volume_source_edges(
+                                m,
+                                source,
+                                (kind, namespace, ref["name"]),
+                                ref,
+                                ppath + (field_name,),
+                                "name",
+                                "projected",
+                                vname,
+                            )
     account = text(spec.get("serviceAccountName")) or text(spec.get("serviceAccount"))
     if account:
         field_name = "serviceAccountName" if text(spec.get("serviceAccountName")) else "serviceAccount"
@@ -702,7 +761,18 @@ def _volume_source_edges(m, source, target, ref, path, name_field, via, volume_n
         for k, item in enumerate(items):
             key = get(item, "key")
             if isinstance(key, str) and key:
-                yield Edge("reads-key", source, target, m, path + (name_field,), key=key, optional=optional, via=via, key_path=path + ("items", k, "key"), volume=volume_name)
+                yield Edge(
+                    "reads-key",
+                    source,
+                    target,
+                    m,
+                    path + (name_field,),
+                    key=key,
+                    optional=optional,
+                    via=via,
+                    key_path=path + ("items", k, "key"),
+                    volume=volume_name,
+                )
 
 
 class ContainerPort(NamedTuple):
@@ -816,7 +886,9 @@ def _port_problems_of(m: Manifest, i: int, port: dict, selected):
         found = find_port(w.template, target, protocol)
         if found.fit is PortFit.DECLARED:
             continue
-        declared = [DeclaredPort(p.name, p.number, p.protocol) for p in container_ports(w.template) if p.number is not None]
+        declared = [
+            DeclaredPort(p.name, p.number, p.protocol) for p in container_ports(w.template) if p.number is not None
+        ]
         if found.fit is PortFit.ABSENT:
             verdict = "named"
         elif declared:
@@ -857,7 +929,16 @@ def _service_edges(graph: ObjectGraph, m: Manifest, source: Key):
                 continue
             found = find_port(w.template, target, protocol)
             if found.fit is PortFit.DECLARED:
-                yield Edge("exposes-port", source, w.key, m, ("spec", "ports", i), port=target, protocol=protocol, container_port_path=found.path)
+                yield Edge(
+                    "exposes-port",
+                    source,
+                    w.key,
+                    m,
+                    ("spec", "ports", i),
+                    port=target,
+                    protocol=protocol,
+                    container_port_path=found.path,
+                )
 
 
 def ingress_backends(m: Manifest):
@@ -905,13 +986,24 @@ def ingress_backends(m: Manifest):
 
 def _ingress_edges(m: Manifest, source: Key):
     for name, port, name_path, port_path in ingress_backends(m):
-        yield Edge("routes-to", source, ("Service", m.namespace, name), m, name_path, port=port, via="backend", port_path=port_path)
+        yield Edge(
+            "routes-to",
+            source,
+            ("Service", m.namespace, name),
+            m,
+            name_path,
+            port=port,
+            via="backend",
+            port_path=port_path,
+        )
     tls = get(m.obj, "spec", "tls")
     if isinstance(tls, list):
         for i, entry in enumerate(tls):
             secret = text(get(entry, "secretName"))
             if secret:
-                yield Edge("mounts", source, ("Secret", m.namespace, secret), m, ("spec", "tls", i, "secretName"), via="tls")
+                yield Edge(
+                    "mounts", source, ("Secret", m.namespace, secret), m, ("spec", "tls", i, "secretName"), via="tls"
+                )
 
 
 def _binding_edges(m: Manifest, source: Key):
@@ -925,4 +1017,6 @@ def _binding_edges(m: Manifest, source: Key):
             if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount" and text(subject.get("name")):
                 namespace = text(subject.get("namespace")) or m.namespace
                 if namespace:
-                    yield Edge("allows", source, ("ServiceAccount", namespace, subject["name"]), m, ("subjects", i, "name"))
+                    yield Edge(
+                        "allows", source, ("ServiceAccount", namespace, subject["name"]), m, ("subjects", i, "name")
+                    )

@@ -45,7 +45,12 @@ GRAPH_RULES = (
 
 MAX_LABEL = 60
 # Why an object that is not in the inputs exists anyway (node "origin"), as drawn.
-_ORIGIN_TEXT = {"cluster": "in every cluster", "made": "made by a controller", "assumed": "assumed to exist", "missing": "not in inputs"}
+_ORIGIN_TEXT = {
+    "cluster": "in every cluster",
+    "made": "made by a controller",
+    "assumed": "assumed to exist",
+    "missing": "not in inputs",
+}
 
 
 def _sort_key(key) -> tuple:
@@ -84,7 +89,11 @@ def _service_port(edge) -> str | None:
     """``port → targetPort`` of an exposes-port edge."""
     ports = edge.manifest.obj.get("spec", {}).get("ports")
     index = edge.path[-1]
-    port = ports[index].get("port") if isinstance(ports, list) and isinstance(index, int) and isinstance(ports[index], dict) else None
+    port = (
+        ports[index].get("port")
+        if isinstance(ports, list) and isinstance(index, int) and isinstance(ports[index], dict)
+        else None
+    )
     return f"{port} → {edge.port}" if port is not None else f"{edge.port}"
 
 
@@ -98,7 +107,9 @@ def _merge_service_edges(edges: list[dict]) -> list[dict]:
             continue
         pair = (edge["source"], edge["target"])
         if pair not in merged:
-            merged[pair] = dict(edge, relation="selects", path="spec.selector", key=None, port=None, ports=[], broken=[])
+            merged[pair] = dict(
+                edge, relation="selects", path="spec.selector", key=None, port=None, ports=[], broken=[]
+            )
             out.append(merged[pair])
         one = merged[pair]
         one["ports"] += [p for p in edge["ports"] if p not in one["ports"]]
@@ -143,17 +154,19 @@ def model(graph: ObjectGraph, findings=()) -> dict:
                 if rule not in rules:
                     rules.append(rule)
                 used.add((source, path))
-        edges.append({
-            "source": edge.source,
-            "target": edge.target,
-            "relation": edge.relation,
-            "label": _edge_label(edge),
-            "path": dotted(edge.path),
-            "key": edge.key,
-            "port": edge.port,
-            "ports": [_service_port(edge)] if edge.relation == "exposes-port" else [],
-            "broken": sorted(rules),
-        })
+        edges.append(
+            {
+                "source": edge.source,
+                "target": edge.target,
+                "relation": edge.relation,
+                "label": _edge_label(edge),
+                "path": dotted(edge.path),
+                "key": edge.key,
+                "port": edge.port,
+                "ports": [_service_port(edge)] if edge.relation == "exposes-port" else [],
+                "broken": sorted(rules),
+            }
+        )
     edges = _merge_service_edges(edges)
 
     nodes = {}
@@ -180,18 +193,58 @@ def model(graph: ObjectGraph, findings=()) -> dict:
                 selector = manifest.obj.get("spec", {}).get("selector") if manifest is not None else None
                 text = ",".join(f"{k}={v}" for k, v in selector.items()) if isinstance(selector, dict) else "?"
                 target = ("Pod", source[1], f"<{text}>")
-                nodes.setdefault(target, {"key": target, "origin": "missing", "missing": True, "placeholder": True, "file": None, "line": None, "findings": []})
-                edges.append({"source": source, "target": target, "relation": "selects", "label": "selects", "path": path, "key": None, "port": None, "ports": [], "broken": [rule]})
+                nodes.setdefault(
+                    target,
+                    {
+                        "key": target,
+                        "origin": "missing",
+                        "missing": True,
+                        "placeholder": True,
+                        "file": None,
+                        "line": None,
+                        "findings": [],
+                    },
+                )
+                edges.append(
+                    {
+                        "source": source,
+                        "target": target,
+                        "relation": "selects",
+                        "label": "selects",
+                        "path": path,
+                        "key": None,
+                        "port": None,
+                        "ports": [],
+                        "broken": [rule],
+                    }
+                )
             if source in nodes and rule not in nodes[source]["findings"]:
                 nodes[source]["findings"].append(rule)
             elif source not in nodes:
-                nodes[source] = {"key": source, "origin": "inputs", "missing": False, "placeholder": False, "file": None, "line": None, "findings": [rule]}
+                nodes[source] = {
+                    "key": source,
+                    "origin": "inputs",
+                    "missing": False,
+                    "placeholder": False,
+                    "file": None,
+                    "line": None,
+                    "findings": [rule],
+                }
     ordered = sorted(nodes.values(), key=lambda n: _sort_key(n["key"]))
     ids = {n["key"]: f"n{i}" for i, n in enumerate(ordered)}
     for n in ordered:
         n["id"] = ids[n["key"]]
         n["findings"].sort()
-    edges.sort(key=lambda e: (_sort_key(e["source"]), _sort_key(e["target"]), e["relation"], e["path"], str(e["key"]), str(e["port"])))
+    edges.sort(
+        key=lambda e: (
+            _sort_key(e["source"]),
+            _sort_key(e["target"]),
+            e["relation"],
+            e["path"],
+            str(e["key"]),
+            str(e["port"]),
+        )
+    )
     for e in edges:
         e["from"], e["to"] = ids[e["source"]], ids[e["target"]]
     return {"nodes": ordered, "edges": edges}
@@ -272,11 +325,16 @@ def _dot_node(node) -> str:
         attrs += ["color=red", "penwidth=2"]
     elif node["origin"] != "inputs":
         attrs += ["style=dotted"]
-    return f'{node["id"]} [{", ".join(attrs)}];'
+    return f"{node['id']} [{', '.join(attrs)}];"
 
 
 def render_dot(data: dict) -> str:
-    out = ["digraph k8scheck {", "  rankdir=LR;", '  node [shape=box, fontname="Helvetica"];', '  edge [fontname="Helvetica"];']
+    out = [
+        "digraph k8scheck {",
+        "  rankdir=LR;",
+        '  node [shape=box, fontname="Helvetica"];',
+        '  edge [fontname="Helvetica"];',
+    ]
     for number, (namespace, nodes) in enumerate(_by_namespace(data["nodes"])):
         if namespace is None:
             out += [f"  {_dot_node(node)}" for node in nodes]
@@ -288,7 +346,7 @@ def render_dot(data: dict) -> str:
         attrs = [f"label={_dot_text(_edge_text(edge, chr(10)))}"]
         if edge["broken"]:
             attrs += ["style=dashed", "color=red", "fontcolor=red"]
-        out.append(f'  {edge["from"]} -> {edge["to"]} [{", ".join(attrs)}];')
+        out.append(f"  {edge['from']} -> {edge['to']} [{', '.join(attrs)}];")
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -321,7 +379,14 @@ def render_json(data: dict) -> str:
             "broken": edge["broken"],
         }
 
-    return json.dumps({"nodes": [node_json(n) for n in data["nodes"]], "edges": [edge_json(e) for e in data["edges"]]}, indent=2, sort_keys=True) + "\n"
+    return (
+        json.dumps(
+            {"nodes": [node_json(n) for n in data["nodes"]], "edges": [edge_json(e) for e in data["edges"]]},
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n"
+    )
 
 
 FORMATS = {"mermaid": render_mermaid, "dot": render_dot, "json": render_json}

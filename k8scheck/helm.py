@@ -59,10 +59,22 @@ def load_chart(directory: str, result, max_file_size: int, allow_remote: bool = 
         return
     missing = _missing_dependencies(directory)
     if missing and not allow_remote:
-        result.errors.append(LoadError(directory, f"Helm chart not rendered: needs the network for its dependencies {', '.join(missing)} (run `helm dependency build` first, or pass --allow-remote)", severity="warning"))
+        result.errors.append(
+            LoadError(
+                directory,
+                f"Helm chart not rendered: needs the network for its dependencies {', '.join(missing)} (run `helm "
+                "dependency build` first, or pass --allow-remote)",
+                severity="warning",
+            )
+        )
         return
     try:
-        text = render.run(["helm", "template", os.path.basename(os.path.abspath(directory)), directory], directory, max_file_size, allow_remote)
+        text = render.run(
+            ["helm", "template", os.path.basename(os.path.abspath(directory)), directory],
+            directory,
+            max_file_size,
+            allow_remote,
+        )
     except render.RenderError as exc:
         result.errors.append(LoadError(os.path.join(directory, "Chart.yaml"), str(exc)))
         return
@@ -139,7 +151,9 @@ class LineMap:
     def __call__(self, location: Location) -> Location:
         line = self.exact.get(location.line)
         if line is not None:
-            return Location(self.path, line, location.column, line if location.end_line is not None else None, location.end_column)
+            return Location(
+                self.path, line, location.column, line if location.end_line is not None else None, location.end_column
+            )
         low, high = self._between(location.line)
         text = self.rendered[location.line - 1] if 0 < location.line <= len(self.rendered) else ""
         key = text.split(":", 1)[0] if ":" in text else None

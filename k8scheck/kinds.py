@@ -50,9 +50,7 @@ CLUSTER_SCOPED = frozenset(
 )
 
 # Kinds whose pod template sits at spec.template.
-_TEMPLATE_AT_SPEC = frozenset(
-    {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"}
-)
+_TEMPLATE_AT_SPEC = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "ReplicationController"})
 # Controllers with a spec.selector that must match their template (the API rejects a mismatch).
 SELECTOR_WORKLOADS = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job"})
 

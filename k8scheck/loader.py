@@ -80,16 +80,27 @@ def discover_layout(paths: list[str], errors: list[LoadError], exclude=()) -> la
             continue
         rendering = _rendered_for(raw, found.kustomizations_read)
         if rendering:
-            found.skipped.append(layout.Skipped(raw, f"used by a kustomization: checked by rendering {', '.join(rendering)}"))
+            found.skipped.append(
+                layout.Skipped(raw, f"used by a kustomization: checked by rendering {', '.join(rendering)}")
+            )
             found.rendered_for_named += rendering
         else:
             named.append(raw)
-    units = layout.plan_units(_unique(found.files), _unique(found.kustomizations), _unique(found.charts), found.kustomizations_read)
+    units = layout.plan_units(
+        _unique(found.files), _unique(found.kustomizations), _unique(found.charts), found.kustomizations_read
+    )
     # A file reached twice (named and inside a named directory) is read once, and
     # the order the paths were given in never changes the result.
     units.walked = {os.path.normpath(p) for p in units.files} - {os.path.normpath(p) for p in named}
     units.files = _unique(named + units.files)
-    units.kustomizations = _unique(units.kustomizations + [d for d in found.rendered_for_named if os.path.realpath(d) not in {os.path.realpath(k) for k in units.kustomizations}])
+    units.kustomizations = _unique(
+        units.kustomizations
+        + [
+            d
+            for d in found.rendered_for_named
+            if os.path.realpath(d) not in {os.path.realpath(k) for k in units.kustomizations}
+        ]
+    )
     units.skipped += found.skipped
     return units
 
@@ -164,11 +175,19 @@ class _Walk:
         if entry.is_dir():
             real = real or os.path.realpath(display)
             if real in visited:
-                errors.append(LoadError(display, "symlink loop: this directory was already read; not followed", severity="warning"))
+                errors.append(
+                    LoadError(
+                        display, "symlink loop: this directory was already read; not followed", severity="warning"
+                    )
+                )
                 return
             self.walk(display, root, visited | {real}, errors)
         elif entry.is_file():
-            if entry.name.endswith(MANIFEST_SUFFIXES) and entry.name not in NOT_MANIFESTS and not _is_values_file(entry.name):
+            if (
+                entry.name.endswith(MANIFEST_SUFFIXES)
+                and entry.name not in NOT_MANIFESTS
+                and not _is_values_file(entry.name)
+            ):
                 self.files.append(display)
         elif is_link:
             errors.append(LoadError(display, "broken symlink", severity="warning"))
@@ -198,7 +217,9 @@ def _decode(data: bytes, path: str, errors: list[LoadError]) -> str | None:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         errors.append(
-            LoadError(path, f"not UTF-8 text: byte 0x{data[exc.start]:02x} at byte {exc.start} ({exc.reason})", line, column)
+            LoadError(
+                path, f"not UTF-8 text: byte 0x{data[exc.start]:02x} at byte {exc.start} ({exc.reason})", line, column
+            )
         )
         return None
 
@@ -212,7 +233,9 @@ def read_text(path: str, max_size: int, errors: list[LoadError], stdin_name: str
         else:
             size = os.path.getsize(path)
             if size > max_size:
-                errors.append(LoadError(display, f"file is {_mib(size)}, above the {_mib(max_size)} limit (--max-file-size)"))
+                errors.append(
+                    LoadError(display, f"file is {_mib(size)}, above the {_mib(max_size)} limit (--max-file-size)")
+                )
                 return None
             with open(path, "rb") as handle:
                 data = handle.read(max_size + 1)
@@ -291,11 +314,22 @@ class Inputs:
     discovery: Discovery = field(default_factory=lambda: Discovery())
 
 
-def read_inputs(paths: list[str], *, max_file_size: int = DEFAULT_MAX_FILE_SIZE, stdin_name: str = "<stdin>", discovery: Discovery | None = None) -> Inputs:
+def read_inputs(
+    paths: list[str],
+    *,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    stdin_name: str = "<stdin>",
+    discovery: Discovery | None = None,
+) -> Inputs:
     discovery = discovery or Discovery()
     inputs = Inputs(max_file_size=max_file_size, discovery=discovery)
     units = discover_layout(list(paths), inputs.errors, discovery.exclude)
-    inputs.kustomizations, inputs.charts, inputs.skipped, inputs.walked = units.kustomizations, units.charts, units.skipped, units.walked
+    inputs.kustomizations, inputs.charts, inputs.skipped, inputs.walked = (
+        units.kustomizations,
+        units.charts,
+        units.skipped,
+        units.walked,
+    )
     for path in units.files:
         inputs.from_stdin = inputs.from_stdin or path == STDIN
         read = read_text(path, max_file_size, inputs.errors, stdin_name)
@@ -322,7 +356,13 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
             result.skipped.append(layout.Skipped(source.path, reason))
             continue
         if problems and not documents_with_objects(documents) and looks_like_template(source.text):
-            result.errors.append(LoadError(source.path, "a Go/Helm template (it holds {{ }} actions), not YAML: render it first, e.g. `helm template CHART | k8scheck lint -`"))
+            result.errors.append(
+                LoadError(
+                    source.path,
+                    "a Go/Helm template (it holds {{ }} actions), not YAML: render it first, e.g. `helm template CHART "
+                    "| k8scheck lint -`",
+                )
+            )
             continue
         result.files.append(source)
         first = len(result.manifests)
@@ -343,7 +383,9 @@ def _gitops_paths(manifest: Manifest) -> list[str]:
     if manifest.group == "argoproj.io" and manifest.kind in ("Application", "ApplicationSet"):
         if manifest.kind == "ApplicationSet":
             spec = spec.get("template", {}).get("spec", {}) if isinstance(spec.get("template"), dict) else {}
-        sources = ([spec.get("source")] if isinstance(spec.get("source"), dict) else []) + [s for s in spec.get("sources") or [] if isinstance(s, dict)]
+        sources = ([spec.get("source")] if isinstance(spec.get("source"), dict) else []) + [
+            s for s in spec.get("sources") or [] if isinstance(s, dict)
+        ]
         return [s["path"] for s in sources if isinstance(s.get("path"), str) and "{{" not in s["path"]]
     if manifest.group == "kustomize.toolkit.fluxcd.io" and manifest.kind == "Kustomization":
         return [spec["path"]] if isinstance(spec.get("path"), str) else []
@@ -413,7 +455,10 @@ def documents_with_objects(documents) -> bool:
 
 
 _TEMPLATE_ACTION = re.compile(r"\{\{.*?\}\}", re.S)
-_MANIFEST_KEYS = (re.compile(r"(?:^|[{,])\s*(?:-\s+)?[\"']?apiVersion[\"']?\s*:", re.M), re.compile(r"(?:^|[{,])\s*(?:-\s+)?[\"']?kind[\"']?\s*:", re.M))
+_MANIFEST_KEYS = (
+    re.compile(r"(?:^|[{,])\s*(?:-\s+)?[\"']?apiVersion[\"']?\s*:", re.M),
+    re.compile(r"(?:^|[{,])\s*(?:-\s+)?[\"']?kind[\"']?\s*:", re.M),
+)
 
 
 def looks_like_template(text: str) -> bool:
@@ -428,9 +473,20 @@ def not_a_manifest(text: str, documents, problems) -> str | None:
     a template when it holds ``{{ }}`` actions, and otherwise not a manifest.
     """
     objects = list(_objects_in(documents))
-    if any(isinstance(o.get("apiVersion"), str) and isinstance(o.get("kind"), str) and not is_tool_config(o["apiVersion"], o["kind"]) for o in objects):
+    if any(
+        isinstance(o.get("apiVersion"), str)
+        and isinstance(o.get("kind"), str)
+        and not is_tool_config(o["apiVersion"], o["kind"])
+        for o in objects
+    ):
         return None
-    if objects and all(is_tool_config(o.get("apiVersion"), o.get("kind")) for o in objects if "apiVersion" in o and "kind" in o) and any("apiVersion" in o and "kind" in o for o in objects):
+    if (
+        objects
+        and all(
+            is_tool_config(o.get("apiVersion"), o.get("kind")) for o in objects if "apiVersion" in o and "kind" in o
+        )
+        and any("apiVersion" in o and "kind" in o for o in objects)
+    ):
         return "configuration for a tool (kustomize, skaffold, kind, kubeconfig...), not applied to a cluster"
     if problems and looks_like_template(text):
         return "a Go/Helm template ({{ }} actions), not a manifest until rendered"
@@ -457,7 +513,12 @@ def load_text(source: SourceFile, result: LoadResult, documents=None, problems=N
     for problem in problems:
         related = ()
         if problem.related_line is not None:
-            related = (Related(Location(source.path, problem.related_line + 1, (problem.related_column or 0) + 1), "first defined here"),)
+            related = (
+                Related(
+                    Location(source.path, problem.related_line + 1, (problem.related_column or 0) + 1),
+                    "first defined here",
+                ),
+            )
         line, column = problem.line + 1, problem.column + 1
         if line > last_line >= 1:
             # libyaml reports errors at end of input one line past the text.
@@ -488,7 +549,9 @@ def load_text(source: SourceFile, result: LoadResult, documents=None, problems=N
         if _is_list(value):
             for i, item in enumerate(value["items"]):
                 if isinstance(item, dict):
-                    result.manifests.append(Manifest(item, source.path, document.index, ("items", i), document.positions, None))
+                    result.manifests.append(
+                        Manifest(item, source.path, document.index, ("items", i), document.positions, None)
+                    )
                 else:
                     result.diagnostics.append(
                         Diagnostic(
@@ -522,17 +585,32 @@ def assign_namespaces(manifests: list[Manifest], default_namespace: str) -> None
         manifest.namespace = namespace if isinstance(namespace, str) and namespace else default_namespace
 
 
-def load_kustomization(directory: str, result: LoadResult, max_file_size: int, discovery: Discovery | None = None) -> None:
+def load_kustomization(
+    directory: str, result: LoadResult, max_file_size: int, discovery: Discovery | None = None
+) -> None:
     """Render a kustomization as one unit and point each rendered object back at its source file."""
     discovery = discovery or Discovery()
     kustomizations = layout.Kustomizations()
     shown = layout.find_kustomization_file(directory) or directory
     remote = kustomizations.remote_entries(directory)
     if remote and not discovery.allow_remote:
-        result.errors.append(LoadError(shown, f"not rendered: needs the network for {remote[0]} (pass --allow-remote to fetch it)", severity="warning"))
+        result.errors.append(
+            LoadError(
+                shown,
+                f"not rendered: needs the network for {remote[0]} (pass --allow-remote to fetch it)",
+                severity="warning",
+            )
+        )
         return
     if kustomizations.uses_helm(directory):
-        result.errors.append(LoadError(shown, "not rendered: helmCharts needs `kustomize build --enable-helm`, which runs helm and fetches charts; render it yourself and pipe it into `k8scheck lint -`", severity="warning"))
+        result.errors.append(
+            LoadError(
+                shown,
+                "not rendered: helmCharts needs `kustomize build --enable-helm`, which runs helm and fetches charts; "
+                "render it yourself and pipe it into `k8scheck lint -`",
+                severity="warning",
+            )
+        )
         return
     try:
         text, overlay = kustomize.render(directory, max_file_size, discovery.allow_remote)
@@ -550,14 +628,23 @@ def load_kustomization(directory: str, result: LoadResult, max_file_size: int, d
     for manifest in scratch.manifests:
         manifest.unit = directory
         annotations = manifest.metadata.get("annotations")
-        origin = kustomize.origin_path(annotations.pop(kustomize.ORIGIN, None), overlay) if isinstance(annotations, dict) else None
+        origin = (
+            kustomize.origin_path(annotations.pop(kustomize.ORIGIN, None), overlay)
+            if isinstance(annotations, dict)
+            else None
+        )
         if isinstance(annotations, dict) and not annotations:
             del manifest.metadata["annotations"]
         source = _source_document(origin, manifest, sources, result, max_file_size) if origin else None
         if source is None:
             used_rendered = True
         else:
-            manifest.file, manifest.document, manifest.prefix, manifest.positions = source.file, source.document, source.prefix, source.positions
+            manifest.file, manifest.document, manifest.prefix, manifest.positions = (
+                source.file,
+                source.document,
+                source.prefix,
+                source.positions,
+            )
             manifest.overlays = tuple(p for p in patches if p.kind == manifest.kind and p.name == source.name)
         result.manifests.append(manifest)
     if used_rendered:
@@ -584,7 +671,12 @@ def _patches(chain, sources: dict, result: LoadResult, max_file_size: int) -> li
     out = []
     for info in chain:
         for path in info.patches:
-            loaded = _read_source(os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path, sources, result, max_file_size)
+            loaded = _read_source(
+                os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path,
+                sources,
+                result,
+                max_file_size,
+            )
             if loaded is not None:
                 out += [m for m in loaded.manifests if m.kind and m.name]
     return out

@@ -37,7 +37,18 @@ def _text(value) -> str | None:
 class Manifest:
     """One Kubernetes object as read from the inputs, and where it was written."""
 
-    __slots__ = ("obj", "file", "document", "prefix", "positions", "namespace", "unit", "overlays", "relocate", "digest")
+    __slots__ = (
+        "obj",
+        "file",
+        "document",
+        "prefix",
+        "positions",
+        "namespace",
+        "unit",
+        "overlays",
+        "relocate",
+        "digest",
+    )
 
     def __init__(self, obj: dict, file: str, document: int, prefix: tuple, positions, namespace: str | None):
         self.obj = obj
@@ -142,7 +153,11 @@ def patch_path(rendered, patch, path: tuple) -> tuple | None:
                 return None
             rendered, patch = rendered.get(step), patch[step]
             out.append(step)
-    if not path or path[:1] in (("apiVersion",), ("kind",)) or path[:2] in (("metadata", "name"), ("metadata", "namespace")):
+    if (
+        not path
+        or path[:1] in (("apiVersion",), ("kind",))
+        or path[:2] in (("metadata", "name"), ("metadata", "namespace"))
+    ):
         return None  # what names the target: the base defines it
     if isinstance(patch, dict) and set(patch) <= set(_MERGE_KEYS):
         return None  # the patch only names this item to reach inside it
@@ -264,4 +279,3 @@ class Diagnostic:
     message: str
     location: Location
     related: tuple = ()
-

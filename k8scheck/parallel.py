@@ -52,7 +52,10 @@ def encode(parsed: tuple) -> bytes:
 def decode(blob: bytes) -> tuple:
     documents, problems, comments = marshal.loads(blob)
     return (
-        [ParsedDocument(index, value, DocumentPositions(tape, keys), line) for index, value, line, tape, keys in documents],
+        [
+            ParsedDocument(index, value, DocumentPositions(tape, keys), line)
+            for index, value, line, tape, keys in documents
+        ],
         [SourceProblem(*p) for p in problems],
         [SuppressionComment(*c) for c in comments],
     )
@@ -99,7 +102,12 @@ def _parse_missing(texts: list[str], indices: list[int], jobs: int | None, want_
     """(index, parsed, encoded or None) for each of ``indices``, in order."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     total = sum(len(texts[i]) for i in indices)
-    if jobs == 1 or total < PARALLEL_MIN_BYTES or len(indices) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        jobs == 1
+        or total < PARALLEL_MIN_BYTES
+        or len(indices) < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return [(i, parse_file(texts[i]), None) for i in indices]
     # Contiguous shares of about equal size; the main process takes the first one.
     shares: list[list[int]] = [[] for _ in range(jobs)]

@@ -148,7 +148,9 @@ def replay(tape: bytes, keys: list) -> dict:
             _store(stack, log, path, len(log) - 1, None)
             i += 5
         elif kind == MAP or kind == SEQ:
-            stack.append([kind == MAP, path, 0, None, NO_KEY, False, [], set(), len(log), key_span, ints[i + 1], ints[i + 2], i])
+            stack.append(
+                [kind == MAP, path, 0, None, NO_KEY, False, [], set(), len(log), key_span, ints[i + 1], ints[i + 2], i]
+            )
             log.append((path, None))
             i += 3
         else:  # ALIAS

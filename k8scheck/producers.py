@@ -138,7 +138,9 @@ def _catalogue(parts) -> Catalogue:
         pods=tuple(e for d in parts for e in d.get("pods") or ()),
         api_groups=frozenset(g for d in parts for g in d.get("api-groups") or ()),
         quiet_kinds=frozenset((e["kind"], e["group"]) for d in parts for e in d.get("no-pods") or ()),
-        cluster_pods=tuple((e["namespace"], tuple(sorted(e["labels"].items()))) for d in parts for e in d.get("cluster-pods") or ()),
+        cluster_pods=tuple(
+            (e["namespace"], tuple(sorted(e["labels"].items()))) for d in parts for e in d.get("cluster-pods") or ()
+        ),
     )
 
 
@@ -250,7 +252,11 @@ def _containers(entry: dict, m: Manifest) -> list | None:
         if not isinstance(container, dict):
             continue
         same = next((c for c in containers if c["name"] == container.get("name")), None)
-        ports = [p for p in container.get("ports") or () if isinstance(p, dict)] if isinstance(container.get("ports"), list) else []
+        ports = (
+            [p for p in container.get("ports") or () if isinstance(p, dict)]
+            if isinstance(container.get("ports"), list)
+            else []
+        )
         if same is None:
             containers.append({"name": container.get("name"), "ports": ports})
         else:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .kinds import containers, get, pod_template
 from .model import Manifest
 from .simulate import simulate_rollout
-from .simulate.immutable import Rejection, rejections
+from .simulate.immutable import rejections
 from .simulate.pods import PodOutcome, predict_pod
 from .simulate.podtemplate import templates_equal
 from .simulate.sets import simulate_daemonset, simulate_statefulset
@@ -80,7 +80,9 @@ class RolloutPrediction:
             "resolved": {"maxSurge": result.max_surge, "maxUnavailable": result.max_unavailable},
             "new_pods": self.new_pods,
             "new_pods_reason": self.pod_outcome.message if self.pod_outcome else None,
-            "steps": [{"events": list(s.events), "old": s.old, "new": s.new, "available": s.available} for s in result.steps],
+            "steps": [
+                {"events": list(s.events), "old": s.old, "new": s.new, "available": s.available} for s in result.steps
+            ],
             "events": list(result.events),
             "outcome": self.outcome,
             "notes": list(result.notes) + ([UNGUARDED] if self.unguarded else []),
@@ -155,7 +157,18 @@ def _shape(obj: dict, mode: str, kube_version: str):
     return (repr(spec.get("replicas")), strategy, mode, kube_version)
 
 
-def predict(ctx, manifest: Manifest, old: Manifest | None, *, new_pods: str, kube_version: str, hypothetical: bool = False, image_verdicts=None, memo=None, nodes: int = 1) -> RolloutPrediction:
+def predict(
+    ctx,
+    manifest: Manifest,
+    old: Manifest | None,
+    *,
+    new_pods: str,
+    kube_version: str,
+    hypothetical: bool = False,
+    image_verdicts=None,
+    memo=None,
+    nodes: int = 1,
+) -> RolloutPrediction:
     """One Deployment's rollout. ``hypothetical``: the next template change of an unchanged object.
 
     ``memo`` shares hypothetical simulations between Deployments of the same shape
@@ -170,7 +183,9 @@ def predict(ctx, manifest: Manifest, old: Manifest | None, *, new_pods: str, kub
         key = _shape(manifest.obj, mode, kube_version) if memo is not None else None
         result = memo.get(key) if key is not None else None
         if result is None:
-            result = simulate_rollout(manifest.obj, _next_template(manifest.obj), new_pods=mode, kube_version=kube_version)
+            result = simulate_rollout(
+                manifest.obj, _next_template(manifest.obj), new_pods=mode, kube_version=kube_version
+            )
             if key is not None:
                 memo[key] = result
     elif manifest.kind == "StatefulSet":
@@ -178,28 +193,49 @@ def predict(ctx, manifest: Manifest, old: Manifest | None, *, new_pods: str, kub
     elif manifest.kind == "DaemonSet":
         result = simulate_daemonset(old.obj if old is not None else None, manifest.obj, new_pods=mode, nodes=nodes)
     else:
-        result = simulate_rollout(old.obj if old is not None else None, manifest.obj, new_pods=mode, kube_version=kube_version)
+        result = simulate_rollout(
+            old.obj if old is not None else None, manifest.obj, new_pods=mode, kube_version=kube_version
+        )
     pdb, floor = _pdb_floor(ctx, manifest, result.replicas)
-    return RolloutPrediction(manifest, result, mode, outcome if (outcome and outcome.fails) else None, pdb, floor, old, hypothetical)
+    return RolloutPrediction(
+        manifest, result, mode, outcome if (outcome and outcome.fails) else None, pdb, floor, old, hypothetical
+    )
 
 
 def rejected_applies(ctx, old_manifests) -> list[RolloutPrediction]:
     """Applies the API server refuses: an immutable field changed (simulate.immutable)."""
     olds = {(m.kind, m.namespace, m.name): m for m in old_manifests or () if m.kind in CHECKED_KINDS and m.name}
     out = []
-    for manifest in sorted(ctx.of_kind(*CHECKED_KINDS), key=lambda m: (m.namespace or "", m.name or "", m.kind, m.file)):
+    for manifest in sorted(
+        ctx.of_kind(*CHECKED_KINDS), key=lambda m: (m.namespace or "", m.name or "", m.kind, m.file)
+    ):
         old = olds.get((manifest.kind, manifest.namespace, manifest.name))
-        found = rejections(manifest.kind, manifest.obj.get("apiVersion"), old.obj, manifest.obj) if old is not None else []
+        found = (
+            rejections(manifest.kind, manifest.obj.get("apiVersion"), old.obj, manifest.obj) if old is not None else []
+        )
         if found:
             out.append(RolloutPrediction(manifest, None, "ready", old_manifest=old, rejected=tuple(found)))
     return out
 
 
 def _unchanged(old: Manifest, manifest: Manifest) -> bool:
-    return templates_equal(get(old.obj, "spec", "template"), get(manifest.obj, "spec", "template")) and get(old.obj, "spec", "replicas") == get(manifest.obj, "spec", "replicas")
+    return templates_equal(get(old.obj, "spec", "template"), get(manifest.obj, "spec", "template")) and get(
+        old.obj, "spec", "replicas"
+    ) == get(manifest.obj, "spec", "replicas")
 
 
-def plan(ctx, old_manifests: list[Manifest] | None, *, new_pods: str = "auto", kube_version: str, image_verdicts=None, shared: bool = False, failing_only: bool = False, kinds: tuple = ("Deployment",), nodes: int = 1) -> list[RolloutPrediction]:
+def plan(
+    ctx,
+    old_manifests: list[Manifest] | None,
+    *,
+    new_pods: str = "auto",
+    kube_version: str,
+    image_verdicts=None,
+    shared: bool = False,
+    failing_only: bool = False,
+    kinds: tuple = ("Deployment",),
+    nodes: int = 1,
+) -> list[RolloutPrediction]:
     """A prediction for every Deployment whose apply changes its pods (template or replicas).
 
     Without an old state (no --from), every Deployment is predicted as if its
@@ -225,10 +261,31 @@ def plan(ctx, old_manifests: list[Manifest] | None, *, new_pods: str = "auto", k
                 continue  # no --from: only a Deployment's next rollout is predicted
             if failing_only and new_pods == "auto" and not predict_pod(ctx, manifest, image_verdicts).fails:
                 continue
-            out.append(predict(ctx, manifest, None, new_pods=new_pods, kube_version=kube_version, hypothetical=True, image_verdicts=image_verdicts, memo=memo))
+            out.append(
+                predict(
+                    ctx,
+                    manifest,
+                    None,
+                    new_pods=new_pods,
+                    kube_version=kube_version,
+                    hypothetical=True,
+                    image_verdicts=image_verdicts,
+                    memo=memo,
+                )
+            )
             continue
         old = olds.get((manifest.kind, manifest.namespace, manifest.name))
         if old is not None and _unchanged(old, manifest):
             continue
-        out.append(predict(ctx, manifest, old, new_pods=new_pods, kube_version=kube_version, image_verdicts=image_verdicts, nodes=nodes))
+        out.append(
+            predict(
+                ctx,
+                manifest,
+                old,
+                new_pods=new_pods,
+                kube_version=kube_version,
+                image_verdicts=image_verdicts,
+                nodes=nodes,
+            )
+        )
     return out

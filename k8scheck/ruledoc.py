@@ -63,7 +63,10 @@ def sarif_texts(rule: Rule) -> dict:
     return {
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": docs["what"].strip()},
-        "help": {"text": f"{docs['what'].strip()} {docs['why'].strip()} {rule.remediation}", "markdown": markdown(rule)},
+        "help": {
+            "text": f"{docs['what'].strip()} {docs['why'].strip()} {rule.remediation}",
+            "markdown": markdown(rule),
+        },
     }
 
 

@@ -46,8 +46,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from fractions import Fraction
-from typing import Any, Iterator
+from typing import Any
 
 from k8scheck.kinds import get, pod_template_path
 from k8scheck.problem import Problem, dotted
@@ -204,9 +205,16 @@ QUANTITY_REGEX = r"^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"
 _QUANTITY_RE = re.compile(r"^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$")
 _BINARY_SUFFIXES = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
 _DECIMAL_SUFFIXES = {
-    "n": Fraction(1, 10**9), "u": Fraction(1, 10**6), "m": Fraction(1, 1000), "": Fraction(1),
-    "k": Fraction(10**3), "M": Fraction(10**6), "G": Fraction(10**9), "T": Fraction(10**12),
-    "P": Fraction(10**15), "E": Fraction(10**18),
+    "n": Fraction(1, 10**9),
+    "u": Fraction(1, 10**6),
+    "m": Fraction(1, 1000),
+    "": Fraction(1),
+    "k": Fraction(10**3),
+    "M": Fraction(10**6),
+    "G": Fraction(10**9),
+    "T": Fraction(10**12),
+    "P": Fraction(10**15),
+    "E": Fraction(10**18),
 }
 _EXPONENT_RE = re.compile(r"^[eE]([-+]?[0-9]+)$")
 MSG_QUANTITY = f"quantities must match the regular expression '{QUANTITY_REGEX}'"
@@ -345,13 +353,15 @@ def _check_name(obj: dict, kind: str) -> Iterator[Problem]:
             if kind == "CronJob" and len(name) > CRONJOB_NAME_MAX:
                 errs.insert(0, _max_len(CRONJOB_NAME_MAX))
             elif kind == "Job" and len(name) > LABEL_VALUE_MAX and get(obj, "spec", "manualSelector") is not True:
-                errs.insert(0, f"{_max_len(LABEL_VALUE_MAX)} (the API server copies a Job's name into the "
-                               "pod template label batch.kubernetes.io/job-name, and label values are "
-                               f"limited to {LABEL_VALUE_MAX} characters)")
+                errs.insert(
+                    0,
+                    f"{_max_len(LABEL_VALUE_MAX)} (the API server copies a Job's name into the "
+                    "pod template label batch.kubernetes.io/job-name, and label values are "
+                    f"limited to {LABEL_VALUE_MAX} characters)",
+                )
         if errs:
             fixed = _name_fix(name, kind)
-            yield _invalid("invalid-name", path, name, "; ".join(errs),
-                           fix=f"name: {fixed}" if fixed else None)
+            yield _invalid("invalid-name", path, name, "; ".join(errs), fix=f"name: {fixed}" if fixed else None)
     ns = meta.get("namespace")
     if isinstance(ns, str) and ns:
         errs = dns1123_label_errors(ns)
@@ -417,8 +427,9 @@ def _check_label_selector(sel: Any, base: tuple) -> Iterator[Problem]:
                     if isinstance(v, str):
                         errs = label_value_errors(v)
                         if errs:
-                            yield _invalid("invalid-label", base + ("matchExpressions", i, "values", j),
-                                           v, "; ".join(errs))
+                            yield _invalid(
+                                "invalid-label", base + ("matchExpressions", i, "values", j), v, "; ".join(errs)
+                            )
 
 
 def _check_annotations(annotations: Any, base: tuple) -> Iterator[Problem]:
@@ -437,7 +448,8 @@ def _check_annotations(annotations: Any, base: tuple) -> Iterator[Problem]:
             total += len(value.encode("utf-8"))
     if total > TOTAL_ANNOTATION_SIZE:
         yield Problem(
-            "invalid-annotation", base,
+            "invalid-annotation",
+            base,
             f"{dotted(base)}: Too long: may not be more than {TOTAL_ANNOTATION_SIZE} bytes "
             f"(keys and values together are {total} bytes)",
             at="key",
@@ -485,11 +497,14 @@ def _check_container_ports(ports: Any, base: tuple) -> Iterator[Problem]:
             if errs:
                 yield _invalid("invalid-port-name", p + ("name",), name, "; ".join(errs))
             elif name in seen:
-                yield Problem("invalid-port-name", p + ("name",),
-                              f"{dotted(p + ('name',))}: Duplicate value: {_show(name)} "
-                              f"(also the name of {dotted(base + (seen[name],))}; port names must be "
-                              "unique within a container)",
-                              related=(base + (seen[name], "name"),))
+                yield Problem(
+                    "invalid-port-name",
+                    p + ("name",),
+                    f"{dotted(p + ('name',))}: Duplicate value: {_show(name)} "
+                    f"(also the name of {dotted(base + (seen[name],))}; port names must be "
+                    "unique within a container)",
+                    related=(base + (seen[name], "name"),),
+                )
             else:
                 seen[name] = i
         for field in ("containerPort", "hostPort"):
@@ -499,9 +514,12 @@ def _check_container_ports(ports: Any, base: tuple) -> Iterator[Problem]:
             if field == "hostPort" and num == 0:
                 continue  # 0 means "no host port"
             if field == "containerPort" and num == 0:
-                yield Problem("invalid-port", p + (field,),
-                              f"{dotted(p + (field,))}: Required value: containerPort must be a port "
-                              "number between 1 and 65535, 0 is not allowed")
+                yield Problem(
+                    "invalid-port",
+                    p + (field,),
+                    f"{dotted(p + (field,))}: Required value: containerPort must be a port "
+                    "number between 1 and 65535, 0 is not allowed",
+                )
             elif not 1 <= num <= 65535:
                 yield _invalid("invalid-port", p + (field,), port.get(field), MSG_PORT_RANGE)
 
@@ -528,17 +546,19 @@ def _check_resources(res: Any, base: tuple) -> Iterator[Problem]:
         lim_text = format_quantity(res["limits"][rname])
         if not overcommit_allowed(rname) and req != lim:
             yield Problem(
-                "requests-exceed-limits", rp,
+                "requests-exceed-limits",
+                rp,
                 f"{dotted(rp)} {req_text} differs from its limit {lim_text}: {rname} cannot be "
-                f"overcommitted, so the API server rejects it (\"must be equal to {rname} limit\")",
+                f'overcommitted, so the API server rejects it ("must be equal to {rname} limit")',
                 fix=f"{rname}: {lim_text}",
                 related=(base + ("limits", rname),),
             )
         elif req > lim:
             yield Problem(
-                "requests-exceed-limits", rp,
+                "requests-exceed-limits",
+                rp,
                 f"{dotted(rp)} {req_text} is above its limit {lim_text}: the API server rejects it "
-                f"(\"must be less than or equal to {rname} limit of {lim_text}\")",
+                f'("must be less than or equal to {rname} limit of {lim_text}")',
                 fix=f"{rname}: {lim_text}",
                 related=(base + ("limits", rname),),
             )
@@ -564,8 +584,13 @@ def _check_quantity(qty: Any, path: tuple, into: dict | None = None, rname: str 
         detail = MSG_QUANTITY
         if hint:
             detail += f"; did you mean {hint}?"
-        yield _invalid("invalid-quantity", path, qty if isinstance(qty, str) else text, detail,
-                       fix=hint.split(" or ")[0] if hint else None)
+        yield _invalid(
+            "invalid-quantity",
+            path,
+            qty if isinstance(qty, str) else text,
+            detail,
+            fix=hint.split(" or ")[0] if hint else None,
+        )
         return
     if value < 0:
         yield _invalid("invalid-quantity", path, text, "must be greater than or equal to 0")
@@ -583,10 +608,13 @@ def _check_container_name(name: Any, path: tuple, seen: dict[str, tuple]) -> Ite
         fixed = _name_fix(name, "Namespace")  # same syntax: a DNS-1123 label
         yield _invalid("invalid-name", path, name, "; ".join(errs), fix=f"name: {fixed}" if fixed else None)
     elif name in seen:
-        yield Problem("invalid-name", path,
-                      f"{dotted(path)}: Duplicate value: {_show(name)} (also the name of "
-                      f"{dotted(seen[name][:-1])}; container names must be unique within a pod)",
-                      related=(seen[name],))
+        yield Problem(
+            "invalid-name",
+            path,
+            f"{dotted(path)}: Duplicate value: {_show(name)} (also the name of "
+            f"{dotted(seen[name][:-1])}; container names must be unique within a pod)",
+            related=(seen[name],),
+        )
     else:
         seen[name] = path
 
@@ -646,10 +674,12 @@ def _check_service(obj: dict) -> Iterator[Problem]:
             proto = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
             if (num, proto) in seen_ports:
                 first = seen_ports[(num, proto)]
-                yield Problem("invalid-port", p + ("port",),
-                              f"spec.ports[{i}]: Duplicate value: port {num}/{proto} is already "
-                              f"exposed by spec.ports[{first}]",
-                              related=(("spec", "ports", first, "port"),))
+                yield Problem(
+                    "invalid-port",
+                    p + ("port",),
+                    f"spec.ports[{i}]: Duplicate value: port {num}/{proto} is already exposed by spec.ports[{first}]",
+                    related=(("spec", "ports", first, "port"),),
+                )
             else:
                 seen_ports[(num, proto)] = i
         target = port.get("targetPort")
@@ -668,15 +698,20 @@ def _check_service(obj: dict) -> Iterator[Problem]:
             proto = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
             if not lo <= node_port <= hi:
                 yield _invalid(
-                    "invalid-port", p + ("nodePort",), port.get("nodePort"),
+                    "invalid-port",
+                    p + ("nodePort",),
+                    port.get("nodePort"),
                     f"provided port is not in the valid range. The range of valid ports is {lo}-{hi}",
                 )
             elif (node_port, proto) in seen_node_ports:
                 first = seen_node_ports[(node_port, proto)]
-                yield Problem("invalid-port", p + ("nodePort",),
-                              f"{dotted(p + ('nodePort',))}: Duplicate value: {node_port} "
-                              f"(also the nodePort of spec.ports[{first}])",
-                              related=(("spec", "ports", first, "nodePort"),))
+                yield Problem(
+                    "invalid-port",
+                    p + ("nodePort",),
+                    f"{dotted(p + ('nodePort',))}: Duplicate value: {node_port} "
+                    f"(also the nodePort of spec.ports[{first}])",
+                    related=(("spec", "ports", first, "nodePort"),),
+                )
             else:
                 seen_node_ports[(node_port, proto)] = i
         name = port.get("name")
@@ -686,17 +721,20 @@ def _check_service(obj: dict) -> Iterator[Problem]:
             if errs:
                 yield _invalid("invalid-port-name", p + ("name",), name, "; ".join(errs))
             if name in seen:
-                yield Problem("invalid-port-name", p + ("name",),
-                              f"{dotted(p + ('name',))}: Duplicate value: {_show(name)} "
-                              f"(also the name of spec.ports[{seen[name]}])",
-                              related=(("spec", "ports", seen[name], "name"),))
+                yield Problem(
+                    "invalid-port-name",
+                    p + ("name",),
+                    f"{dotted(p + ('name',))}: Duplicate value: {_show(name)} "
+                    f"(also the name of spec.ports[{seen[name]}])",
+                    related=(("spec", "ports", seen[name], "name"),),
+                )
             else:
                 seen[name] = i
         elif need_names and name in (None, ""):
             yield Problem(
-                "invalid-port-name", p + ("name",) if "name" in port else p,
-                f"{dotted(p + ('name',))}: Required value: a Service with more than one port "
-                "must name every port",
+                "invalid-port-name",
+                p + ("name",) if "name" in port else p,
+                f"{dotted(p + ('name',))}: Required value: a Service with more than one port must name every port",
                 at="key" if "name" in port else "value",
             )
 
@@ -735,8 +773,9 @@ def _int_or_percent_value(value: Any) -> int:
     return 0
 
 
-def _check_int_or_percent_fields(ru: dict, base: tuple, fields: tuple[str, ...],
-                                 capped: tuple[str, ...]) -> Iterator[Problem]:
+def _check_int_or_percent_fields(
+    ru: dict, base: tuple, fields: tuple[str, ...], capped: tuple[str, ...]
+) -> Iterator[Problem]:
     """ValidatePositiveIntOrPercent on each field, IsNotMoreThan100Percent on ``capped``."""
     for field in fields:
         raw = ru.get(field)
@@ -746,14 +785,17 @@ def _check_int_or_percent_fields(ru: dict, base: tuple, fields: tuple[str, ...],
         path = base + (field,)
         if not ok:
             digits = raw.strip().rstrip("%").strip()
-            yield _invalid("rolling-update-invalid", path, raw, MSG_PERCENT,
-                           fix=f'{field}: "{digits}%" (or the number {digits} without quotes)'
-                           if digits.isdigit() else None)
+            yield _invalid(
+                "rolling-update-invalid",
+                path,
+                raw,
+                MSG_PERCENT,
+                fix=f'{field}: "{digits}%" (or the number {digits} without quotes)' if digits.isdigit() else None,
+            )
         elif num < 0:
             yield _invalid("rolling-update-invalid", path, raw, "must be greater than or equal to 0")
         elif field in capped and is_pct and num > 100:
-            yield _invalid("rolling-update-invalid", path, raw, "must not be greater than 100%",
-                           fix=f'{field}: "100%"')
+            yield _invalid("rolling-update-invalid", path, raw, "must not be greater than 100%", fix=f'{field}: "100%"')
 
 
 def _check_deployment_strategy(obj: dict) -> Iterator[Problem]:
@@ -764,20 +806,27 @@ def _check_deployment_strategy(obj: dict) -> Iterator[Problem]:
     base = ("spec", "strategy", "rollingUpdate")
     if strategy.get("type") == "Recreate" and ru is not None:
         yield Problem(
-            "rolling-update-invalid", base,
+            "rolling-update-invalid",
+            base,
             "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'",
-            at="key", fix="delete spec.strategy.rollingUpdate (or use type: RollingUpdate)",
+            at="key",
+            fix="delete spec.strategy.rollingUpdate (or use type: RollingUpdate)",
         )
         return
     if not isinstance(ru, dict):
         return
     yield from _check_int_or_percent_fields(ru, base, ("maxUnavailable", "maxSurge"), ("maxUnavailable",))
-    present = all(isinstance(ru.get(f), (int, str)) and not isinstance(ru.get(f), bool)
-                  for f in ("maxUnavailable", "maxSurge"))
+    present = all(
+        isinstance(ru.get(f), (int, str)) and not isinstance(ru.get(f), bool) for f in ("maxUnavailable", "maxSurge")
+    )
     if present and _int_or_percent_value(ru["maxUnavailable"]) == 0 and _int_or_percent_value(ru["maxSurge"]) == 0:
-        yield _invalid("rolling-update-invalid", base + ("maxUnavailable",), ru["maxUnavailable"],
-                       "may not be 0 when `maxSurge` is 0",
-                       fix="maxSurge: 1 (keeps every old pod until its replacement is ready)")
+        yield _invalid(
+            "rolling-update-invalid",
+            base + ("maxUnavailable",),
+            ru["maxUnavailable"],
+            "may not be 0 when `maxSurge` is 0",
+            fix="maxSurge: 1 (keeps every old pod until its replacement is ready)",
+        )
 
 
 def _check_daemonset_strategy(obj: dict) -> Iterator[Problem]:
@@ -794,16 +843,23 @@ def _check_daemonset_strategy(obj: dict) -> Iterator[Problem]:
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, str))):
             return
     has_unavailable = _int_or_percent_value(mu) != 0 if mu is not None else True  # defaults to 1
-    has_surge = _int_or_percent_value(ms) != 0 if ms is not None else False      # defaults to 0
+    has_surge = _int_or_percent_value(ms) != 0 if ms is not None else False  # defaults to 0
     if has_unavailable and has_surge:
         defaulted = " (maxUnavailable defaults to 1 when unset)" if mu is None else ""
-        yield _invalid("rolling-update-invalid", base + ("maxSurge",), ms,
-                       f"may not be set when maxUnavailable is non-zero{defaulted}",
-                       fix="maxUnavailable: 0 (surge: start the new pod before stopping the old one)")
+        yield _invalid(
+            "rolling-update-invalid",
+            base + ("maxSurge",),
+            ms,
+            f"may not be set when maxUnavailable is non-zero{defaulted}",
+            fix="maxUnavailable: 0 (surge: start the new pod before stopping the old one)",
+        )
     elif not has_unavailable and not has_surge:
-        yield Problem("rolling-update-invalid", base + ("maxUnavailable",),
-                      f"{dotted(base + ('maxUnavailable',))}: Required value: cannot be 0 when maxSurge is 0",
-                      fix="maxUnavailable: 1")
+        yield Problem(
+            "rolling-update-invalid",
+            base + ("maxUnavailable",),
+            f"{dotted(base + ('maxUnavailable',))}: Required value: cannot be 0 when maxSurge is 0",
+            fix="maxUnavailable: 1",
+        )
 
 
 # --------------------------------------------------------------------------
@@ -841,8 +897,9 @@ def _check(obj: dict) -> Iterator[Problem]:
     elif kind == "ReplicationController" and isinstance(spec.get("selector"), dict):
         yield from _check_label_map(spec["selector"], ("spec", "selector"))
     elif kind == "CronJob":
-        yield from _check_label_selector(get(spec, "jobTemplate", "spec", "selector"),
-                                         ("spec", "jobTemplate", "spec", "selector"))
+        yield from _check_label_selector(
+            get(spec, "jobTemplate", "spec", "selector"), ("spec", "jobTemplate", "spec", "selector")
+        )
     elif kind in ("NetworkPolicy",):
         yield from _check_label_selector(spec.get("podSelector"), ("spec", "podSelector"))
     elif kind == "PodDisruptionBudget":
@@ -860,5 +917,6 @@ def _check(obj: dict) -> Iterator[Problem]:
         if isinstance(vcts, list):
             for i, vct in enumerate(vcts):
                 if isinstance(vct, dict):
-                    yield from _check_resources(get(vct, "spec", "resources"),
-                                                ("spec", "volumeClaimTemplates", i, "spec", "resources"))
+                    yield from _check_resources(
+                        get(vct, "spec", "resources"), ("spec", "volumeClaimTemplates", i, "spec", "resources")
+                    )

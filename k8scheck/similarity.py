@@ -24,4 +24,3 @@ def edit_distance(a: str, b: str) -> int:
                 current[j] = min(current[j], before[j - 2] + 1)
         before, previous = previous, current
     return previous[-1]
-

@@ -88,7 +88,14 @@ def apply(findings: list[Finding], origins: dict, files, manifests, active_rules
         for item in everything:
             if item.rules == EVERY_RULE:
                 if not item.used and unused_rule.default <= active_rules:  # judged only when every default rule ran
-                    unused.append(Finding(unused_rule.slug, unused_rule.severity, "# k8scheck: ignore suppresses nothing here; remove it", item.location))
+                    unused.append(
+                        Finding(
+                            unused_rule.slug,
+                            unused_rule.severity,
+                            "# k8scheck: ignore suppresses nothing here; remove it",
+                            item.location,
+                        )
+                    )
                 continue
             for slug in sorted(item.rules - item.used):
                 if slug not in active_rules and slug in unused_rule.known:
@@ -98,7 +105,8 @@ def apply(findings: list[Finding], origins: dict, files, manifests, active_rules
                     Finding(
                         unused_rule.slug,
                         unused_rule.severity,
-                        f"{'# k8scheck: ignore' if item.kind == 'comment' else ANNOTATION} [{slug}] {reason}; remove it",
+                        f"{'# k8scheck: ignore' if item.kind == 'comment' else ANNOTATION} [{slug}] {reason}; remove "
+                        "it",
                         item.location,
                     )
                 )

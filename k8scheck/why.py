@@ -107,7 +107,15 @@ def parse_target(raw: str, default_namespace: str) -> Target:
         host = match.group(1)
         service = _service_from_dns(host, default_namespace, allow_bare=True)
         if service is not None:
-            return Target(raw, "service", name=service[0], namespace=service[1], port=_port(match.group(2)), dns=host, short="." not in host)
+            return Target(
+                raw,
+                "service",
+                name=service[0],
+                namespace=service[1],
+                port=_port(match.group(2)),
+                dns=host,
+                short="." not in host,
+            )
     raise TargetError(
         f"{raw!r} is not a target; use http://HOST[:PORT]/PATH, svc/NAME[:PORT], "
         "NAME[.NAMESPACE[.svc[.cluster.local]]][:PORT], nodeport:PORT or deploy/NAME"
@@ -144,7 +152,7 @@ class Leg:
     raw: str
     service: Manifest
     via: str  # clusterip | nodeport | ingress
-    client: "Client"
+    client: Client
     hops: list
     port: dict = field(default_factory=dict)  # the Service port
     port_index: int | None = None
@@ -163,7 +171,14 @@ class Leg:
     def verdict(self, symptom=None, fix=None, unreached=False, extra=(), summary=None) -> Verdict:
         hops = self.hops + list(extra)
         if unreached:
-            hops += [Hop("endpoints", "Endpoints (not reached)", None), Hop("container", "container port (not reached)", None)] if not any(h.kind == "endpoints" for h in hops) else [Hop("container", "container port (not reached)", None)]
+            hops += (
+                [
+                    Hop("endpoints", "Endpoints (not reached)", None),
+                    Hop("container", "container port (not reached)", None),
+                ]
+                if not any(h.kind == "endpoints" for h in hops)
+                else [Hop("container", "container port (not reached)", None)]
+            )
         return Verdict(self.raw, hops, symptom=symptom, fix=fix, summary=summary)
 
 
@@ -183,22 +198,51 @@ def _replace_value(ctx, manifest: Manifest, path: tuple, new_text: str) -> str |
     if old_text is None or line is None:
         return None
     start = location.column - 1
-    return unified_fix(line, location.file, location.line, line[:start] + new_text + line[start + len(old_text):])
+    return unified_fix(line, location.file, location.line, line[:start] + new_text + line[start + len(old_text) :])
 
 
 # -- where the request comes from -----------------------------------------------------
 
 # What ingress-nginx's official chart deploys (namespace and pod labels): the client an
 # Ingress hands the request to. Other controllers differ; the README says so.
-INGRESS_CONTROLLER = Endpoint("ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": "ingress-nginx", "app.kubernetes.io/component": "controller"},
-                              "the ingress controller (assumed: ingress-nginx pods in namespace ingress-nginx)")
+INGRESS_CONTROLLER = Endpoint(
+    "ingress-nginx",
+    {
+        "app.kubernetes.io/name": "ingress-nginx",
+        "app.kubernetes.io/instance": "ingress-nginx",
+        "app.kubernetes.io/component": "controller",
+    },
+    "the ingress controller (assumed: ingress-nginx pods in namespace ingress-nginx)",
+)
 OUTSIDE = Endpoint(None, {}, "a client outside the cluster")
 # CoreDNS as kubeadm and most distributions deploy it: Service kube-system/kube-dns.
-CLUSTER_DNS = Endpoint("kube-system", {"k8s-app": "kube-dns"}, "cluster DNS (kube-system/kube-dns pods)", (("dns", 53, "UDP"), ("dns-tcp", 53, "TCP")))
-CLIENT_KINDS = {"deploy": "Deployment", "deployment": "Deployment", "sts": "StatefulSet", "statefulset": "StatefulSet", "ds": "DaemonSet", "daemonset": "DaemonSet",
-                "rs": "ReplicaSet", "replicaset": "ReplicaSet", "job": "Job", "cronjob": "CronJob", "pod": "Pod", "po": "Pod"}
-SYMPTOM_POLICY_DROP = '"(28) Connection timed out" (NetworkPolicy drops the packets; on a CNI that enforces NetworkPolicy)'
-SYMPTOM_POLICY_INGRESS = "HTTP 504 Gateway Timeout from the ingress controller (NetworkPolicy drops its connection to the pods; on a CNI that enforces NetworkPolicy)"
+CLUSTER_DNS = Endpoint(
+    "kube-system",
+    {"k8s-app": "kube-dns"},
+    "cluster DNS (kube-system/kube-dns pods)",
+    (("dns", 53, "UDP"), ("dns-tcp", 53, "TCP")),
+)
+CLIENT_KINDS = {
+    "deploy": "Deployment",
+    "deployment": "Deployment",
+    "sts": "StatefulSet",
+    "statefulset": "StatefulSet",
+    "ds": "DaemonSet",
+    "daemonset": "DaemonSet",
+    "rs": "ReplicaSet",
+    "replicaset": "ReplicaSet",
+    "job": "Job",
+    "cronjob": "CronJob",
+    "pod": "Pod",
+    "po": "Pod",
+}
+SYMPTOM_POLICY_DROP = (
+    '"(28) Connection timed out" (NetworkPolicy drops the packets; on a CNI that enforces NetworkPolicy)'
+)
+SYMPTOM_POLICY_INGRESS = (
+    "HTTP 504 Gateway Timeout from the ingress controller (NetworkPolicy drops its connection to the pods; on a CNI "
+    "that enforces NetworkPolicy)"
+)
 CNI_NOTE = "enforced only by a CNI that implements NetworkPolicy (Calico, Cilium, Antrea...; not flannel alone)"
 
 
@@ -236,7 +280,10 @@ def resolve_client(ctx, client: str | None, client_namespace: str | None, namesp
     template = pod_template(found.obj) if found is not None else None
     if template is None:
         names = sorted(f"{m.namespace}/{m.name}" for m in ctx.of_kind(kind))
-        raise TargetError(f"--client: no {kind} {where}/{name} with a pod template; {kind}s in the inputs: {', '.join(names) or 'none'}")
+        raise TargetError(
+            f"--client: no {kind} {where}/{name} with a pod template; {kind}s in the inputs: "
+            f"{', '.join(names) or 'none'}"
+        )
     labels = {k: v for k, v in template.labels.items() if isinstance(v, str)}
     return Client(Endpoint(where, labels, f"pods of {found.ref}", _pod_ports(template)), found)
 
@@ -245,7 +292,14 @@ def resolve_client(ctx, client: str | None, client_namespace: str | None, namesp
 
 
 class Walker:
-    def __init__(self, ctx, old_manifests=None, client: Client | str | None = None, client_namespace: str | None = None, nodes: int | None = None):
+    def __init__(
+        self,
+        ctx,
+        old_manifests=None,
+        client: Client | str | None = None,
+        client_namespace: str | None = None,
+        nodes: int | None = None,
+    ):
         """``client``: a Client, or --client's text (KIND/NAME or outside); ``client_namespace``: --client-namespace."""
         self.ctx = ctx
         self.old_manifests = old_manifests
@@ -283,7 +337,12 @@ class Walker:
         service = _service_from_dns(target.host, self.client.namespace, allow_bare=True)
         if service is None or not any(s.name == service[0] for s in self.services()):
             return False
-        target.name, target.namespace, target.dns, target.short = service[0], service[1], target.host, "." not in target.host
+        target.name, target.namespace, target.dns, target.short = (
+            service[0],
+            service[1],
+            target.host,
+            "." not in target.host,
+        )
         return True
 
     def _client_for(self, via: str, namespace: str) -> Client:
@@ -300,38 +359,97 @@ class Walker:
     def _via_ingress(self, target: Target) -> Verdict:
         ingresses = list(self.ctx.of_kind("Ingress"))
         if not ingresses:
-            raise TargetError(f"{target.raw}: no Ingress in the inputs routes HTTP hosts; targets available: {self._listing()}")
+            raise TargetError(
+                f"{target.raw}: no Ingress in the inputs routes HTTP hosts; targets available: {self._listing()}"
+            )
         match = _match_ingress(ingresses, target.host, target.path)
         if match is None:
-            hop = Hop("ingress", f"Ingress: no rule matches host {target.host} path {target.path}", False, ingresses[0], ("spec", "rules"),
-                      reason=f"hosts routed: {', '.join(sorted(_hosts(ingresses))) or '(any host)'}")
-            return Verdict(target.raw, [hop], symptom="HTTP 404 from the ingress controller's default backend (host or path not matched)")
+            hop = Hop(
+                "ingress",
+                f"Ingress: no rule matches host {target.host} path {target.path}",
+                False,
+                ingresses[0],
+                ("spec", "rules"),
+                reason=f"hosts routed: {', '.join(sorted(_hosts(ingresses))) or '(any host)'}",
+            )
+            return Verdict(
+                target.raw,
+                [hop],
+                symptom="HTTP 404 from the ingress controller's default backend (host or path not matched)",
+            )
         ingress, backend_path, service_name, port, how = match
         from .apilifecycle import lookup
 
         verdict = lookup(ingress.api_version or "", "Ingress", self.ctx.kube_version)
         if verdict is not None and verdict.status == "removed":
-            hop = Hop("ingress", f"Ingress {ingress.namespace}/{ingress.name} uses {ingress.api_version}, which Kubernetes {self.ctx.kube_version} does not serve", False, ingress, ("apiVersion",),
-                      reason=f"kubectl apply fails (no matches for kind \"Ingress\" in version \"{ingress.api_version}\"), so the rule never exists; {verdict.message}")
+            hop = Hop(
+                "ingress",
+                f"Ingress {ingress.namespace}/{ingress.name} uses {ingress.api_version}, which Kubernetes "
+                f"{self.ctx.kube_version} does not serve",
+                False,
+                ingress,
+                ("apiVersion",),
+                reason=(
+                    f'kubectl apply fails (no matches for kind "Ingress" in version "{ingress.api_version}"), so the '
+                    f"rule never exists; {verdict.message}"
+                ),
+            )
             # No diff: the migration changes the body too (the reason says how).
-            return Verdict(target.raw, [hop] + self._unreached(), symptom="HTTP 404 from the ingress controller's default backend (no Ingress rule exists for this host)")
-        hops = [Hop("ingress", f"Ingress {ingress.namespace}/{ingress.name}: {how} → Service {service_name}:{port}", True, ingress, backend_path)]
+            return Verdict(
+                target.raw,
+                [hop] + self._unreached(),
+                symptom="HTTP 404 from the ingress controller's default backend (no Ingress rule exists for this host)",
+            )
+        hops = [
+            Hop(
+                "ingress",
+                f"Ingress {ingress.namespace}/{ingress.name}: {how} → Service {service_name}:{port}",
+                True,
+                ingress,
+                backend_path,
+            )
+        ]
         service = self.find_service(service_name, ingress.namespace)
         if service is None:
-            hop = Hop("service", f"Service {ingress.namespace}/{service_name} does not exist", False, ingress, backend_path,
-                      reason=self._services_listing(service_name, ingress.namespace))
-            self._point_elsewhere(hop, service_name, ingress.namespace, "an Ingress backend must be in the Ingress's namespace")
-            return Verdict(target.raw, hops + [hop] + self._unreached(), symptom="HTTP 503 Service Unavailable from the ingress controller (no usable backend)")
+            hop = Hop(
+                "service",
+                f"Service {ingress.namespace}/{service_name} does not exist",
+                False,
+                ingress,
+                backend_path,
+                reason=self._services_listing(service_name, ingress.namespace),
+            )
+            self._point_elsewhere(
+                hop, service_name, ingress.namespace, "an Ingress backend must be in the Ingress's namespace"
+            )
+            return Verdict(
+                target.raw,
+                hops + [hop] + self._unreached(),
+                symptom="HTTP 503 Service Unavailable from the ingress controller (no usable backend)",
+            )
         return self._service_hops(target.raw, service, port, hops, via="ingress")
 
     # NodePort ----------------------------------------------------------------------
     def _via_nodeport(self, target: Target) -> Verdict:
         for service in self.services():
             for index, port in enumerate(items(get(service.obj, "spec", "ports"))):
-                if isinstance(port, dict) and port.get("nodePort") == target.port and get(service.obj, "spec", "type") in ("NodePort", "LoadBalancer"):
-                    return self._service_hops(target.raw, service, port.get("port"), [], via="nodeport", port_index=index)
-        exposed = sorted(f"{p.get('nodePort')} ({s.name})" for s in self.services() for p in items(get(s.obj, "spec", "ports")) if isinstance(p, dict) and p.get("nodePort"))
-        raise TargetError(f"no NodePort {target.port}: no Service exposes it; NodePorts in the inputs: {', '.join(exposed) or 'none'}")
+                if (
+                    isinstance(port, dict)
+                    and port.get("nodePort") == target.port
+                    and get(service.obj, "spec", "type") in ("NodePort", "LoadBalancer")
+                ):
+                    return self._service_hops(
+                        target.raw, service, port.get("port"), [], via="nodeport", port_index=index
+                    )
+        exposed = sorted(
+            f"{p.get('nodePort')} ({s.name})"
+            for s in self.services()
+            for p in items(get(s.obj, "spec", "ports"))
+            if isinstance(p, dict) and p.get("nodePort")
+        )
+        raise TargetError(
+            f"no NodePort {target.port}: no Service exposes it; NodePorts in the inputs: {', '.join(exposed) or 'none'}"
+        )
 
     # Service by name or DNS ---------------------------------------------------------
     def _via_service_name(self, target: Target, port) -> Verdict:
@@ -341,21 +459,50 @@ class Walker:
             namespace = client.namespace  # the resolver's first search domain: <client ns>.svc.cluster.local
         hops = [self._client_hop(client)] if self.client is not None else []
         if target.dns is not None and client.namespace is None:
-            hop = Hop("dns", f"DNS: {target.dns} is a cluster name; a client outside the cluster cannot resolve it", False,
-                      reason="only pods use the cluster DNS (their /etc/resolv.conf); from outside use a NodePort, a LoadBalancer or an Ingress")
-            return Verdict(target.raw, hops + [hop] + self._unreached(), symptom=f'"(6) Could not resolve host: {target.dns}"')
+            hop = Hop(
+                "dns",
+                f"DNS: {target.dns} is a cluster name; a client outside the cluster cannot resolve it",
+                False,
+                reason=(
+                    "only pods use the cluster DNS (their /etc/resolv.conf); from outside use a NodePort, a "
+                    "LoadBalancer or an Ingress"
+                ),
+            )
+            return Verdict(
+                target.raw, hops + [hop] + self._unreached(), symptom=f'"(6) Could not resolve host: {target.dns}"'
+            )
         service = self.find_service(target.name, namespace)
         if service is None:
             return self._service_missing(target, namespace, client, hops)
-        if not client.endpoint.is_pod and not _headless(_spec(service)) and _spec(service).get("type") != "ExternalName":
-            hop = Hop("service", f"Service {service.namespace}/{service.name}: a cluster IP is routed only inside the cluster", False, service, ("spec",),
-                      reason=f"{client.endpoint.what} reaches a Service through a NodePort, a LoadBalancer or an Ingress")
-            return Verdict(target.raw, hops + [hop] + self._unreached(), symptom='"(28) Connection timed out" (the cluster IP is not routed outside the cluster)')
+        if (
+            not client.endpoint.is_pod
+            and not _headless(_spec(service))
+            and _spec(service).get("type") != "ExternalName"
+        ):
+            hop = Hop(
+                "service",
+                f"Service {service.namespace}/{service.name}: a cluster IP is routed only inside the cluster",
+                False,
+                service,
+                ("spec",),
+                reason=f"{client.endpoint.what} reaches a Service through a NodePort, a LoadBalancer or an Ingress",
+            )
+            return Verdict(
+                target.raw,
+                hops + [hop] + self._unreached(),
+                symptom='"(28) Connection timed out" (the cluster IP is not routed outside the cluster)',
+            )
         if target.dns is not None:
             blocked = self._dns_blocked(client)
             if blocked is not None:
-                return Verdict(target.raw, hops + [blocked] + self._unreached(),
-                               symptom=f'"(6) Could not resolve host: {target.dns}" (the DNS query is dropped; curl gives up when the resolver times out)')
+                return Verdict(
+                    target.raw,
+                    hops + [blocked] + self._unreached(),
+                    symptom=(
+                        f'"(6) Could not resolve host: {target.dns}" (the DNS query is dropped; curl gives up when the '
+                        "resolver times out)"
+                    ),
+                )
             hops.append(self._dns_hop(target, service))
         if port is None and target.kind == "url":
             port = 80
@@ -365,16 +512,28 @@ class Walker:
         if target.dns is not None:
             searched = f"{namespace}.svc.{CLUSTER_DOMAIN}, svc.{CLUSTER_DOMAIN}, {CLUSTER_DOMAIN}"
             title = f"DNS: {target.dns} does not resolve (NXDOMAIN)"
-            reason = f"no Service {target.name} in namespace {namespace}" + (f"; the resolver of {client.endpoint.what} searches {searched}" if target.short else "")
+            reason = f"no Service {target.name} in namespace {namespace}" + (
+                f"; the resolver of {client.endpoint.what} searches {searched}" if target.short else ""
+            )
             hop = Hop("dns", title, False, reason=reason)
         else:
-            hop = Hop("service", f"Service {namespace}/{target.name} does not exist", False, reason=self._services_listing(target.name, namespace))
+            hop = Hop(
+                "service",
+                f"Service {namespace}/{target.name} does not exist",
+                False,
+                reason=self._services_listing(target.name, namespace),
+            )
         self._point_elsewhere(hop, target.name, namespace, None)
-        symptom = f'"(6) Could not resolve host: {target.dns or target.name}" (no such Service, so cluster DNS has no record)'
+        symptom = (
+            f'"(6) Could not resolve host: {target.dns or target.name}" (no such Service, so cluster DNS has no record)'
+        )
         return Verdict(target.raw, hops + [hop] + self._unreached(), symptom=symptom)
 
     def _services_listing(self, name, namespace) -> str:
-        return f"services in namespace {namespace}: {', '.join(sorted(s.name for s in self.services(namespace) if s.name)) or 'none'}"
+        return (
+            f"services in namespace {namespace}: "
+            f"{', '.join(sorted(s.name for s in self.services(namespace) if s.name)) or 'none'}"
+        )
 
     def _point_elsewhere(self, hop: Hop, name, namespace, note) -> None:
         """A Service of that name in another namespace: say where, and how to target it."""
@@ -382,7 +541,10 @@ class Walker:
         if not others:
             return
         other = others[0]
-        how = note or f"target it as svc/{name} -n {other.namespace} or {name}.{other.namespace} (a short name resolves only in the client's namespace)"
+        how = (
+            note
+            or f"target it as svc/{name} -n {other.namespace} or {name}.{other.namespace} (a short name resolves only in the client's namespace)"
+        )
         hop.reason = f"Service {other.namespace}/{name} exists in namespace {other.namespace}, not {namespace}: {how}"
         hop.evidence.append((f"{other.ref}", other.locate(("metadata", "name"))))
         hop.data["elsewhere"] = [f"{s.namespace}/{s.name}" for s in others]
@@ -399,8 +561,16 @@ class Walker:
         decision = decide(self.ctx, client.endpoint, CLUSTER_DNS, "Egress", 53, "UDP", CLUSTER_DNS)
         if decision.allowed is not False:
             return None
-        return Hop("dns", f"DNS: NetworkPolicy {decision.policy.namespace}/{decision.policy.name} drops the DNS queries (UDP 53 to kube-system/kube-dns) of {client.endpoint.what}", False,
-                   decision.policy, decision.path, reason=f"{decision.reason}; {CNI_NOTE}", data={"policy": decision.policy.ref.to_json()})
+        return Hop(
+            "dns",
+            f"DNS: NetworkPolicy {decision.policy.namespace}/{decision.policy.name} drops the DNS queries (UDP 53 to "
+            f"kube-system/kube-dns) of {client.endpoint.what}",
+            False,
+            decision.policy,
+            decision.path,
+            reason=f"{decision.reason}; {CNI_NOTE}",
+            data={"policy": decision.policy.ref.to_json()},
+        )
 
     def _dns_hop(self, target: Target, service: Manifest) -> Hop:
         fqdn = f"{service.name}.{service.namespace}.svc.{CLUSTER_DOMAIN}"
@@ -414,22 +584,45 @@ class Walker:
         return Hop("dns", f"DNS: {target.dns} → {fqdn} → {answer}", True, service, ("metadata", "name"))
 
     def _deploy(self, target: Target) -> Verdict:
-        deployment = next((d for d in self.ctx.of_kind("Deployment") if d.name == target.name and d.namespace == target.namespace), None)
+        deployment = next(
+            (d for d in self.ctx.of_kind("Deployment") if d.name == target.name and d.namespace == target.namespace),
+            None,
+        )
         if deployment is None:
             names = sorted(f"{d.namespace}/{d.name}" for d in self.ctx.of_kind("Deployment"))
-            raise TargetError(f"no Deployment {target.namespace}/{target.name}; Deployments in the inputs: {', '.join(names) or 'none'}")
+            raise TargetError(
+                f"no Deployment {target.namespace}/{target.name}; Deployments in the inputs: "
+                f"{', '.join(names) or 'none'}"
+            )
         template = pod_template(deployment.obj)
         routing = [s for s in self.services(deployment.namespace) if _selects(s, template.labels if template else {})]
         if not routing:
-            hops = [Hop("service", f"no Service selects {deployment.ref}'s pods", False, deployment, ("spec", "template", "metadata", "labels"),
-                        reason="nothing routes traffic to these pods")]
+            hops = [
+                Hop(
+                    "service",
+                    f"no Service selects {deployment.ref}'s pods",
+                    False,
+                    deployment,
+                    ("spec", "template", "metadata", "labels"),
+                    reason="nothing routes traffic to these pods",
+                )
+            ]
             verdict = Verdict(target.raw, hops, symptom="nothing can reach the pods through a Service")
             hops += self._startup_hops(deployment)
             return verdict
-        return self._service_hops(target.raw, routing[0], None, [], via="clusterip", client=self._client_for("clusterip", deployment.namespace))
+        return self._service_hops(
+            target.raw,
+            routing[0],
+            None,
+            [],
+            via="clusterip",
+            client=self._client_for("clusterip", deployment.namespace),
+        )
 
     # Service -> Endpoints -> traffic policy -> NetworkPolicy -> container -> start-up -> rollout
-    def _service_hops(self, raw, service: Manifest, port, hops, via: str, port_index=None, client: Client | None = None) -> Verdict:
+    def _service_hops(
+        self, raw, service: Manifest, port, hops, via: str, port_index=None, client: Client | None = None
+    ) -> Verdict:
         leg = Leg(raw, service, via, client or self._client_for(via, service.namespace), hops)
         spec = _spec(service)
         ports = [p for p in items(spec.get("ports")) if isinstance(p, dict)]
@@ -442,9 +635,22 @@ class Walker:
                 leg.note = f" (first of {len(ports)} ports; pick one with NAME:PORT)"
         if port_index is None:
             listed = ", ".join(f"{p.get('port')}" + (f"/{p['name']}" if p.get("name") else "") for p in ports) or "none"
-            hops.append(Hop("service", f"Service {service.namespace}/{service.name} has no port {port}", False, service, ("spec", "ports"), reason=f"its ports: {listed}"))
-            symptom = ("HTTP 503 Service Unavailable from the ingress controller (the backend port does not exist, so it has no endpoints)" if via == "ingress"
-                       else '"(7) Failed to connect" or a timeout: nothing listens on that Service port')
+            hops.append(
+                Hop(
+                    "service",
+                    f"Service {service.namespace}/{service.name} has no port {port}",
+                    False,
+                    service,
+                    ("spec", "ports"),
+                    reason=f"its ports: {listed}",
+                )
+            )
+            symptom = (
+                "HTTP 503 Service Unavailable from the ingress controller (the backend port does not exist, so it has "
+                "no endpoints)"
+                if via == "ingress"
+                else '"(7) Failed to connect" or a timeout: nothing listens on that Service port'
+            )
             return leg.verdict(symptom=symptom, unreached=True)
         leg.port, leg.port_index = ports[port_index], port_index
         hops.append(self._service_hop(leg, spec))
@@ -456,9 +662,21 @@ class Walker:
             return self._no_pod_template(raw, service, selector, hops, leg.empty_symptom)
         if all(w.origin != "manifest" for w in selected):
             made = selected[0]
-            whose = f"pods the operator creates for {made.manifest.ref}" if made.origin == "operator" else "pods assumed to exist (--assume-pods)"
-            hops.append(Hop("endpoints", f"Endpoints: {whose}", None, service, ("spec", "selector"),
-                            reason="k8scheck cannot follow pods no manifest here writes; not checked"))
+            whose = (
+                f"pods the operator creates for {made.manifest.ref}"
+                if made.origin == "operator"
+                else "pods assumed to exist (--assume-pods)"
+            )
+            hops.append(
+                Hop(
+                    "endpoints",
+                    f"Endpoints: {whose}",
+                    None,
+                    service,
+                    ("spec", "selector"),
+                    reason="k8scheck cannot follow pods no manifest here writes; not checked",
+                )
+            )
             return leg.verdict()
         workloads = [w.manifest for w in sorted((w for w in selected if w.origin == "manifest"), key=lambda w: w.order)]
         return self._endpoint_hops(leg, workloads)
@@ -467,33 +685,84 @@ class Walker:
         service, port = leg.service, leg.port
         target = port.get("targetPort", port.get("port"))
         if _headless(spec):
-            title = f"Service {service.namespace}/{service.name} (headless: no cluster IP, DNS answers with pod IPs; port {port.get('port')} → pod port {port.get('port')} directly){leg.note}"
-            reason = "no kube-proxy rules: the client connects to the pod IP on the port it asked for" + (f"; targetPort {target} is used only in the Endpoints (and SRV records)" if target != port.get("port") else "")
+            title = (
+                f"Service {service.namespace}/{service.name} (headless: no cluster IP, DNS answers with pod IPs; port "
+                f"{port.get('port')} → pod port {port.get('port')} directly){leg.note}"
+            )
+            reason = "no kube-proxy rules: the client connects to the pod IP on the port it asked for" + (
+                f"; targetPort {target} is used only in the Endpoints (and SRV records)"
+                if target != port.get("port")
+                else ""
+            )
             return Hop("service", title, True, service, ("spec", "clusterIP"), reason=reason, data={"type": "headless"})
         kind = spec.get("type") or "ClusterIP"
         shape = f"NodePort {port.get('nodePort')} → port" if leg.via == "nodeport" else f"{kind}, port"
-        return Hop("service", f"Service {service.namespace}/{service.name} ({shape} {port.get('port')} → targetPort {target}){leg.note}", True, service, (), data={"type": kind})
+        return Hop(
+            "service",
+            f"Service {service.namespace}/{service.name} ({shape} {port.get('port')} → targetPort {target}){leg.note}",
+            True,
+            service,
+            (),
+            data={"type": kind},
+        )
 
     def _external_name(self, leg, spec, port) -> Verdict:
         service = leg.service
         name = spec.get("externalName")
-        leg.hops.append(Hop("service", f"Service {service.namespace}/{service.name} is ExternalName → {name}", True, service, ("spec", "externalName"),
-                            reason="a DNS alias: cluster DNS answers with a CNAME; no cluster IP, no Endpoints, no kube-proxy rules (the Endpoints controllers skip it)",
-                            data={"type": "ExternalName"}))
-        leg.hops.append(Hop("external", f"{name}{':' + str(port) if port else ''}: outside the manifests (not checked)", None))
-        return leg.verdict(summary=f"the name resolves (a CNAME for {name}); whether anything answers there is outside the manifests")
+        leg.hops.append(
+            Hop(
+                "service",
+                f"Service {service.namespace}/{service.name} is ExternalName → {name}",
+                True,
+                service,
+                ("spec", "externalName"),
+                reason=(
+                    "a DNS alias: cluster DNS answers with a CNAME; no cluster IP, no Endpoints, no kube-proxy rules "
+                    "(the Endpoints controllers skip it)"
+                ),
+                data={"type": "ExternalName"},
+            )
+        )
+        leg.hops.append(
+            Hop("external", f"{name}{':' + str(port) if port else ''}: outside the manifests (not checked)", None)
+        )
+        return leg.verdict(
+            summary=f"the name resolves (a CNAME for {name}); whether anything answers there is outside the manifests"
+        )
 
     def _manual_endpoints(self, leg) -> Verdict:
         """A Service without a selector: its endpoints are the Endpoints/EndpointSlices written by hand, if any."""
         service, port_name = leg.service, leg.port.get("name") or ""
         found = list(_manual_endpoint_objects(self.ctx, service))
         if not found:
-            if self.ctx.graph.exists("Endpoints", service.namespace, service.name) or self.ctx.graph.exists("EndpointSlice", service.namespace, f"{service.name}-*"):
-                leg.hops.append(Hop("endpoints", "Endpoints: hand-written, assumed to exist (--assume-exists); not checked", None, service, ("spec",)))
+            if self.ctx.graph.exists("Endpoints", service.namespace, service.name) or self.ctx.graph.exists(
+                "EndpointSlice", service.namespace, f"{service.name}-*"
+            ):
+                leg.hops.append(
+                    Hop(
+                        "endpoints",
+                        "Endpoints: hand-written, assumed to exist (--assume-exists); not checked",
+                        None,
+                        service,
+                        ("spec",),
+                    )
+                )
                 return leg.verdict()
-            leg.hops.append(Hop("endpoints", "Endpoints: none — the Service has no selector and no Endpoints or EndpointSlice for it is in the inputs", False, service, ("spec",),
-                                reason="the Endpoints controllers skip a Service without a selector (someone must write its Endpoints); "
-                                       "kube-proxy rejects connections to a Service with no endpoints"))
+            leg.hops.append(
+                Hop(
+                    "endpoints",
+                    "Endpoints: none — the Service has no selector and no Endpoints or EndpointSlice for it is in the "
+                    "inputs",
+                    False,
+                    service,
+                    ("spec",),
+                    reason=(
+                        "the Endpoints controllers skip a Service without a selector (someone must write its "
+                        "Endpoints); "
+                        "kube-proxy rejects connections to a Service with no endpoints"
+                    ),
+                )
+            )
             return leg.verdict(symptom=leg.empty_symptom, unreached=True)
         ready = sum(r for _m, r, _n, names in found if port_name in names)
         not_ready = sum(n for _m, _r, n, names in found if port_name in names)
@@ -501,12 +770,35 @@ class Walker:
         data = {"addresses": ready, "not_ready": not_ready, "objects": [m.ref.to_json() for m, *_ in found]}
         if not ready:
             names = sorted({n or "(unnamed)" for *_x, ns in found for n in ns})
-            leg.hops.append(Hop("endpoints", f"Endpoints: {refs} has no ready address for port {port_name or '(unnamed)'}", False, found[0][0], (),
-                                reason=f"port names written there: {', '.join(names) or 'none'} (kube-proxy matches them to the Service port's name); not-ready addresses: {not_ready}", data=data))
+            leg.hops.append(
+                Hop(
+                    "endpoints",
+                    f"Endpoints: {refs} has no ready address for port {port_name or '(unnamed)'}",
+                    False,
+                    found[0][0],
+                    (),
+                    reason=(
+                        f"port names written there: {', '.join(names) or 'none'} (kube-proxy matches them to the "
+                        f"Service port's name); not-ready addresses: {not_ready}"
+                    ),
+                    data=data,
+                )
+            )
             return leg.verdict(symptom=leg.empty_symptom)
-        leg.hops.append(Hop("endpoints", f"Endpoints: {ready} ready address(es) written by hand in {refs} (the Service has no selector)", True, found[0][0], (), data=data))
+        leg.hops.append(
+            Hop(
+                "endpoints",
+                f"Endpoints: {ready} ready address(es) written by hand in {refs} (the Service has no selector)",
+                True,
+                found[0][0],
+                (),
+                data=data,
+            )
+        )
         leg.hops.append(Hop("container", "what listens at those addresses: outside the manifests (not checked)", None))
-        return leg.verdict(summary="the request would reach the hand-written addresses; what listens there is outside the manifests")
+        return leg.verdict(
+            summary="the request would reach the hand-written addresses; what listens there is outside the manifests"
+        )
 
     def _endpoint_hops(self, leg, workloads: list) -> Verdict:
         """The pods of every selected workload: is the port found on them (per pod), are they Ready, may the client reach them."""
@@ -520,7 +812,10 @@ class Walker:
         hops = leg.hops
         if left_out:
             hops.append(self._left_out_hop(leg, left_out, target_port, protocol))
-        containers_hops = {id(w): self._container_hop(w, pod_template(w.obj), self._pod_port(leg, resolved[id(w)]), protocol) for w in working}
+        containers_hops = {
+            id(w): self._container_hop(w, pod_template(w.obj), self._pod_port(leg, resolved[id(w)]), protocol)
+            for w in working
+        }
         listening = [w for w in working if containers_hops[id(w)].ok is not False]
         if not listening:
             return self._pods_refuse(leg, working, containers_hops[id(working[0])])
@@ -532,9 +827,21 @@ class Walker:
         names = ", ".join(str(w.ref) for w in ready_owners)
         port_text = f"port {service_port.get('port')} → {', '.join(map(str, ports)) or target_port}"
         pods = _unique(a.pod for a in ready)
-        hops.append(Hop("endpoints", f"Endpoints: {len(pods)} ready address(es) from {names} ({port_text})", True, service, ("spec", "selector"),
-                        data={"addresses": len(pods), "not_ready": len(_unique(a.pod for a in not_ready)), "ports": ports,
-                              "workloads": [w.ref.to_json() for w in ready_owners]}))
+        hops.append(
+            Hop(
+                "endpoints",
+                f"Endpoints: {len(pods)} ready address(es) from {names} ({port_text})",
+                True,
+                service,
+                ("spec", "selector"),
+                data={
+                    "addresses": len(pods),
+                    "not_ready": len(_unique(a.pod for a in not_ready)),
+                    "ports": ports,
+                    "workloads": [w.ref.to_json() for w in ready_owners],
+                },
+            )
+        )
         hops += self._traffic_policy_hops(leg, len(pods))
         hops += self._policy_hops(leg, [w for w in listening if w in ready_owners], resolved, protocol)
         for w in working:
@@ -572,18 +879,41 @@ class Walker:
         # FindPort fails per pod, so every selected pod is left out of the Endpoints for this port.
         service, port_index = leg.service, leg.port_index
         first = workloads[0]
-        leg.hops.append(Hop("endpoints", f"Endpoints: none for port {leg.port.get('port')} — targetPort {target_port!r} resolves on no selected pod", False, service,
-                            ("spec", "ports", port_index, "targetPort"),
-                            reason=f"pods are left out for this port (no container port named {target_port!r} with protocol {protocol}; FindPort)"))
+        leg.hops.append(
+            Hop(
+                "endpoints",
+                f"Endpoints: none for port {leg.port.get('port')} — targetPort {target_port!r} resolves on no selected "
+                "pod",
+                False,
+                service,
+                ("spec", "ports", port_index, "targetPort"),
+                reason=(
+                    f"pods are left out for this port (no container port named {target_port!r} with protocol "
+                    f"{protocol}; FindPort)"
+                ),
+            )
+        )
         container_hop = self._container_hop(first, pod_template(first.obj), target_port, protocol)
         fix = self._target_port_fix(leg, workloads)
-        return leg.verdict(extra=[container_hop, *self._startup_hops(first, reached=False)], symptom=leg.empty_symptom, fix=fix)
+        return leg.verdict(
+            extra=[container_hop, *self._startup_hops(first, reached=False)], symptom=leg.empty_symptom, fix=fix
+        )
 
     def _left_out_hop(self, leg, left_out, target_port, protocol) -> Hop:
         names = ", ".join(str(w.ref) for w in left_out)
-        hop = Hop("endpoints", f"pods of {names} are left out for port {leg.port.get('port')}: no container port named {target_port!r} ({protocol})", None, leg.service,
-                  ("spec", "ports", leg.port_index, "targetPort"), warning=True,
-                  reason="FindPort resolves a named targetPort per pod; the other workloads' pods serve it, so no change to the Service is proposed (it would drop them)")
+        hop = Hop(
+            "endpoints",
+            f"pods of {names} are left out for port {leg.port.get('port')}: no container port named {target_port!r} "
+            f"({protocol})",
+            None,
+            leg.service,
+            ("spec", "ports", leg.port_index, "targetPort"),
+            warning=True,
+            reason=(
+                "FindPort resolves a named targetPort per pod; the other workloads' pods serve it, so no change to the "
+                "Service is proposed (it would drop them)"
+            ),
+        )
         for w in left_out:
             template = pod_template(w.obj)
             hop.evidence.append((f"{w.ref}'s pod template", w.locate(template.spec_path + ("containers",))))
@@ -595,14 +925,27 @@ class Walker:
         ready, _ = self._addresses(leg)
         count = len(_unique(a.pod for a in ready))
         ports = sorted({a.port for a in ready if a.port is not None})
-        leg.hops.append(Hop("endpoints", f"Endpoints: {count} address(es) on port {', '.join(map(str, ports)) or '?'}", True if count else None, service, ("spec", "selector"),
-                            data={"addresses": count, "ports": ports}))
+        leg.hops.append(
+            Hop(
+                "endpoints",
+                f"Endpoints: {count} address(es) on port {', '.join(map(str, ports)) or '?'}",
+                True if count else None,
+                service,
+                ("spec", "selector"),
+                data={"addresses": count, "ports": ports},
+            )
+        )
         if "targetPort" in service_port and not _headless(_spec(service)):
             container_hop.manifest, container_hop.path = service, ("spec", "ports", leg.port_index, "targetPort")
         fix = self._target_port_fix(leg, working)
-        symptom = ("HTTP 502 Bad Gateway from the ingress controller (the pods refuse its connection)" if leg.via == "ingress"
-                   else '"(7) Failed to connect … Couldn\'t connect to server": the pod refuses connections on that port')
-        return leg.verdict(extra=[container_hop, *self._startup_hops(working[0], reached=False)], symptom=symptom, fix=fix)
+        symptom = (
+            "HTTP 502 Bad Gateway from the ingress controller (the pods refuse its connection)"
+            if leg.via == "ingress"
+            else '"(7) Failed to connect … Couldn\'t connect to server": the pod refuses connections on that port'
+        )
+        return leg.verdict(
+            extra=[container_hop, *self._startup_hops(working[0], reached=False)], symptom=symptom, fix=fix
+        )
 
     def _none_ready(self, leg, working, not_ready, container_hop) -> Verdict:
         """Pods are selected but none is Ready: the failing hop is the cause (a missing key, volume...), not the selector."""
@@ -610,21 +953,43 @@ class Walker:
         pods = _unique(a.pod for a in not_ready)
         pod = pods[0] if pods else None
         if pod is None:
-            leg.hops.append(Hop("endpoints", "Endpoints: no address (no pod selected for this port)", False, service, ("spec", "selector")))
+            leg.hops.append(
+                Hop(
+                    "endpoints",
+                    "Endpoints: no address (no pod selected for this port)",
+                    False,
+                    service,
+                    ("spec", "selector"),
+                )
+            )
             return leg.verdict(symptom=leg.empty_symptom)
         outcome = pod.outcome
-        hop = Hop("endpoints", f"Endpoints: no ready address — {len(pods)} pod(s) selected, none Ready ({pod.status})", False, pod.owner,
-                  outcome.path or pod.template_path, reason=outcome.message, data={"addresses": 0, "not_ready": len(pods)})
+        hop = Hop(
+            "endpoints",
+            f"Endpoints: no ready address — {len(pods)} pod(s) selected, none Ready ({pod.status})",
+            False,
+            pod.owner,
+            outcome.path or pod.template_path,
+            reason=outcome.message,
+            data={"addresses": 0, "not_ready": len(pods)},
+        )
         hop.evidence.append((f"{service.ref} selects them", service.locate(("spec", "selector"))))
         if outcome.evidence is not None:
-            hop.evidence.append((f"{outcome.evidence.ref}", outcome.evidence.locate(("data",) if "data" in outcome.evidence.obj else ())))
+            hop.evidence.append(
+                (
+                    f"{outcome.evidence.ref}",
+                    outcome.evidence.locate(("data",) if "data" in outcome.evidence.obj else ()),
+                )
+            )
         leg.hops.append(hop)
         leg.hops.append(container_hop)
         for w in working:
             leg.hops.extend(self._startup_hops(w))
         symptom = leg.empty_symptom
         if leg.via == "clusterip" and _headless(_spec(service)):
-            symptom = '"(6) Could not resolve host" (DNS has no A records for a headless Service without ready endpoints)'
+            symptom = (
+                '"(6) Could not resolve host" (DNS has no A records for a headless Service without ready endpoints)'
+            )
         return leg.verdict(symptom=symptom, fix=self._startup_fix(pod.owner))
 
     def _traffic_policy_hops(self, leg, ready_pods: int) -> list:
@@ -638,14 +1003,35 @@ class Walker:
             return []
         nodes = self.nodes
         if ready_pods < nodes:
-            return [Hop("traffic-policy", f"{field_name}: Local — {ready_pods} ready pod(s) for {nodes} node(s): nodes without one drop the traffic", None, leg.service,
-                        ("spec", field_name), warning=True,
-                        reason=f"kube-proxy sends {traffic} only to endpoints on the same node (pkg/proxy/topology.go CategorizeEndpoints); "
-                               "on a node without one the packets are dropped and curl times out",
-                        data={"nodes": nodes, "ready_pods": ready_pods})]
+            return [
+                Hop(
+                    "traffic-policy",
+                    f"{field_name}: Local — {ready_pods} ready pod(s) for {nodes} node(s): nodes without one drop the "
+                    "traffic",
+                    None,
+                    leg.service,
+                    ("spec", field_name),
+                    warning=True,
+                    reason=(
+                        f"kube-proxy sends {traffic} only to endpoints on the same node (pkg/proxy/topology.go "
+                        "CategorizeEndpoints); "
+                        "on a node without one the packets are dropped and curl times out"
+                    ),
+                    data={"nodes": nodes, "ready_pods": ready_pods},
+                )
+            ]
         assumed = " (one node assumed)" if nodes == 1 else ""
-        return [Hop("traffic-policy", f"{field_name}: Local — {ready_pods} ready pod(s) for {nodes} node(s){assumed}: each node can have a local endpoint", True, leg.service,
-                    ("spec", field_name), data={"nodes": nodes, "ready_pods": ready_pods})]
+        return [
+            Hop(
+                "traffic-policy",
+                f"{field_name}: Local — {ready_pods} ready pod(s) for {nodes} node(s){assumed}: each node can have a "
+                "local endpoint",
+                True,
+                leg.service,
+                ("spec", field_name),
+                data={"nodes": nodes, "ready_pods": ready_pods},
+            )
+        ]
 
     def _policy_hops(self, leg, workloads, resolved, protocol) -> list:
         """NetworkPolicy: egress of the client, ingress of each workload's pods, on the pod port the traffic lands on."""
@@ -658,7 +1044,9 @@ class Walker:
             labels = {k: v for k, v in template.labels.items() if isinstance(v, str)}
             pod = Endpoint(w.namespace, labels, f"pods of {w.ref}", _pod_ports(template))
             number = self._pod_port(leg, resolved[id(w)])
-            decision = decide(self.ctx, client, pod, "Egress", number, protocol, pod) if client.is_pod else Decision(True)
+            decision = (
+                decide(self.ctx, client, pod, "Egress", number, protocol, pod) if client.is_pod else Decision(True)
+            )
             if decision.allowed is True:
                 decision = decide(self.ctx, pod, client, "Ingress", number, protocol, pod)
             outcomes.append((w, decision))
@@ -667,36 +1055,80 @@ class Walker:
         if blocked:
             w, d = blocked[0]
             all_blocked = len(blocked) == len(outcomes)
-            hop = Hop("networkpolicy", f"NetworkPolicy {d.policy.namespace}/{d.policy.name} drops {client.what} → pods of {w.ref}", False if all_blocked else None, d.policy, d.path,
-                      reason=f"{d.reason}; {CNI_NOTE}", warning=not all_blocked, data={"policy": d.policy.ref.to_json(), "client": client.what})
+            hop = Hop(
+                "networkpolicy",
+                f"NetworkPolicy {d.policy.namespace}/{d.policy.name} drops {client.what} → pods of {w.ref}",
+                False if all_blocked else None,
+                d.policy,
+                d.path,
+                reason=f"{d.reason}; {CNI_NOTE}",
+                warning=not all_blocked,
+                data={"policy": d.policy.ref.to_json(), "client": client.what},
+            )
             return [hop]
         if unknown:
             w, d = unknown[0]
             reason = d.reason or "allowed for some pods only"
             if not leg.client.labels_known:
                 reason += "; say which with --client KIND/NAME"
-            return [Hop("networkpolicy", f"NetworkPolicy: {client.what} → pods of {w.ref} allowed only for some clients", None, d.policy, d.path,
-                        reason=f"{reason}; {CNI_NOTE}", warning=True, data={"policy": d.policy.ref.to_json() if d.policy else None, "client": client.what})]
+            return [
+                Hop(
+                    "networkpolicy",
+                    f"NetworkPolicy: {client.what} → pods of {w.ref} allowed only for some clients",
+                    None,
+                    d.policy,
+                    d.path,
+                    reason=f"{reason}; {CNI_NOTE}",
+                    warning=True,
+                    data={"policy": d.policy.ref.to_json() if d.policy else None, "client": client.what},
+                )
+            ]
         deciding = next((d for _w, d in outcomes if d.policy is not None), None)
         if deciding is not None:
-            return [Hop("networkpolicy", f"NetworkPolicy: {client.what} allowed by {deciding.policy.namespace}/{deciding.policy.name}", True, deciding.policy, deciding.path,
-                        data={"policy": deciding.policy.ref.to_json(), "client": client.what})]
-        return [Hop("networkpolicy", f"NetworkPolicy: none selects the pods or the client ({client.what})", True, data={"client": client.what})]
+            return [
+                Hop(
+                    "networkpolicy",
+                    f"NetworkPolicy: {client.what} allowed by {deciding.policy.namespace}/{deciding.policy.name}",
+                    True,
+                    deciding.policy,
+                    deciding.path,
+                    data={"policy": deciding.policy.ref.to_json(), "client": client.what},
+                )
+            ]
+        return [
+            Hop(
+                "networkpolicy",
+                f"NetworkPolicy: none selects the pods or the client ({client.what})",
+                True,
+                data={"client": client.what},
+            )
+        ]
 
     def _no_pod_template(self, raw, service, selector, hops, symptom):
         graph = self.ctx.graph
         failing = graph.absent_label(service.namespace, [(k, v) for k, v in selector.items() if isinstance(v, str)])
         failing_key = failing[0] if failing else None
         suggestion = graph.nearest_label(service.namespace, *failing) if failing else None
-        label = f"{failing_key}={selector.get(failing_key)}" if failing_key else ",".join(f"{k}={v}" for k, v in selector.items())
-        hop = Hop("endpoints", f"Endpoints: none — selector {label} matches no pod template", False, service,
-                  ("spec", "selector", failing_key) if failing_key else ("spec", "selector"),
-                  reason=f"no pod template in namespace {service.namespace} has {label}")
+        label = (
+            f"{failing_key}={selector.get(failing_key)}"
+            if failing_key
+            else ",".join(f"{k}={v}" for k, v in selector.items())
+        )
+        hop = Hop(
+            "endpoints",
+            f"Endpoints: none — selector {label} matches no pod template",
+            False,
+            service,
+            ("spec", "selector", failing_key) if failing_key else ("spec", "selector"),
+            reason=f"no pod template in namespace {service.namespace} has {label}",
+        )
         fix = None
         if suggestion is not None:
             key, value, workload = suggestion
             manifest = workload.manifest
-            hop.evidence.append((f"{manifest.ref} has {key}={value}", manifest.locate(workload.template.labels_path + (key,))))
+            hop.evidence.append(
+                (f"{manifest.ref} has {key}={value}", manifest.locate(workload.template.labels_path + (key,)))
+            )
             if key == failing_key:
                 fix = _replace_value(self.ctx, service, ("spec", "selector", failing_key), value)
         hops.append(hop)
@@ -706,25 +1138,64 @@ class Walker:
     def _container_hop(self, workload, template, target_port, protocol) -> Hop:
         spec = template.spec
         resolved = resolve_port(template, target_port, protocol)
-        declared = [(c, i, pi, p) for _l, i, c in containers(spec, ("containers",)) for pi, p in enumerate(items(c.get("ports"))) if isinstance(p, dict)]
+        declared = [
+            (c, i, pi, p)
+            for _l, i, c in containers(spec, ("containers",))
+            for pi, p in enumerate(items(c.get("ports")))
+            if isinstance(p, dict)
+        ]
         if resolved is None:
-            names = ", ".join(f"{p.get('name')}/{p.get('protocol') or 'TCP'}" for _c, _i, _pi, p in declared if p.get("name")) or "none"
-            return Hop("container", f"no container port named {target_port!r} ({protocol}) in {workload.ref}", False, workload, template.spec_path + ("containers",),
-                       reason=f"named ports on the pod: {names}")
+            names = (
+                ", ".join(
+                    f"{p.get('name')}/{p.get('protocol') or 'TCP'}" for _c, _i, _pi, p in declared if p.get("name")
+                )
+                or "none"
+            )
+            return Hop(
+                "container",
+                f"no container port named {target_port!r} ({protocol}) in {workload.ref}",
+                False,
+                workload,
+                template.spec_path + ("containers",),
+                reason=f"named ports on the pod: {names}",
+            )
         for container, index, port_index, port in declared:
             if port.get("containerPort") == resolved and (port.get("protocol") or "TCP") == protocol:
-                return Hop("container", f"container port {resolved} on {container.get('name')} ({workload.ref})", True, workload,
-                           template.spec_path + ("containers", index, "ports", port_index, "containerPort"), data={"port": resolved})
+                return Hop(
+                    "container",
+                    f"container port {resolved} on {container.get('name')} ({workload.ref})",
+                    True,
+                    workload,
+                    template.spec_path + ("containers", index, "ports", port_index, "containerPort"),
+                    data={"port": resolved},
+                )
         if declared:
             ports = ", ".join(str(p.get("containerPort")) for *_x, p in declared)
             container, index, port_index, _port = declared[0]
-            hop = Hop("container", f"no container of {workload.ref} declares port {resolved}", False, workload, template.spec_path + ("containers",),
-                      reason=f"declared container ports: {ports}; nothing is known to listen on {resolved}", data={"port": resolved})
-            hop.evidence.append((f"container {container.get('name')} declares port {_port.get('containerPort')}",
-                                 workload.locate(template.spec_path + ("containers", index, "ports", port_index, "containerPort"))))
+            hop = Hop(
+                "container",
+                f"no container of {workload.ref} declares port {resolved}",
+                False,
+                workload,
+                template.spec_path + ("containers",),
+                reason=f"declared container ports: {ports}; nothing is known to listen on {resolved}",
+                data={"port": resolved},
+            )
+            hop.evidence.append(
+                (
+                    f"container {container.get('name')} declares port {_port.get('containerPort')}",
+                    workload.locate(template.spec_path + ("containers", index, "ports", port_index, "containerPort")),
+                )
+            )
             return hop
-        return Hop("container", f"port {resolved} (the containers of {workload.ref} declare no ports; assumed to listen)", None, workload, template.spec_path + ("containers",),
-                   data={"port": resolved})
+        return Hop(
+            "container",
+            f"port {resolved} (the containers of {workload.ref} declare no ports; assumed to listen)",
+            None,
+            workload,
+            template.spec_path + ("containers",),
+            data={"port": resolved},
+        )
 
     def _target_port_fix(self, leg, workloads):
         """A new targetPort only when it works for the pods of *every* selected workload (each declares one port, the same)."""
@@ -754,10 +1225,22 @@ class Walker:
         if pod.ready:
             return [Hop("startup", f"pods of {workload.ref} start and become Ready", True, workload, pod.template_path)]
         outcome = pod.outcome
-        hop = Hop("startup", f"pods of {workload.ref} will not become Ready: {outcome.status}", None if others_ready else False, workload, outcome.path or pod.template_path,
-                  reason=outcome.message + ("; the other workloads' pods serve the Service" if others_ready else ""), warning=others_ready)
+        hop = Hop(
+            "startup",
+            f"pods of {workload.ref} will not become Ready: {outcome.status}",
+            None if others_ready else False,
+            workload,
+            outcome.path or pod.template_path,
+            reason=outcome.message + ("; the other workloads' pods serve the Service" if others_ready else ""),
+            warning=others_ready,
+        )
         if outcome.evidence is not None:
-            hop.evidence.append((f"{outcome.evidence.ref}", outcome.evidence.locate(("data",) if "data" in outcome.evidence.obj else ())))
+            hop.evidence.append(
+                (
+                    f"{outcome.evidence.ref}",
+                    outcome.evidence.locate(("data",) if "data" in outcome.evidence.obj else ()),
+                )
+            )
         return [hop]
 
     def _startup_fix(self, workload):
@@ -778,7 +1261,10 @@ class Walker:
         if line is None:
             return None
         indent = line[: len(line) - len(line.lstrip())]
-        return f"--- {location.file}\n+++ {location.file}\n@@ -{location.line} +{location.line},2 @@\n {line}\n+{indent}{match.group(1)}: \"...\"\n"
+        return (
+            f"--- {location.file}\n+++ {location.file}\n@@ -{location.line} +{location.line},2 @@\n "
+            f'{line}\n+{indent}{match.group(1)}: "..."\n'
+        )
 
     def _rollout_hops(self, workload) -> list:
         if self.old_manifests is None or workload.kind != "Deployment":
@@ -790,23 +1276,60 @@ class Walker:
                 continue
             r = prediction.result
             if prediction.rejected:
-                return [Hop("rollout", f"apply rejected: {prediction.rejected[0].message}", False, workload, prediction.rejected[0].path)]
+                return [
+                    Hop(
+                        "rollout",
+                        f"apply rejected: {prediction.rejected[0].message}",
+                        False,
+                        workload,
+                        prediction.rejected[0].path,
+                    )
+                ]
             if r.min_available == 0 and r.replicas > 0 and r.initial_available > 0:
                 step = r.outage_step or 1
-                return [Hop("rollout", f"rollout: no ready endpoint from step {step} ({r.steps[step - 1].events[0] if r.steps else ''})", False, workload, ("spec", "strategy"),
-                            reason=f"maxSurge → {r.max_surge}, maxUnavailable → {r.max_unavailable} with replicas {r.replicas}")]
-            return [Hop("rollout", f"rollout keeps at least {r.min_available}/{r.replicas} pods available", True, workload, ("spec", "strategy"))]
+                return [
+                    Hop(
+                        "rollout",
+                        f"rollout: no ready endpoint from step {step} "
+                        f"({r.steps[step - 1].events[0] if r.steps else ''})",
+                        False,
+                        workload,
+                        ("spec", "strategy"),
+                        reason=(
+                            f"maxSurge → {r.max_surge}, maxUnavailable → {r.max_unavailable} with replicas {r.replicas}"
+                        ),
+                    )
+                ]
+            return [
+                Hop(
+                    "rollout",
+                    f"rollout keeps at least {r.min_available}/{r.replicas} pods available",
+                    True,
+                    workload,
+                    ("spec", "strategy"),
+                )
+            ]
         return [Hop("rollout", "rollout: the pod template does not change", True, workload, ())]
 
     def _unreached(self):
-        return [Hop("endpoints", "Endpoints (not reached)", None), Hop("container", "container port (not reached)", None)]
+        return [
+            Hop("endpoints", "Endpoints (not reached)", None),
+            Hop("container", "container port (not reached)", None),
+        ]
 
     def _listing(self) -> str:
-        services = sorted(f"svc/{s.name}" + (f" (ns {s.namespace})" if s.namespace != self.ctx.options.namespace else "") for s in self.services() if s.name)
-        nodeports = sorted(f"nodeport:{p.get('nodePort')}" for s in self.services() for p in items(get(s.obj, "spec", "ports")) if isinstance(p, dict) and p.get("nodePort"))
+        services = sorted(
+            f"svc/{s.name}" + (f" (ns {s.namespace})" if s.namespace != self.ctx.options.namespace else "")
+            for s in self.services()
+            if s.name
+        )
+        nodeports = sorted(
+            f"nodeport:{p.get('nodePort')}"
+            for s in self.services()
+            for p in items(get(s.obj, "spec", "ports"))
+            if isinstance(p, dict) and p.get("nodePort")
+        )
         return ", ".join(services + nodeports) or "none"
-
-
 
 
 def _selects(service: Manifest, labels: dict) -> bool:
@@ -865,7 +1388,9 @@ def _backend(backend):
     service = backend.get("service")
     if isinstance(service, dict):
         port = service.get("port") or {}
-        return service.get("name"), port.get("number") if isinstance(port, dict) and "number" in port else (port.get("name") if isinstance(port, dict) else None)
+        return service.get("name"), port.get("number") if isinstance(port, dict) and "number" in port else (
+            port.get("name") if isinstance(port, dict) else None
+        )
     if "serviceName" in backend:
         return backend.get("serviceName"), backend.get("servicePort")
     return None
@@ -885,8 +1410,18 @@ def _match_ingress(ingresses, host, path):
                 if score is None or backend is None:
                     continue
                 if best is None or score > best[0]:
-                    how = f"host {rule.get('host') or '*'} path {entry.get('path') or '/'} ({entry.get('pathType', 'Prefix')})"
-                    best = (score, ingress, ("spec", "rules", r_index, "http", "paths", p_index, "backend"), backend[0], backend[1], how)
+                    how = (
+                        f"host {rule.get('host') or '*'} path {entry.get('path') or '/'} "
+                        f"({entry.get('pathType', 'Prefix')})"
+                    )
+                    best = (
+                        score,
+                        ingress,
+                        ("spec", "rules", r_index, "http", "paths", p_index, "backend"),
+                        backend[0],
+                        backend[1],
+                        how,
+                    )
     if best is None:
         for ingress in ingresses:
             backend = _backend(get(ingress.obj, "spec", "defaultBackend") or get(ingress.obj, "spec", "backend"))
@@ -937,7 +1472,11 @@ def _manual_endpoint_objects(ctx, service: Manifest):
         yield m, ready, not_ready, names
     for m in ctx.of_kind("EndpointSlice"):
         labels = get(m.obj, "metadata", "labels")
-        if m.namespace != service.namespace or not isinstance(labels, dict) or labels.get("kubernetes.io/service-name") != service.name:
+        if (
+            m.namespace != service.namespace
+            or not isinstance(labels, dict)
+            or labels.get("kubernetes.io/service-name") != service.name
+        ):
             continue
         names = {p.get("name") or "" for p in items(m.obj.get("ports")) if isinstance(p, dict)}
         endpoints = [e for e in items(m.obj.get("endpoints")) if isinstance(e, dict) and items(e.get("addresses"))]

@@ -37,7 +37,6 @@ MAX_ALIAS_NODES = 100_000
 MAX_NODES = 500_000  # per document; the largest real CRDs have a few tens of thousands
 
 
-
 @dataclass
 class ParsedDocument:
     index: int
@@ -485,7 +484,13 @@ class _DocumentBuilder:
         span = (event.start_mark.line, event.start_mark.column, event.end_mark.line, event.end_mark.column)
         if anchor is None:  # libyaml reports undefined aliases itself; be safe anyway
             raise _Abort(
-                SourceProblem("yaml-syntax", f"invalid YAML: undefined alias *{event.anchor}", span[0], span[1], document=self.index)
+                SourceProblem(
+                    "yaml-syntax",
+                    f"invalid YAML: undefined alias *{event.anchor}",
+                    span[0],
+                    span[1],
+                    document=self.index,
+                )
             )
         value, target = anchor
         try:

@@ -33,6 +33,8 @@ def markers(path: Path) -> list[Marker]:
 def expected_columns(path: Path, slug: str) -> set[tuple[int, int]]:
     """(line, column) of every marker of ``slug`` that states its column."""
     return {(m.line, m.column) for m in markers(path) if m.slug == slug and m.column is not None}
+
+
 OPTION = re.compile(r"^#\s*([a-z-]+):\s*(\S+)\s*$")
 
 

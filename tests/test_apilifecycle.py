@@ -25,22 +25,33 @@ def test_table_covers_the_versions_the_guide_lists():
         ("extensions/v1beta1", k)
         for k in ("Deployment", "DaemonSet", "ReplicaSet", "NetworkPolicy", "PodSecurityPolicy", "Ingress")
     } | {
-        ("apps/v1beta1", "Deployment"), ("apps/v1beta1", "StatefulSet"),
-        ("apps/v1beta2", "Deployment"), ("apps/v1beta2", "DaemonSet"),
-        ("apps/v1beta2", "ReplicaSet"), ("apps/v1beta2", "StatefulSet"),
-        ("networking.k8s.io/v1beta1", "Ingress"), ("networking.k8s.io/v1beta1", "IngressClass"),
-        ("policy/v1beta1", "PodDisruptionBudget"), ("policy/v1beta1", "PodSecurityPolicy"),
+        ("apps/v1beta1", "Deployment"),
+        ("apps/v1beta1", "StatefulSet"),
+        ("apps/v1beta2", "Deployment"),
+        ("apps/v1beta2", "DaemonSet"),
+        ("apps/v1beta2", "ReplicaSet"),
+        ("apps/v1beta2", "StatefulSet"),
+        ("networking.k8s.io/v1beta1", "Ingress"),
+        ("networking.k8s.io/v1beta1", "IngressClass"),
+        ("policy/v1beta1", "PodDisruptionBudget"),
+        ("policy/v1beta1", "PodSecurityPolicy"),
         ("batch/v1beta1", "CronJob"),
-        ("autoscaling/v2beta1", "HorizontalPodAutoscaler"), ("autoscaling/v2beta2", "HorizontalPodAutoscaler"),
-        ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"), ("rbac.authorization.k8s.io/v1beta1", "RoleBinding"),
+        ("autoscaling/v2beta1", "HorizontalPodAutoscaler"),
+        ("autoscaling/v2beta2", "HorizontalPodAutoscaler"),
+        ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"),
+        ("rbac.authorization.k8s.io/v1beta1", "RoleBinding"),
         ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration"),
         ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"),
         ("apiregistration.k8s.io/v1beta1", "APIService"),
-        ("storage.k8s.io/v1beta1", "CSIDriver"), ("storage.k8s.io/v1beta1", "CSINode"),
-        ("storage.k8s.io/v1beta1", "StorageClass"), ("storage.k8s.io/v1beta1", "VolumeAttachment"),
+        ("storage.k8s.io/v1beta1", "CSIDriver"),
+        ("storage.k8s.io/v1beta1", "CSINode"),
+        ("storage.k8s.io/v1beta1", "StorageClass"),
+        ("storage.k8s.io/v1beta1", "VolumeAttachment"),
         ("storage.k8s.io/v1beta1", "CSIStorageCapacity"),
-        ("scheduling.k8s.io/v1beta1", "PriorityClass"), ("coordination.k8s.io/v1beta1", "Lease"),
-        ("discovery.k8s.io/v1beta1", "EndpointSlice"), ("events.k8s.io/v1beta1", "Event"),
+        ("scheduling.k8s.io/v1beta1", "PriorityClass"),
+        ("coordination.k8s.io/v1beta1", "Lease"),
+        ("discovery.k8s.io/v1beta1", "EndpointSlice"),
+        ("events.k8s.io/v1beta1", "Event"),
         ("certificates.k8s.io/v1beta1", "CertificateSigningRequest"),
         ("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema"),
         ("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration"),
@@ -84,7 +95,9 @@ def test_hpa_v2beta2_warns_at_125_and_errors_at_126():
     assert "deprecated since Kubernetes 1.23" in warn.message and "removed in 1.26" in warn.message
     (err,) = check({"apiVersion": "autoscaling/v2beta2", "kind": "HorizontalPodAutoscaler"}, "1.26")
     assert err.rule == "api-removed"
-    assert err.message.startswith("autoscaling/v2beta2 HorizontalPodAutoscaler was removed in Kubernetes 1.26; use autoscaling/v2")
+    assert err.message.startswith(
+        "autoscaling/v2beta2 HorizontalPodAutoscaler was removed in Kubernetes 1.26; use autoscaling/v2"
+    )
     assert lookup("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.22") is None
 
 
@@ -103,14 +116,20 @@ def test_unreadable_kube_version_gives_no_verdict(bad):
 
 
 def test_current_apis_and_unknown_kinds_are_silent():
-    for api, kind in [("apps/v1", "Deployment"), ("networking.k8s.io/v1", "Ingress"),
-                      ("v1", "Service"), ("example.com/v1beta1", "Widget"),
-                      ("extensions/v1beta1", "Widget")]:
+    for api, kind in [
+        ("apps/v1", "Deployment"),
+        ("networking.k8s.io/v1", "Ingress"),
+        ("v1", "Service"),
+        ("example.com/v1beta1", "Widget"),
+        ("extensions/v1beta1", "Widget"),
+    ]:
         assert check({"apiVersion": api, "kind": kind}, "1.37") == []
 
 
-@pytest.mark.parametrize("obj", [None, [], "x", {}, {"apiVersion": 3, "kind": None},
-                                 {"apiVersion": ["extensions/v1beta1"], "kind": "Ingress"}])
+@pytest.mark.parametrize(
+    "obj",
+    [None, [], "x", {}, {"apiVersion": 3, "kind": None}, {"apiVersion": ["extensions/v1beta1"], "kind": "Ingress"}],
+)
 def test_malformed_objects_never_raise(obj):
     assert check(obj, "1.37") == []
 
@@ -183,8 +202,12 @@ def _finding_lines(text: str) -> set[tuple[int, str]]:
 
 
 def _expected_lines(text: str) -> set[tuple[int, str]]:
-    return {(i, m.group(1)) for i, line in enumerate(text.splitlines(), 1)
-            for m in [re.search(r"#\s*expect:\s*([a-z0-9-]+)(?:@\d+)?\s*$", line)] if m}
+    return {
+        (i, m.group(1))
+        for i, line in enumerate(text.splitlines(), 1)
+        for m in [re.search(r"#\s*expect:\s*([a-z0-9-]+)(?:@\d+)?\s*$", line)]
+        if m
+    }
 
 
 @pytest.mark.parametrize("slug", API_SLUGS)
@@ -200,7 +223,9 @@ def test_rule_doc_is_complete_and_its_example_fires_at_the_newest_release(slug):
 
 # The table's own fixtures; versions of built-in groups missing from the table are found by
 # checks/apis.py with the schema bundle (tests/test_fixtures.py runs those).
-FIXTURES = sorted(p for slug in API_SLUGS for p in (ROOT / "fixtures" / slug).glob("*.yaml") if "builtin-group" not in p.name)
+FIXTURES = sorted(
+    p for slug in API_SLUGS for p in (ROOT / "fixtures" / slug).glob("*.yaml") if "builtin-group" not in p.name
+)
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -9,6 +9,7 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import generate  # noqa: E402
+
 from k8scheck.engine import lint  # noqa: E402
 
 

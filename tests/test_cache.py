@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from k8scheck import engine, runcache
 from k8scheck.cli import main
 
-GOOD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  PORT: \"8080\"\n"
+GOOD = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  PORT: "8080"\n'
 BAD = GOOD.replace('"8080"', "8080")
 
 

@@ -38,7 +38,14 @@ def test_rule_files_are_named_after_their_slug(tmp_path):
     bad = tmp_path / "other-name.yaml"
     with pytest.raises(CatalogueError, match="does not match the file name"):
         validate_rule(
-            {"slug": "some-rule", "severity": "error", "group": "schema", "summary": "A summary that is long enough.", **NEW_RULE, "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"}},
+            {
+                "slug": "some-rule",
+                "severity": "error",
+                "group": "schema",
+                "summary": "A summary that is long enough.",
+                **NEW_RULE,
+                "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"},
+            },
             bad,
         )
 
@@ -46,7 +53,14 @@ def test_rule_files_are_named_after_their_slug(tmp_path):
 def test_rule_schema_rejects_unknown_severity(tmp_path):
     with pytest.raises(CatalogueError, match="severity"):
         validate_rule(
-            {"slug": "x-rule", "severity": "fatal", "group": "schema", "summary": "A summary that is long enough.", **NEW_RULE, "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"}},
+            {
+                "slug": "x-rule",
+                "severity": "fatal",
+                "group": "schema",
+                "summary": "A summary that is long enough.",
+                **NEW_RULE,
+                "docs": {"what": "x" * 10, "why": "y" * 10, "example": "a", "fix": "b"},
+            },
             tmp_path / "x-rule.yaml",
         )
 
@@ -90,6 +104,10 @@ def test_every_severity_of_name_in_the_code_is_declared_and_every_declared_one_u
     """Severities live in rules/; a check names the kind of finding (``rule.severity_of("near-miss")``)."""
     import re
 
-    used = {m for path in (ROOT / "k8scheck").rglob("*.py") for m in re.findall(r'severity_of\("([a-z-]+)"\)', path.read_text())}
+    used = {
+        m
+        for path in (ROOT / "k8scheck").rglob("*.py")
+        for m in re.findall(r'severity_of\(\s*"([a-z-]+)"\s*\)', path.read_text())
+    }
     declared = {name for rule in CATALOGUE.values() for name in rule.severity_of_findings}
     assert used == declared

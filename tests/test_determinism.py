@@ -15,7 +15,9 @@ def run(args, seed: str, jobs: str = "1") -> bytes:
     # Tiny parallel thresholds make even these few files (and objects) go through worker processes.
     env = dict(os.environ, PYTHONHASHSEED=seed, K8SCHECK_PARALLEL_MIN_BYTES="1", K8SCHECK_PARALLEL_MIN_OBJECTS="1")
     args = [*args, "--jobs", jobs, "--no-cache"]
-    done = subprocess.run([sys.executable, "-m", "k8scheck", "lint", *args, "--format", "json"], cwd=ROOT, env=env, capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "k8scheck", "lint", *args, "--format", "json"], cwd=ROOT, env=env, capture_output=True
+    )
     assert done.returncode in (0, 1), done.stderr
     return done.stdout
 

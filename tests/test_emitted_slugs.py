@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-
 from conftest import FIXTURES, ROOT
+
 from k8scheck import apilifecycle
 from k8scheck.catalogue import load_catalogue
 from k8scheck.context import Context, Options
@@ -55,7 +55,11 @@ def _module_constants(trees) -> dict:
     constants = {}
     for tree in trees.values():
         for node in tree.body:
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
                         constants[target.id] = node.value.value
@@ -70,14 +74,19 @@ def _literal_arguments(tree, function: ast.FunctionDef, name: str, constants: di
     index = params.index(name)
     for call in ast.walk(tree):
         if isinstance(call, ast.Call) and _callee(call) == function.name:
-            value = next((k.value for k in call.keywords if k.arg == name), call.args[index] if index < len(call.args) else None)
+            value = next(
+                (k.value for k in call.keywords if k.arg == name), call.args[index] if index < len(call.args) else None
+            )
             yield from _strings(value, constants)
 
 
 def _strings(value, constants: dict):
     if isinstance(value, ast.Constant) and isinstance(value.value, str):
         yield value.value
-    elif isinstance(value, (ast.Name, ast.Attribute)) and (value.id if isinstance(value, ast.Name) else value.attr) in constants:
+    elif (
+        isinstance(value, (ast.Name, ast.Attribute))
+        and (value.id if isinstance(value, ast.Name) else value.attr) in constants
+    ):
         yield constants[value.id if isinstance(value, ast.Name) else value.attr]  # NAME or module.NAME
     elif isinstance(value, ast.IfExp):
         yield from _strings(value.body, constants)
@@ -128,8 +137,10 @@ def test_checks_name_their_findings_by_the_rule_they_run_for():
         f"{path.relative_to(ROOT)}:{call.lineno}"
         for path in sorted((ROOT / "k8scheck" / "checks").glob("*.py"))
         for call in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(call, ast.Call) and _callee(call) == "hit"
-        and len(call.args) > 1 and isinstance(call.args[1], ast.Constant)
+        if isinstance(call, ast.Call)
+        and _callee(call) == "hit"
+        and len(call.args) > 1
+        and isinstance(call.args[1], ast.Constant)
     ]
     assert written == []
 
@@ -158,5 +169,7 @@ FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*.yaml") if p.name.startswith(
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_every_slug_a_stage_emits_on_the_fixtures_is_declared_for_it(path: Path):
     ctx = Context(load([str(path)]), Options())
-    wrong = [(stage, slug) for stage, slug in _stage_outputs(ctx) if slug not in CATALOGUE or CATALOGUE[slug].stage != stage]
+    wrong = [
+        (stage, slug) for stage, slug in _stage_outputs(ctx) if slug not in CATALOGUE or CATALOGUE[slug].stage != stage
+    ]
     assert wrong == []

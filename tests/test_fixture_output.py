@@ -7,10 +7,10 @@ One snapshot file (__snapshots__/test_fixture_output.ambr); review it with
 from __future__ import annotations
 
 import pytest
-
-from conftest import FIXTURES, ROOT
-from k8scheck.report.text import render_text
+from conftest import ROOT
 from test_fixtures import CASES, run_fixture
+
+from k8scheck.report.text import render_text
 
 FIRES = [(slug, path) for slug, path in CASES if path.name.startswith("fires-")]
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, expected_columns, expected_lines, fixture_options, markers
-from k8scheck.loader import load
-from k8scheck.catalogue import load_catalogue
-from k8scheck.catalogue import rule_schema
-from k8scheck.checks import REGISTRY, STAGE_RULES, STAGES, TEMPLATES, check_of
 from support import lint_paths
+
+from k8scheck.catalogue import load_catalogue, rule_schema
+from k8scheck.checks import REGISTRY, STAGE_RULES, STAGES, TEMPLATES, check_of
+from k8scheck.loader import load
 
 CATALOGUE = load_catalogue()
 RULE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name in CATALOGUE)

@@ -204,7 +204,18 @@ def test_every_relation_is_drawn_with_its_field_path(stack):
     }
     assert expected <= edges, expected - edges
     env_edge = next(e for e in graph.edges("reads-key") if e.key == "HOST")
-    assert env_edge.path == ("spec", "template", "spec", "containers", 0, "env", 0, "valueFrom", "configMapKeyRef", "name")
+    assert env_edge.path == (
+        "spec",
+        "template",
+        "spec",
+        "containers",
+        0,
+        "env",
+        0,
+        "valueFrom",
+        "configMapKeyRef",
+        "name",
+    )
     assert env_edge.key_path[-1] == "key"
     assert env_edge.container == "web" and env_edge.via == "env"
     route = next(graph.edges("routes-to"))
@@ -291,7 +302,13 @@ def _template(spec):
         ([{"name": "a", "ports": [{"name": "dns", "containerPort": 53, "protocol": "UDP"}]}], [], "dns", "UDP", True),
         ([{"name": "a", "ports": [{"containerPort": 80}]}], [], 80, "TCP", True),
         ([{"name": "a", "ports": [{"containerPort": 80}]}], [], 81, "TCP", "undeclared"),
-        ([{"name": "a"}], [{"name": "s", "restartPolicy": "Always", "ports": [{"name": "proxy", "containerPort": 15001}]}], "proxy", "TCP", True),
+        (
+            [{"name": "a"}],
+            [{"name": "s", "restartPolicy": "Always", "ports": [{"name": "proxy", "containerPort": 15001}]}],
+            "proxy",
+            "TCP",
+            True,
+        ),
         ([{"name": "a"}], [{"name": "i", "ports": [{"name": "proxy", "containerPort": 15001}]}], "proxy", "TCP", None),
         ([{"name": "a", "ports": "nonsense"}, "nonsense"], "nonsense", "http", "TCP", None),
     ],
@@ -321,7 +338,10 @@ def test_service_target_defaults(port, expected):
 
 
 def test_duplicates_keep_their_own_edges(tmp_path):
-    doc = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x:1\n    envFrom:\n    - configMapRef:\n        name: {}\n"
+    doc = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x:1\n    "
+        "envFrom:\n    - configMapRef:\n        name: {}\n"
+    )
     path = tmp_path / "dup.yaml"
     path.write_text(doc.format("one") + "---\n" + doc.format("two"), encoding="utf-8")
     graph = graph_of(path)
@@ -342,14 +362,22 @@ def test_seed_003_messages(tmp_path):
 
     fixture = FIXTURES / "configmap-key-missing" / "fires-env-key-missing.yaml"
     [finding] = lint([str(fixture)], select=["configmap-key-missing"]).findings
-    assert "CreateContainerConfigError (Error: couldn't find key HOST in ConfigMap default/hello-server-configmap)" in finding.message
+    assert (
+        "CreateContainerConfigError (Error: couldn't find key HOST in ConfigMap default/hello-server-configmap)"
+        in finding.message
+    )
     assert "Did you mean" not in finding.message
 
 
 def test_seed_002_two_label_service_is_silent_and_winter_fires():
-    quiet = lint([str(FIXTURES / "service-no-endpoints" / "passes-two-label-selector.yaml")], select=["service-no-endpoints"])
+    quiet = lint(
+        [str(FIXTURES / "service-no-endpoints" / "passes-two-label-selector.yaml")], select=["service-no-endpoints"]
+    )
     assert quiet.findings == []
-    [finding] = lint([str(FIXTURES / "service-no-endpoints" / "fires-second-label-matches-nothing.yaml")], select=["service-no-endpoints"]).findings
+    [finding] = lint(
+        [str(FIXTURES / "service-no-endpoints" / "fires-second-label-matches-nothing.yaml")],
+        select=["service-no-endpoints"],
+    ).findings
     assert "release=winter" in finding.message and finding.path == "spec.selector.release"
 
 
@@ -359,7 +387,9 @@ def test_kubelet_symptoms_in_missing_object_messages():
     assert any('CreateContainerConfigError (Error: configmap "app-env" not found)' in m for m in messages)
     assert any('ContainerCreating with FailedMount (configmap "app-files" not found)' in m for m in messages)
     assert {f.severity for f in report.findings} == {"warning"}
-    report = lint([str(FIXTURES / "configmap-key-missing" / "fires-volume-items.yaml")], select=["configmap-key-missing"])
+    report = lint(
+        [str(FIXTURES / "configmap-key-missing" / "fires-volume-items.yaml")], select=["configmap-key-missing"]
+    )
     assert any("configmap references non-existent config key: log.yaml" in f.message for f in report.findings)
     assert {f.severity for f in report.findings} == {"error"}
     report = lint([str(FIXTURES / "secret-key-missing" / "fires-env-and-volume.yaml")], select=["secret-key-missing"])
@@ -376,13 +406,101 @@ def test_all_fixtures_in_one_run_raise_nothing():
 
 # -- malformed input never raises ---------------------------------------------
 
-_scalar = st.one_of(st.none(), st.booleans(), st.integers(-3, 70000), st.sampled_from(["", "a", "http", "None", "web", "0%", "100%", "Always", "TCP"]))
-_json = st.recursive(_scalar, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["name", "key", "port", "items", "selector", "spec", "template", "containers", "ports", "env", "valueFrom", "configMapKeyRef", "volumes", "configMap", "matchLabels", "metadata", "labels", "app", "targetPort", "backend", "service", "rules", "http", "paths", "roleRef", "subjects", "scaleTargetRef", "kind", "minAvailable", "maxUnavailable", "podSelector", "serviceName", "volumeMounts", "livenessProbe", "httpGet", "projected", "sources", "secret", "tls", "secretName", "data", "envFrom", "type"]), inner, max_size=4)), max_leaves=25)
-_kinds = st.sampled_from(["Deployment", "Service", "ConfigMap", "Secret", "Ingress", "Pod", "StatefulSet", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "RoleBinding", "ReplicationController", "CronJob"])
+_scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 70000),
+    st.sampled_from(["", "a", "http", "None", "web", "0%", "100%", "Always", "TCP"]),
+)
+_json = st.recursive(
+    _scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "name",
+                    "key",
+                    "port",
+                    "items",
+                    "selector",
+                    "spec",
+                    "template",
+                    "containers",
+                    "ports",
+                    "env",
+                    "valueFrom",
+                    "configMapKeyRef",
+                    "volumes",
+                    "configMap",
+                    "matchLabels",
+                    "metadata",
+                    "labels",
+                    "app",
+                    "targetPort",
+                    "backend",
+                    "service",
+                    "rules",
+                    "http",
+                    "paths",
+                    "roleRef",
+                    "subjects",
+                    "scaleTargetRef",
+                    "kind",
+                    "minAvailable",
+                    "maxUnavailable",
+                    "podSelector",
+                    "serviceName",
+                    "volumeMounts",
+                    "livenessProbe",
+                    "httpGet",
+                    "projected",
+                    "sources",
+                    "secret",
+                    "tls",
+                    "secretName",
+                    "data",
+                    "envFrom",
+                    "type",
+                ]
+            ),
+            inner,
+            max_size=4,
+        ),
+    ),
+    max_leaves=25,
+)
+_kinds = st.sampled_from(
+    [
+        "Deployment",
+        "Service",
+        "ConfigMap",
+        "Secret",
+        "Ingress",
+        "Pod",
+        "StatefulSet",
+        "HorizontalPodAutoscaler",
+        "PodDisruptionBudget",
+        "NetworkPolicy",
+        "RoleBinding",
+        "ReplicationController",
+        "CronJob",
+    ]
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(_kinds, st.sampled_from(["a", "b"]), st.dictionaries(st.sampled_from(["spec", "data", "roleRef", "subjects", "stringData"]), _json, max_size=3)), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            _kinds,
+            st.sampled_from(["a", "b"]),
+            st.dictionaries(st.sampled_from(["spec", "data", "roleRef", "subjects", "stringData"]), _json, max_size=3),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_malformed_objects_never_crash_graph_or_rules(objects):
     manifests = []
     for index, (kind, name, body) in enumerate(objects):
@@ -429,7 +547,10 @@ def test_graph_dot_and_placeholder_for_service_without_pods():
 
 
 def test_graph_json_is_sorted_and_complete():
-    paths = [str(FIXTURES / "ingress-backend-missing" / "fires-v1-and-legacy.yaml"), str(FIXTURES / "configmap-missing")]
+    paths = [
+        str(FIXTURES / "ingress-backend-missing" / "fires-v1-and-legacy.yaml"),
+        str(FIXTURES / "configmap-missing"),
+    ]
     data = json.loads(_graph(*paths, "--format", "json"))
     assert json.loads(_graph(*reversed(paths), "--format", "json")) == data
     names = [(n["kind"], n["namespace"] or "", n["name"]) for n in data["nodes"]]
@@ -471,7 +592,12 @@ def test_large_namespace_typo_still_suggests(tmp_path):
     manifests = []
     for i in range(600):
         labels = {"app": f"app-{i}"}
-        obj = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"p{i}", "labels": labels}, "spec": {"containers": [{"name": "c", "image": "x"}]}}
+        obj = {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": f"p{i}", "labels": labels},
+            "spec": {"containers": [{"name": "c", "image": "x"}]},
+        }
         manifests.append(Manifest(obj, "x.yaml", i, (), {}, "default"))
     graph = build_graph(manifests)
     k, v, w = graph.nearest_label("default", "app", "app-42x")
@@ -488,8 +614,14 @@ def test_graph_command_assume_exists_clears_broken_edges():
 
 
 def test_pdb_empty_selector_depends_on_api_version(tmp_path):
-    pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: a\nspec:\n  containers:\n  - name: c\n    image: x\n"
-    pdb = "---\napiVersion: {}\nkind: PodDisruptionBudget\nmetadata:\n  name: {}\nspec:\n  maxUnavailable: 1\n  selector: {{}}\n"
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: a\nspec:\n  containers:\n  - name: c\n   "
+        " image: x\n"
+    )
+    pdb = (
+        "---\napiVersion: {}\nkind: PodDisruptionBudget\nmetadata:\n  name: {}\nspec:\n  maxUnavailable: 1\n  "
+        "selector: {{}}\n"
+    )
     path = tmp_path / "pdb.yaml"
     path.write_text(pod + pdb.format("policy/v1", "new") + pdb.format("policy/v1beta1", "old"), encoding="utf-8")
     graph = graph_of(path)
@@ -552,9 +684,15 @@ def test_graph_groups_by_namespace_and_keeps_labels_short(tmp_path):
     assert 'subgraph ns0["namespace other"]' in mermaid and 'subgraph ns1["namespace shop"]' in mermaid
     dot = _graph(str(tmp_path / "app.yaml"), "--format", "dot")
     assert "subgraph cluster_1 {" in dot and 'label="namespace shop";' in dot
-    labels = [line.split('["', 1)[1].split('"]', 1)[0] for line in mermaid.splitlines() if '["' in line and "subgraph" not in line]
+    labels = [
+        line.split('["', 1)[1].split('"]', 1)[0]
+        for line in mermaid.splitlines()
+        if '["' in line and "subgraph" not in line
+    ]
     assert labels and max(len(label) for label in labels) <= 60
-    assert any(label.startswith("ConfigMap a-configmap") and "…" in label and label.endswith("forever") for label in labels)
+    assert any(
+        label.startswith("ConfigMap a-configmap") and "…" in label and label.endswith("forever") for label in labels
+    )
 
 
 def _fingerprint(value, depth=0):
@@ -562,7 +700,10 @@ def _fingerprint(value, depth=0):
     if depth > 4:
         return id(value)
     if isinstance(value, dict):
-        return tuple((k if isinstance(k, (str, tuple, int, type(None))) else id(k), _fingerprint(v, depth + 1)) for k, v in value.items())
+        return tuple(
+            (k if isinstance(k, (str, tuple, int, type(None))) else id(k), _fingerprint(v, depth + 1))
+            for k, v in value.items()
+        )
     if isinstance(value, (list, tuple)):
         return tuple(_fingerprint(v, depth + 1) for v in value)
     if isinstance(value, (set, frozenset)):
@@ -591,8 +732,15 @@ def test_a_walker_bug_is_reported_not_swallowed(stack, monkeypatch):
     monkeypatch.setattr(graph_module, "_ingress_edges", broken)
     report = lint([str(stack)], select=["configmap-missing"])
     messages = [e.message for e in report.errors]
-    assert "internal error while reading references of Ingress shop/web: RuntimeError: walker bug (please report this)" in messages
-    assert next(graph_of(stack).edges("routes-to")).source == ("Ingress", "shop", "web")  # what was read before still counts
+    assert (
+        "internal error while reading references of Ingress shop/web: RuntimeError: walker bug (please report this)"
+        in messages
+    )
+    assert next(graph_of(stack).edges("routes-to")).source == (
+        "Ingress",
+        "shop",
+        "web",
+    )  # what was read before still counts
 
 
 def test_the_networkx_view_names_the_extra_when_networkx_is_missing(stack, monkeypatch):

@@ -25,6 +25,8 @@ def test_at_most_one_function_is_longer_than_80_lines():
 
 def test_the_script_measures_from_def_to_last_line(tmp_path):
     source = tmp_path / "sample.py"
-    source.write_text("def short():\n    return 1\n\n\ndef longer(x):\n    y = x\n    z = y\n    return z\n", encoding="utf-8")
+    source.write_text(
+        "def short():\n    return 1\n\n\ndef longer(x):\n    y = x\n    z = y\n    return z\n", encoding="utf-8"
+    )
     lengths = dict((where.split()[-1], length) for length, where in _script().function_lengths([source]))
     assert lengths == {"short": 2, "longer": 4}

@@ -59,8 +59,12 @@ def test_each_file_is_parsed_once_even_with_findings_everywhere(tmp_path, monkey
     real = yamlsource._read
     monkeypatch.setattr(yamlsource, "_read", lambda text, *a: calls.append(text) or real(text, *a))
     report = lint([str(tmp_path)])
-    assert report.findings and {f.location.file for f in report.findings} >= {str(tmp_path / f"app{i}.yaml") for i in range(5)}
-    assert sum(1 for text in calls if text.startswith("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p")) == 5  # k8scheck's own data files aside
+    assert report.findings and {f.location.file for f in report.findings} >= {
+        str(tmp_path / f"app{i}.yaml") for i in range(5)
+    }
+    assert (
+        sum(1 for text in calls if text.startswith("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p")) == 5
+    )  # k8scheck's own data files aside
     assert not hasattr(model, "_SPAN_CACHE")
 
 

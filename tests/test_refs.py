@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import expected_lines
+
 from k8scheck.catalogue import load_catalogue
 from k8scheck.checks import check_of, refs
 from k8scheck.engine import lint
@@ -16,6 +16,7 @@ FIXTURES = ROOT / "fixtures"
 
 # Every rule whose check lives in k8scheck/checks/refs.py.
 SLUGS = sorted(slug for slug, rule in load_catalogue().items() if check_of(rule).__module__ == refs.__name__)
+
 
 def fixture_cases():
     for slug in SLUGS:

@@ -6,7 +6,8 @@ import copy
 import json
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from k8scheck.problem import Problem
 from k8scheck.schema import SchemaValidator, UnknownKubeVersion, bundled_versions, newest_version
@@ -74,7 +75,9 @@ def test_valid_objects_have_no_problems(validator):
 
 def test_quoted_replicas_is_a_type_error(validator):
     problems = validator.validate(edited(DEPLOYMENT, ("spec", "replicas"), "3"))
-    assert problems == [Problem("schema-type", ("spec", "replicas"), 'spec.replicas must be an integer, got string "3"')]
+    assert problems == [
+        Problem("schema-type", ("spec", "replicas"), 'spec.replicas must be an integer, got string "3"')
+    ]
 
 
 def test_integral_float_counts_as_integer(validator):
@@ -91,11 +94,15 @@ def test_containers_typo_suggests_containers(validator):
     spec = {"contianers": [{"name": "web", "image": "nginx"}]}
     problems = validator.validate(edited(DEPLOYMENT, ("spec", "template", "spec"), spec))
     unknown = [p for p in problems if p.rule == "schema-unknown-field"]
-    assert unknown == [Problem(
-        "schema-unknown-field", ("spec", "template", "spec", "contianers"),
-        "spec.template.spec.contianers is not a field of PodSpec (did you mean containers?)",
-        at="key", fix="rename contianers to containers",
-    )]
+    assert unknown == [
+        Problem(
+            "schema-unknown-field",
+            ("spec", "template", "spec", "contianers"),
+            "spec.template.spec.contianers is not a field of PodSpec (did you mean containers?)",
+            at="key",
+            fix="rename contianers to containers",
+        )
+    ]
     required = [p for p in problems if p.rule == "schema-required"]
     assert [(p.path, p.at) for p in required] == [(("spec", "template", "spec"), "key")]
     assert "containers" in required[0].message
@@ -123,7 +130,8 @@ def test_image_pull_policy_sometimes_lists_allowed_values(validator):
     bad = edited(DEPLOYMENT, ("spec", "template", "spec", "containers", 0, "imagePullPolicy"), "Sometimes")
     problems = validator.validate(bad)
     assert [(p.rule, p.path) for p in problems] == [
-        ("schema-enum", ("spec", "template", "spec", "containers", 0, "imagePullPolicy"))]
+        ("schema-enum", ("spec", "template", "spec", "containers", 0, "imagePullPolicy"))
+    ]
     assert all(v in problems[0].message for v in ("Always", "IfNotPresent", "Never", '"Sometimes"'))
 
 
@@ -135,8 +143,14 @@ def test_service_type_nodeports(validator):
 
 def test_missing_service_port(validator):
     problems = validator.validate(edited(SERVICE, ("spec", "ports"), [{"targetPort": 8080}]))
-    assert problems == [Problem("schema-required", ("spec", "ports", 0),
-                                "spec.ports[0] (ServicePort) is missing required field port", at="key")]
+    assert problems == [
+        Problem(
+            "schema-required",
+            ("spec", "ports", 0),
+            "spec.ports[0] (ServicePort) is missing required field port",
+            at="key",
+        )
+    ]
 
 
 def test_every_error_is_its_own_problem(validator):
@@ -146,8 +160,12 @@ def test_every_error_is_its_own_problem(validator):
     bad["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"] = "Sometimes"
     bad["spec"]["template"]["spec"]["containers"][0]["imagee"] = "x"
     rules = sorted((p.rule, p.path[-1]) for p in validator.validate(bad))
-    assert rules == [("schema-enum", "imagePullPolicy"), ("schema-type", "paused"),
-                     ("schema-type", "replicas"), ("schema-unknown-field", "imagee")]
+    assert rules == [
+        ("schema-enum", "imagePullPolicy"),
+        ("schema-type", "paused"),
+        ("schema-type", "replicas"),
+        ("schema-unknown-field", "imagee"),
+    ]
 
 
 def test_missing_api_version_and_kind(validator):
@@ -172,8 +190,11 @@ def test_hpa_v2beta2_exists_in_125_only():
         "apiVersion": "autoscaling/v2beta2",
         "kind": "HorizontalPodAutoscaler",
         "metadata": {"name": "web"},
-        "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
-                 "minReplicas": 1, "maxReplicas": 5},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+            "minReplicas": 1,
+            "maxReplicas": 5,
+        },
     }
     old, new = SchemaValidator("1.25"), SchemaValidator("1.26")
     assert old.has_schema("autoscaling/v2beta2", "HorizontalPodAutoscaler") is True
@@ -201,27 +222,41 @@ CRD = {
         "scope": "Namespaced",
         "names": {"kind": "Backup", "plural": "backups"},
         "versions": [
-            {"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
-                "type": "object",
-                "properties": {
-                    "spec": {
+            {
+                "name": "v1",
+                "served": True,
+                "storage": True,
+                "schema": {
+                    "openAPIV3Schema": {
                         "type": "object",
-                        "required": ["schedule"],
                         "properties": {
-                            "schedule": {"type": "string"},
-                            "mode": {"type": "string", "enum": ["Full", "Incremental"]},
-                            "port": {"x-kubernetes-int-or-string": True},
-                            "labels": {"type": "object", "additionalProperties": {"type": "string"}},
-                            "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-                            "template": {"type": "object", "x-kubernetes-embedded-resource": True,
-                                         "x-kubernetes-preserve-unknown-fields": True},
-                            "retain": {"type": "integer", "minimum": 1, "exclusiveMaximum": True, "maximum": 31},
+                            "spec": {
+                                "type": "object",
+                                "required": ["schedule"],
+                                "properties": {
+                                    "schedule": {"type": "string"},
+                                    "mode": {"type": "string", "enum": ["Full", "Incremental"]},
+                                    "port": {"x-kubernetes-int-or-string": True},
+                                    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                                    "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+                                    "template": {
+                                        "type": "object",
+                                        "x-kubernetes-embedded-resource": True,
+                                        "x-kubernetes-preserve-unknown-fields": True,
+                                    },
+                                    "retain": {
+                                        "type": "integer",
+                                        "minimum": 1,
+                                        "exclusiveMaximum": True,
+                                        "maximum": 31,
+                                    },
+                                },
+                            },
                         },
-                    },
+                    }
                 },
-            }}},
-            {"name": "v0", "served": False, "storage": False,
-             "schema": {"openAPIV3Schema": {"type": "object"}}},
+            },
+            {"name": "v0", "served": False, "storage": False, "schema": {"openAPIV3Schema": {"type": "object"}}},
         ],
     },
 }
@@ -230,7 +265,10 @@ BACKUP = {
     "kind": "Backup",
     "metadata": {"name": "nightly", "labels": {"team": "ops"}},
     "spec": {
-        "schedule": "0 3 * * *", "mode": "Full", "port": "http", "labels": {"a": "b"},
+        "schedule": "0 3 * * *",
+        "mode": "Full",
+        "port": "http",
+        "labels": {"a": "b"},
         "extra": {"anything": [1, {"x": None}]},
         "template": {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, "data": {}},
         "retain": 30,
@@ -251,16 +289,19 @@ def test_custom_resource_valid(crd_validator):
     assert crd_validator.validate(edited(BACKUP, ("spec", "mode"), None)) == []
 
 
-@pytest.mark.parametrize("path, value, rule", [
-    (("spec", "shedule"), "x", "schema-unknown-field"),
-    (("spec", "mode"), "Partial", "schema-enum"),
-    (("spec", "port"), 1.5, "schema-type"),
-    (("spec", "labels", "a"), 1, "schema-type"),
-    (("spec", "retain"), 31, "schema-invalid-value"),
-    (("spec", "retain"), 0, "schema-invalid-value"),
-    (("metadata", "lables"), {}, "schema-unknown-field"),
-    (("status",), {}, "schema-unknown-field"),
-])
+@pytest.mark.parametrize(
+    "path, value, rule",
+    [
+        (("spec", "shedule"), "x", "schema-unknown-field"),
+        (("spec", "mode"), "Partial", "schema-enum"),
+        (("spec", "port"), 1.5, "schema-type"),
+        (("spec", "labels", "a"), 1, "schema-type"),
+        (("spec", "retain"), 31, "schema-invalid-value"),
+        (("spec", "retain"), 0, "schema-invalid-value"),
+        (("metadata", "lables"), {}, "schema-unknown-field"),
+        (("status",), {}, "schema-unknown-field"),
+    ],
+)
 def test_custom_resource_invalid(crd_validator, path, value, rule):
     problems = crd_validator.validate(edited(BACKUP, path, value))
     assert [(p.rule, p.path) for p in problems] == [(rule, path)]
@@ -280,13 +321,38 @@ def test_custom_resource_missing_required(crd_validator):
 _CRD_HEAD = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition"}
 
 
-@pytest.mark.parametrize("crd", [
-    None, [], dict(_CRD_HEAD, spec=None), dict(_CRD_HEAD, spec={"group": "g", "names": {"kind": 3}}),
-    dict(_CRD_HEAD, spec={"group": "g", "names": {"kind": "K"}, "versions": [None, {"name": "v1"}, {"name": 2}]}),
-    dict(_CRD_HEAD, spec={"group": "g", "names": {"kind": "K"}, "versions": [
-        {"name": "v1", "schema": {"openAPIV3Schema": {"type": "object", "properties": [], "items": 3,
-                                                      "required": "x", "minimum": "a", "pattern": "("}}}]}),
-])
+@pytest.mark.parametrize(
+    "crd",
+    [
+        None,
+        [],
+        dict(_CRD_HEAD, spec=None),
+        dict(_CRD_HEAD, spec={"group": "g", "names": {"kind": 3}}),
+        dict(_CRD_HEAD, spec={"group": "g", "names": {"kind": "K"}, "versions": [None, {"name": "v1"}, {"name": 2}]}),
+        dict(
+            _CRD_HEAD,
+            spec={
+                "group": "g",
+                "names": {"kind": "K"},
+                "versions": [
+                    {
+                        "name": "v1",
+                        "schema": {
+                            "openAPIV3Schema": {
+                                "type": "object",
+                                "properties": [],
+                                "items": 3,
+                                "required": "x",
+                                "minimum": "a",
+                                "pattern": "(",
+                            }
+                        },
+                    }
+                ],
+            },
+        ),
+    ],
+)
 def test_malformed_crds_never_raise(crd):
     validator = SchemaValidator("1.30", crds=[crd])
     for spec in (1, {}, {"a": [1]}, None):
@@ -302,12 +368,18 @@ def test_only_custom_resource_definitions_supply_schemas():
 
 # -- schema directories -----------------------------------------------------------
 
+
 def test_schema_dirs_kubeconform_and_catalog_layouts(tmp_path):
-    schema = {"type": "object", "properties": {"apiVersion": {"type": "string"}, "kind": {"type": "string"},
-                                               "metadata": {"type": "object"},
-                                               "spec": {"type": "object", "additionalProperties": False,
-                                                        "properties": {"size": {"type": "integer"}}}},
-              "additionalProperties": False}
+    schema = {
+        "type": "object",
+        "properties": {
+            "apiVersion": {"type": "string"},
+            "kind": {"type": "string"},
+            "metadata": {"type": "object"},
+            "spec": {"type": "object", "additionalProperties": False, "properties": {"size": {"type": "integer"}}},
+        },
+        "additionalProperties": False,
+    }
     (tmp_path / "widget-example-v1.json").write_text(json.dumps(schema))
     (tmp_path / "acme.io").mkdir()
     (tmp_path / "acme.io" / "gizmo_v2.json").write_text(json.dumps(schema))
@@ -324,15 +396,23 @@ def test_schema_dirs_kubeconform_and_catalog_layouts(tmp_path):
 
 # -- robustness -------------------------------------------------------------------
 
-@pytest.mark.parametrize("obj", [
-    None, [], "text", 3, {"apiVersion": 1, "kind": None},
-    {"apiVersion": "apps/v1", "kind": "Deployment", "spec": []},
-    {"apiVersion": "apps/v1", "kind": "Deployment", "spec": None},
-    {"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"replicas": 10 ** 40, "template": [None]}},
-    {"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"template": {"spec": {"containers": {"a": 1}}}}},
-    {"apiVersion": "v1", "kind": "ConfigMap", "data": {"k": None, 1: 2}},
-    {"apiVersion": "v1", "kind": "Service", "spec": {"ports": [None, 1, "x", [], {"port": float("nan")}]}},
-])
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        None,
+        [],
+        "text",
+        3,
+        {"apiVersion": 1, "kind": None},
+        {"apiVersion": "apps/v1", "kind": "Deployment", "spec": []},
+        {"apiVersion": "apps/v1", "kind": "Deployment", "spec": None},
+        {"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"replicas": 10**40, "template": [None]}},
+        {"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"template": {"spec": {"containers": {"a": 1}}}}},
+        {"apiVersion": "v1", "kind": "ConfigMap", "data": {"k": None, 1: 2}},
+        {"apiVersion": "v1", "kind": "Service", "spec": {"ports": [None, 1, "x", [], {"port": float("nan")}]}},
+    ],
+)
 def test_malformed_objects_never_raise(validator, obj):
     problems = validator.validate(obj)
     assert isinstance(problems, list)
@@ -364,22 +444,25 @@ def test_did_you_mean():
 
 
 def test_int32_range_is_enforced(validator):
-    problems = validator.validate(edited(DEPLOYMENT, ("spec", "replicas"), 2 ** 31))
+    problems = validator.validate(edited(DEPLOYMENT, ("spec", "replicas"), 2**31))
     assert [(p.rule, p.path) for p in problems] == [("schema-type", ("spec", "replicas"))]
     assert "int32" in problems[0].message
-    assert validator.validate(edited(DEPLOYMENT, ("spec", "replicas"), 2 ** 31 - 1)) == []
-    assert validator.validate(edited(DEPLOYMENT, ("spec", "replicas"), -(2 ** 31))) == []
+    assert validator.validate(edited(DEPLOYMENT, ("spec", "replicas"), 2**31 - 1)) == []
+    assert validator.validate(edited(DEPLOYMENT, ("spec", "replicas"), -(2**31))) == []
 
 
 def test_int64_range_is_enforced(validator):
-    bad = edited(DEPLOYMENT, ("metadata", "generation"), 2 ** 63)
+    bad = edited(DEPLOYMENT, ("metadata", "generation"), 2**63)
     assert [(p.rule, p.path) for p in validator.validate(bad)] == [("schema-type", ("metadata", "generation"))]
-    assert validator.validate(edited(DEPLOYMENT, ("metadata", "generation"), 2 ** 63 - 1)) == []
+    assert validator.validate(edited(DEPLOYMENT, ("metadata", "generation"), 2**63 - 1)) == []
 
 
 def test_kind_list_items_are_validated_in_place(validator):
-    listing = {"apiVersion": "v1", "kind": "List",
-               "items": [SERVICE, edited(DEPLOYMENT, ("spec", "replicas"), "3"), {"apiVersion": "x.io/v1", "kind": "Y"}]}
+    listing = {
+        "apiVersion": "v1",
+        "kind": "List",
+        "items": [SERVICE, edited(DEPLOYMENT, ("spec", "replicas"), "3"), {"apiVersion": "x.io/v1", "kind": "Y"}],
+    }
     problems = validator.validate(listing)
     assert [(p.rule, p.path) for p in problems] == [
         ("schema-type", ("items", 1, "spec", "replicas")),
@@ -400,8 +483,9 @@ def _paths(value, prefix=()):
 
 
 _SAMPLES = [DEPLOYMENT, SERVICE, BACKUP]
-_MUTATION_POINTS = [(i, p) for i, sample in enumerate(_SAMPLES) for p in _paths(sample)
-                    if p and p[0] not in ("apiVersion", "kind")]
+_MUTATION_POINTS = [
+    (i, p) for i, sample in enumerate(_SAMPLES) for p in _paths(sample) if p and p[0] not in ("apiVersion", "kind")
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -439,24 +523,56 @@ def test_schema_dirs_ignore_path_like_kinds(tmp_path):
 
 
 ONE_OF_CRD = {
-    "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-    "spec": {"group": "g.io", "names": {"kind": "Source"}, "versions": [{"name": "v1", "served": True, "schema": {
-        "openAPIV3Schema": {"type": "object", "properties": {"spec": {
-            "type": "object",
-            "properties": {"git": {"type": "object", "properties": {"depth": {"type": "integer"}}},
-                           "url": {"type": "string", "minLength": 3},
-                           "tags": {"type": "array", "maxItems": 1, "items": {"type": "string"}}},
-            "oneOf": [{"required": ["git"]}, {"required": ["url"]}]}}}}}]},
+    "apiVersion": "apiextensions.k8s.io/v1",
+    "kind": "CustomResourceDefinition",
+    "spec": {
+        "group": "g.io",
+        "names": {"kind": "Source"},
+        "versions": [
+            {
+                "name": "v1",
+                "served": True,
+                "schema": {
+                    "openAPIV3Schema": {
+                        "type": "object",
+                        "properties": {
+                            "spec": {
+                                "type": "object",
+                                "properties": {
+                                    "git": {"type": "object", "properties": {"depth": {"type": "integer"}}},
+                                    "url": {"type": "string", "minLength": 3},
+                                    "tags": {"type": "array", "maxItems": 1, "items": {"type": "string"}},
+                                },
+                                "oneOf": [{"required": ["git"]}, {"required": ["url"]}],
+                            }
+                        },
+                    }
+                },
+            }
+        ],
+    },
 }
 
 
-@pytest.mark.parametrize("spec, expected", [
-    ({}, [("schema-required", ("spec",), "spec must set exactly one of git, url")]),
-    ({"git": {}, "url": "abc"}, [("schema-invalid-value", ("spec",), "spec may set only one of git, url")]),
-    ({"git": {"depth": "1"}}, [("schema-type", ("spec", "git", "depth"), 'spec.git.depth must be an integer, got string "1"')]),
-    ({"url": "ab"}, [("schema-invalid-value", ("spec", "url"), "spec.url must be at least 3 characters long, got 2")]),
-    ({"url": "abc", "tags": ["a", "b"]}, [("schema-invalid-value", ("spec", "tags"), "spec.tags must have at most 1 items, got 2")]),
-])
+@pytest.mark.parametrize(
+    "spec, expected",
+    [
+        ({}, [("schema-required", ("spec",), "spec must set exactly one of git, url")]),
+        ({"git": {}, "url": "abc"}, [("schema-invalid-value", ("spec",), "spec may set only one of git, url")]),
+        (
+            {"git": {"depth": "1"}},
+            [("schema-type", ("spec", "git", "depth"), 'spec.git.depth must be an integer, got string "1"')],
+        ),
+        (
+            {"url": "ab"},
+            [("schema-invalid-value", ("spec", "url"), "spec.url must be at least 3 characters long, got 2")],
+        ),
+        (
+            {"url": "abc", "tags": ["a", "b"]},
+            [("schema-invalid-value", ("spec", "tags"), "spec.tags must have at most 1 items, got 2")],
+        ),
+    ],
+)
 def test_one_of_and_constraint_messages(spec, expected):
     validator = SchemaValidator("1.30", crds=[ONE_OF_CRD])
     problems = validator.validate({"apiVersion": "g.io/v1", "kind": "Source", "spec": spec})
@@ -465,10 +581,26 @@ def test_one_of_and_constraint_messages(spec, expected):
 
 def test_empty_enum_value_is_left_to_defaulting(validator):
     # Defaulting turns imagePullPolicy "" into IfNotPresent/Always before validation.
-    assert validator.validate(edited(DEPLOYMENT, ("spec", "template", "spec", "containers", 0, "imagePullPolicy"), "")) == []
-    ingress = {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "a"},
-               "spec": {"rules": [{"http": {"paths": [{"path": "/", "pathType": "",
-                                                       "backend": {"service": {"name": "a", "port": {"number": 80}}}}]}}]}}
+    assert (
+        validator.validate(edited(DEPLOYMENT, ("spec", "template", "spec", "containers", 0, "imagePullPolicy"), ""))
+        == []
+    )
+    ingress = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "a"},
+        "spec": {
+            "rules": [
+                {
+                    "http": {
+                        "paths": [
+                            {"path": "/", "pathType": "", "backend": {"service": {"name": "a", "port": {"number": 80}}}}
+                        ]
+                    }
+                }
+            ]
+        },
+    }
     problems = validator.validate(ingress)
     assert [p.rule for p in problems] == ["schema-enum"]  # pathType has no default
     assert problems[0].message.endswith('must be one of Exact, Prefix, ImplementationSpecific, got string ""')

@@ -29,61 +29,143 @@ VERSIONS = ["1.25", "1.30", newest_version()]
 POD_SPEC = {
     "serviceAccountName": "web",
     "securityContext": {"runAsNonRoot": True, "fsGroup": 2000},
-    "containers": [{
-        "name": "web",
-        "image": "registry.example.com/web:1.4.2",
-        "args": ["--port", "8080"],
-        "ports": [{"containerPort": 8080, "name": "http", "protocol": "TCP"}],
-        "env": [
-            {"name": "MODE", "value": "prod"},
-            {"name": "HOST", "valueFrom": {"configMapKeyRef": {"name": "web", "key": "HOST"}}},
-            {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
-        ],
-        "envFrom": [{"secretRef": {"name": "web", "optional": True}}],
-        "resources": {"requests": {"cpu": "250m", "memory": "64Mi"}, "limits": {"cpu": 1, "memory": "128Mi"}},
-        "readinessProbe": {"httpGet": {"path": "/healthz", "port": "http"}, "periodSeconds": 5},
-        "livenessProbe": {"tcpSocket": {"port": 8080}, "initialDelaySeconds": 10},
-        "volumeMounts": [{"name": "config", "mountPath": "/etc/web", "readOnly": True}],
-    }],
-    "volumes": [{"name": "config", "configMap": {"name": "web", "defaultMode": 420, "items": [{"key": "a", "path": "a"}]}}],
+    "containers": [
+        {
+            "name": "web",
+            "image": "registry.example.com/web:1.4.2",
+            "args": ["--port", "8080"],
+            "ports": [{"containerPort": 8080, "name": "http", "protocol": "TCP"}],
+            "env": [
+                {"name": "MODE", "value": "prod"},
+                {"name": "HOST", "valueFrom": {"configMapKeyRef": {"name": "web", "key": "HOST"}}},
+                {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
+            ],
+            "envFrom": [{"secretRef": {"name": "web", "optional": True}}],
+            "resources": {"requests": {"cpu": "250m", "memory": "64Mi"}, "limits": {"cpu": 1, "memory": "128Mi"}},
+            "readinessProbe": {"httpGet": {"path": "/healthz", "port": "http"}, "periodSeconds": 5},
+            "livenessProbe": {"tcpSocket": {"port": 8080}, "initialDelaySeconds": 10},
+            "volumeMounts": [{"name": "config", "mountPath": "/etc/web", "readOnly": True}],
+        }
+    ],
+    "volumes": [
+        {"name": "config", "configMap": {"name": "web", "defaultMode": 420, "items": [{"key": "a", "path": "a"}]}}
+    ],
     "tolerations": [{"key": "dedicated", "operator": "Equal", "value": "web", "effect": "NoSchedule"}],
 }
 VALID = [
-    {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "labels": {"app": "web"}},
-     "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
-              "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
-              "template": {"metadata": {"labels": {"app": "web"}, "annotations": {"a": "b"}}, "spec": POD_SPEC}}},
-    {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
-     "spec": {"serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
-              "template": {"metadata": {"labels": {"app": "db"}}, "spec": POD_SPEC},
-              "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {
-                  "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]}},
-    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
-     "spec": {"type": "NodePort", "selector": {"app": "web"},
-              "ports": [{"name": "http", "port": 80, "targetPort": "http", "nodePort": 30080}]}},
+    {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "labels": {"app": "web"}},
+        "spec": {
+            "replicas": 3,
+            "selector": {"matchLabels": {"app": "web"}},
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 0}},
+            "template": {"metadata": {"labels": {"app": "web"}, "annotations": {"a": "b"}}, "spec": POD_SPEC},
+        },
+    },
+    {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": "db"},
+        "spec": {
+            "serviceName": "db",
+            "selector": {"matchLabels": {"app": "db"}},
+            "template": {"metadata": {"labels": {"app": "db"}}, "spec": POD_SPEC},
+            "volumeClaimTemplates": [
+                {
+                    "metadata": {"name": "data"},
+                    "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}},
+                }
+            ],
+        },
+    },
+    {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web"},
+        "spec": {
+            "type": "NodePort",
+            "selector": {"app": "web"},
+            "ports": [{"name": "http", "port": 80, "targetPort": "http", "nodePort": 30080}],
+        },
+    },
     {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "web"}, "data": {"HOST": "db", "PORT": "5432"}},
     {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "web"}, "type": "Opaque", "stringData": {"pw": "x"}},
     {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "web"}, "automountServiceAccountToken": False},
-    {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "web"},
-     "spec": {"ingressClassName": "nginx", "tls": [{"hosts": ["web.example.com"], "secretName": "web-tls"}],
-              "rules": [{"host": "web.example.com", "http": {"paths": [
-                  {"path": "/", "pathType": "Prefix",
-                   "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}},
-    {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "web"},
-     "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
-              "minReplicas": 2, "maxReplicas": 10,
-              "metrics": [{"type": "Resource", "resource": {"name": "cpu",
-                                                            "target": {"type": "Utilization", "averageUtilization": 70}}}]}},
-    {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "web"},
-     "spec": {"minAvailable": "50%", "selector": {"matchLabels": {"app": "web"}}}},
-    {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "report"},
-     "spec": {"schedule": "0 3 * * *", "concurrencyPolicy": "Forbid", "jobTemplate": {"spec": {
-         "backoffLimit": 2, "template": {"spec": dict(POD_SPEC, restartPolicy="OnFailure")}}}}},
-    {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "read"},
-     "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]},
-    {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "deny"},
-     "spec": {"podSelector": {}, "policyTypes": ["Ingress"],
-              "ingress": [{"from": [{"ipBlock": {"cidr": "10.0.0.0/8"}}], "ports": [{"port": 8080}]}]}},
+    {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "web"},
+        "spec": {
+            "ingressClassName": "nginx",
+            "tls": [{"hosts": ["web.example.com"], "secretName": "web-tls"}],
+            "rules": [
+                {
+                    "host": "web.example.com",
+                    "http": {
+                        "paths": [
+                            {
+                                "path": "/",
+                                "pathType": "Prefix",
+                                "backend": {"service": {"name": "web", "port": {"number": 80}}},
+                            }
+                        ]
+                    },
+                }
+            ],
+        },
+    },
+    {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": "web"},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+            "minReplicas": 2,
+            "maxReplicas": 10,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
+                }
+            ],
+        },
+    },
+    {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": {"name": "web"},
+        "spec": {"minAvailable": "50%", "selector": {"matchLabels": {"app": "web"}}},
+    },
+    {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": "report"},
+        "spec": {
+            "schedule": "0 3 * * *",
+            "concurrencyPolicy": "Forbid",
+            "jobTemplate": {
+                "spec": {"backoffLimit": 2, "template": {"spec": dict(POD_SPEC, restartPolicy="OnFailure")}}
+            },
+        },
+    },
+    {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "Role",
+        "metadata": {"name": "read"},
+        "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}],
+    },
+    {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "deny"},
+        "spec": {
+            "podSelector": {},
+            "policyTypes": ["Ingress"],
+            "ingress": [{"from": [{"ipBlock": {"cidr": "10.0.0.0/8"}}], "ports": [{"port": 8080}]}],
+        },
+    },
 ]
 
 # (document index, path, value): each makes one invalid document.
@@ -178,8 +260,12 @@ def test_agreement_on_which_documents_are_invalid(version):
 
 def test_intended_difference_enums_the_api_server_enforces():
     validator = SchemaValidator(newest_version())
-    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"},
-           "spec": {"containers": [{"name": "a", "image": "a", "imagePullPolicy": "Sometimes"}]}}
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "a"},
+        "spec": {"containers": [{"name": "a", "image": "a", "imagePullPolicy": "Sometimes"}]},
+    }
     assert [p.rule for p in validator.validate(pod)] == ["schema-enum"]
     assert not reference_says_invalid(pod, newest_version())
 
@@ -193,7 +279,7 @@ def test_intended_difference_null_int_or_string():
 
 def test_intended_difference_integer_out_of_int32_range():
     validator = SchemaValidator(newest_version())
-    deployment = mutated(0, ("spec", "replicas"), 2 ** 31)
+    deployment = mutated(0, ("spec", "replicas"), 2**31)
     assert [p.rule for p in validator.validate(deployment)] == ["schema-type"]
     assert not reference_says_invalid(deployment, newest_version())
 

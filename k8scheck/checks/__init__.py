@@ -24,21 +24,25 @@ def produced_by_pipeline(ctx, rule):
 
 
 # A stage's rules (``stage:`` in rules/<slug>.yaml): each yields the stage's problems for one slug.
-STAGES = MappingProxyType({
-    "source": source.diagnostics,
-    "schema": schema.schema_check,
-    "semantic": apis.semantic,
-    "api-lifecycle": apis.api_lifecycle,
-    "images": images.static,
-    "image-registry": images.registry,
-    "rollout-simulation": rollout.invalid_values,
-})
+STAGES = MappingProxyType(
+    {
+        "source": source.diagnostics,
+        "schema": schema.schema_check,
+        "semantic": apis.semantic,
+        "api-lifecycle": apis.api_lifecycle,
+        "images": images.static,
+        "image-registry": images.registry,
+        "rollout-simulation": rollout.invalid_values,
+    }
+)
 
 
 # Shared checks that rules instantiate with data (``template: {name, params}``).
-TEMPLATES = MappingProxyType({
-    "missing-object": refs.missing_object,
-})
+TEMPLATES = MappingProxyType(
+    {
+        "missing-object": refs.missing_object,
+    }
+)
 
 
 def check_of(rule):

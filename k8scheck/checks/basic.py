@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 import os
 
-from ..problem import dotted
 from ..kinds import SELECTOR_WORKLOADS, containers, get, pod_template
-from ..selectors import format_labels, is_empty_selector, label_selector_matches
 from ..layout import related_directories
+from ..problem import dotted
+from ..selectors import format_labels, is_empty_selector, label_selector_matches
 from .hit import hit
 
 
@@ -20,30 +20,70 @@ def missing_required_field(ctx, rule):
         if len(absent) == 3:
             # One mistake: this document is not a Kubernetes object at all (an app
             # config, a compose file), not three missing fields.
-            yield hit(m, slug, (), "this document has no apiVersion, kind or metadata: it is not a Kubernetes object (kubectl: \"apiVersion not set, kind not set\"); if the file is not a manifest, leave it out or lint with --skip-non-manifests", at="key")
+            yield hit(
+                m,
+                slug,
+                (),
+                "this document has no apiVersion, kind or metadata: it is not a Kubernetes object (kubectl: "
+                '"apiVersion not set, kind not set"); if the file is not a manifest, leave it out or lint with '
+                "--skip-non-manifests",
+                at="key",
+            )
             continue
         if not isinstance(obj.get("apiVersion"), str) or not obj.get("apiVersion"):
-            yield hit(m, slug, ("apiVersion",), "apiVersion is missing; kubectl cannot tell which API this object belongs to (\"apiVersion not set\")", at="key")
+            yield hit(
+                m,
+                slug,
+                ("apiVersion",),
+                'apiVersion is missing; kubectl cannot tell which API this object belongs to ("apiVersion not set")',
+                at="key",
+            )
         if not isinstance(obj.get("kind"), str) or not obj.get("kind"):
-            yield hit(m, slug, ("kind",), "kind is missing; kubectl cannot decode this object (\"kind not set\")", at="key")
+            yield hit(
+                m, slug, ("kind",), 'kind is missing; kubectl cannot decode this object ("kind not set")', at="key"
+            )
         metadata = obj.get("metadata")
         if not isinstance(metadata, dict):
             yield hit(m, slug, ("metadata",), "metadata is missing; every object needs metadata.name", at="key")
         elif not m.name and not metadata.get("generateName"):
-            yield hit(m, slug, ("metadata", "name"), "metadata.name is missing; kubectl apply fails with \"resource name may not be empty\"", at="key")
+            yield hit(
+                m,
+                slug,
+                ("metadata", "name"),
+                'metadata.name is missing; kubectl apply fails with "resource name may not be empty"',
+                at="key",
+            )
         template = pod_template(obj)
         if template is None:
             continue
         spec_path = template.spec_path
         listed = template.spec.get("containers")
         if not isinstance(listed, list) or not listed:
-            yield hit(m, slug, spec_path + ("containers",), f"{dotted(spec_path + ('containers',))} is missing or empty; a pod needs at least one container", at="key")
+            yield hit(
+                m,
+                slug,
+                spec_path + ("containers",),
+                f"{dotted(spec_path + ('containers',))} is missing or empty; a pod needs at least one container",
+                at="key",
+            )
         for list_name, index, container in containers(template.spec, ("initContainers", "containers")):
             where = spec_path + (list_name, index)
             if not isinstance(container.get("name"), str) or not container.get("name"):
-                yield hit(m, slug, where + ("name",), f"{dotted(where)}.name is missing; every container needs a name", at="key")
+                yield hit(
+                    m,
+                    slug,
+                    where + ("name",),
+                    f"{dotted(where)}.name is missing; every container needs a name",
+                    at="key",
+                )
             if not isinstance(container.get("image"), str) or not container.get("image"):
-                yield hit(m, slug, where + ("image",), f"{dotted(where)}.image is missing; the API server rejects the pod template (\"Required value\")", at="key")
+                yield hit(
+                    m,
+                    slug,
+                    where + ("image",),
+                    f'{dotted(where)}.image is missing; the API server rejects the pod template ("Required value")',
+                    at="key",
+                )
 
 
 def duplicate_object(ctx, rule):
@@ -81,7 +121,9 @@ def duplicate_object(ctx, rule):
     for (first_dir, second_dir), pairs in apart.items():
         if len(pairs) >= threshold:
             first, m = pairs[0]
-            names = ", ".join(f"{b.kind} {b.name}" for _a, b in pairs[:3]) + (f" and {len(pairs) - 3} more" if len(pairs) > 3 else "")
+            names = ", ".join(f"{b.kind} {b.name}" for _a, b in pairs[:3]) + (
+                f" and {len(pairs) - 3} more" if len(pairs) > 3 else ""
+            )
             yield hit(
                 m,
                 rule.slug,
@@ -98,7 +140,8 @@ def duplicate_object(ctx, rule):
                 m,
                 rule.slug,
                 ("metadata", "name"),
-                f"{m.ref} is also defined in {first_dir} (at {first.locate(('metadata', 'name'))}), an unrelated directory; "
+                f"{m.ref} is also defined in {first_dir} (at {first.locate(('metadata', 'name'))}), an unrelated "
+                "directory; "
                 "if both are applied together, kubectl apply keeps only the one applied last",
                 related=((first, ("metadata", "name"), "the other definition"),),
                 severity=rule.severity_of("other-directory"),
@@ -116,13 +159,29 @@ def selector_template_mismatch(ctx, rule):
         is_apps_v1 = m.api_version == "apps/v1"
         if selector is None:
             if is_apps_v1:
-                yield hit(m, rule.slug, ("spec", "selector"), f"spec.selector is required for apps/v1 {m.kind}; add matchLabels equal to the pod template's labels ({format_labels(labels) or 'none set'})", at="key", fix=_suggest(labels))
+                yield hit(
+                    m,
+                    rule.slug,
+                    ("spec", "selector"),
+                    f"spec.selector is required for apps/v1 {m.kind}; add matchLabels equal to the pod template's "
+                    f"labels ({format_labels(labels) or 'none set'})",
+                    at="key",
+                    fix=_suggest(labels),
+                )
             continue
         if m.kind == "Job" and not spec.get("manualSelector"):
             continue  # the Job controller generates its own selector
         if is_empty_selector(selector):
             if is_apps_v1 or m.kind == "Job":
-                yield hit(m, rule.slug, ("spec", "selector"), f"spec.selector is empty; the API server rejects an empty selector for {m.kind} (it would select every pod in the namespace)", at="key", fix=_suggest(labels))
+                yield hit(
+                    m,
+                    rule.slug,
+                    ("spec", "selector"),
+                    f"spec.selector is empty; the API server rejects an empty selector for {m.kind} (it would select "
+                    "every pod in the namespace)",
+                    at="key",
+                    fix=_suggest(labels),
+                )
             continue
         matches = label_selector_matches(selector, labels)
         if matches is not False:
@@ -133,7 +192,7 @@ def selector_template_mismatch(ctx, rule):
             rule.slug,
             path,
             f"spec.selector does not match the pod template's labels: {detail}; the API server rejects it "
-            "(\"selector does not match template labels\")",
+            '("selector does not match template labels")',
             related=((m, template.labels_path, "pod template labels"),),
             fix=_suggest(labels),
         )
@@ -153,7 +212,9 @@ def _first_failing_term(selector: dict, labels: dict):
         if label_selector_matches({"matchExpressions": [expression]}, labels) is False:
             return (
                 ("spec", "selector", "matchExpressions", index),
-                f"matchExpressions[{index}] ({expression.get('key')} {expression.get('operator')} {expression.get('values') or ''}) is false for {format_labels(labels) or 'no labels'}".replace(" )", ")"),
+                f"matchExpressions[{index}] ({expression.get('key')} {expression.get('operator')} {expression.get('values') or ''}) is false for {format_labels(labels) or 'no labels'}".replace(
+                    " )", ")"
+                ),
             )
     return ("spec", "selector"), "the selector is false for the template's labels"
 
@@ -256,7 +317,12 @@ def implicit_type_candidates(m):
             if isinstance(items, list):
                 for item_index, value in enumerate(items):
                     if value is not None and not isinstance(value, (str, dict, list)):
-                        yield base + (field_name, item_index), value, f"Container.{field_name}", f"{field_name} items must be strings"
+                        yield (
+                            base + (field_name, item_index),
+                            value,
+                            f"Container.{field_name}",
+                            f"{field_name} items must be strings",
+                        )
 
 
 def implicit_type(ctx, rule):
@@ -276,7 +342,8 @@ def _implicit_hit(ctx, m, rule, path, value, go_field, requirement):
         rule.slug,
         path,
         f"{written} is read as {described} (Kubernetes decodes YAML 1.1), but {requirement}; "
-        f"the API server rejects the object (json: cannot unmarshal {kind} into Go struct field {go_field} of type string). "
+        f"the API server rejects the object (json: cannot unmarshal {kind} into Go struct field {go_field} of type "
+        "string). "
         f'Quote it: "{written}"',
         fix=f'"{written}"',
     )

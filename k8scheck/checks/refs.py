@@ -51,7 +51,9 @@ class EdgeFilter(NamedTuple):
     not_via: tuple = ()
 
     def admits(self, edge) -> bool:
-        return edge.relation == self.relation and (not self.via or edge.via in self.via) and edge.via not in self.not_via
+        return (
+            edge.relation == self.relation and (not self.via or edge.via in self.via) and edge.via not in self.not_via
+        )
 
 
 class WrongKind(NamedTuple):
@@ -81,10 +83,12 @@ class MissingObject(NamedTuple):
     wrong_kind: WrongKind | None = None
 
     @classmethod
-    def from_params(cls, params: dict) -> "MissingObject":
+    def from_params(cls, params: dict) -> MissingObject:
         wrong = params.get("wrong-kind")
         return cls(
-            edges=tuple(EdgeFilter(e["relation"], tuple(e.get("via", ())), tuple(e.get("not-via", ()))) for e in params["edges"]),
+            edges=tuple(
+                EdgeFilter(e["relation"], tuple(e.get("via", ())), tuple(e.get("not-via", ()))) for e in params["edges"]
+            ),
             message=params["message"],
             kind=params.get("kind"),
             symptom=params.get("symptom", ""),
@@ -172,7 +176,8 @@ def service_no_endpoints(ctx, rule):
         else:
             message = (
                 f"Service {ns}/{m.name} selects {format_labels(dict(pairs))}; no pod template in namespace {ns} "
-                f"has {label}={value}" + (" together with the other labels" if graph.with_label(ns, label, value) else "")
+                f"has {label}={value}"
+                + (" together with the other labels" if graph.with_label(ns, label, value) else "")
             )
         message += ", so its Endpoints will be empty and connections fail."
         related = ()
@@ -186,7 +191,9 @@ def service_no_endpoints(ctx, rule):
             fix = v if k == label else f"{k}: {v}"
         elif graph.custom_resources.get(ns):
             message += _custom_controller_note(graph, ns)
-            severity = rule.severity_of("custom-controller")  # no near miss: a controller k8scheck does not know is as likely as a typo
+            severity = rule.severity_of(
+                "custom-controller"
+            )  # no near miss: a controller k8scheck does not know is as likely as a typo
         yield hit(m, rule.slug, ("spec", "selector", label), message, related=related, fix=fix, severity=severity)
 
 
@@ -226,7 +233,9 @@ def _by_service_port(ctx, *verdicts) -> list[ServicePortProblem]:
         if p.verdict in verdicts:
             entry = groups.get((id(p.service), p.index, p.verdict))
             if entry is None:
-                entry = groups[(id(p.service), p.index, p.verdict)] = ServicePortProblem(p.service, p.index, p.path, p.target, p.protocol, p.verdict, [])
+                entry = groups[(id(p.service), p.index, p.verdict)] = ServicePortProblem(
+                    p.service, p.index, p.path, p.target, p.protocol, p.verdict, []
+                )
             entry.group.append((p.workload, p.declared))
     return list(groups.values())
 
@@ -234,7 +243,10 @@ def _by_service_port(ctx, *verdicts) -> list[ServicePortProblem]:
 def _owners(group) -> tuple[str, tuple, list]:
     """("Deployment a or ReplicaSet b", related notes, every declared port once)."""
     names = [f"{w.manifest.kind} {w.manifest.name}" for w, _ in group]
-    related = tuple((w.manifest, w.template.spec_path + ("containers",), f"containers of {name}") for (w, _), name in zip(group, names))
+    related = tuple(
+        (w.manifest, w.template.spec_path + ("containers",), f"containers of {name}")
+        for (w, _), name in zip(group, names)
+    )
     declared = list(dict.fromkeys(d for _, listed in group for d in listed))
     return " or ".join(dict.fromkeys(names)), related, declared  # two definitions of one workload: named once
 
@@ -320,7 +332,10 @@ def _missing_key(ctx, rule, kind):
         close = nearest_word(edge.key, keys)
         if edge.via == "env":
             who = f"container {edge.container}" if edge.container else "the container"
-            symptom = f"{who} will not start: CreateContainerConfigError (Error: couldn't find key {edge.key} in {kind} {namespace}/{name})"
+            symptom = (
+                f"{who} will not start: CreateContainerConfigError (Error: couldn't find key {edge.key} in {kind} "
+                f"{namespace}/{name})"
+            )
         else:
             symptom = (
                 f"volume {edge.volume} cannot be set up: the pod stays in ContainerCreating with "
@@ -351,6 +366,7 @@ def secret_key_missing(ctx, rule):
 # ---------------------------------------------------------------------------
 # Ingress
 
+
 def ingress_backend_port(ctx, rule):
     graph = ctx.graph
     for edge in graph.edges("routes-to"):
@@ -361,7 +377,9 @@ def ingress_backend_port(ctx, rule):
         if not isinstance(ports, list):
             continue
         numbers = [p.get("port") for p in ports if isinstance(p, dict) and is_int(p.get("port"))]
-        names = [p.get("name") for p in ports if isinstance(p, dict) and isinstance(p.get("name"), str) and p.get("name")]
+        names = [
+            p.get("name") for p in ports if isinstance(p, dict) and isinstance(p.get("name"), str) and p.get("name")
+        ]
         if (is_int(edge.port) and edge.port in numbers) or (isinstance(edge.port, str) and edge.port in names):
             continue
         declared = ", ".join([str(n) for n in numbers] + [repr(n) for n in names]) or "none"
@@ -375,7 +393,8 @@ def ingress_backend_port(ctx, rule):
             m,
             rule.slug,
             edge.port_path or edge.path,
-            f"Ingress {m.namespace}/{m.name} sends traffic to {what} of Service {_ns_name(edge.target)}, which has no such "
+            f"Ingress {m.namespace}/{m.name} sends traffic to {what} of Service {_ns_name(edge.target)}, which has no "
+            "such "
             f"port (it has {declared}); the ingress controller finds no endpoints for it and answers 503.",
             related=((service, ("spec", "ports"), f"ports of Service {service.name}"),),
             fix=fix,
@@ -452,14 +471,27 @@ def pdb_blocks_eviction(ctx, rule):
         spec = m.obj.get("spec")
         if not isinstance(spec, dict) or not m.name:
             continue
-        blocked = " kubectl drain and node upgrades hang: every eviction is refused (Cannot evict pod as it would violate the pod's disruption budget)."
+        blocked = (
+            " kubectl drain and node upgrades hang: every eviction is refused (Cannot evict pod as it would violate "
+            "the pod's disruption budget)."
+        )
         unavailable = spec.get("maxUnavailable")
         if unavailable == 0 or unavailable == "0%":
-            yield hit(m, rule.slug, ("spec", "maxUnavailable"), f"PodDisruptionBudget {m.namespace}/{m.name} allows {unavailable} unavailable pods;" + blocked)
+            yield hit(
+                m,
+                rule.slug,
+                ("spec", "maxUnavailable"),
+                f"PodDisruptionBudget {m.namespace}/{m.name} allows {unavailable} unavailable pods;" + blocked,
+            )
             continue
         minimum = spec.get("minAvailable")
         if minimum == "100%":
-            yield hit(m, rule.slug, ("spec", "minAvailable"), f"PodDisruptionBudget {m.namespace}/{m.name} requires 100% of its pods available;" + blocked)
+            yield hit(
+                m,
+                rule.slug,
+                ("spec", "minAvailable"),
+                f"PodDisruptionBudget {m.namespace}/{m.name} requires 100% of its pods available;" + blocked,
+            )
             continue
         if not is_int(minimum) or minimum <= 0:
             continue
@@ -510,7 +542,8 @@ def networkpolicy_no_match(ctx, rule):
             rule.slug,
             ("spec", "podSelector"),
             f"NetworkPolicy {m.namespace}/{m.name} applies to pods with {_describe_selector(selector)}, which no pod "
-            f"template in namespace {m.namespace} has; the policy isolates nothing." + _custom_controller_note(graph, m.namespace),
+            f"template in namespace {m.namespace} has; the policy isolates nothing."
+            + _custom_controller_note(graph, m.namespace),
             at="key",
         )
 
@@ -582,7 +615,11 @@ def probe_port_missing(ctx, rule):
         m = w.manifest
         for list_name, index, container in containers(w.template.spec, ("initContainers", "containers")):
             ports = container.get("ports")
-            names = {p.get("name") for p in ports if isinstance(p, dict) and isinstance(p.get("name"), str)} if isinstance(ports, list) else set()
+            names = (
+                {p.get("name") for p in ports if isinstance(p, dict) and isinstance(p.get("name"), str)}
+                if isinstance(ports, list)
+                else set()
+            )
             for probe_name in _PROBES:
                 probe = container.get(probe_name)
                 if not isinstance(probe, dict):
@@ -614,7 +651,11 @@ def volume_mount_missing(ctx, rule):
         m = w.manifest
         spec = w.template.spec
         volumes = spec.get("volumes")
-        names = {v.get("name") for v in volumes if isinstance(v, dict) and isinstance(v.get("name"), str)} if isinstance(volumes, list) else set()
+        names = (
+            {v.get("name") for v in volumes if isinstance(v, dict) and isinstance(v.get("name"), str)}
+            if isinstance(volumes, list)
+            else set()
+        )
         if m.kind == "StatefulSet":
             claims = get(m.obj, "spec", "volumeClaimTemplates")
             if isinstance(claims, list):
@@ -636,8 +677,9 @@ def volume_mount_missing(ctx, rule):
                         rule.slug,
                         path,
                         f"{field_name}[{j}] of container {container.get('name') or index} names volume {name!r}, "
-                        f"which the pod does not define (volumes: {', '.join(sorted(n for n in names if isinstance(n, str))) or 'none'}); "
-                        f"the API server rejects the object ({dotted(path)}: Not found: \"{name}\")."
+                        "which the pod does not define (volumes: "
+                        f"{', '.join(sorted(n for n in names if isinstance(n, str))) or 'none'}); "
+                        f'the API server rejects the object ({dotted(path)}: Not found: "{name}").'
                         + (f" Did you mean {close!r}?" if close else ""),
                         fix=close,
                     )

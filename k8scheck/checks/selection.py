@@ -64,11 +64,19 @@ def networkpolicy_peer_no_match(ctx, rule):
                         continue  # the namespaces (or their pods) are not in the inputs
                     if any(graph.select_labels(ns, selector) != [] for ns in namespaces):
                         continue  # selects something, or is malformed
-                    where = f"namespace {namespaces[0]}" if namespaces == [m.namespace] else f"namespaces {', '.join(namespaces)}"
+                    where = (
+                        f"namespace {namespaces[0]}"
+                        if namespaces == [m.namespace]
+                        else f"namespaces {', '.join(namespaces)}"
+                    )
                     yield hit(
-                        m, rule.slug, ("spec", direction, i, peers_key, j, "podSelector"),
-                        f"NetworkPolicy {m.namespace}/{m.name} {'admits traffic from' if direction == 'ingress' else 'allows traffic to'} pods with "
-                        f"{_describe_selector(selector)} in {where}, but no pod template there has those labels; the rule allows nothing, "
+                        m,
+                        rule.slug,
+                        ("spec", direction, i, peers_key, j, "podSelector"),
+                        f"NetworkPolicy {m.namespace}/{m.name} "
+                        f"{'admits traffic from' if direction == 'ingress' else 'allows traffic to'} pods with "
+                        f"{_describe_selector(selector)} in {where}, but no pod template there has those labels; the "
+                        "rule allows nothing, "
                         "so the traffic it was written for is dropped.",
                         at="key",
                     )
@@ -135,18 +143,29 @@ def _pod_matches(ctx, m):
 
 
 def _service_monitor_text(m, reach) -> str:
-    return (f"ServiceMonitor {m.namespace}/{m.name} selects Services with {_describe_selector(get(m.obj, 'spec', 'selector'))}, "
-            f"but no Service it looks at ({len(reach)} in {', '.join(sorted({s.namespace for s in reach}))}) has those labels; "
-            "Prometheus gets no targets from it and its alerts stay silent. Note that it matches the Service's own labels, not its selector.")
+    return (
+        f"ServiceMonitor {m.namespace}/{m.name} selects Services with "
+        f"{_describe_selector(get(m.obj, 'spec', 'selector'))}, "
+        f"but no Service it looks at ({len(reach)} in {', '.join(sorted({s.namespace for s in reach}))}) has those "
+        "labels; "
+        "Prometheus gets no targets from it and its alerts stay silent. Note that it matches the Service's own labels, "
+        "not its selector."
+    )
 
 
 def _pod_monitor_text(m, namespaces) -> str:
-    return (f"PodMonitor {m.namespace}/{m.name} selects pods with {_describe_selector(get(m.obj, 'spec', 'selector'))}, but no pod "
-            f"template in {', '.join(namespaces)} has those labels; Prometheus gets no targets from it.")
+    return (
+        f"PodMonitor {m.namespace}/{m.name} selects pods with {_describe_selector(get(m.obj, 'spec', 'selector'))}, "
+        "but no pod "
+        f"template in {', '.join(namespaces)} has those labels; Prometheus gets no targets from it."
+    )
 
 
 def servicemonitor_no_match(ctx, rule):
-    for kind, matches, text in (("ServiceMonitor", _service_matches, _service_monitor_text), ("PodMonitor", _pod_matches, _pod_monitor_text)):
+    for kind, matches, text in (
+        ("ServiceMonitor", _service_matches, _service_monitor_text),
+        ("PodMonitor", _pod_matches, _pod_monitor_text),
+    ):
         for m in _monitors(ctx, kind):
             found = matches(ctx, m)
             if found is not None and not found[1]:
@@ -154,7 +173,12 @@ def servicemonitor_no_match(ctx, rule):
 
 
 def _port_names_of_services(services) -> set:
-    return {p.get("name") for s in services for p in (get(s.obj, "spec", "ports") or []) if isinstance(p, dict) and isinstance(p.get("name"), str)}
+    return {
+        p.get("name")
+        for s in services
+        for p in (get(s.obj, "spec", "ports") or [])
+        if isinstance(p, dict) and isinstance(p.get("name"), str)
+    }
 
 
 def _port_names_of_pods(workloads):
@@ -183,10 +207,15 @@ def servicemonitor_port_missing(ctx, rule):
                 if not isinstance(port, str) or not port or port in names:
                     continue
                 close = nearest_word(port, names)
-                yield hit(m, rule.slug, ("spec", list_key, i, "port"),
-                          f"{kind} {m.namespace}/{m.name} scrapes port {port!r}, but the {what}s it selects name their ports "
-                          f"{', '.join(repr(n) for n in sorted(names)) or 'not at all'}; Prometheus finds no target for this endpoint."
-                          + (f" Did you mean {close!r}?" if close else ""), fix=close)
+                yield hit(
+                    m,
+                    rule.slug,
+                    ("spec", list_key, i, "port"),
+                    f"{kind} {m.namespace}/{m.name} scrapes port {port!r}, but the {what}s it selects name their ports "
+                    f"{', '.join(repr(n) for n in sorted(names)) or 'not at all'}; Prometheus finds no target for this "
+                    "endpoint." + (f" Did you mean {close!r}?" if close else ""),
+                    fix=close,
+                )
 
 
 # ---------------------------------------------------------------------------
@@ -210,11 +239,21 @@ def service_pods_in_other_namespace(ctx, rule):
             if not found:
                 continue
             w = found[0]
-            yield hit(m, rule.slug, ("spec", "selector"),
-                      f"Service {m.namespace}/{m.name} selects {', '.join(f'{k}={v}' for k, v in selector.items())}, but those pods "
-                      f"({w.manifest.kind} {w.manifest.name}) are in namespace {ns}, and a Service only selects pods of its own "
-                      f"namespace: its Endpoints stay empty. Move the Service to namespace {ns} (or the workload to {m.namespace}).",
-                      at="key", related=((w.manifest, w.template.labels_path, f"{w.manifest.kind} {w.manifest.name} in namespace {ns}"),))
+            yield hit(
+                m,
+                rule.slug,
+                ("spec", "selector"),
+                f"Service {m.namespace}/{m.name} selects {', '.join(f'{k}={v}' for k, v in selector.items())}, but "
+                "those pods "
+                f"({w.manifest.kind} {w.manifest.name}) are in namespace {ns}, and a Service only selects pods of its "
+                "own "
+                f"namespace: its Endpoints stay empty. Move the Service to namespace {ns} (or the workload to "
+                f"{m.namespace}).",
+                at="key",
+                related=(
+                    (w.manifest, w.template.labels_path, f"{w.manifest.kind} {w.manifest.name} in namespace {ns}"),
+                ),
+            )
             break
 
 
@@ -231,7 +270,10 @@ def _serving_container(listed, services):
                 targets.add(target)
     for entry in listed:
         for declared in entry[2].get("ports") or ():
-            if isinstance(declared, dict) and any(isinstance(v, (int, str)) and v in targets for v in (declared.get("containerPort"), declared.get("name"))):
+            if isinstance(declared, dict) and any(
+                isinstance(v, (int, str)) and v in targets
+                for v in (declared.get("containerPort"), declared.get("name"))
+            ):
                 return entry
     return listed[0]
 
@@ -251,9 +293,15 @@ def readiness_probe_missing(ctx, rule):
             continue  # the pod is Ready only when every probed container is: one probe gates it
         list_name, index, container = _serving_container(listed, services)
         path = w.template.spec_path + (list_name, index, "name")
-        yield hit(m, rule.slug, path,
-                  f"no container of {m.kind} {m.name} has a readinessProbe (container {container.get('name')} serves "
-                  f"Service {service.namespace}/{service.name}): each new pod receives requests as soon as its processes start, "
-                  "before it can serve, and a release that never works rolls out to the end because nothing reports it unready. "
-                  "Add a readinessProbe to the container that serves.",
-                  related=((service, ("spec", "selector"), f"Service {service.name} selects these pods"),))
+        yield hit(
+            m,
+            rule.slug,
+            path,
+            f"no container of {m.kind} {m.name} has a readinessProbe (container {container.get('name')} serves "
+            f"Service {service.namespace}/{service.name}): each new pod receives requests as soon as its processes "
+            "start, "
+            "before it can serve, and a release that never works rolls out to the end because nothing reports it "
+            "unready. "
+            "Add a readinessProbe to the container that serves.",
+            related=((service, ("spec", "selector"), f"Service {service.name} selects these pods"),),
+        )

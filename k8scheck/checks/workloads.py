@@ -51,7 +51,9 @@ def duplicate_env_var(ctx, rule):
                     continue
                 if name in first:
                     yield hit(
-                        m, rule.slug, base + (i, "name"),
+                        m,
+                        rule.slug,
+                        base + (i, "name"),
                         f"container {container.get('name')} sets env {name} twice (first at env[{first[name]}]); the "
                         "container sees only the later value, and kubectl apply's merge by name may keep either one. "
                         "Remove one of them.",
@@ -68,10 +70,15 @@ def service_account_field(ctx, rule):
             continue
         value = spec.get("serviceAccount")
         named = spec.get("serviceAccountName")
-        tail = (f"; it also sets serviceAccountName: {named}, which wins" if named not in (None, value)
-                else "; write serviceAccountName instead")
+        tail = (
+            f"; it also sets serviceAccountName: {named}, which wins"
+            if named not in (None, value)
+            else "; write serviceAccountName instead"
+        )
         yield hit(
-            m, rule.slug, template.spec_path + ("serviceAccount",),
+            m,
+            rule.slug,
+            template.spec_path + ("serviceAccount",),
             f"serviceAccount is the deprecated alias of serviceAccountName (deprecated since Kubernetes 1.0; kubectl "
             f"and the API server warn){tail}.",
             at="key",
@@ -93,18 +100,44 @@ def topology_spread_invalid(ctx, rule):
             base = template.spec_path + ("topologySpreadConstraints", i)
             skew = c.get("maxSkew")
             if is_int(skew) and skew <= 0:
-                yield hit(m, rule.slug, base + ("maxSkew",), f"maxSkew is {skew}; the API server rejects it (must be greater than zero). Use 1 for the most even spread.", fix="1")
+                yield hit(
+                    m,
+                    rule.slug,
+                    base + ("maxSkew",),
+                    f"maxSkew is {skew}; the API server rejects it (must be greater than zero). Use 1 for the most "
+                    "even spread.",
+                    fix="1",
+                )
             domains = c.get("minDomains")
             if is_int(domains) and domains <= 0:
-                yield hit(m, rule.slug, base + ("minDomains",), f"minDomains is {domains}; the API server rejects it (must be greater than zero). Remove it (the default is 1) or set the number of domains.")
+                yield hit(
+                    m,
+                    rule.slug,
+                    base + ("minDomains",),
+                    f"minDomains is {domains}; the API server rejects it (must be greater than zero). Remove it (the "
+                    "default is 1) or set the number of domains.",
+                )
             action = c.get("whenUnsatisfiable")
             if isinstance(action, str) and action not in _SCHEDULE_ACTIONS:
                 from ..graph import nearest_word
 
                 close = nearest_word(action, _SCHEDULE_ACTIONS)
-                yield hit(m, rule.slug, base + ("whenUnsatisfiable",), f"whenUnsatisfiable {action!r} is not supported; the API server rejects it (supported values: \"DoNotSchedule\", \"ScheduleAnyway\")." + (f" Did you mean {close}?" if close else ""), fix=close)
+                yield hit(
+                    m,
+                    rule.slug,
+                    base + ("whenUnsatisfiable",),
+                    f"whenUnsatisfiable {action!r} is not supported; the API server rejects it (supported values: "
+                    '"DoNotSchedule", "ScheduleAnyway").' + (f" Did you mean {close}?" if close else ""),
+                    fix=close,
+                )
             elif action == "ScheduleAnyway" and is_int(domains) and domains > 0:
-                yield hit(m, rule.slug, base + ("minDomains",), "minDomains is only allowed with whenUnsatisfiable: DoNotSchedule; the API server rejects it with ScheduleAnyway.")
+                yield hit(
+                    m,
+                    rule.slug,
+                    base + ("minDomains",),
+                    "minDomains is only allowed with whenUnsatisfiable: DoNotSchedule; the API server rejects it with "
+                    "ScheduleAnyway.",
+                )
 
 
 def volume_plugin_removed(ctx, rule):
@@ -122,9 +155,26 @@ def volume_plugin_removed(ctx, rule):
                     continue
                 path = template.spec_path + ("volumes", i, plugin)
                 if target >= _version(facts["removed_in"]):
-                    yield hit(m, rule.slug, path, f"volume {volume.get('name')} uses the in-tree {plugin} plugin, which Kubernetes {facts['removed_in']} removed (target {ctx.kube_version}); the pod never starts (no volume plugin matched). Use {facts['replacement']}.", at="key")
+                    yield hit(
+                        m,
+                        rule.slug,
+                        path,
+                        f"volume {volume.get('name')} uses the in-tree {plugin} plugin, which Kubernetes "
+                        f"{facts['removed_in']} removed (target {ctx.kube_version}); the pod never starts (no volume "
+                        f"plugin matched). Use {facts['replacement']}.",
+                        at="key",
+                    )
                 elif target >= _version(facts["deprecated_in"]):
-                    yield hit(m, rule.slug, path, f"volume {volume.get('name')} uses the in-tree {plugin} plugin, deprecated since Kubernetes {facts['deprecated_in']} and removed in {facts['removed_in']}; move to {facts['replacement']} before upgrading.", at="key", severity=rule.severity_of("deprecated"))
+                    yield hit(
+                        m,
+                        rule.slug,
+                        path,
+                        f"volume {volume.get('name')} uses the in-tree {plugin} plugin, deprecated since Kubernetes "
+                        f"{facts['deprecated_in']} and removed in {facts['removed_in']}; move to "
+                        f"{facts['replacement']} before upgrading.",
+                        at="key",
+                        severity=rule.severity_of("deprecated"),
+                    )
 
 
 def _annotation_fact(key: str):
@@ -140,7 +190,9 @@ def annotation_deprecated(ctx, rule):
         places = [(("metadata", "annotations"), m.metadata.get("annotations"))]
         template = pod_template(m.obj)
         if template is not None and template.path:
-            places.append((template.path + ("metadata", "annotations"), get(m.obj, *template.path, "metadata", "annotations")))
+            places.append(
+                (template.path + ("metadata", "annotations"), get(m.obj, *template.path, "metadata", "annotations"))
+            )
         for base, annotations in places:
             if not isinstance(annotations, dict):
                 continue
@@ -150,9 +202,16 @@ def annotation_deprecated(ctx, rule):
                     continue
                 stops = fact.get("stops_in")
                 if stops and target >= _version(stops):
-                    message = f"annotation {key} does nothing since Kubernetes {stops} (target {ctx.kube_version}): the setting it was meant to make is not applied. Use {fact['replacement']}."
+                    message = (
+                        f"annotation {key} does nothing since Kubernetes {stops} (target {ctx.kube_version}): the "
+                        f"setting it was meant to make is not applied. Use {fact['replacement']}."
+                    )
                 else:
-                    message = f"annotation {key} is deprecated since Kubernetes {fact['deprecated_in']}" + (f" and ignored from {stops}" if stops else "") + f"; use {fact['replacement']}."
+                    message = (
+                        f"annotation {key} is deprecated since Kubernetes {fact['deprecated_in']}"
+                        + (f" and ignored from {stops}" if stops else "")
+                        + f"; use {fact['replacement']}."
+                    )
                 yield hit(m, rule.slug, base + (key,), message, at="key")
 
 
@@ -174,7 +233,15 @@ def pdb_budget_missing(ctx, rule):
             continue
         if m.api_version == "policy/v1beta1":
             continue  # v1beta1 defaulted minAvailable to 1
-        yield hit(m, rule.slug, ("spec",), f"PodDisruptionBudget {m.namespace}/{m.name} sets neither minAvailable nor maxUnavailable: the disruption controller then requires 0 healthy pods, so every pod may be evicted at once and the budget protects nothing. Set one of them (e.g. maxUnavailable: 1).", at="key")
+        yield hit(
+            m,
+            rule.slug,
+            ("spec",),
+            f"PodDisruptionBudget {m.namespace}/{m.name} sets neither minAvailable nor maxUnavailable: the disruption "
+            "controller then requires 0 healthy pods, so every pod may be evicted at once and the budget protects "
+            "nothing. Set one of them (e.g. maxUnavailable: 1).",
+            at="key",
+        )
 
 
 def pdb_budget_invalid(ctx, rule):
@@ -182,13 +249,32 @@ def pdb_budget_invalid(ctx, rule):
         spec = m.obj.get("spec")
         if not isinstance(spec, dict):
             continue
-        if "minAvailable" in spec and "maxUnavailable" in spec and spec["minAvailable"] is not None and spec["maxUnavailable"] is not None:
-            yield hit(m, rule.slug, ("spec", "maxUnavailable"), f"PodDisruptionBudget {m.namespace}/{m.name} sets both minAvailable and maxUnavailable; the API server rejects it (minAvailable and maxUnavailable cannot be both set). Keep one.", at="key",
-                      related=((m, ("spec", "minAvailable"), "minAvailable"),))
+        if (
+            "minAvailable" in spec
+            and "maxUnavailable" in spec
+            and spec["minAvailable"] is not None
+            and spec["maxUnavailable"] is not None
+        ):
+            yield hit(
+                m,
+                rule.slug,
+                ("spec", "maxUnavailable"),
+                f"PodDisruptionBudget {m.namespace}/{m.name} sets both minAvailable and maxUnavailable; the API server "
+                "rejects it (minAvailable and maxUnavailable cannot be both set). Keep one.",
+                at="key",
+                related=((m, ("spec", "minAvailable"), "minAvailable"),),
+            )
         for field_name in ("minAvailable", "maxUnavailable"):
             number = _percent(spec.get(field_name))
             if number is not None and number > 100:
-                yield hit(m, rule.slug, ("spec", field_name), f"{field_name} {spec[field_name]} is above 100%; the API server rejects it (must not be greater than 100%).", fix="100%")
+                yield hit(
+                    m,
+                    rule.slug,
+                    ("spec", field_name),
+                    f"{field_name} {spec[field_name]} is above 100%; the API server rejects it (must not be greater "
+                    "than 100%).",
+                    fix="100%",
+                )
 
 
 def _hpas_by_target(ctx):
@@ -210,9 +296,17 @@ def hpa_duplicate_target(ctx, rule):
             if other.name == first.name:
                 continue
             kind, namespace, name = target
-            yield hit(other, rule.slug, ("spec", "scaleTargetRef", "name"),
-                      f"HorizontalPodAutoscalers {first.name} and {other.name} both scale {kind} {namespace}/{name}; each sets the replica count from its own metrics, so they overwrite each other and the count flaps (the controller reports AmbiguousSelector / FailedGetScale). Merge their metrics into one autoscaler.",
-                      related=((first, ("spec", "scaleTargetRef", "name"), f"HorizontalPodAutoscaler {first.name} scales it too"),))
+            yield hit(
+                other,
+                rule.slug,
+                ("spec", "scaleTargetRef", "name"),
+                f"HorizontalPodAutoscalers {first.name} and {other.name} both scale {kind} {namespace}/{name}; each "
+                "sets the replica count from its own metrics, so they overwrite each other and the count flaps (the "
+                "controller reports AmbiguousSelector / FailedGetScale). Merge their metrics into one autoscaler.",
+                related=(
+                    (first, ("spec", "scaleTargetRef", "name"), f"HorizontalPodAutoscaler {first.name} scales it too"),
+                ),
+            )
 
 
 def pdb_min_available_hpa(ctx, rule):
@@ -228,14 +322,33 @@ def pdb_min_available_hpa(ctx, rule):
                 low = low if is_int(low) else 1
                 kind, _, name = edge.target
                 if is_int(high) and minimum >= high:
-                    effect = f"at least maxReplicas ({high}), so no pod of {kind} {name} can ever be evicted: drains and node upgrades hang"
+                    effect = (
+                        f"at least maxReplicas ({high}), so no pod of {kind} {name} can ever be evicted: drains and "
+                        "node upgrades hang"
+                    )
                 elif minimum >= low:
-                    effect = f"at least minReplicas ({low}) of HorizontalPodAutoscaler {hpa.name}, so whenever it scales {kind} {name} down to {low} no pod can be evicted and drains hang"
+                    effect = (
+                        f"at least minReplicas ({low}) of HorizontalPodAutoscaler {hpa.name}, so whenever it scales "
+                        f"{kind} {name} down to {low} no pod can be evicted and drains hang"
+                    )
                 else:
                     continue
-                yield hit(m, rule.slug, ("spec", "minAvailable"),
-                          f"PodDisruptionBudget {m.namespace}/{m.name} requires minAvailable {minimum}, {effect}. Use maxUnavailable: 1, or a minAvailable below minReplicas.",
-                          related=((hpa, ("spec", "minReplicas") if "minReplicas" in (hpa.obj.get("spec") or {}) else ("spec", "maxReplicas"), f"HorizontalPodAutoscaler {hpa.name}"),))
+                yield hit(
+                    m,
+                    rule.slug,
+                    ("spec", "minAvailable"),
+                    f"PodDisruptionBudget {m.namespace}/{m.name} requires minAvailable {minimum}, {effect}. Use "
+                    "maxUnavailable: 1, or a minAvailable below minReplicas.",
+                    related=(
+                        (
+                            hpa,
+                            ("spec", "minReplicas")
+                            if "minReplicas" in (hpa.obj.get("spec") or {})
+                            else ("spec", "maxReplicas"),
+                            f"HorizontalPodAutoscaler {hpa.name}",
+                        ),
+                    ),
+                )
                 break
 
 
@@ -258,8 +371,15 @@ def ingress_path_regex(ctx, rule):
                 path, kind = get(entry, "path"), get(entry, "pathType")
                 if not isinstance(path, str) or kind not in ("Prefix", "Exact") or not _REGEX.search(path):
                     continue
-                yield hit(m, rule.slug, ("spec", "rules", i, "http", "paths", j, "path"),
-                          f"path {path!r} holds regular-expression characters under pathType {kind}, which matches it literally; ingress-nginx (strict path validation, the default since 1.12) rejects the Ingress (path ... cannot be used with pathType {kind}). Use pathType: ImplementationSpecific (with nginx.ingress.kubernetes.io/use-regex: \"true\"), or a plain path.")
+                yield hit(
+                    m,
+                    rule.slug,
+                    ("spec", "rules", i, "http", "paths", j, "path"),
+                    f"path {path!r} holds regular-expression characters under pathType {kind}, which matches it "
+                    "literally; ingress-nginx (strict path validation, the default since 1.12) rejects the Ingress "
+                    f"(path ... cannot be used with pathType {kind}). Use pathType: ImplementationSpecific (with "
+                    'nginx.ingress.kubernetes.io/use-regex: "true"), or a plain path.',
+                )
 
 
 def pvc_volume_name_class(ctx, rule):
@@ -271,6 +391,14 @@ def pvc_volume_name_class(ctx, rule):
             continue
         if "volume.beta.kubernetes.io/storage-class" in (m.metadata.get("annotations") or {}):
             continue
-        yield hit(m, rule.slug, ("spec", "volumeName"),
-                  f"PersistentVolumeClaim {m.namespace}/{m.name} names volume {spec['volumeName']} but sets no storageClassName; in a cluster with a default StorageClass the claim is given that class, and unless the volume has the same class it never binds (Pending: volume ... already bound to a different claim / storageclass does not match). Set storageClassName: \"\" (or the volume's class).",
-                  at="key", fix='storageClassName: ""')
+        yield hit(
+            m,
+            rule.slug,
+            ("spec", "volumeName"),
+            f"PersistentVolumeClaim {m.namespace}/{m.name} names volume {spec['volumeName']} but sets no "
+            "storageClassName; in a cluster with a default StorageClass the claim is given that class, and unless the "
+            "volume has the same class it never binds (Pending: volume ... already bound to a different claim / "
+            'storageclass does not match). Set storageClassName: "" (or the volume\'s class).',
+            at="key",
+            fix='storageClassName: ""',
+        )

@@ -78,7 +78,7 @@ class Reference:
         """The repository as people write it (``nginx``, ``blux2/hello-server``, ``ghcr.io/x/y``)."""
         if self.registry == DEFAULT_REGISTRY:
             if self.repository.startswith(OFFICIAL_PREFIX) and self.repository.count("/") == 1:
-                return self.repository[len(OFFICIAL_PREFIX):]
+                return self.repository[len(OFFICIAL_PREFIX) :]
             return self.repository
         return self.name
 

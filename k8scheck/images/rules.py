@@ -10,11 +10,12 @@ A missing or empty ``image`` is left to the schema/required-field rules.
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from ..kinds import containers, pod_template
 from ..problem import Problem
 from .reference import Reference, parse_reference
+
 
 def container_images(obj: object) -> Iterator[tuple[tuple, str, Mapping]]:
     """Yield ``(path_to_image, image, container)`` for every non-empty string image in ``obj``."""
@@ -42,9 +43,7 @@ def image_references(objects: object) -> list[str]:
 
 def _container_label(container: Mapping, path: tuple) -> str:
     name = container.get("name")
-    kind = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}.get(
-        path[-3], "container"
-    )
+    kind = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}.get(path[-3], "container")
     return f"{kind} {name!r}" if isinstance(name, str) and name else f"{kind} #{path[-2]}"
 
 
@@ -150,7 +149,10 @@ def _rollout_consequence(obj: Mapping, path: tuple) -> str:
     if kind == "StatefulSet":
         return f"{pulls}; the rolling update replaces the highest ordinal first and then stops, leaving it down"
     if kind == "DaemonSet":
-        return f"{pulls}; the rolling update deletes the old pod on a node before starting the new one, so that node loses it"
+        return (
+            f"{pulls}; the rolling update deletes the old pod on a node before starting the new one, so that node "
+            "loses it"
+        )
     if kind == "Job":
         return f"{pulls} and the job never starts"
     if kind == "CronJob":

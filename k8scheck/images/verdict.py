@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ..similarity import edit_distance
-
 import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..similarity import edit_distance
 from .reference import Reference
 
 Status = Literal["found", "not-found", "unauthorized", "unreachable", "error"]

@@ -33,7 +33,12 @@ def _region(location) -> dict:
 
 
 def _physical(location) -> dict:
-    return {"physicalLocation": {"artifactLocation": {"uri": _uri(location.file), "uriBaseId": "%SRCROOT%"}, "region": _region(location)}}
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": _uri(location.file), "uriBaseId": "%SRCROOT%"},
+            "region": _region(location),
+        }
+    }
 
 
 def _rule_descriptor(rule) -> dict:
@@ -62,7 +67,8 @@ def sarif_data(report) -> dict:
             result["ruleIndex"] = index[finding.rule]
         if finding.related:
             result["relatedLocations"] = [
-                {"id": i + 1, **_physical(r.location), "message": {"text": r.message}} for i, r in enumerate(finding.related)
+                {"id": i + 1, **_physical(r.location), "message": {"text": r.message}}
+                for i, r in enumerate(finding.related)
             ]
         results.append(result)
     notifications = [
@@ -78,7 +84,15 @@ def sarif_data(report) -> dict:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "k8scheck", "version": __version__, "semanticVersion": __version__, "informationUri": INFORMATION_URI, "rules": [_rule_descriptor(r) for r in rules]}},
+                "tool": {
+                    "driver": {
+                        "name": "k8scheck",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule_descriptor(r) for r in rules],
+                    }
+                },
                 "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
                 "results": results,
                 "columnKind": "unicodeCodePoints",

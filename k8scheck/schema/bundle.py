@@ -74,8 +74,7 @@ def normalize_version(kube_version: str) -> str:
     version = f"{int(match.group(1))}.{int(match.group(2))}" if match else text
     if version not in _strict_dirs():
         raise UnknownKubeVersion(
-            f"no schemas bundled for Kubernetes {kube_version!r}; "
-            f"bundled versions: {', '.join(bundled_versions())}"
+            f"no schemas bundled for Kubernetes {kube_version!r}; bundled versions: {', '.join(bundled_versions())}"
         )
     return version
 
@@ -136,11 +135,7 @@ def _collapse_type_only_one_of(node):
     and accepts null, which Kubernetes reads as "unset" (the oneOf rejects null
     because it matches both branches)."""
     one_of = node.get("oneOf")
-    if (
-        isinstance(one_of, list)
-        and len(node) == 1
-        and all(isinstance(b, dict) and set(b) == {"type"} for b in one_of)
-    ):
+    if isinstance(one_of, list) and len(node) == 1 and all(isinstance(b, dict) and set(b) == {"type"} for b in one_of):
         types: list[str] = []
         for branch in one_of:
             branch_types = branch["type"] if isinstance(branch["type"], list) else [branch["type"]]
@@ -163,9 +158,7 @@ def load_definitions(version: str) -> dict:
         definitions[name] = schema
         schema.setdefault("title", _short_name(name))
     for (suffix, prop), values in _SUPPLEMENTAL_ENUMS.items():
-        schema = definitions.get(f"io.k8s.api.{suffix}") or definitions.get(
-            f"io.k8s.apimachinery.pkg.apis.{suffix}"
-        )
+        schema = definitions.get(f"io.k8s.api.{suffix}") or definitions.get(f"io.k8s.apimachinery.pkg.apis.{suffix}")
         if not schema:
             continue
         prop_schema = schema.get("properties", {}).get(prop)

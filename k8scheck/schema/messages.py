@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-
 from k8scheck.problem import Problem, dotted
 from k8scheck.similarity import edit_distance
 
@@ -17,8 +16,13 @@ NOT_IN_ENUM = "schema-enum"
 INVALID_VALUE = "schema-invalid-value"
 
 _JSON_TYPE_NAMES = {
-    dict: "object", list: "array", str: "string", bool: "boolean",
-    int: "integer", float: "number", type(None): "null",
+    dict: "object",
+    list: "array",
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    type(None): "null",
 }
 _ARTICLE = {"integer": "an integer", "object": "an object", "array": "an array"}
 
@@ -103,7 +107,13 @@ def problems_from_error(error) -> list[Problem]:
         type_name = _type_name(schema)
         owner = f" ({type_name})" if type_name else ""
         return [
-            Problem(MISSING_REQUIRED, path, f"{_where(path)}{owner} is missing required field {name}", at="key", subject=path + (name,))
+            Problem(
+                MISSING_REQUIRED,
+                path,
+                f"{_where(path)}{owner} is missing required field {name}",
+                at="key",
+                subject=path + (name,),
+            )
             for name in missing
         ]
 
@@ -112,8 +122,15 @@ def problems_from_error(error) -> list[Problem]:
 
     if keyword == "format" and error.validator_value in INTEGER_RANGES:
         low, high = INTEGER_RANGES[error.validator_value]
-        return [Problem(WRONG_TYPE, path, f"{_where(path)} must be an {error.validator_value} integer "
-                                          f"({low} to {high}), got {show_value(instance)}", at=_at(path, instance))]
+        return [
+            Problem(
+                WRONG_TYPE,
+                path,
+                f"{_where(path)} must be an {error.validator_value} integer "
+                f"({low} to {high}), got {show_value(instance)}",
+                at=_at(path, instance),
+            )
+        ]
 
     if keyword in ("enum", "const"):
         allowed = error.validator_value if keyword == "enum" else [error.validator_value]
@@ -156,7 +173,11 @@ def _constraint_text(error) -> str:
         "not": "has a value that is explicitly not allowed",
     }
     if keyword in texts:
-        got = str(size) if keyword.endswith(("Length", "Items", "Properties")) and size is not None else show_value(instance)
+        got = (
+            str(size)
+            if keyword.endswith(("Length", "Items", "Properties")) and size is not None
+            else show_value(instance)
+        )
         return f"{texts[keyword]}, got {got}"
     message = error.message if len(error.message) <= 160 else error.message[:157] + "..."
     return f"is not valid: {message}"
@@ -180,8 +201,12 @@ def _at(path, instance) -> str:
 
 
 def _type_problem(path, types, instance) -> Problem:
-    return Problem(WRONG_TYPE, path, f"{_where(path)} must be {_describe_types(types)}, got {show_value(instance)}",
-                   at=_at(path, instance))
+    return Problem(
+        WRONG_TYPE,
+        path,
+        f"{_where(path)} must be {_describe_types(types)}, got {show_value(instance)}",
+        at=_at(path, instance),
+    )
 
 
 def _from_alternatives(error) -> list[Problem]:

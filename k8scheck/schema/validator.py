@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Sequence
-
-import functools
 
 from k8scheck.problem import Problem
 
@@ -18,6 +17,7 @@ from .fastcheck import INTEGER_RANGES, FastChecker, in_integer_range
 from .messages import MISSING_REQUIRED, WRONG_TYPE, json_type, problems_from_errors
 
 UNKNOWN_KIND = "unknown-kind"
+
 
 @functools.lru_cache(maxsize=1)
 def _format_checker():
@@ -146,7 +146,15 @@ class SchemaValidator:
         problems = []
         for field, value in (("apiVersion", api_version), ("kind", kind)):
             if value is None:
-                problems.append(Problem(MISSING_REQUIRED, (), f"the object is missing required field {field}", at="key", subject=(field,)))
+                problems.append(
+                    Problem(
+                        MISSING_REQUIRED,
+                        (),
+                        f"the object is missing required field {field}",
+                        at="key",
+                        subject=(field,),
+                    )
+                )
             elif not isinstance(value, str):
                 problems.append(Problem(WRONG_TYPE, (field,), f"{field} must be a string, got {json_type(value)}"))
         if problems:
@@ -177,12 +185,18 @@ class SchemaValidator:
         for index, item in enumerate(items):
             for problem in self._validate(item):
                 subject = None if problem.subject is None else ("items", index) + tuple(problem.subject)
-                problems.append(replace(problem, path=("items", index) + tuple(problem.path), subject=subject,
-                                        message=f"items[{index}]: {problem.message}"))
+                problems.append(
+                    replace(
+                        problem,
+                        path=("items", index) + tuple(problem.path),
+                        subject=subject,
+                        message=f"items[{index}]: {problem.message}",
+                    )
+                )
         return problems
 
     def api_status(self, api_version: str, kind: str) -> str:
-        """"served" / "removed" / "not-yet-added" / "unknown": where this
+        """ "served" / "removed" / "not-yet-added" / "unknown": where this
         apiVersion/kind stands among Kubernetes's own APIs in this version
         (custom resources and typos are "unknown")."""
         if not isinstance(api_version, str) or not isinstance(kind, str):
@@ -198,8 +212,10 @@ class SchemaValidator:
         message = f"no schema for {kind} in {api_version} (Kubernetes {self.kube_version}), so it was not validated"
         if status == "not-yet-added":
             first = bundle.kubernetes_api_history()[(api_version, kind)][0]
-            message = (f"{kind} in {api_version} is not served by Kubernetes {self.kube_version} "
-                       f"(first served in {first}), so it was not validated")
+            message = (
+                f"{kind} in {api_version} is not served by Kubernetes {self.kube_version} "
+                f"(first served in {first}), so it was not validated"
+            )
         if elsewhere:
             message += f"; {kind} exists in {', '.join(elsewhere)}"
         else:

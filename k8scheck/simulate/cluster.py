@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from ..graph import PortFit, find_port
 from ..kinds import containers, get, items, non_negative, pod_template, text
 from ..model import Manifest
-from .podtemplate import replicaset_name
 from .pods import PodOutcome, predict_pod
+from .podtemplate import replicaset_name
 
 _ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
@@ -82,7 +82,11 @@ class SimReplicaSet:
     @property
     def resource(self) -> str:
         """How kubectl names it: ``replicaset.apps/NAME`` or ``replicationcontroller/NAME``."""
-        return f"replicationcontroller/{self.name}" if self.kind == "ReplicationController" else f"replicaset.apps/{self.name}"
+        return (
+            f"replicationcontroller/{self.name}"
+            if self.kind == "ReplicationController"
+            else f"replicaset.apps/{self.name}"
+        )
 
 
 @dataclass
@@ -216,7 +220,9 @@ class _Builder:
         n = self.ip_counter + 1
         return f"10.244.{n // 250}.{n % 250 + 2}"
 
-    def _pods(self, owner: Manifest, base_name: str, count: int, extra_labels: dict, names=None, outcome=None) -> tuple[int, list]:
+    def _pods(
+        self, owner: Manifest, base_name: str, count: int, extra_labels: dict, names=None, outcome=None
+    ) -> tuple[int, list]:
         template = pod_template(owner.obj)
         if template is None:
             return 0, []
@@ -231,10 +237,28 @@ class _Builder:
             name = names[index] if names else f"{base_name}-{_suffix(f'{owner.namespace}/{base_name}/{index}')}"
             this = outcome
             if spread and index >= self.nodes:
-                this = PodOutcome("Pending", False, anti_affinity_message(self.nodes), certain=True,
-                                  path=template.spec_path + ("affinity", "podAntiAffinity"))
+                this = PodOutcome(
+                    "Pending",
+                    False,
+                    anti_affinity_message(self.nodes),
+                    certain=True,
+                    path=template.spec_path + ("affinity", "podAntiAffinity"),
+                )
             ip = None if _no_ip(this.status) else self._ip()
-            made.append(SimPod(name, owner.namespace or "default", labels, ip, this, owner, template.path, template, this.ready, total))
+            made.append(
+                SimPod(
+                    name,
+                    owner.namespace or "default",
+                    labels,
+                    ip,
+                    this,
+                    owner,
+                    template.path,
+                    template,
+                    this.ready,
+                    total,
+                )
+            )
         self.cluster.pods.extend(made)
         return sum(1 for p in made if p.ready), made
 
@@ -253,7 +277,9 @@ class _Builder:
         for m in sorted(ctx.of_kind("Job"), key=_order):
             self._job(m)
         for m in sorted(ctx.of_kind("CronJob"), key=_order):
-            self.cluster.cronjobs.append(SimCronJob(m, text(get(m.obj, "spec", "schedule")) or "", get(m.obj, "spec", "suspend") is True))
+            self.cluster.cronjobs.append(
+                SimCronJob(m, text(get(m.obj, "spec", "schedule")) or "", get(m.obj, "spec", "suspend") is True)
+            )
         for m in sorted(ctx.of_kind("Pod"), key=_order):
             self._pods(m, m.name or "pod", 1, {}, names=[m.name or _generated(m)])
 
@@ -301,7 +327,10 @@ class _Builder:
             self._failing_job(m, name, job, outcome, active, backoff, restart)
         else:
             self._pods(m, name, active, {"job-name": name}, outcome=outcome)
-            job.note = f"{outcome.status} pods never run, so they never fail either: backoffLimit does not count them and the Job waits"
+            job.note = (
+                f"{outcome.status} pods never run, so they never fail either: backoffLimit does not count them and the "
+                "Job waits"
+            )
         self.cluster.jobs.append(job)
 
     def _failing_job(self, m, name, job, outcome, active, backoff, restart):
@@ -341,7 +370,9 @@ class _Builder:
             protocol = port.get("protocol") or "TCP"
             resolved = resolve_port(pod.template, port.get("targetPort", port.get("port")), protocol)
             if resolved is None:
-                result.unresolved.append((pod, port, f"no container port named {port.get('targetPort')!r} with protocol {protocol}"))
+                result.unresolved.append(
+                    (pod, port, f"no container port named {port.get('targetPort')!r} with protocol {protocol}")
+                )
                 continue
             bucket.append(EndpointAddress(pod, resolved, port.get("name"), protocol))
 
@@ -368,7 +399,9 @@ class _PodIndex:
         return self.by_label.get((namespace, rarest[0], rarest[1]), ())
 
     def select(self, namespace, selector: dict) -> list:
-        return [p for p in self.candidates(namespace, selector) if all(p.labels.get(k) == v for k, v in selector.items())]
+        return [
+            p for p in self.candidates(namespace, selector) if all(p.labels.get(k) == v for k, v in selector.items())
+        ]
 
 
 def _generated(m: Manifest) -> str:
@@ -392,7 +425,7 @@ def resolve_port(template, target, protocol: str) -> int | None:
         return None
     if found.fit is PortFit.UNDECLARED:
         return target
-    return get(template.spec, *found.path[len(template.spec_path):], "containerPort")
+    return get(template.spec, *found.path[len(template.spec_path) :], "containerPort")
 
 
 def _order(m: Manifest):

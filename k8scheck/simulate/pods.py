@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..kinds import containers, get, items, pod_template
 
+
 @dataclass(frozen=True)
 class PodOutcome:
     status: str  # kubectl STATUS: Running | CreateContainerConfigError | ContainerCreating | ErrImagePull | CrashLoopBackOff | Pending | Init:...
@@ -103,12 +104,28 @@ def _reference_outcome(store, edge, init_total: int = 0) -> PodOutcome | None:
         return None
     if _missing_object(store, namespace, kind, name, edge.optional):
         text = f'{_label(kind)} "{name}" not found'
-        return PodOutcome(status, False, _mount_failed(edge.manifest, edge.path, text) if on_volume else text, certain=False, path=path)
+        return PodOutcome(
+            status,
+            False,
+            _mount_failed(edge.manifest, edge.path, text) if on_volume else text,
+            certain=False,
+            path=path,
+        )
     target = store.graph.target(edge)  # the nearest definition, as the rules see it
-    if edge.relation != "reads-key" or target is None or edge.optional or edge.key is None or edge.key in object_keys(target):
+    if (
+        edge.relation != "reads-key"
+        or target is None
+        or edge.optional
+        or edge.key is None
+        or edge.key in object_keys(target)
+    ):
         return None
     # pkg/volume/configmap and pkg/volume/secret MakePayload word the missing key differently.
-    missing = f"configmap references non-existent config key: {edge.key}" if kind == "ConfigMap" else f"references non-existent secret key: {edge.key}"
+    missing = (
+        f"configmap references non-existent config key: {edge.key}"
+        if kind == "ConfigMap"
+        else f"references non-existent secret key: {edge.key}"
+    )
     message = (
         _mount_failed(edge.manifest, edge.path, missing)
         if on_volume
@@ -133,7 +150,9 @@ def predict_pod(ctx, manifest, image_verdicts: dict | None = None) -> PodOutcome
     ephemeral = template.spec_path + ("ephemeralContainers",)
     references = [
         e
-        for e in ctx.graph.out_edges((manifest.kind, manifest.namespace, manifest.name), "mounts", "claims", "reads", "reads-key")
+        for e in ctx.graph.out_edges(
+            (manifest.kind, manifest.namespace, manifest.name), "mounts", "claims", "reads", "reads-key"
+        )
         if e.manifest is manifest and e.path[: len(ephemeral)] != ephemeral
     ]
     references.sort(key=lambda e: 0 if (e.via in ("volume", "projected") or e.relation == "claims") else 1)
@@ -148,7 +167,13 @@ def predict_pod(ctx, manifest, image_verdicts: dict | None = None) -> PodOutcome
             verdict = image_verdicts.get(image) if isinstance(image, str) else None
             if verdict is not None and getattr(verdict, "status", None) == "not-found":
                 status = "Init:ErrImagePull" if list_name == "initContainers" else "ErrImagePull"
-                return PodOutcome(status, False, f"{image}: not found (then ImagePullBackOff)", certain=True, path=template.spec_path + (list_name, index, "image"))
+                return PodOutcome(
+                    status,
+                    False,
+                    f"{image}: not found (then ImagePullBackOff)",
+                    certain=True,
+                    path=template.spec_path + (list_name, index, "image"),
+                )
     return probe_outcome(template) or RUNNING
 
 
@@ -195,17 +220,28 @@ def probe_outcome(template) -> PodOutcome | None:
         name = container.get("name") or f"{list_name}[{index}]"
         if kills:
             return PodOutcome(
-                "CrashLoopBackOff", False,
+                "CrashLoopBackOff",
+                False,
                 f"{error}; container {name} has no port named {port!r}, so after failureThreshold failures the kubelet "
                 "kills and restarts it, with a growing back-off, forever",
-                certain=True, path=path,
+                certain=True,
+                path=path,
             )
-        return PodOutcome("Running", False, f"{error}; container {name} has no port named {port!r}, so it never becomes Ready", certain=True, path=path)
+        return PodOutcome(
+            "Running",
+            False,
+            f"{error}; container {name} has no port named {port!r}, so it never becomes Ready",
+            certain=True,
+            path=path,
+        )
     gates = [g.get("conditionType") for g in items(template.spec.get("readinessGates")) if isinstance(g, dict)]
     if gates:
         return PodOutcome(
-            "Running", False,
-            f"readinessGates {', '.join(map(str, gates))}: Ready=False (ReadinessGatesNotReady) until the controller that owns the condition sets it",
-            certain=False, path=template.spec_path + ("readinessGates",),
+            "Running",
+            False,
+            f"readinessGates {', '.join(map(str, gates))}: Ready=False (ReadinessGatesNotReady) until the controller "
+            "that owns the condition sets it",
+            certain=False,
+            path=template.spec_path + ("readinessGates",),
         )
     return None

@@ -37,13 +37,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from k8scheck.kinds import get, non_negative
 from k8scheck.problem import Problem
-from k8scheck.versions import NEWEST_KUBE_VERSION, NEWEST_KUBE_VERSION_TUPLE
 from k8scheck.simulate.podtemplate import replicaset_name, template_hash, templates_equal
+from k8scheck.versions import NEWEST_KUBE_VERSION, NEWEST_KUBE_VERSION_TUPLE
 
 ROLLING = "RollingUpdate"
 RECREATE = "Recreate"
@@ -195,7 +196,9 @@ def parse_deployment(obj: Any) -> DeploymentSpec:
                 )
             )
         return spec
-    rolling = _mapping(strategy.get("rollingUpdate"), ("spec", "strategy", "rollingUpdate"), "rollingUpdate is not a mapping", problems)
+    rolling = _mapping(
+        strategy.get("rollingUpdate"), ("spec", "strategy", "rollingUpdate"), "rollingUpdate is not a mapping", problems
+    )
     _parse_rolling_update(rolling, spec)
     return spec
 
@@ -294,11 +297,14 @@ def _parse_timing(body: dict, spec: DeploymentSpec) -> None:
     if isinstance(deadline, int) and not isinstance(deadline, bool):
         spec.progress_deadline = None if deadline >= _INT32_MAX else deadline
         if deadline <= spec.min_ready_seconds:
-            spec.problems.append(Problem(
-                INVALID_VALUE_RULE, ("spec", "progressDeadlineSeconds"),
-                f"spec.progressDeadlineSeconds: Invalid value: {deadline}: must be greater than minReadySeconds "
-                f"({spec.min_ready_seconds}); the API server rejects this Deployment",
-            ))
+            spec.problems.append(
+                Problem(
+                    INVALID_VALUE_RULE,
+                    ("spec", "progressDeadlineSeconds"),
+                    f"spec.progressDeadlineSeconds: Invalid value: {deadline}: must be greater than minReadySeconds "
+                    f"({spec.min_ready_seconds}); the API server rejects this Deployment",
+                )
+            )
     limit = body.get("revisionHistoryLimit")
     if isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0:
         spec.history_limit = limit
@@ -338,7 +344,9 @@ def min_available(deployment: Any) -> int:
     return d.replicas - max_unavailable(d)
 
 
-def new_rs_new_replicas(deployment: Any, all_rs_replicas: Iterable[int] | int, new_rs_replicas: int) -> int | IntOrPercentError:
+def new_rs_new_replicas(
+    deployment: Any, all_rs_replicas: Iterable[int] | int, new_rs_replicas: int
+) -> int | IntOrPercentError:
     """NewRSNewReplicas: how big the new ReplicaSet may be now.
 
     ``all_rs_replicas`` is the spec.replicas of every ReplicaSet the controller passes in
@@ -374,7 +382,9 @@ def parse_kube_version(kube_version: Any) -> tuple[int, int]:
     return LATEST_KUBE_VERSION
 
 
-def scaling_event(kube_version: Any, rs_name: str, old: int, new: int, *, created: bool = False, op: str | None = None) -> str:
+def scaling_event(
+    kube_version: Any, rs_name: str, old: int, new: int, *, created: bool = False, op: str | None = None
+) -> str:
     """The ScalingReplicaSet message for one scale, in the text of ``kube_version``.
 
     Before 1.32: ``Scaled up replica set X to N`` (creation), ``Scaled up|down replica set
@@ -386,7 +396,11 @@ def scaling_event(kube_version: Any, rs_name: str, old: int, new: int, *, create
         op = "up" if new > old else "down"
     modern = parse_kube_version(kube_version) >= FROM_TO_SINCE
     if created:
-        return f"Scaled up replica set {rs_name} from 0 to {new}" if modern else f"Scaled up replica set {rs_name} to {new}"
+        return (
+            f"Scaled up replica set {rs_name} from 0 to {new}"
+            if modern
+            else f"Scaled up replica set {rs_name} to {new}"
+        )
     if modern:
         return f"Scaled {op} replica set {rs_name} from {old} to {new}"
     return f"Scaled {op} replica set {rs_name} to {new} from {old}"
@@ -463,8 +477,15 @@ def _round_half_away(x: float) -> int:
 class _Controller:
     """The deployment controller's decisions over an in-memory list of ReplicaSets."""
 
-    def __init__(self, d: DeploymentSpec, rss: list[ReplicaSetState], kube_version: Any,
-                 new_hash: str, new_rs_name: str, new_pods_ready: bool):
+    def __init__(
+        self,
+        d: DeploymentSpec,
+        rss: list[ReplicaSetState],
+        kube_version: Any,
+        new_hash: str,
+        new_rs_name: str,
+        new_pods_ready: bool,
+    ):
         self.d = d
         self.rss = rss
         self.kube_version = kube_version
@@ -561,8 +582,12 @@ class _Controller:
             return self._scale_and_record(target, d.replicas)
 
         # A saturated new RS: the old ones go to zero.
-        if new is not None and new.replicas == d.replicas and new.desired_replicas == d.replicas \
-                and new.available == d.replicas:
+        if (
+            new is not None
+            and new.replicas == d.replicas
+            and new.desired_replicas == d.replicas
+            and new.available == d.replicas
+        ):
             changed = False
             for rs in olds:
                 if rs.replicas > 0:
@@ -698,8 +723,9 @@ class _Controller:
         return changed
 
 
-def _proportion(rs: ReplicaSetState, d: DeploymentSpec, surge: int, to_add: int, added: int,
-                status_replicas: int) -> int:
+def _proportion(
+    rs: ReplicaSetState, d: DeploymentSpec, surge: int, to_add: int, added: int, status_replicas: int
+) -> int:
     """GetReplicaSetProportion / getReplicaSetFraction."""
     if rs.replicas == 0 or to_add == 0 or to_add == added:
         return 0
@@ -798,9 +824,7 @@ class RolloutResult:
     def to_dict(self) -> dict:
         """Plain JSON-ready data (problems as dicts, tuples as lists)."""
         data = asdict(self)
-        data["problems"] = [
-            {"rule": p.rule, "path": list(p.path), "message": p.message} for p in self.problems
-        ]
+        data["problems"] = [{"rule": p.rule, "path": list(p.path), "message": p.message} for p in self.problems]
         return data
 
 
@@ -812,7 +836,9 @@ def _kubectl_views(name: str, replicas: int, rss: list[ReplicaSetState], new: Re
         up_to_date=new.replicas if new is not None else 0,
         available=ready,
     )
-    rows = [KubectlReplicaSet(rs.name, rs.replicas, rs.replicas, rs.available) for rs in sorted(rss, key=lambda r: r.name)]
+    rows = [
+        KubectlReplicaSet(rs.name, rs.replicas, rs.replicas, rs.available) for rs in sorted(rss, key=lambda r: r.name)
+    ]
     return dep, rows
 
 
@@ -865,7 +891,9 @@ def simulate_rollout(
     new_pods_ready = new_pods != "fail"
 
     new_hash = template_hash(d.template)
-    rss, rs_new_name = _starting_replicasets(old, d, old_replicasets, old_rs_name, new_rs_name, new_hash, new_pods_ready, notes)
+    rss, rs_new_name = _starting_replicasets(
+        old, d, old_replicasets, old_rs_name, new_rs_name, new_hash, new_pods_ready, notes
+    )
     ctl = _Controller(d, rss, kube_version, new_hash, rs_new_name, new_pods_ready)
     created_new = _reuse_for_rollback(ctl) is None
     initial_available = sum(rs.available for rs in rss)
@@ -877,7 +905,9 @@ def simulate_rollout(
     steps = _run_passes(ctl, d, pending_change, notes, max_steps)
 
     new_final = ctl.new_rs()
-    deleted = _cleanup(ctl, d) if new_final is not None and new_final.available == d.replicas == new_final.replicas else []
+    deleted = (
+        _cleanup(ctl, d) if new_final is not None and new_final.available == d.replicas == new_final.replicas else []
+    )
     final_available = sum(rs.available for rs in ctl.rss)
     complete = _is_complete(ctl, d, new_final)
     min_avail = min((s.available for s in steps), default=initial_available)
@@ -935,7 +965,9 @@ def _is_complete(ctl: _Controller, d: DeploymentSpec, new_final: ReplicaSetState
     ) or (new_final is None and d.replicas == 0 and all(rs.replicas == 0 for rs in ctl.rss))
 
 
-def _starting_replicasets(old, d, old_replicasets, old_rs_name, new_rs_name, new_hash, new_pods_ready, notes) -> tuple[list, str]:
+def _starting_replicasets(
+    old, d, old_replicasets, old_rs_name, new_rs_name, new_hash, new_pods_ready, notes
+) -> tuple[list, str]:
     """The ReplicaSets before the apply, and the name of the new template's ReplicaSet."""
     rs_new_name = new_rs_name or replicaset_name(d.name, d.template)
     if old_replicasets:
@@ -967,7 +999,9 @@ def _given_replicasets(old_replicasets, new_hash, new_rs_name, new_pods_ready, n
     return rss
 
 
-def _settled_replicaset(od: DeploymentSpec, d: DeploymentSpec, new_hash, old_rs_name, new_rs_name) -> tuple[ReplicaSetState, bool]:
+def _settled_replicaset(
+    od: DeploymentSpec, d: DeploymentSpec, new_hash, old_rs_name, new_rs_name
+) -> tuple[ReplicaSetState, bool]:
     """The one settled ReplicaSet of the old Deployment, and whether its template is the new one."""
     same_template = templates_equal(od.template, d.template)
     if same_template:
@@ -1053,14 +1087,18 @@ def _outcome(outage_step, paused: bool, complete: bool, notes) -> Outcome:
     if outage_step is not None:
         return "outage"
     if paused and not complete:
-        notes.append("progress.go: a paused Deployment reports Progressing=Unknown (DeploymentPaused) and no deadline runs")
+        notes.append(
+            "progress.go: a paused Deployment reports Progressing=Unknown (DeploymentPaused) and no deadline runs"
+        )
         return "paused"
     return "complete" if complete else "stuck"
 
 
 def _cleanup(ctl: _Controller, d: DeploymentSpec) -> list:
     """sync.go cleanupDeployment: delete the oldest scaled-down old ReplicaSets beyond revisionHistoryLimit."""
-    candidates = sorted((rs for rs in ctl.old_rss() if rs.replicas == 0 and rs.available == 0), key=lambda rs: (rs.revision, rs.created))
+    candidates = sorted(
+        (rs for rs in ctl.old_rss() if rs.replicas == 0 and rs.available == 0), key=lambda rs: (rs.revision, rs.created)
+    )
     doomed = candidates[: max(0, len(candidates) - d.history_limit)]
     for rs in doomed:
         ctl.rss.remove(rs)
@@ -1096,7 +1134,8 @@ def scale_replicasets(
     return {rs.name: rs.replicas for rs in rss}, list(ctl.events)
 
 
-def simulate_scale(deployment: Any, replicasets: list, *, new_rs_name: str | None = None,
-                   kube_version: str = NEWEST_KUBE_VERSION) -> list:
+def simulate_scale(
+    deployment: Any, replicasets: list, *, new_rs_name: str | None = None, kube_version: str = NEWEST_KUBE_VERSION
+) -> list:
     """The ScalingReplicaSet events of one proportional ``scale()`` pass."""
     return scale_replicasets(deployment, replicasets, new_rs_name=new_rs_name, kube_version=kube_version)[1]

@@ -42,8 +42,12 @@ def _suffix(seed: str) -> str:
 
 def _result(obj: dict, strategy: str, replicas: int, surge: int = 0, unavailable: int = 0) -> RolloutResult:
     return RolloutResult(
-        name=get(obj, "metadata", "name") or "?", namespace=get(obj, "metadata", "namespace") or "default",
-        strategy=strategy, replicas=replicas, max_surge=surge, max_unavailable=unavailable,
+        name=get(obj, "metadata", "name") or "?",
+        namespace=get(obj, "metadata", "namespace") or "default",
+        strategy=strategy,
+        replicas=replicas,
+        max_surge=surge,
+        max_unavailable=unavailable,
     )
 
 
@@ -97,19 +101,37 @@ def simulate_statefulset(old: dict | None, new: dict, *, new_pods: str = "ready"
         result.notes.append("pod template unchanged: no pod is replaced")
         return _finish(result, True, initial)
     if strategy == "OnDelete":
-        return _on_delete(result, "the controller replaces a pod only after you delete it (kubectl delete pod)", initial)
+        return _on_delete(
+            result, "the controller replaces a pod only after you delete it (kubectl delete pod)", initial
+        )
     available = min(initial, replicas)
     ordinal = replicas - 1
     while ordinal >= partition:
         batch = list(range(ordinal, max(partition, ordinal - unavailable + 1) - 1, -1))
         available -= len(batch)
-        result.steps.append(Step([_sts_event("delete", name, i) for i in batch], ordinal - len(batch) + 1, replicas - ordinal - 1, available))
-        result.steps.append(Step([_sts_event("create", name, i) for i in batch], ordinal - len(batch) + 1, replicas - ordinal - 1 + len(batch), available))
+        result.steps.append(
+            Step(
+                [_sts_event("delete", name, i) for i in batch],
+                ordinal - len(batch) + 1,
+                replicas - ordinal - 1,
+                available,
+            )
+        )
+        result.steps.append(
+            Step(
+                [_sts_event("create", name, i) for i in batch],
+                ordinal - len(batch) + 1,
+                replicas - ordinal - 1 + len(batch),
+                available,
+            )
+        )
         if not healthy:
             broken = batch[-1]
             result.notes.append(
-                f"{name}-{broken} never becomes Running and Ready, so the update stops there (updateStatefulSet waits for it); "
-                f"reverting the template does not unstick it: revert, then kubectl delete pod {name}-{broken} (forced rollback)"
+                f"{name}-{broken} never becomes Running and Ready, so the update stops there (updateStatefulSet waits "
+                "for it); "
+                f"reverting the template does not unstick it: revert, then kubectl delete pod {name}-{broken} (forced "
+                "rollback)"
             )
             return _finish(result, False, initial)
         available += len(batch)
@@ -128,7 +150,9 @@ def _sts_create(result, name, replicas, parallel, healthy):
     for i in range(replicas):
         result.steps.append(Step([_sts_event("create", name, i)], 0, i + 1, i))
         if not healthy:
-            result.notes.append(f"OrderedReady: {name}-{i} never becomes Running and Ready, so {name}-{i + 1} is never created")
+            result.notes.append(
+                f"OrderedReady: {name}-{i} never becomes Running and Ready, so {name}-{i + 1} is never created"
+            )
             return _finish(result, False, 0)
     return _finish(result, True, 0)
 
@@ -171,12 +195,23 @@ def _ds_unavailable(result, name, nodes, budget, healthy, pod):
     while node < nodes:
         batch = list(range(node, min(nodes, node + budget)))
         available -= len(batch)
-        result.steps.append(Step([f"Deleted pod: {pod(n, 'old')}" for n in batch], nodes - node - len(batch), node, available))
-        result.steps.append(Step([f"Created pod: {pod(n, 'new')}" for n in batch], nodes - node - len(batch), node + len(batch), available))
+        result.steps.append(
+            Step([f"Deleted pod: {pod(n, 'old')}" for n in batch], nodes - node - len(batch), node, available)
+        )
+        result.steps.append(
+            Step(
+                [f"Created pod: {pod(n, 'new')}" for n in batch],
+                nodes - node - len(batch),
+                node + len(batch),
+                available,
+            )
+        )
         if not healthy:
             result.notes.append(
-                f"the new pod on {len(batch)} node(s) never becomes Ready, so the update stops with maxUnavailable used up: "
-                f"{len(batch)} node(s) left without a working {name} agent (its old pod is gone, its new pod is not Ready)"
+                f"the new pod on {len(batch)} node(s) never becomes Ready, so the update stops with maxUnavailable "
+                "used up: "
+                f"{len(batch)} node(s) left without a working {name} agent (its old pod is gone, its new pod is not "
+                "Ready)"
             )
             return _finish(result, False, nodes)
         available += len(batch)
@@ -190,10 +225,17 @@ def _ds_surge(result, name, nodes, budget, healthy, pod):
     node = 0
     while node < nodes:
         batch = list(range(node, min(nodes, node + budget)))
-        result.steps.append(Step([f"Created pod: {pod(n, 'new')}" for n in batch], nodes - node, node + len(batch), nodes))
+        result.steps.append(
+            Step([f"Created pod: {pod(n, 'new')}" for n in batch], nodes - node, node + len(batch), nodes)
+        )
         if not healthy:
-            result.notes.append("maxSurge: the new pods never become Ready, so the old pods keep running on every node; the update stops")
+            result.notes.append(
+                "maxSurge: the new pods never become Ready, so the old pods keep running on every node; the update "
+                "stops"
+            )
             return _finish(result, False, nodes)
-        result.steps.append(Step([f"Deleted pod: {pod(n, 'old')}" for n in batch], nodes - node - len(batch), node + len(batch), nodes))
+        result.steps.append(
+            Step([f"Deleted pod: {pod(n, 'old')}" for n in batch], nodes - node - len(batch), node + len(batch), nodes)
+        )
         node += len(batch)
     return _finish(result, True, nodes)
