@@ -111,3 +111,11 @@ def test_every_severity_of_name_in_the_code_is_declared_and_every_declared_one_u
     }
     declared = {name for rule in CATALOGUE.values() for name in rule.severity_of_findings}
     assert used == declared
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "rules").glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_rule_file_follows_the_rule_schema(path):
+    """load_catalogue checks only what loading needs at run time; the full schema is checked here."""
+    from k8scheck.yamlsource import load_single
+
+    validate_rule(load_single(path.read_text(encoding="utf-8")), path)
