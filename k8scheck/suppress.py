@@ -25,8 +25,9 @@ EVERY_RULE = frozenset({"*"})  # a bare ignore: every rule
 class Suppression:
     rules: frozenset  # slugs, or EVERY_RULE
     location: Location
-    kind: str  # "comment" | "annotation"
+    kind: str  # "comment" | "annotation" | "directive" (a word after k8scheck: that is not one)
     used: set = field(default_factory=set)
+    word: str = ""  # the unknown directive
 
     def covers(self, rule: str) -> bool:
         from .engine import INPUT_RULES
@@ -45,6 +46,16 @@ def collect(files, manifests: list[Manifest]):
     for source in files:
         comments = source.comments if source.comments is not None else suppression_comments(source.text)
         for comment in comments:
+            if comment.unknown is not None:  # suppresses nothing; reported as unused
+                everything.append(
+                    Suppression(
+                        frozenset(),
+                        Location(source.path, comment.line, comment.column),
+                        "directive",
+                        word=comment.unknown,
+                    )
+                )
+                continue
             rules = _rules(comment.rules) if comment.rules is not None else EVERY_RULE
             item = Suppression(rules, Location(source.path, comment.line, comment.column), "comment")
             by_line[(source.path, comment.line + 1 if comment.next_line else comment.line)] = item
@@ -86,6 +97,17 @@ def apply(findings: list[Finding], origins: dict, files, manifests, active_rules
     unused = []
     if unused_rule is not None:
         for item in everything:
+            if item.kind == "directive":
+                unused.append(
+                    Finding(
+                        unused_rule.slug,
+                        unused_rule.severity,
+                        f"# k8scheck: {item.word} is not a k8scheck directive, so it suppresses nothing "
+                        "(write ignore[rule,...] or ignore-next-line[rule,...])",
+                        item.location,
+                    )
+                )
+                continue
             if item.rules == EVERY_RULE:
                 if not item.used and unused_rule.default <= active_rules:  # judged only when every default rule ran
                     unused.append(

@@ -619,6 +619,8 @@ def _read(text: str, colon: str | None, with_spans: bool):
 # A suppression comment: a '#' preceded by whitespace (or at the line start), then
 # k8scheck: ignore or ignore-next-line, with or without a [rule,...] list.
 _SUPPRESSION = re.compile(r"(?:^|\s)#\s*k8scheck:\s*(ignore(?:-next-line)?)(?:\[([^\]]*)\])?(?=\s|$)")
+# Any other word after "k8scheck:" is a directive k8scheck does not know (a typo such as "ignroe").
+_DIRECTIVE = re.compile(r"(?:^|\s)#\s*k8scheck:\s*([^\s\[]*)")
 
 
 class SuppressionComment(NamedTuple):
@@ -628,6 +630,7 @@ class SuppressionComment(NamedTuple):
     column: int
     rules: str | None
     next_line: bool  # ignore-next-line: it applies to the line below
+    unknown: str | None = None  # the word of a directive k8scheck does not know; then nothing is suppressed
 
 
 def suppression_comments(text: str) -> list[SuppressionComment]:
@@ -642,6 +645,11 @@ def suppression_comments(text: str) -> list[SuppressionComment]:
         if match:
             column = match.start() + (1 if line[match.start()] != "#" else 0) + 1
             found.append(SuppressionComment(number, column, match.group(2), match.group(1) == "ignore-next-line"))
+            continue
+        other = _DIRECTIVE.search(line)
+        if other:
+            column = other.start() + (1 if line[other.start()] != "#" else 0) + 1
+            found.append(SuppressionComment(number, column, None, False, other.group(1) or "(nothing)"))
     return found
 
 
