@@ -37,7 +37,8 @@ class TargetError(Exception):
 
 @dataclass
 class Hop:
-    kind: str  # client | dns | ingress | service | endpoints | traffic-policy | networkpolicy | container | startup | rollout
+    # client | dns | ingress | service | endpoints | traffic-policy | networkpolicy | container | startup | rollout
+    kind: str
     title: str
     ok: bool | None  # True ✓, False ✗, None · (not reached / not checked) or ! (warning)
     manifest: Manifest | None = None
@@ -346,7 +347,9 @@ class Walker:
         return True
 
     def _client_for(self, via: str, namespace: str) -> Client:
-        """The client given, else: outside for NodePort targets, the ingress controller for Ingress, a pod in the Service's namespace."""
+        """The client given, else:
+        outside for NodePort targets, the ingress controller for Ingress, a pod in the Service's namespace.
+        """
         if via == "ingress":
             return Client(INGRESS_CONTROLLER)
         if self.client is not None:
@@ -543,7 +546,8 @@ class Walker:
         other = others[0]
         how = (
             note
-            or f"target it as svc/{name} -n {other.namespace} or {name}.{other.namespace} (a short name resolves only in the client's namespace)"
+            or f"target it as svc/{name} -n {other.namespace} or {name}.{other.namespace}"
+            " (a short name resolves only in the client's namespace)"
         )
         hop.reason = f"Service {other.namespace}/{name} exists in namespace {other.namespace}, not {namespace}: {how}"
         hop.evidence.append((f"{other.ref}", other.locate(("metadata", "name"))))
@@ -801,7 +805,9 @@ class Walker:
         )
 
     def _endpoint_hops(self, leg, workloads: list) -> Verdict:
-        """The pods of every selected workload: is the port found on them (per pod), are they Ready, may the client reach them."""
+        """The pods of every selected workload:
+        is the port found on them (per pod), are they Ready, may the client reach them.
+        """
         service, service_port = leg.service, leg.port
         target_port, protocol = service_target(service_port)
         resolved = {id(w): resolve_port(pod_template(w.obj), target_port, protocol) for w in workloads}
@@ -861,7 +867,9 @@ class Walker:
         return leg.verdict(symptom=leg.policy_symptom if failing.kind == "networkpolicy" else None)
 
     def _pod_port(self, leg, resolved: int) -> int:
-        """The pod port the connection lands on: the resolved targetPort, or for a headless Service reached by DNS the port asked for."""
+        """The pod port the connection lands on:
+        the resolved targetPort, or for a headless Service reached by DNS the port asked for.
+        """
         if leg.via == "clusterip" and _headless(_spec(leg.service)) and isinstance(leg.port.get("port"), int):
             return leg.port["port"]
         return resolved
@@ -948,7 +956,9 @@ class Walker:
         )
 
     def _none_ready(self, leg, working, not_ready, container_hop) -> Verdict:
-        """Pods are selected but none is Ready: the failing hop is the cause (a missing key, volume...), not the selector."""
+        """Pods are selected but none is Ready:
+        the failing hop is the cause (a missing key, volume...), not the selector.
+        """
         service = leg.service
         pods = _unique(a.pod for a in not_ready)
         pod = pods[0] if pods else None
@@ -993,7 +1003,9 @@ class Walker:
         return leg.verdict(symptom=symptom, fix=self._startup_fix(pod.owner))
 
     def _traffic_policy_hops(self, leg, ready_pods: int) -> list:
-        """externalTrafficPolicy / internalTrafficPolicy Local: a node without a ready endpoint of its own drops the traffic."""
+        """externalTrafficPolicy / internalTrafficPolicy Local:
+        a node without a ready endpoint of its own drops the traffic.
+        """
         spec = _spec(leg.service)
         if leg.via == "nodeport" and spec.get("externalTrafficPolicy") == "Local":
             field_name, traffic = "externalTrafficPolicy", "traffic arriving at a NodePort"
@@ -1034,7 +1046,9 @@ class Walker:
         ]
 
     def _policy_hops(self, leg, workloads, resolved, protocol) -> list:
-        """NetworkPolicy: egress of the client, ingress of each workload's pods, on the pod port the traffic lands on."""
+        """NetworkPolicy:
+        egress of the client, ingress of each workload's pods, on the pod port the traffic lands on.
+        """
         if not any(True for _ in self.ctx.of_kind("NetworkPolicy")):
             return []
         client = leg.client.endpoint
@@ -1198,7 +1212,9 @@ class Walker:
         )
 
     def _target_port_fix(self, leg, workloads):
-        """A new targetPort only when it works for the pods of *every* selected workload (each declares one port, the same)."""
+        """A new targetPort only when it works for the pods of *every* selected workload (each declares one
+        port, the same).
+        """
         service_port = leg.port
         if "targetPort" not in service_port or _headless(_spec(leg.service)):
             return None
