@@ -1290,7 +1290,6 @@ class Walker:
         for prediction in plan(self.ctx, self.old_manifests, new_pods="auto", kube_version=self.ctx.kube_version):
             if prediction.manifest is not workload:
                 continue
-            r = prediction.result
             if prediction.rejected:
                 return [
                     Hop(
@@ -1301,6 +1300,8 @@ class Walker:
                         prediction.rejected[0].path,
                     )
                 ]
+            r = prediction.result
+            assert r is not None, "only a rejected apply has no simulated result"
             if r.min_available == 0 and r.replicas > 0 and r.initial_available > 0:
                 step = r.outage_step or 1
                 return [
