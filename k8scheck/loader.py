@@ -169,7 +169,7 @@ class _Walk:
     def _entry(self, entry, display: str, root: str, visited: set[str], errors: list[LoadError]) -> None:
         is_link = entry.is_symlink()
         real = os.path.realpath(display) if is_link else None
-        if is_link and not (real == root or real.startswith(root + os.sep)):
+        if real is not None and not (real == root or real.startswith(root + os.sep)):  # real: only for a link
             errors.append(LoadError(display, f"symlink to {real} leaves {root}; not followed", severity="warning"))
             return
         if entry.is_dir():
@@ -383,7 +383,8 @@ def _gitops_paths(manifest: Manifest) -> list[str]:
     if manifest.group == "argoproj.io" and manifest.kind in ("Application", "ApplicationSet"):
         if manifest.kind == "ApplicationSet":
             spec = spec.get("template", {}).get("spec", {}) if isinstance(spec.get("template"), dict) else {}
-        sources = ([spec.get("source")] if isinstance(spec.get("source"), dict) else []) + [
+        source = spec.get("source")
+        sources = ([source] if isinstance(source, dict) else []) + [
             s for s in spec.get("sources") or [] if isinstance(s, dict)
         ]
         return [s["path"] for s in sources if isinstance(s.get("path"), str) and "{{" not in s["path"]]
@@ -511,7 +512,7 @@ def load_text(source: SourceFile, result: LoadResult, documents=None, problems=N
     source.documents = len(documents)
     last_line = source.text.count("\n") + (0 if source.text.endswith("\n") else 1)
     for problem in problems:
-        related = ()
+        related: tuple[Related, ...] = ()
         if problem.related_line is not None:
             related = (
                 Related(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
@@ -55,7 +56,8 @@ class MadePods(NamedTuple):
 class Catalogue(NamedTuple):
     """The merged catalogue (bundled data plus the project's), as read from YAML."""
 
-    names: dict  # (kind, scope) -> name patterns; scope: None (cluster), EVERY_NAMESPACE or a namespace
+    # (kind, scope) -> name patterns, read-only; scope: None (cluster), EVERY_NAMESPACE or a namespace
+    names: Mapping[tuple, tuple]
     objects: tuple  # entries of `objects`
     pods: tuple  # entries of `pods`
     api_groups: frozenset
@@ -81,7 +83,7 @@ class Catalogue(NamedTuple):
 EVERY_NAMESPACE = "*"
 
 
-def _name_index(parts) -> dict:
+def _name_index(parts) -> Mapping[tuple, tuple]:
     """(kind, scope) -> patterns, from the cluster, every-namespace and namespaces sections."""
     index: dict = {}
     for data in parts:
@@ -207,7 +209,7 @@ def made_objects(catalogue: Catalogue, manifests) -> list[MadeObject]:
 
 
 def _objects_of(entry: dict, m: Manifest):
-    items = [None]
+    items: list[dict | None] = [None]  # None: the object itself, no `each` item
     if entry.get("each"):
         listed = get(m.obj, *entry["each"].split("."))
         items = [i for i in listed if isinstance(i, dict)] if isinstance(listed, list) else []

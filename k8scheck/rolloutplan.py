@@ -17,6 +17,7 @@ from .simulate import simulate_rollout
 from .simulate.immutable import rejections
 from .simulate.pods import PodOutcome, predict_pod
 from .simulate.podtemplate import templates_equal
+from .simulate.rollout import RolloutResult
 from .simulate.sets import simulate_daemonset, simulate_statefulset
 
 ROLLOUT_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
@@ -26,12 +27,14 @@ UNGUARDED = (
 )
 # Kinds whose apply the API server may refuse for an immutable field (simulate.immutable).
 CHECKED_KINDS = ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "Service")
+# What a hypothetical rollout's numbers depend on: replicas, strategy (JSON), new pods mode, kube version.
+ShapeKey = tuple[str, str, str, str]
 
 
 @dataclass
 class RolloutPrediction:
     manifest: Manifest
-    result: object  # simulate.rollout.RolloutResult
+    result: RolloutResult | None  # None only for a rejected apply (nothing rolls out)
     new_pods: str  # "ready" | "fail": what the simulation assumed
     pod_outcome: PodOutcome | None = None  # why new pods fail, when predicted
     pdb: Manifest | None = None
@@ -45,6 +48,7 @@ class RolloutPrediction:
         if self.rejected:
             return "rejected"
         result = self.result
+        assert result is not None, "only a rejected apply has no simulated result"
         if result.outcome != "outage" and self.pdb_min_available is not None and result.replicas > 0:
             if result.min_available < self.pdb_min_available and result.initial_available >= self.pdb_min_available:
                 return "outage"
@@ -60,7 +64,6 @@ class RolloutPrediction:
         return bool(listed) and not any(isinstance(c.get("readinessProbe"), dict) for c in listed)
 
     def to_json(self) -> dict:
-        result = self.result
         if self.rejected:
             return {
                 "object": self.manifest.ref.to_json(),
@@ -71,6 +74,8 @@ class RolloutPrediction:
                 "steps": [],
                 "events": [],
             }
+        result = self.result
+        assert result is not None, "only a rejected apply has no simulated result"
         return {
             "object": self.manifest.ref.to_json(),
             "file": self.manifest.file,
@@ -145,11 +150,13 @@ def _next_template(obj: dict) -> dict:
     return changed
 
 
-def _shape(obj: dict, mode: str, kube_version: str):
+def _shape(obj: dict, mode: str, kube_version: str) -> ShapeKey | None:
     """What a hypothetical rollout's numbers depend on (names aside): replicas and strategy."""
     import json
 
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        spec = {}
     try:
         strategy = json.dumps(spec.get("strategy"), sort_keys=True, default=str)
     except (TypeError, ValueError):
@@ -166,7 +173,7 @@ def predict(
     kube_version: str,
     hypothetical: bool = False,
     image_verdicts=None,
-    memo=None,
+    memo: dict[ShapeKey, RolloutResult] | None = None,
     nodes: int = 1,
 ) -> RolloutPrediction:
     """One Deployment's rollout. ``hypothetical``: the next template change of an unchanged object.
@@ -181,12 +188,12 @@ def predict(
         mode = "fail" if outcome.fails else "ready"
     if hypothetical:
         key = _shape(manifest.obj, mode, kube_version) if memo is not None else None
-        result = memo.get(key) if key is not None else None
+        result = memo.get(key) if memo is not None and key is not None else None
         if result is None:
             result = simulate_rollout(
                 manifest.obj, _next_template(manifest.obj), new_pods=mode, kube_version=kube_version
             )
-            if key is not None:
+            if memo is not None and key is not None:
                 memo[key] = result
     elif manifest.kind == "StatefulSet":
         result = simulate_statefulset(old.obj if old is not None else None, manifest.obj, new_pods=mode)
@@ -249,7 +256,7 @@ def plan(
     StatefulSets and DaemonSets too). An apply the API server rejects (an immutable field
     changed) is a prediction of its own, with outcome ``rejected`` and no steps.
     """
-    memo = {} if shared else None
+    memo: dict[ShapeKey, RolloutResult] | None = {} if shared else None
     olds = {(m.kind, m.namespace, m.name): m for m in old_manifests or () if m.kind in kinds and m.name}
     out = rejected_applies(ctx, old_manifests) if old_manifests is not None else []
     refused = {id(p.manifest) for p in out}

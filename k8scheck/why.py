@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .graph import container_ports, service_target
-from .kinds import containers, get, items, pod_template
+from .kinds import PodTemplate, containers, get, items, pod_template
 from .model import Manifest
 from .netpol import Decision, Endpoint, decide
 from .simulate.cluster import resolve_port, simulate_cluster
@@ -37,7 +37,8 @@ class TargetError(Exception):
 
 @dataclass
 class Hop:
-    kind: str  # client | dns | ingress | service | endpoints | traffic-policy | networkpolicy | container | startup | rollout
+    # client | dns | ingress | service | endpoints | traffic-policy | networkpolicy | container | startup | rollout
+    kind: str
     title: str
     ok: bool | None  # True ✓, False ✗, None · (not reached / not checked) or ! (warning)
     manifest: Manifest | None = None
@@ -278,7 +279,7 @@ def resolve_client(ctx, client: str | None, client_namespace: str | None, namesp
     where = client_namespace or namespace
     found = next((m for m in ctx.of_kind(kind) if m.name == name and m.namespace == where), None)
     template = pod_template(found.obj) if found is not None else None
-    if template is None:
+    if found is None or template is None:
         names = sorted(f"{m.namespace}/{m.name}" for m in ctx.of_kind(kind))
         raise TargetError(
             f"--client: no {kind} {where}/{name} with a pod template; {kind}s in the inputs: "
@@ -286,6 +287,14 @@ def resolve_client(ctx, client: str | None, client_namespace: str | None, namesp
         )
     labels = {k: v for k, v in template.labels.items() if isinstance(v, str)}
     return Client(Endpoint(where, labels, f"pods of {found.ref}", _pod_ports(template)), found)
+
+
+def _selected_template(workload: Manifest) -> PodTemplate:
+    """The pod template of a workload whose pods a Service selects (the simulated cluster made them from it)."""
+    template = pod_template(workload.obj)
+    if template is None:
+        raise ValueError(f"{workload.ref}: a selected workload without a pod template")
+    return template
 
 
 # -- the walk -----------------------------------------------------------------------
@@ -332,7 +341,7 @@ class Walker:
 
     def _in_cluster_name(self, target: Target) -> bool:
         """From a pod, http://NAME/ and http://NAME.NS/ are cluster DNS names when a Service of that name exists."""
-        if self.client is None or not self.client.endpoint.is_pod:
+        if self.client is None or not self.client.endpoint.is_pod or target.host is None:
             return False
         service = _service_from_dns(target.host, self.client.namespace, allow_bare=True)
         if service is None or not any(s.name == service[0] for s in self.services()):
@@ -345,8 +354,10 @@ class Walker:
         )
         return True
 
-    def _client_for(self, via: str, namespace: str) -> Client:
-        """The client given, else: outside for NodePort targets, the ingress controller for Ingress, a pod in the Service's namespace."""
+    def _client_for(self, via: str, namespace: str | None) -> Client:
+        """The client given, else:
+        outside for NodePort targets, the ingress controller for Ingress, a pod in the Service's namespace.
+        """
         if via == "ingress":
             return Client(INGRESS_CONTROLLER)
         if self.client is not None:
@@ -543,7 +554,8 @@ class Walker:
         other = others[0]
         how = (
             note
-            or f"target it as svc/{name} -n {other.namespace} or {name}.{other.namespace} (a short name resolves only in the client's namespace)"
+            or f"target it as svc/{name} -n {other.namespace} or {name}.{other.namespace}"
+            " (a short name resolves only in the client's namespace)"
         )
         hop.reason = f"Service {other.namespace}/{name} exists in namespace {other.namespace}, not {namespace}: {how}"
         hop.evidence.append((f"{other.ref}", other.locate(("metadata", "name"))))
@@ -559,17 +571,18 @@ class Walker:
         if not client.endpoint.is_pod:
             return None
         decision = decide(self.ctx, client.endpoint, CLUSTER_DNS, "Egress", 53, "UDP", CLUSTER_DNS)
-        if decision.allowed is not False:
+        policy = decision.policy  # set whenever the connection is denied: the isolating policy
+        if decision.allowed is not False or policy is None:
             return None
         return Hop(
             "dns",
-            f"DNS: NetworkPolicy {decision.policy.namespace}/{decision.policy.name} drops the DNS queries (UDP 53 to "
+            f"DNS: NetworkPolicy {policy.namespace}/{policy.name} drops the DNS queries (UDP 53 to "
             f"kube-system/kube-dns) of {client.endpoint.what}",
             False,
-            decision.policy,
+            policy,
             decision.path,
             reason=f"{decision.reason}; {CNI_NOTE}",
-            data={"policy": decision.policy.ref.to_json()},
+            data={"policy": policy.ref.to_json()},
         )
 
     def _dns_hop(self, target: Target, service: Manifest) -> Hop:
@@ -801,7 +814,9 @@ class Walker:
         )
 
     def _endpoint_hops(self, leg, workloads: list) -> Verdict:
-        """The pods of every selected workload: is the port found on them (per pod), are they Ready, may the client reach them."""
+        """The pods of every selected workload:
+        is the port found on them (per pod), are they Ready, may the client reach them.
+        """
         service, service_port = leg.service, leg.port
         target_port, protocol = service_target(service_port)
         resolved = {id(w): resolve_port(pod_template(w.obj), target_port, protocol) for w in workloads}
@@ -813,8 +828,9 @@ class Walker:
         if left_out:
             hops.append(self._left_out_hop(leg, left_out, target_port, protocol))
         containers_hops = {
-            id(w): self._container_hop(w, pod_template(w.obj), self._pod_port(leg, resolved[id(w)]), protocol)
+            id(w): self._container_hop(w, pod_template(w.obj), self._pod_port(leg, port), protocol)
             for w in working
+            if (port := resolved[id(w)]) is not None  # every working workload resolves the port
         }
         listening = [w for w in working if containers_hops[id(w)].ok is not False]
         if not listening:
@@ -861,7 +877,9 @@ class Walker:
         return leg.verdict(symptom=leg.policy_symptom if failing.kind == "networkpolicy" else None)
 
     def _pod_port(self, leg, resolved: int) -> int:
-        """The pod port the connection lands on: the resolved targetPort, or for a headless Service reached by DNS the port asked for."""
+        """The pod port the connection lands on:
+        the resolved targetPort, or for a headless Service reached by DNS the port asked for.
+        """
         if leg.via == "clusterip" and _headless(_spec(leg.service)) and isinstance(leg.port.get("port"), int):
             return leg.port["port"]
         return resolved
@@ -915,7 +933,7 @@ class Walker:
             ),
         )
         for w in left_out:
-            template = pod_template(w.obj)
+            template = _selected_template(w)
             hop.evidence.append((f"{w.ref}'s pod template", w.locate(template.spec_path + ("containers",))))
         return hop
 
@@ -948,7 +966,9 @@ class Walker:
         )
 
     def _none_ready(self, leg, working, not_ready, container_hop) -> Verdict:
-        """Pods are selected but none is Ready: the failing hop is the cause (a missing key, volume...), not the selector."""
+        """Pods are selected but none is Ready:
+        the failing hop is the cause (a missing key, volume...), not the selector.
+        """
         service = leg.service
         pods = _unique(a.pod for a in not_ready)
         pod = pods[0] if pods else None
@@ -993,7 +1013,9 @@ class Walker:
         return leg.verdict(symptom=symptom, fix=self._startup_fix(pod.owner))
 
     def _traffic_policy_hops(self, leg, ready_pods: int) -> list:
-        """externalTrafficPolicy / internalTrafficPolicy Local: a node without a ready endpoint of its own drops the traffic."""
+        """externalTrafficPolicy / internalTrafficPolicy Local:
+        a node without a ready endpoint of its own drops the traffic.
+        """
         spec = _spec(leg.service)
         if leg.via == "nodeport" and spec.get("externalTrafficPolicy") == "Local":
             field_name, traffic = "externalTrafficPolicy", "traffic arriving at a NodePort"
@@ -1034,13 +1056,15 @@ class Walker:
         ]
 
     def _policy_hops(self, leg, workloads, resolved, protocol) -> list:
-        """NetworkPolicy: egress of the client, ingress of each workload's pods, on the pod port the traffic lands on."""
+        """NetworkPolicy:
+        egress of the client, ingress of each workload's pods, on the pod port the traffic lands on.
+        """
         if not any(True for _ in self.ctx.of_kind("NetworkPolicy")):
             return []
         client = leg.client.endpoint
         outcomes = []  # (workload, Decision)
         for w in workloads:
-            template = pod_template(w.obj)
+            template = _selected_template(w)
             labels = {k: v for k, v in template.labels.items() if isinstance(v, str)}
             pod = Endpoint(w.namespace, labels, f"pods of {w.ref}", _pod_ports(template))
             number = self._pod_port(leg, resolved[id(w)])
@@ -1054,16 +1078,18 @@ class Walker:
         unknown = [(w, d) for w, d in outcomes if d.allowed is None]
         if blocked:
             w, d = blocked[0]
+            policy = d.policy
+            assert policy is not None, "decide() names the isolating policy of every denial"
             all_blocked = len(blocked) == len(outcomes)
             hop = Hop(
                 "networkpolicy",
-                f"NetworkPolicy {d.policy.namespace}/{d.policy.name} drops {client.what} → pods of {w.ref}",
+                f"NetworkPolicy {policy.namespace}/{policy.name} drops {client.what} → pods of {w.ref}",
                 False if all_blocked else None,
-                d.policy,
+                policy,
                 d.path,
                 reason=f"{d.reason}; {CNI_NOTE}",
                 warning=not all_blocked,
-                data={"policy": d.policy.ref.to_json(), "client": client.what},
+                data={"policy": policy.ref.to_json(), "client": client.what},
             )
             return [hop]
         if unknown:
@@ -1084,7 +1110,7 @@ class Walker:
                 )
             ]
         deciding = next((d for _w, d in outcomes if d.policy is not None), None)
-        if deciding is not None:
+        if deciding is not None and deciding.policy is not None:
             return [
                 Hop(
                     "networkpolicy",
@@ -1198,7 +1224,9 @@ class Walker:
         )
 
     def _target_port_fix(self, leg, workloads):
-        """A new targetPort only when it works for the pods of *every* selected workload (each declares one port, the same)."""
+        """A new targetPort only when it works for the pods of *every* selected workload (each declares one
+        port, the same).
+        """
         service_port = leg.port
         if "targetPort" not in service_port or _headless(_spec(leg.service)):
             return None
@@ -1274,7 +1302,6 @@ class Walker:
         for prediction in plan(self.ctx, self.old_manifests, new_pods="auto", kube_version=self.ctx.kube_version):
             if prediction.manifest is not workload:
                 continue
-            r = prediction.result
             if prediction.rejected:
                 return [
                     Hop(
@@ -1285,6 +1312,8 @@ class Walker:
                         prediction.rejected[0].path,
                     )
                 ]
+            r = prediction.result
+            assert r is not None, "only a rejected apply has no simulated result"
             if r.min_available == 0 and r.replicas > 0 and r.initial_available > 0:
                 step = r.outage_step or 1
                 return [

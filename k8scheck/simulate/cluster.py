@@ -73,7 +73,7 @@ class SimPod:
 @dataclass
 class SimReplicaSet:
     name: str
-    namespace: str
+    namespace: str | None  # the owner's
     desired: int
     ready: int
     owner: Manifest
@@ -307,7 +307,9 @@ class _Builder:
     def _job(self, m: Manifest):
         """job_controller.go manageJob, pictured once the Job is done (or stuck)."""
         name = m.name or _generated(m)
-        spec = m.obj.get("spec") if isinstance(m.obj.get("spec"), dict) else {}
+        spec = m.obj.get("spec")
+        if not isinstance(spec, dict):
+            spec = {}
         parallelism = non_negative(spec.get("parallelism"), 1)
         completions = non_negative(spec.get("completions"), parallelism if spec.get("completions") is None else 1)
         backoff = non_negative(spec.get("backoffLimit"), 6)
@@ -407,7 +409,7 @@ class _PodIndex:
 def _generated(m: Manifest) -> str:
     """A generateName object's name is random: shown as ``PREFIXxxxxx``, never as a made-up suffix."""
     prefix = get(m.obj, "metadata", "generateName")
-    return f"{prefix}xxxxx" if isinstance(prefix, str) and prefix else f"{m.kind.lower()}-xxxxx"
+    return f"{prefix}xxxxx" if isinstance(prefix, str) and prefix else f"{(m.kind or 'object').lower()}-xxxxx"
 
 
 def resolve_port(template, target, protocol: str) -> int | None:
@@ -425,6 +427,8 @@ def resolve_port(template, target, protocol: str) -> int | None:
         return None
     if found.fit is PortFit.UNDECLARED:
         return target
+    if found.path is None:  # never: a DECLARED match carries the container port's path
+        return None
     return get(template.spec, *found.path[len(template.spec_path) :], "containerPort")
 
 

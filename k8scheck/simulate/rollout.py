@@ -49,7 +49,8 @@ from k8scheck.versions import NEWEST_KUBE_VERSION, NEWEST_KUBE_VERSION_TUPLE
 ROLLING = "RollingUpdate"
 RECREATE = "Recreate"
 DEFAULT_PERCENT = "25%"
-LATEST_KUBE_VERSION = NEWEST_KUBE_VERSION_TUPLE
+# (major, minor): NEWEST_KUBE_VERSION is a minor version, "1.NN"
+LATEST_KUBE_VERSION: tuple[int, int] = (NEWEST_KUBE_VERSION_TUPLE[0], NEWEST_KUBE_VERSION_TUPLE[1])
 # kube_version from which event texts read "from M to N" (PR #125118, v1.32).
 FROM_TO_SINCE = (1, 32)
 INVALID_VALUE_RULE = "rollout-invalid-value"
@@ -251,7 +252,7 @@ def _parse_rolling_update(rolling: dict, spec: DeploymentSpec) -> None:
     """maxSurge and maxUnavailable, each validated as the API server does, and never both 0."""
     spec.max_surge = _surge_or_unavailable(rolling, "maxSurge", spec.problems)
     spec.max_unavailable = _surge_or_unavailable(rolling, "maxUnavailable", spec.problems)
-    if _parse_int_or_percent(spec.max_surge)[0] == 0 and _parse_int_or_percent(spec.max_unavailable)[0] == 0:
+    if _is_zero(spec.max_surge) and _is_zero(spec.max_unavailable):
         spec.problems.append(
             Problem(
                 INVALID_VALUE_RULE,
@@ -259,6 +260,12 @@ def _parse_rolling_update(rolling: dict, spec: DeploymentSpec) -> None:
                 "maxUnavailable may not be 0 when maxSurge is 0 (the API server rejects this Deployment)",
             )
         )
+
+
+def _is_zero(value: Any) -> bool:
+    """A maxSurge / maxUnavailable of 0 (or 0%); _surge_or_unavailable only returns values that parse."""
+    parsed = _parse_int_or_percent(value)
+    return not isinstance(parsed, IntOrPercentError) and parsed[0] == 0
 
 
 def _surge_or_unavailable(rolling: dict, key: str, problems: list) -> Any:

@@ -35,6 +35,12 @@ from .rollout import IntOrPercentError, RolloutResult, scaled_value
 _ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
 
+def _spec(obj: dict) -> dict:
+    """The object's spec mapping, {} when it is missing or not a mapping."""
+    spec = obj.get("spec")
+    return spec if isinstance(spec, dict) else {}
+
+
 def _suffix(seed: str) -> str:
     digest = hashlib.sha256(seed.encode("utf-8")).digest()
     return "".join(_ALPHABET[b % len(_ALPHABET)] for b in digest[:5])
@@ -82,7 +88,7 @@ def simulate_statefulset(old: dict | None, new: dict, *, new_pods: str = "ready"
     """The StatefulSet controller's passes when ``new`` replaces ``old`` (None: creation)."""
     from .rollout import Step
 
-    spec = new.get("spec") if isinstance(new.get("spec"), dict) else {}
+    spec = _spec(new)
     name = get(new, "metadata", "name") or "statefulset"
     replicas = non_negative(spec.get("replicas"), 1)
     strategy = get(spec, "updateStrategy", "type") or "RollingUpdate"
@@ -95,7 +101,7 @@ def simulate_statefulset(old: dict | None, new: dict, *, new_pods: str = "ready"
     result = _result(new, f"StatefulSet {strategy}", replicas, 0, unavailable)
     if old is None:
         return _sts_create(result, name, replicas, parallel, healthy)
-    old_spec = old.get("spec") if isinstance(old.get("spec"), dict) else {}
+    old_spec = _spec(old)
     initial = non_negative(old_spec.get("replicas"), 1)
     if templates_equal(old_spec.get("template"), spec.get("template")):
         result.notes.append("pod template unchanged: no pod is replaced")
@@ -164,7 +170,7 @@ def simulate_daemonset(old: dict | None, new: dict, *, new_pods: str = "ready", 
     """The DaemonSet controller's passes over ``nodes`` nodes when ``new`` replaces ``old``."""
     from .rollout import Step
 
-    spec = new.get("spec") if isinstance(new.get("spec"), dict) else {}
+    spec = _spec(new)
     name = get(new, "metadata", "name") or "daemonset"
     strategy = get(spec, "updateStrategy", "type") or "RollingUpdate"
     rolling = get(spec, "updateStrategy", "rollingUpdate")
