@@ -667,76 +667,94 @@ def _check_service(obj: dict) -> Iterator[Problem]:
         if not isinstance(port, dict):
             continue
         p = ("spec", "ports", i)
-        num = _int(port.get("port"))
-        if num is not None and not 1 <= num <= 65535:
-            yield _invalid("invalid-port", p + ("port",), port.get("port"), MSG_PORT_RANGE)
-        elif num is not None:
-            proto = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
-            if (num, proto) in seen_ports:
-                first = seen_ports[(num, proto)]
-                yield Problem(
-                    "invalid-port",
-                    p + ("port",),
-                    f"spec.ports[{i}]: Duplicate value: port {num}/{proto} is already exposed by spec.ports[{first}]",
-                    related=(("spec", "ports", first, "port"),),
-                )
-            else:
-                seen_ports[(num, proto)] = i
-        target = port.get("targetPort")
-        tnum = _int(target)
-        if tnum is not None:
-            # 0 is dropped and defaulted to port; anything else must be a port number
-            if tnum != 0 and not 1 <= tnum <= 65535:
-                yield _invalid("invalid-port", p + ("targetPort",), target, MSG_PORT_RANGE)
-        elif isinstance(target, str) and target:
-            errs = port_name_errors(target)
-            if errs:
-                yield _invalid("invalid-port-name", p + ("targetPort",), target, "; ".join(errs))
-        node_port = _int(port.get("nodePort"))
-        if node_port is not None and node_port != 0:
-            lo, hi = NODE_PORT_RANGE
-            proto = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
-            if not lo <= node_port <= hi:
-                yield _invalid(
-                    "invalid-port",
-                    p + ("nodePort",),
-                    port.get("nodePort"),
-                    f"provided port is not in the valid range. The range of valid ports is {lo}-{hi}",
-                )
-            elif (node_port, proto) in seen_node_ports:
-                first = seen_node_ports[(node_port, proto)]
-                yield Problem(
-                    "invalid-port",
-                    p + ("nodePort",),
-                    f"{dotted(p + ('nodePort',))}: Duplicate value: {node_port} "
-                    f"(also the nodePort of spec.ports[{first}])",
-                    related=(("spec", "ports", first, "nodePort"),),
-                )
-            else:
-                seen_node_ports[(node_port, proto)] = i
-        name = port.get("name")
-        if isinstance(name, str) and name:
-            # unlike container port names, a Service port name is a DNS-1123 label
-            errs = dns1123_label_errors(name)
-            if errs:
-                yield _invalid("invalid-port-name", p + ("name",), name, "; ".join(errs))
-            if name in seen:
-                yield Problem(
-                    "invalid-port-name",
-                    p + ("name",),
-                    f"{dotted(p + ('name',))}: Duplicate value: {_show(name)} "
-                    f"(also the name of spec.ports[{seen[name]}])",
-                    related=(("spec", "ports", seen[name], "name"),),
-                )
-            else:
-                seen[name] = i
-        elif need_names and name in (None, ""):
+        yield from _check_service_port_number(port, p, i, seen_ports)
+        yield from _check_target_port(port, p)
+        yield from _check_node_port(port, p, i, seen_node_ports)
+        yield from _check_service_port_name(port, p, i, seen, need_names)
+
+
+def _check_service_port_number(port: dict, p: tuple, i: int, seen_ports: dict[tuple, int]) -> Iterator[Problem]:
+    """spec.ports[i].port: in range, and each port/protocol exposed once."""
+    num = _int(port.get("port"))
+    if num is not None and not 1 <= num <= 65535:
+        yield _invalid("invalid-port", p + ("port",), port.get("port"), MSG_PORT_RANGE)
+    elif num is not None:
+        proto = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
+        if (num, proto) in seen_ports:
+            first = seen_ports[(num, proto)]
+            yield Problem(
+                "invalid-port",
+                p + ("port",),
+                f"spec.ports[{i}]: Duplicate value: port {num}/{proto} is already exposed by spec.ports[{first}]",
+                related=(("spec", "ports", first, "port"),),
+            )
+        else:
+            seen_ports[(num, proto)] = i
+
+
+def _check_target_port(port: dict, p: tuple) -> Iterator[Problem]:
+    """spec.ports[i].targetPort: a port number or a port name."""
+    target = port.get("targetPort")
+    tnum = _int(target)
+    if tnum is not None:
+        # 0 is dropped and defaulted to port; anything else must be a port number
+        if tnum != 0 and not 1 <= tnum <= 65535:
+            yield _invalid("invalid-port", p + ("targetPort",), target, MSG_PORT_RANGE)
+    elif isinstance(target, str) and target:
+        errs = port_name_errors(target)
+        if errs:
+            yield _invalid("invalid-port-name", p + ("targetPort",), target, "; ".join(errs))
+
+
+def _check_node_port(port: dict, p: tuple, i: int, seen_node_ports: dict[tuple, int]) -> Iterator[Problem]:
+    """spec.ports[i].nodePort: in the node port range, and each used once."""
+    node_port = _int(port.get("nodePort"))
+    if node_port is not None and node_port != 0:
+        lo, hi = NODE_PORT_RANGE
+        proto = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
+        if not lo <= node_port <= hi:
+            yield _invalid(
+                "invalid-port",
+                p + ("nodePort",),
+                port.get("nodePort"),
+                f"provided port is not in the valid range. The range of valid ports is {lo}-{hi}",
+            )
+        elif (node_port, proto) in seen_node_ports:
+            first = seen_node_ports[(node_port, proto)]
+            yield Problem(
+                "invalid-port",
+                p + ("nodePort",),
+                f"{dotted(p + ('nodePort',))}: Duplicate value: {node_port} (also the nodePort of spec.ports[{first}])",
+                related=(("spec", "ports", first, "nodePort"),),
+            )
+        else:
+            seen_node_ports[(node_port, proto)] = i
+
+
+def _check_service_port_name(port: dict, p: tuple, i: int, seen: dict[str, int], need_names: bool) -> Iterator[Problem]:
+    """spec.ports[i].name: a DNS-1123 label, unique, and required when there are several ports."""
+    name = port.get("name")
+    if isinstance(name, str) and name:
+        # unlike container port names, a Service port name is a DNS-1123 label
+        errs = dns1123_label_errors(name)
+        if errs:
+            yield _invalid("invalid-port-name", p + ("name",), name, "; ".join(errs))
+        if name in seen:
             yield Problem(
                 "invalid-port-name",
-                p + ("name",) if "name" in port else p,
-                f"{dotted(p + ('name',))}: Required value: a Service with more than one port must name every port",
-                at="key" if "name" in port else "value",
+                p + ("name",),
+                f"{dotted(p + ('name',))}: Duplicate value: {_show(name)} (also the name of spec.ports[{seen[name]}])",
+                related=(("spec", "ports", seen[name], "name"),),
             )
+        else:
+            seen[name] = i
+    elif need_names and name in (None, ""):
+        yield Problem(
+            "invalid-port-name",
+            p + ("name",) if "name" in port else p,
+            f"{dotted(p + ('name',))}: Required value: a Service with more than one port must name every port",
+            at="key" if "name" in port else "value",
+        )
 
 
 # --------------------------------------------------------------------------
