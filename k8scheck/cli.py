@@ -538,7 +538,6 @@ def lint(
     from .engine import Settings, UsageError, baseline_data, read_baseline
     from .engine import lint as run_lint
     from .progress import Progress
-    from .report import FORMATS
 
     outputs = ctx.meta.get("k8scheck.outputs") or [("text", None)]
     progress = Progress(sys.stderr)
@@ -572,18 +571,7 @@ def lint(
             progress.finish()
         except UsageError as exc:
             raise click.UsageError(str(exc)) from None
-    for output_format, target in outputs:
-        if target is None:
-            click.echo(
-                FORMATS[output_format](report, color=run.color, quiet=quiet, verbose=verbose), nl=False, color=run.color
-            )
-            continue
-        try:
-            Path(target).write_text(
-                FORMATS[output_format](report, color=False, quiet=quiet, verbose=verbose), encoding="utf-8"
-            )
-        except OSError as exc:
-            raise click.UsageError(f"--output {target}: {exc.strerror or exc}") from None
+    _write_reports(report, outputs, color=run.color, quiet=quiet, verbose=verbose)
     if write_baseline_path:
         import json
 
@@ -596,6 +584,22 @@ def lint(
         sys.exit(EXIT_USAGE)
     threshold = fail_on or config.fail_on or "error"
     sys.exit(EXIT_FINDINGS if report.worst_at_or_above(threshold) else EXIT_OK)
+
+
+def _write_reports(report, outputs, *, color, quiet, verbose) -> None:
+    """Each --format to stdout (target None) or to its --output file."""
+    from .report import FORMATS
+
+    for output_format, target in outputs:
+        if target is None:
+            click.echo(FORMATS[output_format](report, color=color, quiet=quiet, verbose=verbose), nl=False, color=color)
+            continue
+        try:
+            Path(target).write_text(
+                FORMATS[output_format](report, color=False, quiet=quiet, verbose=verbose), encoding="utf-8"
+            )
+        except OSError as exc:
+            raise click.UsageError(f"--output {target}: {exc.strerror or exc}") from None
 
 
 @main.command()
