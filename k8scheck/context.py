@@ -106,7 +106,8 @@ class Context:
         return [(manifest, problem) for manifest, problems in zip(manifests, found) for problem in problems]
 
     def _per_object(self, stage: bytes | None, function) -> list:
-        """``[function(m) for m in manifests]``: per file from the run's cache where it has them, the rest on every core.
+        """``[function(m) for m in manifests]``: per file from the run's cache where it has them,
+        the rest on every core.
 
         ``stage`` names the stage and everything that configures it (None: never cached).
         """

@@ -82,7 +82,7 @@ def parse_all(texts: list[str], jobs: int | None = None, cache=None, keys: list 
     if keys is None:
         keys = [cache.key(text) for text in texts] if cache is not None else [None] * len(texts)
     missing = []
-    for index, text in enumerate(texts):
+    for index, _ in enumerate(texts):
         if cache is not None:
             key = keys[index]
             blob = cache.load(key)

@@ -1,8 +1,8 @@
 """Field path -> file:line:column, resolved in this one place.
 
 The parser (``yamlsource``) records, per document, a compact *position tape*: flat
-16-bit integers (32-bit where a line or column needs it) in document order, one short record per YAML node, plus the list
-of the document's mapping keys (the very key objects of the decoded value, no
+16-bit integers (32-bit where a line or column needs it) in document order, one short record
+per YAML node, plus the list of the document's mapping keys (the very key objects of the decoded value, no
 copies). Nothing per field is built while parsing. When a finding needs a
 position, ``DocumentPositions.spans()`` replays the tape once into the
 ``path -> Span`` index of that document (aliases, merge keys and List items
@@ -112,7 +112,8 @@ def replay(tape: bytes, keys: list) -> dict:
     """
     ints = memoryview(tape)[1:].cast(chr(tape[0])).tolist() if tape else []
     log: list = []  # (path, span), in document order; later entries win
-    stack: list = []  # [is_map, path, count, key, key_span, is_merge, merges, present, log_start, own_key_span, line, col, offset]
+    # [is_map, path, count, key, key_span, is_merge, merges, present, log_start, own_key_span, line, col, offset]
+    stack: list = []
     collections: dict = {}  # tape offset -> (path, log_start, log_end, is_map)
     next_key = iter(keys).__next__
     i, size = 0, len(ints)

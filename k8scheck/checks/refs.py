@@ -99,7 +99,8 @@ class MissingObject(NamedTuple):
 
 
 def missing_object(ctx, rule):
-    """Template ``missing-object``: a reference to an object that neither the inputs nor the cluster are known to hold."""
+    """Template ``missing-object``: a reference to an object that neither the inputs nor the cluster
+    are known to hold."""
     spec = MissingObject.from_params(rule.template.params)
     relations = tuple(dict.fromkeys(f.relation for f in spec.edges))
     for edge in ctx.graph.broken(*relations):
@@ -280,7 +281,7 @@ def service_port_mismatch(ctx, rule):
 
 
 def service_port_undeclared(ctx, rule):
-    for m, i, path, target, protocol, verdict, group in _by_service_port(ctx, "undeclared"):
+    for m, _, path, target, protocol, _, group in _by_service_port(ctx, "undeclared"):
         owner, related, _ = _owners(group)
         yield hit(
             m,
@@ -549,7 +550,8 @@ def networkpolicy_no_match(ctx, rule):
 
 
 def statefulset_service_missing(ctx, rule):
-    """The missing-object template (rules/statefulset-service-missing.yaml), and a governing Service that is not headless."""
+    """The missing-object template (rules/statefulset-service-missing.yaml), and a governing Service
+    that is not headless."""
     yield from missing_object(ctx, rule)
     graph = ctx.graph
     for edge in graph.edges("governs"):

@@ -21,7 +21,9 @@ from ..kinds import containers, get, items, pod_template
 
 @dataclass(frozen=True)
 class PodOutcome:
-    status: str  # kubectl STATUS: Running | CreateContainerConfigError | ContainerCreating | ErrImagePull | CrashLoopBackOff | Pending | Init:...
+    # kubectl STATUS: Running | CreateContainerConfigError | ContainerCreating | ErrImagePull
+    # | CrashLoopBackOff | Pending | Init:...
+    status: str
     ready: bool
     message: str = ""
     certain: bool = True
