@@ -869,7 +869,7 @@ class PortProblem(NamedTuple):
     """A Service port that a selected pod template does not serve."""
 
     service: Manifest
-    index: int  # in spec.ports
+    port_index: int  # in spec.ports ("index" would shadow tuple.index)
     path: tuple  # of the targetPort (or port, when targetPort is not written)
     target: object  # the targetPort, int or name
     protocol: str
@@ -940,7 +940,8 @@ def _service_edges(graph: ObjectGraph, m: Manifest, source: Key):
     if not isinstance(selector, dict) or not selector:
         return
     selected = graph.select_map(m.namespace, selector)
-    ports = spec.get("ports") if isinstance(spec.get("ports"), list) else []
+    raw_ports = spec.get("ports")
+    ports = raw_ports if isinstance(raw_ports, list) else []
     for w in selected:
         yield Edge("selects", source, w.key, m, ("spec", "selector"))
         for i, port in enumerate(ports):
@@ -968,7 +969,7 @@ def ingress_backends(m: Manifest):
     spec = m.obj.get("spec")
     if not isinstance(spec, dict):
         return
-    candidates = []
+    candidates: list[tuple[tuple, dict]] = []  # (path of the backend, backend)
     for field_name in ("defaultBackend", "backend"):
         if isinstance(spec.get(field_name), dict):
             candidates.append((("spec", field_name), spec[field_name]))

@@ -52,8 +52,8 @@ class PodStore:
         return self.graph.exists(kind, namespace, name)
 
 
-def object_keys(manifest) -> set:
-    keys = set()
+def object_keys(manifest) -> set[str]:
+    keys: set[str] = set()
     for field_name in ("data", "binaryData", "stringData"):
         value = manifest.obj.get(field_name)
         if isinstance(value, dict):
