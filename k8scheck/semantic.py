@@ -48,7 +48,7 @@ import json
 import re
 from collections.abc import Iterator
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 from k8scheck.kinds import get, pod_template_path
 from k8scheck.problem import Problem, dotted
@@ -311,7 +311,9 @@ def _show(value: Any) -> str:
     return json.dumps(value, default=str, ensure_ascii=False)
 
 
-def _invalid(rule: str, path: tuple, value: Any, detail: str, at: str = "value", fix: str | None = None) -> Problem:
+def _invalid(
+    rule: str, path: tuple, value: Any, detail: str, at: Literal["key", "value"] = "value", fix: str | None = None
+) -> Problem:
     return Problem(rule, path, f"{dotted(path)}: Invalid value: {_show(value)}: {detail}", at=at, fix=fix)
 
 
@@ -784,7 +786,7 @@ def _int_or_percent(value: Any) -> tuple[int | None, bool, bool]:
 def _int_or_percent_value(value: Any) -> int:
     """getIntOrPercentValue: "25%" -> 25, 3 -> 3, "3" -> 3 (IntValue), junk -> 0."""
     num, _, ok = _int_or_percent(value)
-    if ok:
+    if ok and num is not None:  # valid always comes with a number
         return num
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
@@ -801,8 +803,8 @@ def _check_int_or_percent_fields(
             continue  # unset, or a wrong type the schema stage reports
         num, is_pct, ok = _int_or_percent(raw)
         path = base + (field,)
-        if not ok:
-            digits = raw.strip().rstrip("%").strip()
+        if not ok or num is None:  # invalid: raw is a string (an int is always valid)
+            digits = str(raw).strip().rstrip("%").strip()
             yield _invalid(
                 "rolling-update-invalid",
                 path,
@@ -896,7 +898,8 @@ def check(obj: dict) -> list[Problem]:
 
 
 def _check(obj: dict) -> Iterator[Problem]:
-    kind = obj.get("kind") if isinstance(obj.get("kind"), str) else ""
+    raw_kind = obj.get("kind")
+    kind = raw_kind if isinstance(raw_kind, str) else ""
     if kind.endswith("List"):
         return
     yield from _check_name(obj, kind)
@@ -909,7 +912,8 @@ def _check(obj: dict) -> Iterator[Problem]:
             yield from _check_metadata(template.get("metadata"), tpath + ("metadata",))
         yield from _check_pod_spec(template.get("spec"), tpath + ("spec",))
 
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    raw_spec = obj.get("spec")
+    spec = raw_spec if isinstance(raw_spec, dict) else {}
     if kind in _SELECTOR_KINDS:
         yield from _check_label_selector(spec.get("selector"), ("spec", "selector"))
     elif kind == "ReplicationController" and isinstance(spec.get("selector"), dict):
