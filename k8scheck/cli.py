@@ -8,11 +8,16 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:  # imported where used, to keep the start-up of every command light
+    from .config import Config
+    from .context import Options
+    from .loader import Discovery
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 SEVERITY_CHOICES = click.Choice(["error", "warning", "info"])
@@ -339,9 +344,9 @@ def shared_options(command):
 class Run(NamedTuple):
     """One command's settings: the shared options merged with the configuration file."""
 
-    config: object  # config.Config
-    options: object  # context.Options
-    discovery: object  # loader.Discovery
+    config: Config
+    options: Options
+    discovery: Discovery
     max_file_size: int
     stdin_name: str
     jobs: int | None
@@ -355,9 +360,13 @@ def _read_config(shared: Shared):
 
     if shared.no_config:
         return Config()
-    found = Path(shared.config_path) if shared.config_path else find_config()
-    if shared.config_path and not found.is_file():
-        raise ConfigError(f"--config: {shared.config_path} does not exist")
+    found: Path | None
+    if shared.config_path:
+        found = Path(shared.config_path)
+        if not found.is_file():
+            raise ConfigError(f"--config: {shared.config_path} does not exist")
+    else:
+        found = find_config()
     if found is None:
         return Config()
     config = load_config(found, load_catalogue())
