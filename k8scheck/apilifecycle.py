@@ -102,9 +102,11 @@ def load_table() -> dict[tuple[str, str], Entry]:
         key = (entry.api_version, entry.kind)
         if key in table:
             raise ValueError(f"{DATA_FILE}: duplicate entry for {key}")
-        if parse_kube_version(entry.deprecated_in) is None or parse_kube_version(entry.removed_in) is None:
+        deprecated_in = parse_kube_version(entry.deprecated_in)
+        removed_in = parse_kube_version(entry.removed_in)
+        if deprecated_in is None or removed_in is None:
             raise ValueError(f"{DATA_FILE}: bad version in entry {key}")
-        if parse_kube_version(entry.deprecated_in) > parse_kube_version(entry.removed_in):
+        if deprecated_in > removed_in:
             raise ValueError(f"{DATA_FILE}: {key} deprecated after its removal")
         table[key] = entry
     return table
@@ -131,7 +133,7 @@ def _message(entry: Entry, status: str) -> str:
     )
 
 
-def lookup(api_version: str, kind: str, kube_version: str) -> Verdict | None:
+def lookup(api_version: object, kind: object, kube_version: str) -> Verdict | None:
     """The verdict for one (apiVersion, kind) at ``kube_version``.
 
     ``"removed"`` when ``kube_version >= removed_in``; ``"deprecated"`` when
@@ -146,9 +148,14 @@ def lookup(api_version: str, kind: str, kube_version: str) -> Verdict | None:
     entry = load_table().get((api_version.strip(), kind.strip()))
     if entry is None:
         return None
-    if target >= parse_kube_version(entry.removed_in):
+    removed_in = parse_kube_version(entry.removed_in)
+    deprecated_in = parse_kube_version(entry.deprecated_in)
+    if removed_in is None or deprecated_in is None:  # load_table refuses such entries
+        return None
+    status: Literal["deprecated", "removed"]
+    if target >= removed_in:
         status = "removed"
-    elif target >= parse_kube_version(entry.deprecated_in):
+    elif target >= deprecated_in:
         status = "deprecated"
     else:
         return None

@@ -8,11 +8,16 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:  # imported where used, to keep the start-up of every command light
+    from .config import Config
+    from .context import Options
+    from .loader import Discovery
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 SEVERITY_CHOICES = click.Choice(["error", "warning", "info"])
@@ -339,9 +344,9 @@ def shared_options(command):
 class Run(NamedTuple):
     """One command's settings: the shared options merged with the configuration file."""
 
-    config: object  # config.Config
-    options: object  # context.Options
-    discovery: object  # loader.Discovery
+    config: Config
+    options: Options
+    discovery: Discovery
     max_file_size: int
     stdin_name: str
     jobs: int | None
@@ -355,9 +360,13 @@ def _read_config(shared: Shared):
 
     if shared.no_config:
         return Config()
-    found = Path(shared.config_path) if shared.config_path else find_config()
-    if shared.config_path and not found.is_file():
-        raise ConfigError(f"--config: {shared.config_path} does not exist")
+    found: Path | None
+    if shared.config_path:
+        found = Path(shared.config_path)
+        if not found.is_file():
+            raise ConfigError(f"--config: {shared.config_path} does not exist")
+    else:
+        found = find_config()
     if found is None:
         return Config()
     config = load_config(found, load_catalogue())
@@ -538,7 +547,6 @@ def lint(
     from .engine import Settings, UsageError, baseline_data, read_baseline
     from .engine import lint as run_lint
     from .progress import Progress
-    from .report import FORMATS
 
     outputs = ctx.meta.get("k8scheck.outputs") or [("text", None)]
     progress = Progress(sys.stderr)
@@ -572,18 +580,7 @@ def lint(
             progress.finish()
         except UsageError as exc:
             raise click.UsageError(str(exc)) from None
-    for output_format, target in outputs:
-        if target is None:
-            click.echo(
-                FORMATS[output_format](report, color=run.color, quiet=quiet, verbose=verbose), nl=False, color=run.color
-            )
-            continue
-        try:
-            Path(target).write_text(
-                FORMATS[output_format](report, color=False, quiet=quiet, verbose=verbose), encoding="utf-8"
-            )
-        except OSError as exc:
-            raise click.UsageError(f"--output {target}: {exc.strerror or exc}") from None
+    _write_reports(report, outputs, color=run.color, quiet=quiet, verbose=verbose)
     if write_baseline_path:
         import json
 
@@ -596,6 +593,22 @@ def lint(
         sys.exit(EXIT_USAGE)
     threshold = fail_on or config.fail_on or "error"
     sys.exit(EXIT_FINDINGS if report.worst_at_or_above(threshold) else EXIT_OK)
+
+
+def _write_reports(report, outputs, *, color, quiet, verbose) -> None:
+    """Each --format to stdout (target None) or to its --output file."""
+    from .report import FORMATS
+
+    for output_format, target in outputs:
+        if target is None:
+            click.echo(FORMATS[output_format](report, color=color, quiet=quiet, verbose=verbose), nl=False, color=color)
+            continue
+        try:
+            Path(target).write_text(
+                FORMATS[output_format](report, color=False, quiet=quiet, verbose=verbose), encoding="utf-8"
+            )
+        except OSError as exc:
+            raise click.UsageError(f"--output {target}: {exc.strerror or exc}") from None
 
 
 @main.command()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from .loader import LoadResult
 from .model import Manifest
+from .runcache import FileCache
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ class Context:
         return [(manifest, problem) for manifest, problems in zip(manifests, found) for problem in problems]
 
     def _per_object(self, stage: bytes | None, function) -> list:
-        """``[function(m) for m in manifests]``: per file from the run's cache where it has them, the rest on every core.
+        """``[function(m) for m in manifests]``: per file from the run's cache where it has them,
+        the rest on every core.
 
         ``stage`` names the stage and everything that configures it (None: never cached).
         """
@@ -115,15 +117,18 @@ class Context:
         from .parallel import map_objects
 
         manifests = self.loaded.manifests
-        cache = self.loaded.cache if stage is not None else None
+        cache: FileCache | None = None
+        stage_name = b""
+        if stage is not None and isinstance(self.loaded.cache, FileCache):  # the run's cache, if any
+            cache, stage_name = self.loaded.cache, stage
         results: list = [None] * len(manifests)
-        by_file: dict = defaultdict(list)
+        by_file: dict[str, list[int]] = defaultdict(list)
         if cache is not None:
             for index, manifest in enumerate(manifests):
                 if manifest.digest is not None:
                     by_file[manifest.digest].append(index)
             for digest, indices in by_file.items():
-                blob = cache.load(cache.stage_key(digest, stage))
+                blob = cache.load(cache.stage_key(digest, stage_name))
                 try:
                     stored = pickle.loads(blob) if blob is not None else None
                 except Exception:  # noqa: BLE001 - a truncated or foreign entry: compute again
@@ -135,10 +140,10 @@ class Context:
         for index, value in zip(missing, map_objects(function, [manifests[i] for i in missing], self.jobs)):
             results[index] = value
         if cache is not None and missing:
-            changed = {manifests[i].digest for i in missing}
-            for digest in changed - {None}:
+            changed = {digest for digest in (manifests[i].digest for i in missing) if digest is not None}
+            for digest in changed:
                 cache.store(
-                    cache.stage_key(digest, stage),
+                    cache.stage_key(digest, stage_name),
                     pickle.dumps([results[i] for i in by_file[digest]], protocol=pickle.HIGHEST_PROTOCOL),
                 )
         return results
@@ -233,10 +238,6 @@ class Context:
         values = rule.param_defaults()
         values.update(self.options.params.get(rule.slug, {}))
         return values
-
-    @functools.cached_property
-    def _sources(self) -> dict:
-        return {source.path: source for source in self.loaded.files}
 
     def source_line(self, file: str, number: int) -> str | None:
         source = self._sources.get(file)

@@ -383,11 +383,7 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
         settings = Settings(options=options or Options(), select=tuple(select), ignore=tuple(ignore), **extra)
     options = settings.options
     catalogue = load_catalogue()
-    resolve_rule_names(settings.select, catalogue, "--select")
-    resolve_rule_names(settings.ignore, catalogue, "--ignore")
-    severities = dict(settings.severity)
-    for slug in severities:
-        resolve_rule_names([slug], catalogue, "severity")
+    severities = _checked_rule_names(settings, catalogue)
     progress = settings.progress or (lambda *args: None)
     progress("reading files")
     inputs = read_inputs(
@@ -446,20 +442,35 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
         skipped=skipped,
     )
     if key is not None:
-        runcache.store(
-            key,
-            {
-                "findings": findings,
-                "errors": errors,
-                "files": [f.path for f in files],
-                "objects": objects,
-                "rules": sorted(report.rules),
-                "suppressed": suppressed,
-                "baselined": baselined,
-                "skipped": skipped,
-            },
-        )
+        _store_report(key, report)
     return report
+
+
+def _store_report(key, report: Report) -> None:
+    """The run's report in the run cache, under the key of its inputs and settings."""
+    runcache.store(
+        key,
+        {
+            "findings": report.findings,
+            "errors": report.errors,
+            "files": [f.path for f in report.files],
+            "objects": report.objects,
+            "rules": sorted(report.rules),
+            "suppressed": report.suppressed,
+            "baselined": report.baselined,
+            "skipped": report.skipped,
+        },
+    )
+
+
+def _checked_rule_names(settings: Settings, catalogue) -> dict:
+    """Every rule name in --select, --ignore and the severity table must exist; the severities, as a dict."""
+    resolve_rule_names(settings.select, catalogue, "--select")
+    resolve_rule_names(settings.ignore, catalogue, "--ignore")
+    severities = dict(settings.severity)
+    for slug in severities:
+        resolve_rule_names([slug], catalogue, "severity")
+    return severities
 
 
 def _report_from_cache(cached: dict, inputs, catalogue) -> Report:

@@ -632,53 +632,71 @@ def _optional(ref) -> bool:
 def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
     spec = template.spec
     base = template.spec_path
-    namespace = m.namespace
     claim_volumes = _claim_template_volumes(m)
     for list_name, index, container in containers(spec):
         cpath = base + (list_name, index)
         cname = text(container.get("name"))
-        env_from = container.get("envFrom")
-        if isinstance(env_from, list):
-            for i, entry in enumerate(env_from):
-                if not isinstance(entry, dict):
-                    continue
-                for field_name, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
-                    ref = entry.get(field_name)
-                    name = text(get(ref, "name"))
-                    if name:
-                        yield Edge(
-                            "reads",
-                            source,
-                            (kind, namespace, name),
-                            m,
-                            cpath + ("envFrom", i, field_name, "name"),
-                            optional=_optional(ref),
-                            via="envFrom",
-                            container=cname,
-                        )
-        env = container.get("env")
-        if isinstance(env, list):
-            for i, var in enumerate(env):
-                value_from = get(var, "valueFrom")
-                if not isinstance(value_from, dict):
-                    continue
-                for field_name, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
-                    ref = value_from.get(field_name)
-                    name = text(get(ref, "name"))
-                    if name:
-                        key = get(ref, "key")
-                        yield Edge(
-                            "reads-key",
-                            source,
-                            (kind, namespace, name),
-                            m,
-                            cpath + ("env", i, "valueFrom", field_name, "name"),
-                            key=key if isinstance(key, str) else None,
-                            optional=_optional(ref),
-                            via="env",
-                            container=cname,
-                            key_path=cpath + ("env", i, "valueFrom", field_name, "key"),
-                        )
+        yield from _env_from_edges(m, source, container, cpath, cname)
+        yield from _env_edges(m, source, container, cpath, cname)
+    yield from _volume_edges(m, source, spec, base, claim_volumes)
+    yield from _account_edges(m, source, spec, base)
+
+
+def _env_from_edges(m: Manifest, source: Key, container: dict, cpath: tuple, cname):
+    """envFrom: a whole ConfigMap or Secret read into the container's environment."""
+    namespace = m.namespace
+    env_from = container.get("envFrom")
+    if isinstance(env_from, list):
+        for i, entry in enumerate(env_from):
+            if not isinstance(entry, dict):
+                continue
+            for field_name, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
+                ref = entry.get(field_name)
+                name = text(get(ref, "name"))
+                if name:
+                    yield Edge(
+                        "reads",
+                        source,
+                        (kind, namespace, name),
+                        m,
+                        cpath + ("envFrom", i, field_name, "name"),
+                        optional=_optional(ref),
+                        via="envFrom",
+                        container=cname,
+                    )
+
+
+def _env_edges(m: Manifest, source: Key, container: dict, cpath: tuple, cname):
+    """env[].valueFrom: one key of a ConfigMap or Secret."""
+    namespace = m.namespace
+    env = container.get("env")
+    if isinstance(env, list):
+        for i, var in enumerate(env):
+            value_from = get(var, "valueFrom")
+            if not isinstance(value_from, dict):
+                continue
+            for field_name, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
+                ref = value_from.get(field_name)
+                name = text(get(ref, "name"))
+                if name:
+                    key = get(ref, "key")
+                    yield Edge(
+                        "reads-key",
+                        source,
+                        (kind, namespace, name),
+                        m,
+                        cpath + ("env", i, "valueFrom", field_name, "name"),
+                        key=key if isinstance(key, str) else None,
+                        optional=_optional(ref),
+                        via="env",
+                        container=cname,
+                        key_path=cpath + ("env", i, "valueFrom", field_name, "key"),
+                    )
+
+
+def _volume_edges(m: Manifest, source: Key, spec: dict, base: tuple, claim_volumes: dict):
+    """Volumes: ConfigMap, Secret, claim and projected sources."""
+    namespace = m.namespace
     volumes = spec.get("volumes")
     if isinstance(volumes, list):
         for i, volume in enumerate(volumes):
@@ -736,6 +754,10 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
                                 "projected",
                                 vname,
                             )
+
+
+def _account_edges(m: Manifest, source: Key, spec: dict, base: tuple):
+    namespace = m.namespace
     account = text(spec.get("serviceAccountName")) or text(spec.get("serviceAccount"))
     if account:
         field_name = "serviceAccountName" if text(spec.get("serviceAccountName")) else "serviceAccount"
@@ -847,7 +869,7 @@ class PortProblem(NamedTuple):
     """A Service port that a selected pod template does not serve."""
 
     service: Manifest
-    index: int  # in spec.ports
+    port_index: int  # in spec.ports ("index" would shadow tuple.index)
     path: tuple  # of the targetPort (or port, when targetPort is not written)
     target: object  # the targetPort, int or name
     protocol: str
@@ -918,7 +940,8 @@ def _service_edges(graph: ObjectGraph, m: Manifest, source: Key):
     if not isinstance(selector, dict) or not selector:
         return
     selected = graph.select_map(m.namespace, selector)
-    ports = spec.get("ports") if isinstance(spec.get("ports"), list) else []
+    raw_ports = spec.get("ports")
+    ports = raw_ports if isinstance(raw_ports, list) else []
     for w in selected:
         yield Edge("selects", source, w.key, m, ("spec", "selector"))
         for i, port in enumerate(ports):
@@ -946,7 +969,7 @@ def ingress_backends(m: Manifest):
     spec = m.obj.get("spec")
     if not isinstance(spec, dict):
         return
-    candidates = []
+    candidates: list[tuple[tuple, dict]] = []  # (path of the backend, backend)
     for field_name in ("defaultBackend", "backend"):
         if isinstance(spec.get(field_name), dict):
             candidates.append((("spec", field_name), spec[field_name]))

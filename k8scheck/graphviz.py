@@ -134,21 +134,24 @@ def _edge_paths(edge):
             yield dotted(extra)
 
 
-def model(graph: ObjectGraph, findings=()) -> dict:
-    """Nodes and edges with their drawing state, the shape every format renders."""
+def _findings_by_place(findings) -> dict[tuple, list[str]]:
+    """The rules found, by (object key, dotted path)."""
     by_place: dict[tuple, list[str]] = {}
     for finding in findings:
         if finding.object is None:
             continue
         ref = finding.object
         by_place.setdefault(((ref.kind, ref.namespace, ref.name), finding.path), []).append(finding.rule)
+    return by_place
 
-    used = set()
+
+def _drawn_edges(graph: ObjectGraph, by_place: dict[tuple, list[str]], used: set) -> list[dict]:
+    """The graph's edges, each with the rules found on its paths; the places drawn are added to used."""
     edges = []
     for edge in graph.edges():
         m = edge.manifest
         source = (m.kind, m.namespace, m.name)
-        rules = []
+        rules: list[str] = []
         for path in _edge_paths(edge):
             for rule in by_place.get((source, path), ()):
                 if rule not in rules:
@@ -167,8 +170,10 @@ def model(graph: ObjectGraph, findings=()) -> dict:
                 "broken": sorted(rules),
             }
         )
-    edges = _merge_service_edges(edges)
+    return _merge_service_edges(edges)
 
+
+def _graph_nodes(graph: ObjectGraph) -> dict:
     nodes = {}
     for key in graph.nodes():
         manifest = graph.objects.get(key)
@@ -182,42 +187,51 @@ def model(graph: ObjectGraph, findings=()) -> dict:
             "line": manifest.locate(("metadata", "name")).line if manifest is not None else None,
             "findings": [],
         }
-    # Findings not drawn on an edge: mark the object, and give a Service that selects
-    # nothing a placeholder for the pods it expected.
+    return nodes
+
+
+def _placeholder_pods(graph: ObjectGraph, source, path, rule, nodes: dict, edges: list) -> None:
+    """A Service that selects nothing gets a placeholder for the pods it expected."""
+    manifest = graph.objects.get(source)
+    selector = manifest.obj.get("spec", {}).get("selector") if manifest is not None else None
+    text = ",".join(f"{k}={v}" for k, v in selector.items()) if isinstance(selector, dict) else "?"
+    target = ("Pod", source[1], f"<{text}>")
+    nodes.setdefault(
+        target,
+        {
+            "key": target,
+            "origin": "missing",
+            "missing": True,
+            "placeholder": True,
+            "file": None,
+            "line": None,
+            "findings": [],
+        },
+    )
+    edges.append(
+        {
+            "source": source,
+            "target": target,
+            "relation": "selects",
+            "label": "selects",
+            "path": path,
+            "key": None,
+            "port": None,
+            "ports": [],
+            "broken": [rule],
+        }
+    )
+
+
+def _undrawn_findings(graph: ObjectGraph, by_place, used: set, nodes: dict, edges: list) -> None:
+    """Findings not drawn on an edge: mark the object, and give a Service that selects
+    nothing a placeholder for the pods it expected."""
     for (source, path), rules in sorted(by_place.items(), key=lambda item: (_sort_key(item[0][0]), item[0][1])):
         if (source, path) in used:
             continue
         for rule in rules:
             if rule == "service-no-endpoints":
-                manifest = graph.objects.get(source)
-                selector = manifest.obj.get("spec", {}).get("selector") if manifest is not None else None
-                text = ",".join(f"{k}={v}" for k, v in selector.items()) if isinstance(selector, dict) else "?"
-                target = ("Pod", source[1], f"<{text}>")
-                nodes.setdefault(
-                    target,
-                    {
-                        "key": target,
-                        "origin": "missing",
-                        "missing": True,
-                        "placeholder": True,
-                        "file": None,
-                        "line": None,
-                        "findings": [],
-                    },
-                )
-                edges.append(
-                    {
-                        "source": source,
-                        "target": target,
-                        "relation": "selects",
-                        "label": "selects",
-                        "path": path,
-                        "key": None,
-                        "port": None,
-                        "ports": [],
-                        "broken": [rule],
-                    }
-                )
+                _placeholder_pods(graph, source, path, rule, nodes, edges)
             if source in nodes and rule not in nodes[source]["findings"]:
                 nodes[source]["findings"].append(rule)
             elif source not in nodes:
@@ -230,6 +244,15 @@ def model(graph: ObjectGraph, findings=()) -> dict:
                     "line": None,
                     "findings": [rule],
                 }
+
+
+def model(graph: ObjectGraph, findings=()) -> dict:
+    """Nodes and edges with their drawing state, the shape every format renders."""
+    by_place = _findings_by_place(findings)
+    used: set = set()
+    edges = _drawn_edges(graph, by_place, used)
+    nodes = _graph_nodes(graph)
+    _undrawn_findings(graph, by_place, used, nodes, edges)
     ordered = sorted(nodes.values(), key=lambda n: _sort_key(n["key"]))
     ids = {n["key"]: f"n{i}" for i, n in enumerate(ordered)}
     for n in ordered:

@@ -82,7 +82,7 @@ def parse_all(texts: list[str], jobs: int | None = None, cache=None, keys: list 
     if keys is None:
         keys = [cache.key(text) for text in texts] if cache is not None else [None] * len(texts)
     missing = []
-    for index, text in enumerate(texts):
+    for index, _ in enumerate(texts):
         if cache is not None:
             key = keys[index]
             blob = cache.load(key)
@@ -121,12 +121,12 @@ def _parse_missing(texts: list[str], indices: list[int], jobs: int | None, want_
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(jobs - 1) as pool:
-            pending = [(share, pool.apply_async(_parse_chunk, ([texts[i] for i in share],))) for share in shares[1:]]
-            out = [(i, parse_file(texts[i]), None) for i in shares[0]]
-            for share, async_result in pending:
+            pending = [(chunk, pool.apply_async(_parse_chunk, ([texts[i] for i in chunk],))) for chunk in shares[1:]]
+            out: list[tuple[int, tuple, bytes | None]] = [(i, parse_file(texts[i]), None) for i in shares[0]]
+            for chunk, async_result in pending:
                 blobs = async_result.get()
-                for position, i in enumerate(share):
-                    blob, blobs[position] = blobs[position], None  # each blob freed once decoded: a lower peak
+                for position, i in enumerate(chunk):
+                    blob, blobs[position] = blobs[position], b""  # each blob freed once decoded: a lower peak
                     out.append((i, decode(blob), blob if want_blobs else None))
     except (OSError, ValueError, EOFError):  # no processes here (a sandbox): one core it is
         return [(i, parse_file(texts[i]), None) for i in indices]
@@ -139,6 +139,8 @@ _TASK: tuple | None = None  # (function, items) for the forked workers of map_ob
 
 
 def _run_share(start: int, end: int) -> list:
+    if _TASK is None:
+        raise RuntimeError("_run_share runs in the workers map_objects forks, after it sets _TASK")
     function, items = _TASK
     return [function(item) for item in items[start:end]]
 

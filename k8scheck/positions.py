@@ -1,8 +1,8 @@
 """Field path -> file:line:column, resolved in this one place.
 
 The parser (``yamlsource``) records, per document, a compact *position tape*: flat
-16-bit integers (32-bit where a line or column needs it) in document order, one short record per YAML node, plus the list
-of the document's mapping keys (the very key objects of the decoded value, no
+16-bit integers (32-bit where a line or column needs it) in document order, one short record
+per YAML node, plus the list of the document's mapping keys (the very key objects of the decoded value, no
 copies). Nothing per field is built while parsing. When a finding needs a
 position, ``DocumentPositions.spans()`` replays the tape once into the
 ``path -> Span`` index of that document (aliases, merge keys and List items
@@ -90,7 +90,7 @@ class DocumentPositions:
 
     def root(self) -> tuple[int, int]:
         """(line, column), 0-based, where the document's value starts: read off the tape, no replay."""
-        first = memoryview(self.tape)[1:].cast(chr(self.tape[0]))
+        first = _tape_ints(self.tape)
         return first[1], first[2]
 
     def spans(self) -> dict:
@@ -102,6 +102,17 @@ class DocumentPositions:
         return resolved
 
 
+def _tape_ints(tape: bytes) -> memoryview[int]:
+    """The tape's integers: one header byte gives their array code, "H" (16-bit) or "i" (32-bit)."""
+    view = memoryview(tape)[1:]
+    code = chr(tape[0])
+    if code == "H":
+        return view.cast("H")
+    if code == "i":
+        return view.cast("i")
+    raise ValueError(f"unknown position tape code {code!r}")
+
+
 def replay(tape: bytes, keys: list) -> dict:
     """``path -> Span`` for every value of one document, from its tape.
 
@@ -110,9 +121,10 @@ def replay(tape: bytes, keys: list) -> dict:
     adds the merged keys that the mapping does not set itself, each with the
     spans written under the merged mapping (YAML 1.1 merge, as go-yaml does it).
     """
-    ints = memoryview(tape)[1:].cast(chr(tape[0])).tolist() if tape else []
+    ints = _tape_ints(tape).tolist() if tape else []
     log: list = []  # (path, span), in document order; later entries win
-    stack: list = []  # [is_map, path, count, key, key_span, is_merge, merges, present, log_start, own_key_span, line, col, offset]
+    # [is_map, path, count, key, key_span, is_merge, merges, present, log_start, own_key_span, line, col, offset]
+    stack: list = []
     collections: dict = {}  # tape offset -> (path, log_start, log_end, is_map)
     next_key = iter(keys).__next__
     i, size = 0, len(ints)

@@ -48,7 +48,7 @@ import json
 import re
 from collections.abc import Iterator
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 from k8scheck.kinds import get, pod_template_path
 from k8scheck.problem import Problem, dotted
@@ -311,7 +311,9 @@ def _show(value: Any) -> str:
     return json.dumps(value, default=str, ensure_ascii=False)
 
 
-def _invalid(rule: str, path: tuple, value: Any, detail: str, at: str = "value", fix: str | None = None) -> Problem:
+def _invalid(
+    rule: str, path: tuple, value: Any, detail: str, at: Literal["key", "value"] = "value", fix: str | None = None
+) -> Problem:
     return Problem(rule, path, f"{dotted(path)}: Invalid value: {_show(value)}: {detail}", at=at, fix=fix)
 
 
@@ -667,76 +669,94 @@ def _check_service(obj: dict) -> Iterator[Problem]:
         if not isinstance(port, dict):
             continue
         p = ("spec", "ports", i)
-        num = _int(port.get("port"))
-        if num is not None and not 1 <= num <= 65535:
-            yield _invalid("invalid-port", p + ("port",), port.get("port"), MSG_PORT_RANGE)
-        elif num is not None:
-            proto = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
-            if (num, proto) in seen_ports:
-                first = seen_ports[(num, proto)]
-                yield Problem(
-                    "invalid-port",
-                    p + ("port",),
-                    f"spec.ports[{i}]: Duplicate value: port {num}/{proto} is already exposed by spec.ports[{first}]",
-                    related=(("spec", "ports", first, "port"),),
-                )
-            else:
-                seen_ports[(num, proto)] = i
-        target = port.get("targetPort")
-        tnum = _int(target)
-        if tnum is not None:
-            # 0 is dropped and defaulted to port; anything else must be a port number
-            if tnum != 0 and not 1 <= tnum <= 65535:
-                yield _invalid("invalid-port", p + ("targetPort",), target, MSG_PORT_RANGE)
-        elif isinstance(target, str) and target:
-            errs = port_name_errors(target)
-            if errs:
-                yield _invalid("invalid-port-name", p + ("targetPort",), target, "; ".join(errs))
-        node_port = _int(port.get("nodePort"))
-        if node_port is not None and node_port != 0:
-            lo, hi = NODE_PORT_RANGE
-            proto = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
-            if not lo <= node_port <= hi:
-                yield _invalid(
-                    "invalid-port",
-                    p + ("nodePort",),
-                    port.get("nodePort"),
-                    f"provided port is not in the valid range. The range of valid ports is {lo}-{hi}",
-                )
-            elif (node_port, proto) in seen_node_ports:
-                first = seen_node_ports[(node_port, proto)]
-                yield Problem(
-                    "invalid-port",
-                    p + ("nodePort",),
-                    f"{dotted(p + ('nodePort',))}: Duplicate value: {node_port} "
-                    f"(also the nodePort of spec.ports[{first}])",
-                    related=(("spec", "ports", first, "nodePort"),),
-                )
-            else:
-                seen_node_ports[(node_port, proto)] = i
-        name = port.get("name")
-        if isinstance(name, str) and name:
-            # unlike container port names, a Service port name is a DNS-1123 label
-            errs = dns1123_label_errors(name)
-            if errs:
-                yield _invalid("invalid-port-name", p + ("name",), name, "; ".join(errs))
-            if name in seen:
-                yield Problem(
-                    "invalid-port-name",
-                    p + ("name",),
-                    f"{dotted(p + ('name',))}: Duplicate value: {_show(name)} "
-                    f"(also the name of spec.ports[{seen[name]}])",
-                    related=(("spec", "ports", seen[name], "name"),),
-                )
-            else:
-                seen[name] = i
-        elif need_names and name in (None, ""):
+        yield from _check_service_port_number(port, p, i, seen_ports)
+        yield from _check_target_port(port, p)
+        yield from _check_node_port(port, p, i, seen_node_ports)
+        yield from _check_service_port_name(port, p, i, seen, need_names)
+
+
+def _check_service_port_number(port: dict, p: tuple, i: int, seen_ports: dict[tuple, int]) -> Iterator[Problem]:
+    """spec.ports[i].port: in range, and each port/protocol exposed once."""
+    num = _int(port.get("port"))
+    if num is not None and not 1 <= num <= 65535:
+        yield _invalid("invalid-port", p + ("port",), port.get("port"), MSG_PORT_RANGE)
+    elif num is not None:
+        proto = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
+        if (num, proto) in seen_ports:
+            first = seen_ports[(num, proto)]
+            yield Problem(
+                "invalid-port",
+                p + ("port",),
+                f"spec.ports[{i}]: Duplicate value: port {num}/{proto} is already exposed by spec.ports[{first}]",
+                related=(("spec", "ports", first, "port"),),
+            )
+        else:
+            seen_ports[(num, proto)] = i
+
+
+def _check_target_port(port: dict, p: tuple) -> Iterator[Problem]:
+    """spec.ports[i].targetPort: a port number or a port name."""
+    target = port.get("targetPort")
+    tnum = _int(target)
+    if tnum is not None:
+        # 0 is dropped and defaulted to port; anything else must be a port number
+        if tnum != 0 and not 1 <= tnum <= 65535:
+            yield _invalid("invalid-port", p + ("targetPort",), target, MSG_PORT_RANGE)
+    elif isinstance(target, str) and target:
+        errs = port_name_errors(target)
+        if errs:
+            yield _invalid("invalid-port-name", p + ("targetPort",), target, "; ".join(errs))
+
+
+def _check_node_port(port: dict, p: tuple, i: int, seen_node_ports: dict[tuple, int]) -> Iterator[Problem]:
+    """spec.ports[i].nodePort: in the node port range, and each used once."""
+    node_port = _int(port.get("nodePort"))
+    if node_port is not None and node_port != 0:
+        lo, hi = NODE_PORT_RANGE
+        proto = port.get("protocol") if isinstance(port.get("protocol"), str) else "TCP"
+        if not lo <= node_port <= hi:
+            yield _invalid(
+                "invalid-port",
+                p + ("nodePort",),
+                port.get("nodePort"),
+                f"provided port is not in the valid range. The range of valid ports is {lo}-{hi}",
+            )
+        elif (node_port, proto) in seen_node_ports:
+            first = seen_node_ports[(node_port, proto)]
+            yield Problem(
+                "invalid-port",
+                p + ("nodePort",),
+                f"{dotted(p + ('nodePort',))}: Duplicate value: {node_port} (also the nodePort of spec.ports[{first}])",
+                related=(("spec", "ports", first, "nodePort"),),
+            )
+        else:
+            seen_node_ports[(node_port, proto)] = i
+
+
+def _check_service_port_name(port: dict, p: tuple, i: int, seen: dict[str, int], need_names: bool) -> Iterator[Problem]:
+    """spec.ports[i].name: a DNS-1123 label, unique, and required when there are several ports."""
+    name = port.get("name")
+    if isinstance(name, str) and name:
+        # unlike container port names, a Service port name is a DNS-1123 label
+        errs = dns1123_label_errors(name)
+        if errs:
+            yield _invalid("invalid-port-name", p + ("name",), name, "; ".join(errs))
+        if name in seen:
             yield Problem(
                 "invalid-port-name",
-                p + ("name",) if "name" in port else p,
-                f"{dotted(p + ('name',))}: Required value: a Service with more than one port must name every port",
-                at="key" if "name" in port else "value",
+                p + ("name",),
+                f"{dotted(p + ('name',))}: Duplicate value: {_show(name)} (also the name of spec.ports[{seen[name]}])",
+                related=(("spec", "ports", seen[name], "name"),),
             )
+        else:
+            seen[name] = i
+    elif need_names and name in (None, ""):
+        yield Problem(
+            "invalid-port-name",
+            p + ("name",) if "name" in port else p,
+            f"{dotted(p + ('name',))}: Required value: a Service with more than one port must name every port",
+            at="key" if "name" in port else "value",
+        )
 
 
 # --------------------------------------------------------------------------
@@ -766,7 +786,7 @@ def _int_or_percent(value: Any) -> tuple[int | None, bool, bool]:
 def _int_or_percent_value(value: Any) -> int:
     """getIntOrPercentValue: "25%" -> 25, 3 -> 3, "3" -> 3 (IntValue), junk -> 0."""
     num, _, ok = _int_or_percent(value)
-    if ok:
+    if ok and num is not None:  # valid always comes with a number
         return num
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
@@ -783,8 +803,8 @@ def _check_int_or_percent_fields(
             continue  # unset, or a wrong type the schema stage reports
         num, is_pct, ok = _int_or_percent(raw)
         path = base + (field,)
-        if not ok:
-            digits = raw.strip().rstrip("%").strip()
+        if not ok or num is None:  # invalid: raw is a string (an int is always valid)
+            digits = str(raw).strip().rstrip("%").strip()
             yield _invalid(
                 "rolling-update-invalid",
                 path,
@@ -878,7 +898,8 @@ def check(obj: dict) -> list[Problem]:
 
 
 def _check(obj: dict) -> Iterator[Problem]:
-    kind = obj.get("kind") if isinstance(obj.get("kind"), str) else ""
+    raw_kind = obj.get("kind")
+    kind = raw_kind if isinstance(raw_kind, str) else ""
     if kind.endswith("List"):
         return
     yield from _check_name(obj, kind)
@@ -891,7 +912,8 @@ def _check(obj: dict) -> Iterator[Problem]:
             yield from _check_metadata(template.get("metadata"), tpath + ("metadata",))
         yield from _check_pod_spec(template.get("spec"), tpath + ("spec",))
 
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    raw_spec = obj.get("spec")
+    spec = raw_spec if isinstance(raw_spec, dict) else {}
     if kind in _SELECTOR_KINDS:
         yield from _check_label_selector(spec.get("selector"), ("spec", "selector"))
     elif kind == "ReplicationController" and isinstance(spec.get("selector"), dict):

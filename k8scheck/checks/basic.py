@@ -210,12 +210,9 @@ def _first_failing_term(selector: dict, labels: dict):
             return ("spec", "selector", "matchLabels", key), f"matchLabels {key}={value}, template has {have}"
     for index, expression in enumerate(selector.get("matchExpressions") or []):
         if label_selector_matches({"matchExpressions": [expression]}, labels) is False:
-            return (
-                ("spec", "selector", "matchExpressions", index),
-                f"matchExpressions[{index}] ({expression.get('key')} {expression.get('operator')} {expression.get('values') or ''}) is false for {format_labels(labels) or 'no labels'}".replace(
-                    " )", ")"
-                ),
-            )
+            term = f"{expression.get('key')} {expression.get('operator')} {expression.get('values') or ''}"
+            message = f"matchExpressions[{index}] ({term}) is false for {format_labels(labels) or 'no labels'}"
+            return ("spec", "selector", "matchExpressions", index), message.replace(" )", ")")
     return ("spec", "selector"), "the selector is false for the template's labels"
 
 

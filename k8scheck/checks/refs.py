@@ -99,7 +99,8 @@ class MissingObject(NamedTuple):
 
 
 def missing_object(ctx, rule):
-    """Template ``missing-object``: a reference to an object that neither the inputs nor the cluster are known to hold."""
+    """Template ``missing-object``: a reference to an object that neither the inputs nor the cluster
+    are known to hold."""
     spec = MissingObject.from_params(rule.template.params)
     relations = tuple(dict.fromkeys(f.relation for f in spec.edges))
     for edge in ctx.graph.broken(*relations):
@@ -219,7 +220,7 @@ class ServicePortProblem(NamedTuple):
     The cause is the port, so it is one finding, not one per workload."""
 
     service: Manifest
-    index: int  # in spec.ports
+    port_index: int  # in spec.ports ("index" would shadow tuple.index)
     path: tuple
     target: object
     protocol: str
@@ -231,10 +232,10 @@ def _by_service_port(ctx, *verdicts) -> list[ServicePortProblem]:
     groups: dict = {}
     for p in ctx.port_problems:
         if p.verdict in verdicts:
-            entry = groups.get((id(p.service), p.index, p.verdict))
+            entry = groups.get((id(p.service), p.port_index, p.verdict))
             if entry is None:
-                entry = groups[(id(p.service), p.index, p.verdict)] = ServicePortProblem(
-                    p.service, p.index, p.path, p.target, p.protocol, p.verdict, []
+                entry = groups[(id(p.service), p.port_index, p.verdict)] = ServicePortProblem(
+                    p.service, p.port_index, p.path, p.target, p.protocol, p.verdict, []
                 )
             entry.group.append((p.workload, p.declared))
     return list(groups.values())
@@ -280,7 +281,7 @@ def service_port_mismatch(ctx, rule):
 
 
 def service_port_undeclared(ctx, rule):
-    for m, i, path, target, protocol, verdict, group in _by_service_port(ctx, "undeclared"):
+    for m, _, path, target, protocol, _, group in _by_service_port(ctx, "undeclared"):
         owner, related, _ = _owners(group)
         yield hit(
             m,
@@ -302,12 +303,12 @@ _VOLUME_KEY_ERROR = {
 }
 
 
-def _keys_of(m) -> set | None:
+def _keys_of(m) -> set[str] | None:
     """Keys of a ConfigMap (data, binaryData) or Secret (data, stringData); None when unknowable."""
     if m.kind == "Secret" and m.obj.get("type") == "kubernetes.io/service-account-token":
         return None  # the token controller fills it in
     fields = ("data", "binaryData") if m.kind == "ConfigMap" else ("data", "stringData")
-    keys = set()
+    keys: set[str] = set()
     for field_name in fields:
         value = m.obj.get(field_name)
         if isinstance(value, dict):
@@ -549,7 +550,8 @@ def networkpolicy_no_match(ctx, rule):
 
 
 def statefulset_service_missing(ctx, rule):
-    """The missing-object template (rules/statefulset-service-missing.yaml), and a governing Service that is not headless."""
+    """The missing-object template (rules/statefulset-service-missing.yaml), and a governing Service
+    that is not headless."""
     yield from missing_object(ctx, rule)
     graph = ctx.graph
     for edge in graph.edges("governs"):

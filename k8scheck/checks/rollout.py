@@ -9,7 +9,8 @@ from .hit import Hit, hit
 
 
 def invalid_values(ctx, rule):
-    """Stage rollout-simulation: the Deployment values parse_deployment replaces by a default (rollout-invalid-value)."""
+    """Stage rollout-simulation: the Deployment values parse_deployment replaces by a default
+    (rollout-invalid-value)."""
     for m in ctx.of_kind("Deployment"):
         for problem in parse_deployment(m.obj).problems:
             if problem.rule == rule.slug:

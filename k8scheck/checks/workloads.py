@@ -193,10 +193,10 @@ def annotation_deprecated(ctx, rule):
             places.append(
                 (template.path + ("metadata", "annotations"), get(m.obj, *template.path, "metadata", "annotations"))
             )
-        for base, annotations in places:
-            if not isinstance(annotations, dict):
+        for base, values in places:
+            if not isinstance(values, dict):
                 continue
-            for key in annotations:
+            for key in values:
                 fact = _annotation_fact(key) if isinstance(key, str) else None
                 if fact is None or target < _version(fact["deprecated_in"]):
                     continue

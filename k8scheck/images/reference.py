@@ -213,15 +213,15 @@ def parse_reference(s: object) -> Reference | ReferenceError:
     if any(ch.isspace() for ch in s):
         return ReferenceError(familiar, "whitespace", "image contains whitespace")
 
-    rest, at, digest = s.partition("@")
+    rest, at, after_at = s.partition("@")
+    digest: str | None = None
     if at:
-        if "@" in digest:
+        if "@" in after_at:
             return ReferenceError(familiar, "digest", "image has more than one '@'")
-        problem = _digest_problem(digest)
+        problem = _digest_problem(after_at)
         if problem:
             return ReferenceError(familiar, "digest", problem)
-    else:
-        digest = None
+        digest = after_at
 
     # A ':' after the last '/' starts the tag; one before it belongs to a host port.
     slash = rest.rfind("/")

@@ -131,15 +131,20 @@ def _invalid_fix(part: str) -> str:
 # --------------------------------------------------------------------------- registry-backed
 
 
+def _mapping(value: object) -> Mapping:
+    """``value`` if it is a mapping, else an empty one (manifests may hold anything)."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def _rollout_consequence(obj: Mapping, path: tuple) -> str:
     kind = obj.get("kind")
-    spec = obj.get("spec") if isinstance(obj.get("spec"), Mapping) else {}
+    spec = _mapping(obj.get("spec"))
     pulls = "new pods will fail with ErrImagePull (then ImagePullBackOff)"
     if kind == "Deployment":
-        strategy = spec.get("strategy") if isinstance(spec.get("strategy"), Mapping) else {}
+        strategy = _mapping(spec.get("strategy"))
         if strategy.get("type") == "Recreate":
             return f"{pulls}, and with strategy Recreate every old pod is deleted first, so the app goes down"
-        rolling = strategy.get("rollingUpdate") if isinstance(strategy.get("rollingUpdate"), Mapping) else {}
+        rolling = _mapping(strategy.get("rollingUpdate"))
         if rolling.get("maxSurge") in (0, "0", "0%"):
             return (
                 f"{pulls}; with maxSurge 0 an old pod is deleted before each new one starts, "

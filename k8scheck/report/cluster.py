@@ -104,51 +104,61 @@ def _controller_notes(cluster) -> str:
     return ("\n\nControllers:\n" + "\n".join(f"  {n}" for n in notes)) if notes else ""
 
 
-def cluster_data(cluster) -> dict:
-    def source(manifest, path=()):
-        location = manifest.locate(path)
-        return {"file": location.file, "line": location.line}
+def _source(manifest, path=()) -> dict:
+    location = manifest.locate(path)
+    return {"file": location.file, "line": location.line}
 
+
+def _deployments_data(cluster) -> list[dict]:
+    return [
+        {
+            "name": d.manifest.name,
+            "namespace": d.manifest.namespace,
+            "ready": d.ready,
+            "replicas": d.replicas,
+            "up_to_date": d.replicas,
+            "available": d.ready,
+            "replicaset": d.replicaset,
+            "source": _source(d.manifest, ("metadata", "name")),
+        }
+        for d in cluster.deployments
+    ]
+
+
+def _replicasets_data(cluster) -> list[dict]:
+    return [
+        {
+            "name": r.name,
+            "kind": r.kind,
+            "namespace": r.namespace,
+            "desired": r.desired,
+            "current": r.desired,
+            "ready": r.ready,
+            "source": _source(r.owner, ("metadata", "name")),
+        }
+        for r in cluster.replicasets
+    ]
+
+
+def _pods_data(cluster) -> list[dict]:
+    return [
+        {
+            "name": p.name,
+            "namespace": p.namespace,
+            "ip": p.ip,
+            "labels": p.labels,
+            "status": p.status,
+            "ready": p.ready,
+            "reason": p.outcome.message or None,
+            "source": _source(p.owner, p.template_path),
+        }
+        for p in cluster.pods
+    ]
+
+
+def _batch_data(cluster) -> dict:
+    """StatefulSets, Jobs and CronJobs (a cluster may have no such controllers)."""
     return {
-        "version": __version__,
-        "deployments": [
-            {
-                "name": d.manifest.name,
-                "namespace": d.manifest.namespace,
-                "ready": d.ready,
-                "replicas": d.replicas,
-                "up_to_date": d.replicas,
-                "available": d.ready,
-                "replicaset": d.replicaset,
-                "source": source(d.manifest, ("metadata", "name")),
-            }
-            for d in cluster.deployments
-        ],
-        "replicasets": [
-            {
-                "name": r.name,
-                "kind": r.kind,
-                "namespace": r.namespace,
-                "desired": r.desired,
-                "current": r.desired,
-                "ready": r.ready,
-                "source": source(r.owner, ("metadata", "name")),
-            }
-            for r in cluster.replicasets
-        ],
-        "pods": [
-            {
-                "name": p.name,
-                "namespace": p.namespace,
-                "ip": p.ip,
-                "labels": p.labels,
-                "status": p.status,
-                "ready": p.ready,
-                "reason": p.outcome.message or None,
-                "source": source(p.owner, p.template_path),
-            }
-            for p in cluster.pods
-        ],
         "statefulsets": [
             {
                 "name": s.manifest.name,
@@ -180,22 +190,34 @@ def cluster_data(cluster) -> dict:
             }
             for c in getattr(cluster, "cronjobs", [])
         ],
+    }
+
+
+def _endpoints_data(cluster) -> list[dict]:
+    return [
+        {
+            "name": e.service.name,
+            "namespace": e.service.namespace,
+            "managed": e.managed,
+            "addresses": [{"pod": a.pod.name, "ip": a.pod.ip, "port": a.port, "protocol": a.protocol} for a in e.ready],
+            "not_ready_addresses": [
+                {"pod": a.pod.name, "ip": a.pod.ip, "port": a.port, "protocol": a.protocol} for a in e.not_ready
+            ],
+            "source": _source(e.service, ("spec", "selector")),
+        }
+        for e in cluster.endpoints
+    ]
+
+
+def cluster_data(cluster) -> dict:
+    return {
+        "version": __version__,
+        "deployments": _deployments_data(cluster),
+        "replicasets": _replicasets_data(cluster),
+        "pods": _pods_data(cluster),
+        **_batch_data(cluster),
         "nodes": getattr(cluster, "nodes", 1),
-        "endpoints": [
-            {
-                "name": e.service.name,
-                "namespace": e.service.namespace,
-                "managed": e.managed,
-                "addresses": [
-                    {"pod": a.pod.name, "ip": a.pod.ip, "port": a.port, "protocol": a.protocol} for a in e.ready
-                ],
-                "not_ready_addresses": [
-                    {"pod": a.pod.name, "ip": a.pod.ip, "port": a.port, "protocol": a.protocol} for a in e.not_ready
-                ],
-                "source": source(e.service, ("spec", "selector")),
-            }
-            for e in cluster.endpoints
-        ],
+        "endpoints": _endpoints_data(cluster),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 from k8scheck.problem import Problem, dotted
 from k8scheck.similarity import edit_distance
@@ -68,7 +69,7 @@ def did_you_mean(unknown: str, candidates) -> str | None:
         distance = edit_distance(unknown.lower(), candidate.lower())
         if best_distance is None or distance < best_distance:
             best, best_distance = candidate, distance
-    if best is None or best_distance > max(1, min(len(unknown), len(best)) // 3):
+    if best is None or best_distance is None or best_distance > max(1, min(len(unknown), len(best)) // 3):
         return None
     return best
 
@@ -195,7 +196,7 @@ def _required_alternatives(branches) -> list[str]:
     return names
 
 
-def _at(path, instance) -> str:
+def _at(path, instance) -> Literal["key", "value"]:
     # A mapping or list value spans several lines; its key is where to point.
     return "key" if path and isinstance(instance, (dict, list)) else "value"
 

@@ -157,8 +157,8 @@ class SchemaValidator:
                 )
             elif not isinstance(value, str):
                 problems.append(Problem(WRONG_TYPE, (field,), f"{field} must be a string, got {json_type(value)}"))
-        if problems:
-            return problems
+        if problems or not isinstance(api_version, str) or not isinstance(kind, str):
+            return problems  # a missing or non-string apiVersion or kind has its problem above
 
         entry = self._entry(api_version, kind)
         if entry is None and (api_version, kind) == ("v1", "List"):

@@ -21,7 +21,9 @@ from ..kinds import containers, get, items, pod_template
 
 @dataclass(frozen=True)
 class PodOutcome:
-    status: str  # kubectl STATUS: Running | CreateContainerConfigError | ContainerCreating | ErrImagePull | CrashLoopBackOff | Pending | Init:...
+    # kubectl STATUS: Running | CreateContainerConfigError | ContainerCreating | ErrImagePull
+    # | CrashLoopBackOff | Pending | Init:...
+    status: str
     ready: bool
     message: str = ""
     certain: bool = True
@@ -50,8 +52,8 @@ class PodStore:
         return self.graph.exists(kind, namespace, name)
 
 
-def object_keys(manifest) -> set:
-    keys = set()
+def object_keys(manifest) -> set[str]:
+    keys: set[str] = set()
     for field_name in ("data", "binaryData", "stringData"):
         value = manifest.obj.get(field_name)
         if isinstance(value, dict):
