@@ -179,5 +179,5 @@ def check(obj: dict, kube_version: str = NEWEST_KUBE_VERSION) -> list[Problem]:
     if verdict is None:
         return []
     rule = RULE_REMOVED if verdict.status == "removed" else RULE_DEPRECATED
-    fix = f"apiVersion: {verdict.replacement}" if verdict.replacement else None
+    fix = verdict.replacement or None  # the span is the apiVersion value
     return [Problem(rule, ("apiVersion",), verdict.message, at="value", fix=fix)]

@@ -363,7 +363,7 @@ def _check_name(obj: dict, kind: str) -> Iterator[Problem]:
                 )
         if errs:
             fixed = _name_fix(name, kind)
-            yield _invalid("invalid-name", path, name, "; ".join(errs), fix=f"name: {fixed}" if fixed else None)
+            yield _invalid("invalid-name", path, name, "; ".join(errs), fix=fixed)
     ns = meta.get("namespace")
     if isinstance(ns, str) and ns:
         errs = dns1123_label_errors(ns)
@@ -552,7 +552,7 @@ def _check_resources(res: Any, base: tuple) -> Iterator[Problem]:
                 rp,
                 f"{dotted(rp)} {req_text} differs from its limit {lim_text}: {rname} cannot be "
                 f'overcommitted, so the API server rejects it ("must be equal to {rname} limit")',
-                fix=f"{rname}: {lim_text}",
+                fix=lim_text,
                 related=(base + ("limits", rname),),
             )
         elif req > lim:
@@ -561,7 +561,7 @@ def _check_resources(res: Any, base: tuple) -> Iterator[Problem]:
                 rp,
                 f"{dotted(rp)} {req_text} is above its limit {lim_text}: the API server rejects it "
                 f'("must be less than or equal to {rname} limit of {lim_text}")',
-                fix=f"{rname}: {lim_text}",
+                fix=lim_text,
                 related=(base + ("limits", rname),),
             )
 
@@ -608,7 +608,7 @@ def _check_container_name(name: Any, path: tuple, seen: dict[str, tuple]) -> Ite
     errs = dns1123_label_errors(name)
     if errs:
         fixed = _name_fix(name, "Namespace")  # same syntax: a DNS-1123 label
-        yield _invalid("invalid-name", path, name, "; ".join(errs), fix=f"name: {fixed}" if fixed else None)
+        yield _invalid("invalid-name", path, name, "; ".join(errs), fix=fixed)
     elif name in seen:
         yield Problem(
             "invalid-name",
@@ -810,12 +810,12 @@ def _check_int_or_percent_fields(
                 path,
                 raw,
                 MSG_PERCENT,
-                fix=f'{field}: "{digits}%" (or the number {digits} without quotes)' if digits.isdigit() else None,
+                fix=f'"{digits}%"' if digits.isdigit() else None,
             )
         elif num < 0:
             yield _invalid("rolling-update-invalid", path, raw, "must be greater than or equal to 0")
         elif field in capped and is_pct and num > 100:
-            yield _invalid("rolling-update-invalid", path, raw, "must not be greater than 100%", fix=f'{field}: "100%"')
+            yield _invalid("rolling-update-invalid", path, raw, "must not be greater than 100%", fix='"100%"')
 
 
 def _check_deployment_strategy(obj: dict) -> Iterator[Problem]:
@@ -828,9 +828,9 @@ def _check_deployment_strategy(obj: dict) -> Iterator[Problem]:
         yield Problem(
             "rolling-update-invalid",
             base,
-            "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'",
+            "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'; delete "
+            "spec.strategy.rollingUpdate (or use type: RollingUpdate)",
             at="key",
-            fix="delete spec.strategy.rollingUpdate (or use type: RollingUpdate)",
         )
         return
     if not isinstance(ru, dict):
@@ -844,8 +844,7 @@ def _check_deployment_strategy(obj: dict) -> Iterator[Problem]:
             "rolling-update-invalid",
             base + ("maxUnavailable",),
             ru["maxUnavailable"],
-            "may not be 0 when `maxSurge` is 0",
-            fix="maxSurge: 1 (keeps every old pod until its replacement is ready)",
+            "may not be 0 when `maxSurge` is 0; set maxSurge: 1 to keep every old pod until its replacement is ready",
         )
 
 
@@ -870,15 +869,15 @@ def _check_daemonset_strategy(obj: dict) -> Iterator[Problem]:
             "rolling-update-invalid",
             base + ("maxSurge",),
             ms,
-            f"may not be set when maxUnavailable is non-zero{defaulted}",
-            fix="maxUnavailable: 0 (surge: start the new pod before stopping the old one)",
+            f"may not be set when maxUnavailable is non-zero{defaulted}; set maxUnavailable: 0 to surge (start the "
+            "new pod before stopping the old one)",
         )
     elif not has_unavailable and not has_surge:
         yield Problem(
             "rolling-update-invalid",
             base + ("maxUnavailable",),
             f"{dotted(base + ('maxUnavailable',))}: Required value: cannot be 0 when maxSurge is 0",
-            fix="maxUnavailable: 1",
+            fix="1",
         )
 
 

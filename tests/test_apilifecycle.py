@@ -172,7 +172,7 @@ def test_seed_ingresses_fire_with_the_migration_hint(seed):
         assert p.rule == "api-removed"
         assert p.message.startswith(INGRESS_HINT)
         assert "pathType is required" in p.message
-        assert p.fix == "apiVersion: networking.k8s.io/v1"
+        assert p.fix == "networking.k8s.io/v1"  # replacement text for the apiVersion value
 
 
 # ---- catalogue entries and fixtures -----------------------------------------

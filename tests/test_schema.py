@@ -100,7 +100,7 @@ def test_containers_typo_suggests_containers(validator):
             ("spec", "template", "spec", "contianers"),
             "spec.template.spec.contianers is not a field of PodSpec (did you mean containers?)",
             at="key",
-            fix="rename contianers to containers",
+            fix="containers",  # replacement text for the key span
         )
     ]
     required = [p for p in problems if p.rule == "schema-required"]

@@ -144,7 +144,7 @@ def test_name_messages_carry_the_api_server_wording():
         "consist of lower case alphanumeric characters, '-' or '.', and must start and end "
         "with an alphanumeric character"
     )
-    assert p.fix == "name: my-config"
+    assert p.fix == "my-config"  # replacement text for the name's span
     (p,) = check({"kind": "Service", "metadata": {"name": "a" * 64}})
     assert "must be no more than 63 characters" in p.message and "DNS-1035" not in p.message
     (p,) = check({"kind": "Pod", "metadata": {"name": "web", "namespace": "Team_A"}})
@@ -442,7 +442,8 @@ def test_both_zero_points_at_max_unavailable_with_the_api_server_text():
     (p,) = check(d)
     assert p.path == ("spec", "strategy", "rollingUpdate", "maxUnavailable")
     assert p.message == (
-        "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
+        "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0; "
+        "set maxSurge: 1 to keep every old pod until its replacement is ready"
     )
 
 

@@ -60,7 +60,7 @@ def _builtin_group_not_served(ctx, manifest):
         apilifecycle.RULE_REMOVED,
         ("apiVersion",),
         message,
-        fix=f"apiVersion: {served[-1]}" if len(served) == 1 else None,
+        fix=served[-1] if len(served) == 1 else None,
     )
 
 

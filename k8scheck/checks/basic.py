@@ -166,7 +166,6 @@ def selector_template_mismatch(ctx, rule):
                     f"spec.selector is required for apps/v1 {m.kind}; add matchLabels equal to the pod template's "
                     f"labels ({format_labels(labels) or 'none set'})",
                     at="key",
-                    fix=_suggest(labels),
                 )
             continue
         if m.kind == "Job" and not spec.get("manualSelector"):
@@ -178,9 +177,9 @@ def selector_template_mismatch(ctx, rule):
                     rule.slug,
                     ("spec", "selector"),
                     f"spec.selector is empty; the API server rejects an empty selector for {m.kind} (it would select "
-                    "every pod in the namespace)",
+                    f"every pod in the namespace); add matchLabels equal to the pod template's labels "
+                    f"({format_labels(labels) or 'none set'})",
                     at="key",
-                    fix=_suggest(labels),
                 )
             continue
         matches = label_selector_matches(selector, labels)
@@ -194,12 +193,7 @@ def selector_template_mismatch(ctx, rule):
             f"spec.selector does not match the pod template's labels: {detail}; the API server rejects it "
             '("selector does not match template labels")',
             related=((m, template.labels_path, "pod template labels"),),
-            fix=_suggest(labels),
         )
-
-
-def _suggest(labels: dict) -> str | None:
-    return f"spec.selector.matchLabels: {{{', '.join(f'{k}: {v}' for k, v in labels.items())}}}" if labels else None
 
 
 def _first_failing_term(selector: dict, labels: dict):

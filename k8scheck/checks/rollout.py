@@ -46,6 +46,14 @@ def _strategy_path(m) -> tuple:
     return ("spec",)
 
 
+def _replacement_at(path: tuple, advice: str) -> str | None:
+    """The advice as replacement text when the finding's span is the very field it changes."""
+    field, _, value = advice.partition(": ")
+    if path and path[-1] == field and value:
+        return value.split(" ", 1)[0]  # "1 (keep an old pod ...)": the value, not the reason
+    return None
+
+
 def rollout_outage(ctx, rule):
     reported = set()
     if ctx.options.old_manifests is not None:
@@ -88,7 +96,7 @@ def rollout_outage(ctx, rule):
                 "whose "
                 "pods fail to start takes availability to 0"
             )
-            fix = (
+            advice = (
                 "maxSurge: 1 (keep an old pod until a new one is ready)"
                 if r.max_surge == 0
                 else f"maxUnavailable: {max(0, r.replicas - 1)} or lower"
@@ -99,7 +107,7 @@ def rollout_outage(ctx, rule):
                 "PodDisruptionBudget "
                 f"{p.pdb.name} minAvailable {p.pdb_min_available}"
             )
-            fix = f"maxUnavailable: {max(0, r.replicas - p.pdb_min_available)}"
+            advice = f"maxUnavailable: {max(0, r.replicas - p.pdb_min_available)}"
         related = (
             ((p.pdb, ("spec",), "PodDisruptionBudget selecting these pods"),)
             if p.pdb is not None and r.min_available > 0
@@ -109,8 +117,8 @@ def rollout_outage(ctx, rule):
             p.manifest,
             rule.slug,
             _strategy_path(p.manifest),
-            f"{p.manifest.ref}: {why}. Set {fix}.",
-            fix=fix,
+            f"{p.manifest.ref}: {why}. Set {advice}.",
+            fix=_replacement_at(_strategy_path(p.manifest), advice),
             related=related,
         )
 

@@ -82,7 +82,7 @@ def service_account_field(ctx, rule):
             f"serviceAccount is the deprecated alias of serviceAccountName (deprecated since Kubernetes 1.0; kubectl "
             f"and the API server warn){tail}.",
             at="key",
-            fix=f"serviceAccountName: {value}" if named is None else None,
+            fix="serviceAccountName" if named is None else None,  # the span is the key: rename it
         )
 
 
@@ -400,5 +400,4 @@ def pvc_volume_name_class(ctx, rule):
             "volume has the same class it never binds (Pending: volume ... already bound to a different claim / "
             'storageclass does not match). Set storageClassName: "" (or the volume\'s class).',
             at="key",
-            fix='storageClassName: ""',
         )

@@ -82,8 +82,8 @@ def image_problems(obj: object) -> list[Problem]:
                 Problem(
                     rule="image-reference-invalid",
                     path=path,
-                    message=f"{who}: image {image!r} is not a valid reference: {ref.reason}; {where}",
-                    fix=_invalid_fix(ref.part),
+                    message=f"{who}: image {image!r} is not a valid reference: {ref.reason}; {where}. Fix: "
+                    f"{_invalid_fix(ref.part)}",
                 )
             )
             continue
@@ -97,9 +97,9 @@ def image_problems(obj: object) -> list[Problem]:
                     path=path,
                     message=(
                         f"{who}: {image} has no tag, so Kubernetes pulls :latest — the version running "
-                        f"will change without any manifest change; {consequence}"
+                        f"will change without any manifest change; {consequence}. Pin a version: {image}:<version> "
+                        f"(or {image}@sha256:<digest>)"
                     ),
-                    fix=f"pin a version: image: {image}:<version> (or {image}@sha256:<digest>)",
                 )
             )
         elif ref.tag == "latest":
@@ -109,9 +109,9 @@ def image_problems(obj: object) -> list[Problem]:
                     path=path,
                     message=(
                         f"{who}: {image} uses :latest — the version running will change without any "
-                        f"manifest change, and a rollback cannot bring the old version back; {consequence}"
+                        f"manifest change, and a rollback cannot bring the old version back; {consequence}. Pin a "
+                        f"version: {image[: -len(':latest')]}:<version>"
                     ),
-                    fix=f"pin a version: image: {image[: -len(':latest')]}:<version>",
                 )
             )
     return problems
@@ -208,8 +208,8 @@ def registry_problems(obj: object, verdicts: Mapping[str, object]) -> list[Probl
                 Problem(
                     rule="image-check-failed",
                     path=path,
-                    message=f"{who}: could not check {image}: {detail} — k8scheck cannot tell whether it exists",
-                    fix=_check_failed_fix(status, ref, detail),
+                    message=f"{who}: could not check {image}: {detail} — k8scheck cannot tell whether it exists; "
+                    f"{_check_failed_fix(status, ref, detail)}",
                 )
             )
     return problems

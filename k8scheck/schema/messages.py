@@ -99,7 +99,7 @@ def problems_from_error(error) -> list[Problem]:
             fix = None
             if suggestion:
                 message += f" (did you mean {suggestion}?)"
-                fix = f"rename {key} to {suggestion}"
+                fix = suggestion  # the span is the key: rename it
             found.append(Problem(UNKNOWN_FIELD, path + (key,), message, at="key", fix=fix))
         return found
 
