@@ -794,7 +794,7 @@ def graph(paths, output_format, shared):
     with _internal_errors(run.debug):
         loaded = load_inputs(paths, run)
         ctx = Context(loaded, run.options)
-        findings = run_rules(ctx, active_rules(select=GRAPH_RULES))[0]
+        findings = [checked.finding for checked in run_rules(ctx, active_rules(select=GRAPH_RULES))[0]]
         text = render(ctx.graph, findings, output_format)
     status = report_inputs(loaded, paths)
     if status == EXIT_USAGE:

@@ -231,8 +231,15 @@ def _own_severity(item) -> str | None:
     return item.problem.severity if isinstance(item, Hit) else None
 
 
+class Checked(NamedTuple):
+    """A finding and the object it is about (None for file-level findings), for the suppression stage."""
+
+    finding: Finding
+    manifest: Manifest | None
+
+
 def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, progress=None):
-    """Every active check over the context: (findings, {id(finding): manifest}, internal errors).
+    """Every active check over the context: (Checked findings, internal errors).
 
     A finding on an object whose findings are not reported (``ctx.reported``: a
     --context file) is dropped before it is located or formatted.
@@ -240,8 +247,7 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
     from .checks import STAGE_RULES, check_of
     from .checks.hit import Hit
 
-    findings: list[Finding] = []
-    origins: dict[int, object] = {}
+    checked: list[Checked] = []
     errors: list[LoadError] = []
     severities = severities or {}
     for number, rule in enumerate(rules, start=1):
@@ -256,9 +262,7 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
                 if isinstance(item, Hit) and not ctx.reports(item.manifest):
                     continue
                 finding = _to_finding(rule, override or _own_severity(item) or rule.severity, item, ctx.source_of)
-                findings.append(finding)
-                if isinstance(item, Hit):
-                    origins[id(finding)] = item.manifest
+                checked.append(Checked(finding, item.manifest if isinstance(item, Hit) else None))
         except Exception as exc:  # a bug in one rule must not hide the others' findings
             errors.append(
                 LoadError(
@@ -267,7 +271,7 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
                 )
             )
     errors += [LoadError("<k8scheck>", message) for message in ctx.graph_errors]
-    return findings, origins, errors
+    return checked, errors
 
 
 def run_units(
@@ -291,8 +295,7 @@ def run_units(
         units.setdefault(manifest.unit, []).append(manifest)
     if len(units) == 2 and not units[None] and not loaded.diagnostics:
         del units[None]
-    findings: list[Finding] = []
-    origins: dict[int, object] = {}
+    checked: list[Checked] = []
     errors: list[LoadError] = []
     seen: dict = {}
     for unit, manifests in units.items():
@@ -303,21 +306,18 @@ def run_units(
                 files=loaded.files, manifests=manifests, diagnostics=loaded.diagnostics if unit is None else []
             )
         )
-        unit_findings, unit_origins, unit_errors = run_rules(
+        unit_checked, unit_errors = run_rules(
             Context(view, options, active, reported, jobs), rules, severities, progress
         )
-        for finding in unit_findings:
+        for finding, manifest in unit_checked:
             place = (finding.rule, finding.location, finding.path)
             if seen.setdefault(place, unit) != unit:
                 continue  # a shared base's finding, already reported through an earlier unit
-            origin = unit_origins.get(id(finding))
             if unit is None and finding.rule not in (severities or {}):  # a severity the user set stays
                 finding = _only_elsewhere(finding)
-            findings.append(finding)
-            if origin is not None:
-                origins[id(finding)] = origin
+            checked.append(Checked(finding, manifest))
         errors += [e for e in unit_errors if e not in errors]
-    return findings, origins, errors
+    return checked, errors
 
 
 def _only_elsewhere(finding: Finding) -> Finding:
@@ -405,13 +405,14 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
         files_cache.prune()
     refuse_empty_stdin(loaded, inputs, settings.stdin_name)
     primary, context_only = _primary_files(loaded, paths, settings.context)
-    findings, origins, internal = run_units(loaded, options, rules, severities, progress, primary, settings.jobs)
+    checked, internal = run_units(loaded, options, rules, severities, progress, primary, settings.jobs)
     if primary is not None:
         # --context files are read for references only; their own problems are not reported.
-        findings = [f for f in findings if f.location.file in primary]
+        checked = [c for c in checked if c.finding.location.file in primary]
         loaded.errors = [e for e in loaded.errors if e.file not in context_only]
     if settings.config is not None and settings.config.per_file_ignores:
-        findings = [f for f in findings if f.rule not in settings.config.ignored_in(f.location.file)]
+        config = settings.config
+        checked = [c for c in checked if c.finding.rule not in config.ignored_in(c.finding.location.file)]
     active = {r.slug for r in rules}
     unused_rule = (
         _UnusedRule(
@@ -421,7 +422,7 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
         else None
     )
     files = [f for f in loaded.files if primary is None or f.path in primary]
-    findings, suppressed, unused = suppress.apply(findings, origins, files, loaded.manifests, active, unused_rule)
+    findings, suppressed, unused = suppress.apply(checked, files, loaded.manifests, active, unused_rule)
     findings += unused
     findings = merge.merge(findings, catalogue)
     baselined = 0

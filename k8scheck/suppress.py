@@ -74,17 +74,16 @@ def collect(files, manifests: list[Manifest]):
     return by_line, by_object, everything
 
 
-def apply(findings: list[Finding], origins: dict, files, manifests, active_rules: set, unused_rule=None):
+def apply(checked, files, manifests, active_rules: set, unused_rule=None):
     """Split findings into (kept, suppressed count) and report unused suppressions.
 
-    ``origins`` maps id(finding) -> the manifest it is about (None for file-level).
+    ``checked``: (finding, the manifest it is about or None) pairs, as the engine's rules produce them.
     """
     by_line, by_object, everything = collect(files, manifests)
     kept = []
     suppressed = 0
-    for finding in findings:
+    for finding, manifest in checked:
         candidates = [by_line.get((finding.location.file, finding.location.line))]
-        manifest = origins.get(id(finding))
         if manifest is not None:
             candidates.append(by_line.get(manifest.first_line()))
             candidates.append(by_object.get(id(manifest)))
