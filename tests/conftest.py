@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import NamedTuple
 
@@ -65,3 +66,24 @@ def _private_cache_dir(tmp_path_factory):
 
     os.environ["K8SCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("k8scheck-cache"))
     yield
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """Invoke the CLI in-process from ``cwd`` (the repository root by default)."""
+    from click.testing import CliRunner
+
+    from k8scheck.cli import main
+
+    def invoke(*args, cwd=ROOT, input=None):
+        monkeypatch.chdir(cwd)
+        return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def write(path, text):
+    """Write a dedented file, creating its directories."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path

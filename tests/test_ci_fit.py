@@ -5,33 +5,14 @@ from __future__ import annotations
 import importlib.resources
 import json
 import shutil
-import textwrap
 from xml.etree import ElementTree as ET
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
-from conftest import ROOT
-
-from k8scheck.cli import main
+from conftest import ROOT, write
 
 EXAMPLE = "examples/hello-server"
 BAD_CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  PORT: 8081\n"
-
-
-@pytest.fixture
-def run(monkeypatch):
-    def invoke(*args, cwd=ROOT, input=None):
-        monkeypatch.chdir(cwd)
-        return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
-
-    return invoke
-
-
-def write(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
 
 
 # -- formats -------------------------------------------------------------------

@@ -6,23 +6,10 @@ import json
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 from conftest import ROOT
-
-from k8scheck.cli import main
 
 REPORT_SCHEMA = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
 SEEDS = sorted(p.name for p in (ROOT / "fixtures" / "seeds").iterdir() if p.is_dir())
-
-
-@pytest.fixture
-def run(monkeypatch):
-    monkeypatch.chdir(ROOT)
-
-    def invoke(*args, input=None):
-        return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
-
-    return invoke
 
 
 def validate_report(text: str) -> dict:

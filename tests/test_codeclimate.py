@@ -12,11 +12,7 @@ import json
 import textwrap
 
 import jsonschema
-import pytest
-from click.testing import CliRunner
 from conftest import ROOT
-
-from k8scheck.cli import main
 
 GITLAB_CODE_QUALITY_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -49,15 +45,6 @@ GITLAB_CODE_QUALITY_SCHEMA = {
 }
 
 BAD_CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  PORT: 8081\n"
-
-
-@pytest.fixture
-def run(monkeypatch):
-    def invoke(*args, cwd=ROOT):
-        monkeypatch.chdir(cwd)
-        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
 
 
 def codeclimate(run, *args, cwd=ROOT):

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-from click.testing import CliRunner
-from conftest import ROOT
-
-from k8scheck.cli import main
+from conftest import ROOT, write
 
 SEED = ROOT / "fixtures" / "seeds" / "configmap-missing-key"
 DEPLOYMENT = """\
@@ -31,21 +26,6 @@ spec:
 SERVICE = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n"
 BROKEN = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: broken\ndata: {}\n"
 COMMANDS = [["simulate"], ["rollout"], ["why", "svc/web"], ["graph"]]
-
-
-@pytest.fixture
-def run(monkeypatch):
-    def invoke(*args, cwd=ROOT, input=None):
-        monkeypatch.chdir(cwd)
-        return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
-
-    return invoke
-
-
-def write(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
 
 
 def test_rollout_reads_kube_version_from_the_config(run, tmp_path):

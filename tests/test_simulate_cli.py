@@ -6,22 +6,9 @@ import json
 import re
 import subprocess
 
-import pytest
-from click.testing import CliRunner
 from conftest import ROOT
 
-from k8scheck.cli import main
-
 ROLL = "fixtures/rollouts"
-
-
-@pytest.fixture
-def run(monkeypatch):
-    def invoke(*args, cwd=ROOT):
-        monkeypatch.chdir(cwd)
-        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-
-    return invoke
 
 
 def events_of(output: str) -> list[str]:
