@@ -13,6 +13,7 @@ import shutil
 import tempfile
 
 from . import render as render_module
+from .layout import shown_path
 
 ORIGIN = "config.kubernetes.io/origin"
 
@@ -52,10 +53,5 @@ def origin_path(annotation, overlay: str) -> str | None:
     for line in annotation.splitlines():
         if line.startswith("path:"):
             relative = line.split(":", 1)[1].strip()
-            real = os.path.normpath(os.path.join(overlay, relative))
-            try:
-                shown = os.path.relpath(real)
-            except ValueError:
-                return real
-            return real if shown.startswith("..") else shown
+            return shown_path(os.path.normpath(os.path.join(overlay, relative)))
     return None

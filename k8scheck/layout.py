@@ -240,8 +240,12 @@ def _has_kustomization_above(path: str, root: str) -> bool:
         directory = os.path.dirname(directory)
 
 
-def _shown(path: str) -> str:
-    relative = os.path.relpath(path)
+def shown_path(path: str) -> str:
+    """A path as people read it: relative to the working directory when it lies below it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
     return path if relative.startswith("..") else relative
 
 
@@ -273,7 +277,7 @@ def consuming_units(path: str, kustomizations: Kustomizations) -> list[str]:
         if users:
             frontier.extend(users)
         elif not kustomizations.get(directory).is_component:
-            tops.add(_shown(directory))
+            tops.add(shown_path(directory))
     return sorted(tops)
 
 

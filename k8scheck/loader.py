@@ -393,23 +393,12 @@ def _gitops_paths(manifest: Manifest) -> list[str]:
     return []
 
 
-def _repository_root(path: str) -> str:
-    directory = os.path.dirname(os.path.abspath(path))
-    while True:
-        if os.path.exists(os.path.join(directory, ".git")):
-            return directory
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return os.getcwd()
-        directory = parent
-
-
 def assign_gitops_units(manifests: list[Manifest]) -> None:
     """Plain files under the path an Argo CD Application or Flux Kustomization applies form its own unit."""
     roots = set()
     for manifest in manifests:
         for path in _gitops_paths(manifest):
-            roots.add(os.path.normpath(os.path.join(_repository_root(manifest.file), path.lstrip("/"))))
+            roots.add(os.path.normpath(os.path.join(layout.repository_root(manifest.file), path.lstrip("/"))))
     if not roots:
         return
     for manifest in manifests:
@@ -473,29 +462,18 @@ def not_a_manifest(text: str, documents, problems) -> str | None:
     not parse is a broken manifest when its text has both keys (it is reported),
     a template when it holds ``{{ }}`` actions, and otherwise not a manifest.
     """
-    objects = list(_objects_in(documents))
-    if any(
-        isinstance(o.get("apiVersion"), str)
-        and isinstance(o.get("kind"), str)
-        and not is_tool_config(o["apiVersion"], o["kind"])
-        for o in objects
-    ):
+    typed = [
+        o for o in _objects_in(documents) if isinstance(o.get("apiVersion"), str) and isinstance(o.get("kind"), str)
+    ]
+    if any(not is_tool_config(o["apiVersion"], o["kind"]) for o in typed):
         return None
-    if (
-        objects
-        and all(
-            is_tool_config(o.get("apiVersion"), o.get("kind")) for o in objects if "apiVersion" in o and "kind" in o
-        )
-        and any("apiVersion" in o and "kind" in o for o in objects)
-    ):
+    if typed:
         return "configuration for a tool (kustomize, skaffold, kind, kubeconfig...), not applied to a cluster"
     if problems and looks_like_template(text):
         return "a Go/Helm template ({{ }} actions), not a manifest until rendered"
     if problems and all(pattern.search(text) for pattern in _MANIFEST_KEYS):
         return None  # a broken manifest: its syntax error is the finding
-    if objects or not problems:
-        return "not a Kubernetes manifest (no document has both apiVersion and kind)"
-    return "not a Kubernetes manifest (no apiVersion and kind)"
+    return "not a Kubernetes manifest (no document has both apiVersion and kind)"
 
 
 def load_text(source: SourceFile, result: LoadResult, documents=None, problems=None) -> None:
@@ -672,12 +650,7 @@ def _patches(chain, sources: dict, result: LoadResult, max_file_size: int) -> li
     out = []
     for info in chain:
         for path in info.patches:
-            loaded = _read_source(
-                os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path,
-                sources,
-                result,
-                max_file_size,
-            )
+            loaded = _read_source(layout.shown_path(path), sources, result, max_file_size)
             if loaded is not None:
                 out += [m for m in loaded.manifests if m.kind and m.name]
     return out
