@@ -142,11 +142,11 @@ def lookup(api_version: object, kind: object, kube_version: str) -> Verdict | No
     """
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return None
-    target = parse_kube_version(kube_version)
-    if target is None:
-        return None
     entry = load_table().get((api_version.strip(), kind.strip()))
     if entry is None:
+        return None  # most objects: nothing more to read
+    target = parse_kube_version(kube_version)
+    if target is None:
         return None
     removed_in = parse_kube_version(entry.removed_in)
     deprecated_in = parse_kube_version(entry.deprecated_in)

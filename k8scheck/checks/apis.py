@@ -8,24 +8,32 @@ from .hit import Hit
 
 def api_lifecycle(ctx, rule):
     version = ctx.kube_version
+    not_served: dict = {}  # (apiVersion, kind) -> Problem or None: it depends on nothing else
     for manifest in ctx.manifests:
         problems = apilifecycle.check(manifest.obj, version)
         for problem in problems:
             if problem.rule == rule.slug:
                 yield Hit(manifest, problem)
         if not problems and rule.slug == apilifecycle.RULE_REMOVED:
-            problem = _builtin_group_not_served(ctx, manifest)
+            obj = manifest.obj
+            api_version, kind = obj.get("apiVersion"), obj.get("kind")
+            key = (api_version, kind) if isinstance(api_version, str) and isinstance(kind, str) else None
+            if key is None or key not in not_served:
+                problem = _builtin_group_not_served(ctx, api_version, kind)
+                if key is not None:
+                    not_served[key] = problem
+            else:
+                problem = not_served[key]
             if problem is not None:
                 yield Hit(manifest, problem)
 
 
-def _builtin_group_not_served(ctx, manifest):
+def _builtin_group_not_served(ctx, api_version, kind):
     """An apiVersion of a built-in API group (admissionregistration.k8s.io/v1alpha1, apps/v1beta3)
     that the chosen version does not serve and the removal table does not list."""
     from ..problem import Problem
     from ..schema import bundle
 
-    api_version, kind = manifest.obj.get("apiVersion"), manifest.obj.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str) or not api_version or not kind:
         return None
     group = bundle.api_group(api_version)
