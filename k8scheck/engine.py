@@ -242,36 +242,100 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
     """Every active check over the context: (Checked findings, internal errors).
 
     A finding on an object whose findings are not reported (``ctx.reported``: a
-    --context file) is dropped before it is located or formatted.
+    --context file) is dropped before it is located or formatted. A large run
+    checks on every core (``_parallel_rules``); the result never depends on it.
     """
-    from .checks import STAGE_RULES, check_of
+    from .checks import STAGE_RULES
+
+    severities = severities or {}
+    checks = [rule for rule in rules if rule.slug not in STAGE_RULES]
+    if _parallel_rules(ctx, checks):
+        outcomes = _run_rules_parallel(ctx, checks, severities)
+    else:
+        outcomes = []
+        for number, rule in enumerate(checks, start=1):
+            if progress is not None:
+                progress(f"checking {len(ctx.manifests)} objects: {rule.slug:<28}", number, len(checks))
+            outcomes.append(_run_rule(ctx, rule, severities.get(rule.slug)))
+    checked: list[Checked] = []
+    errors: list[LoadError] = []
+    for outcome in outcomes:
+        checked += outcome.checked
+        if outcome.error is not None:
+            errors.append(outcome.error)
+    errors += [LoadError("<k8scheck>", message) for message in ctx.graph_errors]
+    return checked, errors
+
+
+class RuleOutcome(NamedTuple):
+    """What one rule found, or the internal error that stopped it."""
+
+    checked: list[Checked]
+    error: LoadError | None
+
+
+def _run_rule(ctx: Context, rule: Rule, override: str | None) -> RuleOutcome:
+    from .checks import check_of
     from .checks.hit import Hit
 
     checked: list[Checked] = []
-    errors: list[LoadError] = []
-    severities = severities or {}
-    for number, rule in enumerate(rules, start=1):
-        if progress is not None:
-            progress(f"checking {len(ctx.manifests)} objects: {rule.slug:<28}", number, len(rules))
-        if rule.slug in STAGE_RULES:
-            continue
-        check = check_of(rule)
-        override = severities.get(rule.slug)
-        try:
-            for item in check(ctx, rule):
-                if isinstance(item, Hit) and not ctx.reports(item.manifest):
-                    continue
-                finding = _to_finding(rule, override or _own_severity(item) or rule.severity, item, ctx.source_of)
-                checked.append(Checked(finding, item.manifest if isinstance(item, Hit) else None))
-        except Exception as exc:  # a bug in one rule must not hide the others' findings
-            errors.append(
-                LoadError(
-                    "<k8scheck>",
-                    f"internal error in rule {rule.slug}: {type(exc).__name__}: {exc} (please report this)",
-                )
-            )
-    errors += [LoadError("<k8scheck>", message) for message in ctx.graph_errors]
-    return checked, errors
+    try:
+        for item in check_of(rule)(ctx, rule):
+            if isinstance(item, Hit) and not ctx.reports(item.manifest):
+                continue
+            finding = _to_finding(rule, override or _own_severity(item) or rule.severity, item, ctx.source_of)
+            checked.append(Checked(finding, item.manifest if isinstance(item, Hit) else None))
+    except Exception as exc:  # a bug in one rule must not hide the others' findings
+        message = f"internal error in rule {rule.slug}: {type(exc).__name__}: {exc} (please report this)"
+        return RuleOutcome(checked, LoadError("<k8scheck>", message))
+    return RuleOutcome(checked, None)
+
+
+# What several rules read: computed once before the checks are shared out, so that
+# no process computes them twice and the forked ones only read.
+SHARED_ANALYSES = (
+    "graph",
+    "pod_store",
+    "port_problems",
+    "schema_problems",
+    "semantic_problems",
+    "image_static_problems",
+    "image_verdicts",
+    "rollout_predictions",
+    "rollout_whatif",
+)
+PARALLEL_MIN_CHECKS = 20  # fewer selected rules: the shared analyses may not all be wanted
+
+
+def _parallel_rules(ctx: Context, checks: list[Rule]) -> bool:
+    from .parallel import PARALLEL_MIN_OBJECTS
+
+    return len(ctx.manifests) >= PARALLEL_MIN_OBJECTS and len(checks) >= PARALLEL_MIN_CHECKS
+
+
+def _run_rules_parallel(ctx: Context, checks: list[Rule], severities: dict) -> list[RuleOutcome]:
+    """``_run_rule`` for every check, shared out between processes; outcomes in the order of ``checks``."""
+    from .parallel import map_objects
+
+    for name in SHARED_ANALYSES:
+        getattr(ctx, name)
+    # Neighbouring rules often cost alike (a module's checks sit together): deal them
+    # out alternately so both shares take about as long.
+    dealt = checks[0::2] + checks[1::2]
+    index_of = {id(manifest): index for index, manifest in enumerate(ctx.manifests)}
+
+    def portable(rule: Rule):
+        # Findings travel back by value; the object a finding is about, by its index.
+        outcome = _run_rule(ctx, rule, severities.get(rule.slug))
+        return [(c.finding, index_of.get(id(c.manifest))) for c in outcome.checked], outcome.error
+
+    results = dict(zip((rule.slug for rule in dealt), map_objects(portable, dealt, ctx.jobs, min_items=1)))
+    outcomes = []
+    for rule in checks:
+        found, error = results[rule.slug]
+        checked = [Checked(finding, None if i is None else ctx.manifests[i]) for finding, i in found]
+        outcomes.append(RuleOutcome(checked, error))
+    return outcomes
 
 
 def run_units(
@@ -386,12 +450,16 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     severities = _checked_rule_names(settings, catalogue)
     progress = settings.progress or (lambda *args: None)
     progress("reading files")
+    stat_index = runcache.StatIndex() if settings.use_cache else None
     inputs = read_inputs(
         list(paths) + list(settings.context),
         max_file_size=settings.max_file_size,
         stdin_name=settings.stdin_name,
         discovery=settings.discovery,
+        stat_index=stat_index,
     )
+    if stat_index is not None:
+        stat_index.save()
     key = runcache.run_key(inputs, settings) if settings.use_cache else None
     if key is not None:
         cached = runcache.load(key)
@@ -404,7 +472,7 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     if files_cache is not None:
         files_cache.prune()
     refuse_empty_stdin(loaded, inputs, settings.stdin_name)
-    primary, context_only = _primary_files(loaded, paths, settings.context)
+    primary, context_only = _primary_files(loaded, inputs, paths, settings.context)
     checked, internal = run_units(loaded, options, rules, severities, progress, primary, settings.jobs)
     if primary is not None:
         # --context files are read for references only; their own problems are not reported.
@@ -489,12 +557,12 @@ def _report_from_cache(cached: dict, inputs, catalogue) -> Report:
     )
 
 
-def _primary_files(loaded: LoadResult, paths, context) -> tuple[set | None, set]:
+def _primary_files(loaded: LoadResult, inputs, paths, context) -> tuple[set | None, set]:
     """(the files whose findings are reported, the files only --context named); (None, empty) without --context."""
     if not context:
         return None, set()
     named = set(discover(list(paths), []))
-    context_only = set(discover(list(context), [])) - named
+    context_only = set(inputs.files) - named  # read from paths + context: what paths did not name came from context
     return {f.path for f in loaded.files if f.path not in context_only}, context_only
 
 

@@ -326,7 +326,7 @@ def plan_units(
         else:
             layout.kustomizations.append(directory)
     for path in walked_files:
-        if os.path.realpath(path) in consumed_files:
+        if consumed_files and os.path.realpath(path) in consumed_files:
             layout.skipped.append(
                 Skipped(path, "used by a kustomization (resource, patch or generator input): checked through it")
             )

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import helm, kustomize, layout, parallel
+from . import helm, kustomize, layout, parallel, runcache
 from .kinds import CLUSTER_SCOPED
 from .model import Diagnostic, LoadError, Manifest, Related, SourceFile
 from .positions import Location, SpanCache, locate
@@ -44,6 +44,19 @@ class LoadResult:
             if file.path == path:
                 return file
         return None
+
+
+class _Texts:
+    """The texts of ``sources`` as a sequence, each read only when indexed (the parse cache may have it)."""
+
+    def __init__(self, sources: list[SourceFile]):
+        self.sources = sources
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def __getitem__(self, index: int) -> str:
+        return self.sources[index].text
 
 
 def _is_values_file(name: str) -> bool:
@@ -309,6 +322,7 @@ class Inputs:
     charts: list[str] = field(default_factory=list)
     skipped: list[layout.Skipped] = field(default_factory=list)
     walked: set = field(default_factory=set)  # normalised paths a directory walk found
+    files: list[str] = field(default_factory=list)  # every plain file to read, as discovered (read or not)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     from_stdin: bool = False
     discovery: Discovery = field(default_factory=lambda: Discovery())
@@ -320,7 +334,13 @@ def read_inputs(
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
     stdin_name: str = "<stdin>",
     discovery: Discovery | None = None,
+    stat_index=None,
 ) -> Inputs:
+    """Discover and read the inputs.
+
+    With a ``runcache.StatIndex``, every file gets its text digest, and a file the
+    index knows unchanged is not read now: its text is read only if asked for.
+    """
     discovery = discovery or Discovery()
     inputs = Inputs(max_file_size=max_file_size, discovery=discovery)
     units = discover_layout(list(paths), inputs.errors, discovery.exclude)
@@ -330,12 +350,33 @@ def read_inputs(
         units.skipped,
         units.walked,
     )
+    inputs.files = units.files
     for path in units.files:
         inputs.from_stdin = inputs.from_stdin or path == STDIN
+        if stat_index is None or path == STDIN:
+            read = read_text(path, max_file_size, inputs.errors, stdin_name)
+            if read is not None:
+                inputs.sources.append(SourceFile(*read))
+            continue
+        stat = stat_index.stat(path)
+        digest = stat_index.digest(path, stat) if stat is not None and stat.st_size <= max_file_size else None
+        if digest is not None:
+            inputs.sources.append(
+                SourceFile(path, digest=digest, reader=functools.partial(_reread, path, max_file_size))
+            )
+            continue
         read = read_text(path, max_file_size, inputs.errors, stdin_name)
         if read is not None:
-            inputs.sources.append(SourceFile(*read))
+            source = SourceFile(*read, digest=runcache.text_digest(read[1]))
+            stat_index.record(path, stat, source.digest)
+            inputs.sources.append(source)
     return inputs
+
+
+def _reread(path: str, max_file_size: int) -> str:
+    """The text of a file the stat index knew unchanged, read when something needs it."""
+    read = read_text(path, max_file_size, [], path)
+    return read[1] if read is not None else ""
 
 
 def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None = None, cache=None) -> LoadResult:
@@ -346,12 +387,16 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
     for directory in inputs.charts:
         helm.load_chart(directory, result, inputs.max_file_size, inputs.discovery.allow_remote)
     result.cache = cache
-    keys = [cache.key(source.text) for source in inputs.sources] if cache is not None else None
-    parsed = parallel.parse_all([source.text for source in inputs.sources], jobs, cache, keys)
+    keys = (
+        [cache.key(source.digest or runcache.text_digest(source.text)) for source in inputs.sources]
+        if cache is not None
+        else None
+    )
+    parsed = parallel.parse_all(_Texts(inputs.sources), jobs, cache, keys)
     for number, (source, (documents, problems, comments)) in enumerate(zip(inputs.sources, parsed)):
         source.comments = comments
         may_skip = inputs.discovery.skip_non_manifests or os.path.normpath(source.path) in inputs.walked
-        reason = not_a_manifest(source.text, documents, problems) if may_skip else None
+        reason = not_a_manifest(source, documents, problems) if may_skip else None
         if reason is not None:
             result.skipped.append(layout.Skipped(source.path, reason))
             continue
@@ -455,7 +500,7 @@ def looks_like_template(text: str) -> bool:
     return _TEMPLATE_ACTION.search(text) is not None
 
 
-def not_a_manifest(text: str, documents, problems) -> str | None:
+def not_a_manifest(source: SourceFile, documents, problems) -> str | None:
     """Why a walked file is not a Kubernetes manifest, or None when it is one.
 
     A manifest has a document with both apiVersion and kind. A file that does
@@ -469,9 +514,9 @@ def not_a_manifest(text: str, documents, problems) -> str | None:
         return None
     if typed:
         return "configuration for a tool (kustomize, skaffold, kind, kubeconfig...), not applied to a cluster"
-    if problems and looks_like_template(text):
+    if problems and looks_like_template(source.text):
         return "a Go/Helm template ({{ }} actions), not a manifest until rendered"
-    if problems and all(pattern.search(text) for pattern in _MANIFEST_KEYS):
+    if problems and all(pattern.search(source.text) for pattern in _MANIFEST_KEYS):
         return None  # a broken manifest: its syntax error is the finding
     return "not a Kubernetes manifest (no document has both apiVersion and kind)"
 
@@ -488,7 +533,7 @@ def load_text(source: SourceFile, result: LoadResult, documents=None, problems=N
         if document.positions is not None:
             document.positions.cache = result.span_cache
     source.documents = len(documents)
-    last_line = source.text.count("\n") + (0 if source.text.endswith("\n") else 1)
+    last_line = source.text.count("\n") + (0 if source.text.endswith("\n") else 1) if problems else 0
     for problem in problems:
         related: tuple[Related, ...] = ()
         if problem.related_line is not None:

@@ -250,18 +250,35 @@ class LoadError:
         }
 
 
-@dataclass
 class SourceFile:
-    """A file that was read, with its text kept for code frames."""
+    """A file that was read, with its text kept for code frames.
 
-    path: str
-    text: str
-    documents: int = 0
-    # (line, column, rules as written) of its suppression comments, 1-based; found by
-    # the parse pass (None: not parsed in that pass, found from the text when asked)
-    comments: list | None = field(default=None, repr=False)
+    ``text`` may be left unread: a file the stat index knows unchanged (``runcache``)
+    comes with its digest and a ``reader``, and is read only if something asks for
+    its text (a code frame, a syntax error's last line), never just to be checked.
+    """
 
-    _lines: list | None = field(default=None, repr=False)
+    __slots__ = ("path", "_text", "_reader", "digest", "documents", "comments", "_lines")
+
+    def __init__(self, path: str, text: str | None = None, *, digest: str | None = None, reader=None):
+        if text is None and reader is None:
+            raise ValueError("a SourceFile needs its text or a reader of it")
+        self.path = path
+        self._text = text
+        self._reader = reader  # () -> str, for a file not read yet
+        self.digest = digest  # content digest of the text (runcache.text_digest), when a cache is in use
+        self.documents = 0
+        # SuppressionComments of the file, found by the parse pass (None: not parsed in
+        # that pass, found from the text when asked)
+        self.comments: list | None = None
+        self._lines: list | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._reader()
+            self._reader = None
+        return self._text
 
     def line(self, number: int) -> str | None:
         if self._lines is None:
@@ -269,6 +286,9 @@ class SourceFile:
         if 1 <= number <= len(self._lines):
             return self._lines[number - 1]
         return None
+
+    def __repr__(self) -> str:
+        return f"SourceFile({self.path!r}, documents={self.documents})"
 
 
 @dataclass(frozen=True)

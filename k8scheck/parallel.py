@@ -17,9 +17,19 @@ from __future__ import annotations
 import marshal
 import multiprocessing
 import os
+from typing import Protocol
 
 from .positions import DocumentPositions
 from .yamlsource import ParsedDocument, SourceProblem, SuppressionComment, parse_stream, suppression_comments
+
+
+class Texts(Protocol):
+    """Texts by index (a list, or sources that read a text only when it is indexed)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int) -> str: ...
+
 
 # Below this many bytes of input to parse, starting a process costs more than it saves.
 PARALLEL_MIN_BYTES = int(os.environ.get("K8SCHECK_PARALLEL_MIN_BYTES", str(4 * 1024 * 1024)))
@@ -30,6 +40,14 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _processes(jobs: int | None) -> int:
+    """How many processes to use: ``jobs`` (None: every core); one inside a worker of ours,
+    which may not start processes of its own."""
+    if multiprocessing.current_process().daemon:
+        return 1
+    return default_jobs() if jobs is None else max(1, jobs)
 
 
 def parse_file(text: str) -> tuple:
@@ -73,16 +91,21 @@ def _parse_chunk(texts: list[str]) -> list[bytes]:
     return [encode(parse_file(text)) for text in texts]
 
 
-def parse_all(texts: list[str], jobs: int | None = None, cache=None, keys: list | None = None) -> list:
+def parse_all(texts: Texts, jobs: int | None = None, cache=None, keys: list | None = None) -> list:
     """``parse_file(text)`` for every text: from ``cache`` when it has it, else on up to ``jobs`` processes.
 
-    ``keys``: the cache keys of the texts, when the caller has them already.
+    ``keys``: the cache keys of the texts, when the caller has them already (then
+    a text the cache has is never looked at: ``texts`` may read it lazily).
     """
+    from .runcache import text_digest
+
     results: list = [None] * len(texts)
     if keys is None:
-        keys = [cache.key(text) for text in texts] if cache is not None else [None] * len(texts)
+        keys = (
+            [cache.key(text_digest(texts[i])) for i in range(len(texts))] if cache is not None else [None] * len(texts)
+        )
     missing = []
-    for index, _ in enumerate(texts):
+    for index in range(len(texts)):
         if cache is not None:
             key = keys[index]
             blob = cache.load(key)
@@ -98,9 +121,9 @@ def parse_all(texts: list[str], jobs: int | None = None, cache=None, keys: list 
     return results
 
 
-def _parse_missing(texts: list[str], indices: list[int], jobs: int | None, want_blobs: bool):
+def _parse_missing(texts: Texts, indices: list[int], jobs: int | None, want_blobs: bool):
     """(index, parsed, encoded or None) for each of ``indices``, in order."""
-    jobs = default_jobs() if jobs is None else max(1, jobs)
+    jobs = _processes(jobs)
     total = sum(len(texts[i]) for i in indices)
     if (
         jobs == 1
@@ -145,16 +168,19 @@ def _run_share(start: int, end: int) -> list:
     return [function(item) for item in items[start:end]]
 
 
-def map_objects(function, items: list, jobs: int | None = None) -> list:
+def map_objects(function, items: list, jobs: int | None = None, min_items: int | None = None) -> list:
     """``[function(item) for item in items]``, shares of a large list in forked processes.
 
     For per-object stages that depend on one object alone (schema, API-server
-    checks): the workers inherit everything by fork and pickle their results back,
-    merged in order, so the result never depends on the number of processes.
+    checks), and for the rules of a large run: the workers inherit everything by
+    fork and pickle their results back, merged in order, so the result never
+    depends on the number of processes. ``min_items``: fewer items stay in this
+    process (default ``PARALLEL_MIN_OBJECTS``).
     """
     global _TASK
-    jobs = default_jobs() if jobs is None else max(1, jobs)
-    if jobs == 1 or len(items) < PARALLEL_MIN_OBJECTS or "fork" not in multiprocessing.get_all_start_methods():
+    jobs = _processes(jobs)
+    min_items = PARALLEL_MIN_OBJECTS if min_items is None else max(2, min_items)
+    if jobs == 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
     bounds = [len(items) * share // jobs for share in range(jobs + 1)]
     _TASK = (function, items)

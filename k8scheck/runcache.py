@@ -14,14 +14,22 @@ comments, keyed by k8scheck's code and the text (never the path or the time), so
 a run where one file changed parses one file; and what the per-object stages
 (schema, API-server checks) found in its objects, keyed also by what configures
 them (Kubernetes version, the CustomResourceDefinitions of the run).
+
+``StatIndex`` remembers, per input path, the stat of the file when its text was
+last hashed, so an unchanged file is neither read nor hashed again (a warm run,
+the pre-commit hook over a large ``--context``). A stat is trusted only when the
+file was already two seconds old when it was recorded (git's "racy clean" rule),
+and it includes the change time, which no tool sets back.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import marshal
 import os
 import pickle
+import time
 from pathlib import Path
 
 from .cachedir import cache_dir
@@ -32,18 +40,19 @@ KEEP = 32  # entries kept; older ones are pruned
 
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> bytes:
-    digest = hashlib.sha256(FORMAT)
-    package = Path(__file__).resolve().parent
-    roots = [package]
-    for name in ("rules", "schemas"):
-        from .catalogue import data_dir
+    """Which build of k8scheck this is: its code, rules and schemas, by name, size and modification time.
 
-        roots.append(data_dir(name))
-    for root in roots:
+    Stat, not content: an installed k8scheck never changes under the same stat, and
+    reading the whole package on every run would cost a warm run a tenth of its time.
+    """
+    digest = hashlib.sha256(FORMAT)
+    from .catalogue import data_dir
+
+    for root in (Path(__file__).resolve().parent, data_dir("rules"), data_dir("schemas")):
         for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".yaml", ".json"):
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
+            if path.suffix in (".py", ".yaml", ".json") and path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     try:
         from importlib.metadata import version
 
@@ -51,6 +60,11 @@ def code_fingerprint() -> bytes:
     except Exception:
         digest.update(b"no-kubernetes-validate")
     return digest.digest()
+
+
+def text_digest(text: str) -> str:
+    """The content digest of an input's text, as read (what the caches key files on)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def run_key(inputs, settings) -> str | None:
@@ -90,7 +104,7 @@ def run_key(inputs, settings) -> str | None:
                 digest.update(path.read_bytes())
     for source in inputs.sources:
         digest.update(b"\0file\0" + source.path.encode("utf-8", "surrogatepass") + b"\0")
-        digest.update(source.text.encode("utf-8", "surrogatepass"))
+        digest.update((source.digest or text_digest(source.text)).encode())
     for error in inputs.errors:
         digest.update(repr(error).encode())
     return digest.hexdigest()
@@ -132,10 +146,9 @@ class FileCache:
         self.directory = directory or cache_dir() / "files"
         self.stored = 0
 
-    def key(self, text: str) -> str:
-        digest = hashlib.sha256(code_fingerprint())
-        digest.update(text.encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
+    def key(self, text_digest: str) -> str:
+        """Key of what a file whose text has ``text_digest`` parses to."""
+        return hashlib.sha256(code_fingerprint() + text_digest.encode()).hexdigest()
 
     def stage_key(self, digest: str, stage: bytes) -> str:
         """Key of what a per-object stage (configured as ``stage``) found in the objects of the file ``digest``."""
@@ -175,3 +188,70 @@ class FileCache:
                 old.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+class StatIndex:
+    """Path -> the text digest of a file whose stat has not changed since it was hashed."""
+
+    KEEP = 100_000  # entries; beyond this the index starts afresh
+    RACY_SECONDS = 2.0  # a file changed this recently may change again within the same stat
+
+    def __init__(self, path: Path | None = None):
+        self.path = path or cache_dir() / "stat-index"
+        self.entries: dict[str, tuple] = {}
+        self.changed = False
+        try:
+            with open(self.path, "rb") as handle:
+                fingerprint, entries = marshal.load(handle)
+            if fingerprint == code_fingerprint() and isinstance(entries, dict):
+                self.entries = entries
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # no index yet, or a damaged one: every file is read
+
+    @staticmethod
+    def _signature(stat: os.stat_result) -> tuple:
+        return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
+
+    def stat(self, path: str) -> os.stat_result | None:
+        try:
+            return os.stat(path)
+        except OSError:
+            return None
+
+    def digest(self, path: str, stat: os.stat_result | None) -> str | None:
+        """The recorded digest of ``path`` if ``stat`` (taken now) is the recorded one."""
+        if stat is None:
+            return None
+        entry = self.entries.get(os.path.abspath(path))
+        if entry is None or entry[0] != self._signature(stat):
+            return None
+        return entry[1]
+
+    def record(self, path: str, stat: os.stat_result | None, digest: str) -> None:
+        """``digest`` of the text read after ``stat`` was taken; kept only if the file was not changing."""
+        if stat is None:
+            return
+        now = time.time_ns()
+        racy = self.RACY_SECONDS * 1e9
+        if now - stat.st_mtime_ns < racy or now - stat.st_ctime_ns < racy:
+            return
+        key = os.path.abspath(path)
+        value = (self._signature(stat), digest)
+        if self.entries.get(key) != value:
+            self.entries[key] = value
+            self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        if len(self.entries) > self.KEEP:
+            self.entries = {}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            with open(temporary, "wb") as handle:
+                marshal.dump((code_fingerprint(), self.entries), handle)
+            os.replace(temporary, self.path)
+            self.changed = False
+        except OSError:
+            pass  # a read-only or full cache directory only costs speed

@@ -179,3 +179,92 @@ def test_findings_in_context_files_are_never_located(tmp_path, monkeypatch):
     report = engine.lint([str(tmp_path / "mine.yaml")], settings=engine.Settings(context=(str(tmp_path / "context"),)))
     assert [f.location.file for f in report.findings] == [str(tmp_path / "mine.yaml")]
     assert str(tmp_path / "context" / "cm.yaml") not in located
+
+
+def _age(path, seconds=60):
+    """Make ``path`` look written ``seconds`` ago (only its modification time; its change time stays now)."""
+    import os
+    import time
+
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The input paths whose bytes were read."""
+    from k8scheck import loader
+
+    paths = []
+    real = loader.read_text
+
+    def counting(path, *args):
+        paths.append(path)
+        return real(path, *args)
+
+    monkeypatch.setattr(loader, "read_text", counting)
+    return paths
+
+
+def _settle(monkeypatch):
+    """Pretend the files were written long ago: the stat index trusts only settled files."""
+    monkeypatch.setattr(runcache.StatIndex, "RACY_SECONDS", 0.0)
+
+
+def test_an_unchanged_file_is_not_read_again(cache, run, reads, tmp_path, monkeypatch):
+    _settle(monkeypatch)
+    (tmp_path / "a.yaml").write_text(GOOD.replace("settings", "a"))
+    (tmp_path / "b.yaml").write_text(BAD.replace("settings", "b"))
+    first = run(".")
+    assert sorted(reads) == ["./a.yaml", "./b.yaml"]
+    (tmp_path / "b.yaml").write_text(BAD.replace("settings", "b") + "  OTHER: 1\n")
+    second = run(".")
+    # a.yaml: known by its stat, neither read nor hashed (a finding quoting its text would read it)
+    assert reads[2:] == ["./b.yaml"]
+    assert [f["file"] for f in first[1]["findings"]] == ["./b.yaml"]
+    assert [f["file"] for f in second[1]["findings"]] == ["./b.yaml", "./b.yaml"]
+    assert second == run(".", "--no-cache")
+
+
+def test_same_size_and_mtime_but_new_content_is_still_seen(cache, run, tmp_path, monkeypatch):
+    # An editor or checkout that restores the old modification time cannot restore the change time.
+    _settle(monkeypatch)
+    path = tmp_path / "cm.yaml"
+    path.write_text(GOOD)
+    _age(path)
+    old = path.stat()
+    assert run("cm.yaml")[1]["findings"] == []
+    path.write_text(GOOD.replace('"8080"', '"9090"').replace("PORT", "PORX").replace('"9090"', " 9090 "))
+    assert path.stat().st_size == old.st_size
+    import os
+
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert [f["rule"] for f in run("cm.yaml")[1]["findings"]] == ["implicit-type"]
+
+
+def test_a_file_changed_just_now_is_not_trusted_by_its_stat(cache, run, reads, tmp_path):
+    (tmp_path / "cm.yaml").write_text(GOOD)  # written now: racy, so never recorded
+    run("cm.yaml")
+    run("cm.yaml")
+    assert reads == ["cm.yaml", "cm.yaml"]
+
+
+def test_a_damaged_stat_index_reads_every_file(cache, run, reads, tmp_path, monkeypatch):
+    _settle(monkeypatch)
+    (tmp_path / "cm.yaml").write_text(BAD)
+    first = run("cm.yaml")
+    (cache / "stat-index").write_bytes(b"\x00not marshal")
+    for entry in (cache / "runs").glob("*.pickle"):
+        entry.unlink()
+    assert run("cm.yaml") == first and reads == ["cm.yaml", "cm.yaml"]
+
+
+def test_a_file_known_by_its_stat_still_shows_its_code_frame(cache, tmp_path, monkeypatch):
+    _settle(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cm.yaml").write_text(BAD)
+    first = CliRunner().invoke(main, ["lint", "cm.yaml"])
+    for entry in (cache / "runs").glob("*.pickle"):
+        entry.unlink()
+    second = CliRunner().invoke(main, ["lint", "cm.yaml"])
+    assert "PORT: 8080" in second.output and second.output == first.output
