@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from ..kinds import containers, get, is_int, pod_template
 from .hit import hit
@@ -89,6 +90,14 @@ def service_account_field(ctx, rule):
 _SCHEDULE_ACTIONS = ("DoNotSchedule", "ScheduleAnyway")
 
 
+class SpreadProblem(NamedTuple):
+    """What is wrong with one field of a topology spread constraint."""
+
+    field: str
+    message: str
+    fix: str | None = None
+
+
 def topology_spread_invalid(ctx, rule):
     for m, template in _templates(ctx):
         constraints = template.spec.get("topologySpreadConstraints")
@@ -98,46 +107,44 @@ def topology_spread_invalid(ctx, rule):
             if not isinstance(c, dict):
                 continue
             base = template.spec_path + ("topologySpreadConstraints", i)
-            skew = c.get("maxSkew")
-            if is_int(skew) and skew <= 0:
-                yield hit(
-                    m,
-                    rule.slug,
-                    base + ("maxSkew",),
-                    f"maxSkew is {skew}; the API server rejects it (must be greater than zero). Use 1 for the most "
-                    "even spread.",
-                    fix="1",
-                )
-            domains = c.get("minDomains")
-            if is_int(domains) and domains <= 0:
-                yield hit(
-                    m,
-                    rule.slug,
-                    base + ("minDomains",),
-                    f"minDomains is {domains}; the API server rejects it (must be greater than zero). Remove it (the "
-                    "default is 1) or set the number of domains.",
-                )
-            action = c.get("whenUnsatisfiable")
-            if isinstance(action, str) and action not in _SCHEDULE_ACTIONS:
-                from ..graph import nearest_word
+            for problem in _spread_problems(c):
+                yield hit(m, rule.slug, base + (problem.field,), problem.message, fix=problem.fix)
 
-                close = nearest_word(action, _SCHEDULE_ACTIONS)
-                yield hit(
-                    m,
-                    rule.slug,
-                    base + ("whenUnsatisfiable",),
-                    f"whenUnsatisfiable {action!r} is not supported; the API server rejects it (supported values: "
-                    '"DoNotSchedule", "ScheduleAnyway").' + (f" Did you mean {close}?" if close else ""),
-                    fix=close,
-                )
-            elif action == "ScheduleAnyway" and is_int(domains) and domains > 0:
-                yield hit(
-                    m,
-                    rule.slug,
-                    base + ("minDomains",),
-                    "minDomains is only allowed with whenUnsatisfiable: DoNotSchedule; the API server rejects it with "
-                    "ScheduleAnyway.",
-                )
+
+def _spread_problems(c: dict):
+    """The API server's validation of one topology spread constraint."""
+    skew = c.get("maxSkew")
+    if is_int(skew) and skew <= 0:
+        yield SpreadProblem(
+            "maxSkew",
+            f"maxSkew is {skew}; the API server rejects it (must be greater than zero). Use 1 for the most even "
+            "spread.",
+            fix="1",
+        )
+    domains = c.get("minDomains")
+    if is_int(domains) and domains <= 0:
+        yield SpreadProblem(
+            "minDomains",
+            f"minDomains is {domains}; the API server rejects it (must be greater than zero). Remove it (the default "
+            "is 1) or set the number of domains.",
+        )
+    action = c.get("whenUnsatisfiable")
+    if isinstance(action, str) and action not in _SCHEDULE_ACTIONS:
+        from ..graph import nearest_word
+
+        close = nearest_word(action, _SCHEDULE_ACTIONS)
+        yield SpreadProblem(
+            "whenUnsatisfiable",
+            f"whenUnsatisfiable {action!r} is not supported; the API server rejects it (supported values: "
+            '"DoNotSchedule", "ScheduleAnyway").' + (f" Did you mean {close}?" if close else ""),
+            fix=close,
+        )
+    elif action == "ScheduleAnyway" and is_int(domains) and domains > 0:
+        yield SpreadProblem(
+            "minDomains",
+            "minDomains is only allowed with whenUnsatisfiable: DoNotSchedule; the API server rejects it with "
+            "ScheduleAnyway.",
+        )
 
 
 def volume_plugin_removed(ctx, rule):
