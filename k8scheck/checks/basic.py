@@ -123,7 +123,7 @@ def duplicate_object(ctx, rule):
                 "alternatives (variants, examples, per-provider installs) of which one is applied; if both are applied "
                 "together, each object is silently overwritten",
                 "the same object in the other directory",
-                "alternatives",
+                rule.severity_of("alternatives"),
             )
             continue
         for first, m in pairs:
@@ -134,16 +134,15 @@ def duplicate_object(ctx, rule):
                 f"{m.ref} is also defined in {first_dir} (at {first.locate(_NAME)}), an unrelated directory; "
                 "if both are applied together, kubectl apply keeps only the one applied last",
                 "the other definition",
-                "other-directory",
+                rule.severity_of("other-directory"),
             )
 
 
 _NAME = ("metadata", "name")
 
 
-def _redefined(rule, m, first, message: str, note: str, kind: str | None = None):
-    """A duplicate-object finding at ``m``'s name that points at ``first``'s; ``kind`` names its severity-of."""
-    severity = rule.severity_of(kind) if kind is not None else None
+def _redefined(rule, m, first, message: str, note: str, severity: str | None = None):
+    """A duplicate-object finding at ``m``'s name that points at ``first``'s."""
     return hit(m, rule.slug, _NAME, message, related=((first, _NAME, note),), severity=severity)
 
 
