@@ -19,7 +19,7 @@ are accepted too) and compare numerically, so 1.9 < 1.22.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -69,16 +69,10 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Verdict:
-    """What the table says about an (apiVersion, kind) at one release."""
+class Verdict(Entry):
+    """What the table says about an (apiVersion, kind) at one release: its row, a status and the message."""
 
     status: Literal["deprecated", "removed"]
-    api_version: str
-    kind: str
-    deprecated_in: str
-    removed_in: str
-    replacement: str | None
-    notes: str | None
     message: str
 
 
@@ -159,16 +153,7 @@ def lookup(api_version: object, kind: object, kube_version: str) -> Verdict | No
         status = "deprecated"
     else:
         return None
-    return Verdict(
-        status=status,
-        api_version=entry.api_version,
-        kind=entry.kind,
-        deprecated_in=entry.deprecated_in,
-        removed_in=entry.removed_in,
-        replacement=entry.replacement,
-        notes=entry.notes,
-        message=_message(entry, status),
-    )
+    return Verdict(**asdict(entry), status=status, message=_message(entry, status))
 
 
 def check(obj: dict, kube_version: str = NEWEST_KUBE_VERSION) -> list[Problem]:

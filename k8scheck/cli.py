@@ -168,6 +168,11 @@ class _PairedOutputs(click.Command):
 FORMAT_NAMES = ["text", "json", "sarif", "github", "junit", "codeclimate"]
 
 
+def nodes_option(help: str):
+    """--nodes, the cluster size a predicting command assumes; ``help`` says what it changes there."""
+    return click.option("--nodes", type=click.IntRange(min=1), default=1, show_default=True, help=help)
+
+
 def image_options(command):
     """--check-images and --image-catalog, shared by every command that predicts pods."""
     command = click.option(
@@ -627,7 +632,7 @@ def _write_reports(report, outputs, *, color, quiet, verbose) -> None:
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json", "mermaid"]), default="text", show_default=True
 )
-@click.option("--nodes", type=click.IntRange(min=1), default=1, show_default=True, help="Nodes a DaemonSet runs on.")
+@nodes_option("Nodes a DaemonSet runs on.")
 @image_options
 @shared_options
 def rollout(paths, from_paths, from_git, new_pods, output_format, nodes, check_images, image_catalog, shared):
@@ -669,13 +674,7 @@ def rollout(paths, from_paths, from_git, new_pods, output_format, nodes, check_i
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option(
-    "--nodes",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Schedulable nodes to assume (DaemonSet pods, pod anti-affinity).",
-)
+@nodes_option("Schedulable nodes to assume (DaemonSet pods, pod anti-affinity).")
 @image_options
 @shared_options
 def simulate(paths, output_format, nodes, check_images, image_catalog, shared):
@@ -718,13 +717,7 @@ def simulate(paths, output_format, nodes, check_images, image_catalog, shared):
 @click.option(
     "--client-namespace", default=None, help="Namespace of the client (default: --namespace); alone: some pod there."
 )
-@click.option(
-    "--nodes",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Nodes to assume (traffic policy Local drops traffic on nodes without a local endpoint).",
-)
+@nodes_option("Nodes to assume (traffic policy Local drops traffic on nodes without a local endpoint).")
 @image_options
 @shared_options
 def why(

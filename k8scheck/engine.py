@@ -245,10 +245,8 @@ def run_rules(ctx: Context, rules: list[Rule], severities: dict | None = None, p
     --context file) is dropped before it is located or formatted. A large run
     checks on every core (``_parallel_rules``); the result never depends on it.
     """
-    from .checks import STAGE_RULES
-
     severities = severities or {}
-    checks = [rule for rule in rules if rule.slug not in STAGE_RULES]
+    checks = list(rules)
     if _parallel_rules(ctx, checks):
         outcomes = _run_rules_parallel(ctx, checks, severities)
     else:

@@ -642,118 +642,97 @@ def _pod_spec_edges(m: Manifest, source: Key, template: PodTemplate):
     yield from _account_edges(m, source, spec, base)
 
 
+class ConfigRef(NamedTuple):
+    """Where a ConfigMap or Secret is named: the holder's ``field``, and the name's key inside it."""
+
+    field: str
+    kind: str
+    name_field: str = "name"
+
+
+ENV_FROM_REFS = (ConfigRef("configMapRef", "ConfigMap"), ConfigRef("secretRef", "Secret"))
+ENV_KEY_REFS = (ConfigRef("configMapKeyRef", "ConfigMap"), ConfigRef("secretKeyRef", "Secret"))
+VOLUME_REFS = (ConfigRef("configMap", "ConfigMap"), ConfigRef("secret", "Secret", "secretName"))
+PROJECTED_REFS = (ConfigRef("configMap", "ConfigMap"), ConfigRef("secret", "Secret"))
+
+
+def _mappings(items):
+    """(index, item) for each mapping of a YAML list; nothing when ``items`` is not a list."""
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                yield i, item
+
+
+def _config_refs(holder, refs):
+    """(ConfigRef, the reference, the name) for each of ``refs`` that ``holder`` writes with a name."""
+    for spec in refs:
+        ref = get(holder, spec.field)
+        name = text(get(ref, spec.name_field))
+        if name:
+            yield spec, ref, name
+
+
 def _env_from_edges(m: Manifest, source: Key, container: dict, cpath: tuple, cname):
     """envFrom: a whole ConfigMap or Secret read into the container's environment."""
-    namespace = m.namespace
-    env_from = container.get("envFrom")
-    if isinstance(env_from, list):
-        for i, entry in enumerate(env_from):
-            if not isinstance(entry, dict):
-                continue
-            for field_name, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
-                ref = entry.get(field_name)
-                name = text(get(ref, "name"))
-                if name:
-                    yield Edge(
-                        "reads",
-                        source,
-                        (kind, namespace, name),
-                        m,
-                        cpath + ("envFrom", i, field_name, "name"),
-                        optional=_optional(ref),
-                        via="envFrom",
-                        container=cname,
-                    )
+    for i, entry in _mappings(container.get("envFrom")):
+        for spec, ref, name in _config_refs(entry, ENV_FROM_REFS):
+            yield Edge(
+                "reads",
+                source,
+                (spec.kind, m.namespace, name),
+                m,
+                cpath + ("envFrom", i, spec.field, "name"),
+                optional=_optional(ref),
+                via="envFrom",
+                container=cname,
+            )
 
 
 def _env_edges(m: Manifest, source: Key, container: dict, cpath: tuple, cname):
     """env[].valueFrom: one key of a ConfigMap or Secret."""
-    namespace = m.namespace
-    env = container.get("env")
-    if isinstance(env, list):
-        for i, var in enumerate(env):
-            value_from = get(var, "valueFrom")
-            if not isinstance(value_from, dict):
-                continue
-            for field_name, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
-                ref = value_from.get(field_name)
-                name = text(get(ref, "name"))
-                if name:
-                    key = get(ref, "key")
-                    yield Edge(
-                        "reads-key",
-                        source,
-                        (kind, namespace, name),
-                        m,
-                        cpath + ("env", i, "valueFrom", field_name, "name"),
-                        key=key if isinstance(key, str) else None,
-                        optional=_optional(ref),
-                        via="env",
-                        container=cname,
-                        key_path=cpath + ("env", i, "valueFrom", field_name, "key"),
-                    )
+    for i, var in _mappings(container.get("env")):
+        for spec, ref, name in _config_refs(var.get("valueFrom"), ENV_KEY_REFS):
+            ref_path = cpath + ("env", i, "valueFrom", spec.field)
+            key = get(ref, "key")
+            yield Edge(
+                "reads-key",
+                source,
+                (spec.kind, m.namespace, name),
+                m,
+                ref_path + ("name",),
+                key=key if isinstance(key, str) else None,
+                optional=_optional(ref),
+                via="env",
+                container=cname,
+                key_path=ref_path + ("key",),
+            )
 
 
 def _volume_edges(m: Manifest, source: Key, spec: dict, base: tuple, claim_volumes: dict):
     """Volumes: ConfigMap, Secret, claim and projected sources."""
     namespace = m.namespace
-    volumes = spec.get("volumes")
-    if isinstance(volumes, list):
-        for i, volume in enumerate(volumes):
-            if not isinstance(volume, dict):
-                continue
-            vpath = base + ("volumes", i)
-            vname = text(volume.get("name"))
-            cm = volume.get("configMap")
-            if isinstance(cm, dict) and text(cm.get("name")):
-                yield from _volume_source_edges(
-                    m, source, ("ConfigMap", namespace, cm["name"]), cm, vpath + ("configMap",), "name", "volume", vname
-                )
-            secret = volume.get("secret")
-            if isinstance(secret, dict) and text(secret.get("secretName")):
-                yield from _volume_source_edges(
-                    m,
-                    source,
-                    ("Secret", namespace, secret["secretName"]),
-                    secret,
-                    vpath + ("secret",),
-                    "secretName",
-                    "volume",
-                    vname,
-                )
-            claim = text(get(volume, "persistentVolumeClaim", "claimName"))
-            if vname in claim_volumes:
-                # The StatefulSet controller replaces this volume with the claim its template makes.
-                claim = claim_volumes[vname]
-            if claim:
-                yield Edge(
-                    "claims",
-                    source,
-                    ("PersistentVolumeClaim", namespace, claim),
-                    m,
-                    vpath + ("persistentVolumeClaim", "claimName"),
-                    via="volume",
-                    volume=vname,
-                )
-            sources = get(volume, "projected", "sources")
-            if isinstance(sources, list):
-                for j, projection in enumerate(sources):
-                    if not isinstance(projection, dict):
-                        continue
-                    ppath = vpath + ("projected", "sources", j)
-                    for field_name, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
-                        ref = projection.get(field_name)
-                        if isinstance(ref, dict) and text(ref.get("name")):
-                            yield from _volume_source_edges(
-                                m,
-                                source,
-                                (kind, namespace, ref["name"]),
-                                ref,
-                                ppath + (field_name,),
-                                "name",
-                                "projected",
-                                vname,
-                            )
+    for i, volume in _mappings(spec.get("volumes")):
+        vpath = base + ("volumes", i)
+        vname = text(volume.get("name"))
+        yield from _volume_source_edges(m, source, volume, vpath, VOLUME_REFS, "volume", vname)
+        claim = text(get(volume, "persistentVolumeClaim", "claimName"))
+        if vname in claim_volumes:
+            # The StatefulSet controller replaces this volume with the claim its template makes.
+            claim = claim_volumes[vname]
+        if claim:
+            yield Edge(
+                "claims",
+                source,
+                ("PersistentVolumeClaim", namespace, claim),
+                m,
+                vpath + ("persistentVolumeClaim", "claimName"),
+                via="volume",
+                volume=vname,
+            )
+        for j, projection in _mappings(get(volume, "projected", "sources")):
+            ppath = vpath + ("projected", "sources", j)
+            yield from _volume_source_edges(m, source, projection, ppath, PROJECTED_REFS, "projected", vname)
 
 
 def _account_edges(m: Manifest, source: Key, spec: dict, base: tuple):
@@ -775,26 +754,32 @@ def _claim_template_volumes(m: Manifest) -> dict:
     return {name: f"{name}-{m.name}-{start}" for name in names if name}
 
 
-def _volume_source_edges(m, source, target, ref, path, name_field, via, volume_name):
-    optional = _optional(ref)
-    yield Edge("mounts", source, target, m, path + (name_field,), optional=optional, via=via, volume=volume_name)
-    items = ref.get("items")
-    if isinstance(items, list):
-        for k, item in enumerate(items):
-            key = get(item, "key")
-            if isinstance(key, str) and key:
-                yield Edge(
-                    "reads-key",
-                    source,
-                    target,
-                    m,
-                    path + (name_field,),
-                    key=key,
-                    optional=optional,
-                    via=via,
-                    key_path=path + ("items", k, "key"),
-                    volume=volume_name,
-                )
+def _volume_source_edges(m, source, holder: dict, holder_path: tuple, refs, via: str, volume_name):
+    """The ConfigMaps and Secrets a volume source (``holder``) mounts, and each key its ``items`` read."""
+    for spec, ref, name in _config_refs(holder, refs):
+        target = (spec.kind, m.namespace, name)
+        path = holder_path + (spec.field,)
+        optional = _optional(ref)
+        yield Edge(
+            "mounts", source, target, m, path + (spec.name_field,), optional=optional, via=via, volume=volume_name
+        )
+        items = ref.get("items")
+        if isinstance(items, list):
+            for k, item in enumerate(items):
+                key = get(item, "key")
+                if isinstance(key, str) and key:
+                    yield Edge(
+                        "reads-key",
+                        source,
+                        target,
+                        m,
+                        path + (spec.name_field,),
+                        key=key,
+                        optional=optional,
+                        via=via,
+                        key_path=path + ("items", k, "key"),
+                        volume=volume_name,
+                    )
 
 
 class ContainerPort(NamedTuple):

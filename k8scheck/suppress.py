@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import Finding, Manifest
+from .model import Diagnostic, Manifest
 from .positions import Location
 from .yamlsource import suppression_comments
 
 ANNOTATION = "k8scheck.io/ignore"
+RULE = "unused-suppression"  # the slug this stage emits (rules/unused-suppression.yaml: stage: suppress)
 EVERY_RULE = frozenset({"*"})  # a bare ignore: every rule
 
 
@@ -98,9 +99,8 @@ def apply(checked, files, manifests, active_rules: set, unused_rule=None):
         for item in everything:
             if item.kind == "directive":
                 unused.append(
-                    Finding(
-                        unused_rule.slug,
-                        unused_rule.severity,
+                    Diagnostic(
+                        RULE,
                         f"# k8scheck: {item.word} is not a k8scheck directive, so it suppresses nothing "
                         "(write ignore[rule,...] or ignore-next-line[rule,...])",
                         item.location,
@@ -110,9 +110,8 @@ def apply(checked, files, manifests, active_rules: set, unused_rule=None):
             if item.rules == EVERY_RULE:
                 if not item.used and unused_rule.default <= active_rules:  # judged only when every default rule ran
                     unused.append(
-                        Finding(
-                            unused_rule.slug,
-                            unused_rule.severity,
+                        Diagnostic(
+                            RULE,
                             "# k8scheck: ignore suppresses nothing here; remove it",
                             item.location,
                         )
@@ -123,9 +122,8 @@ def apply(checked, files, manifests, active_rules: set, unused_rule=None):
                     continue  # the rule did not run (--select/--ignore): no verdict
                 reason = "is not a k8scheck rule" if slug not in unused_rule.known else "suppresses nothing here"
                 unused.append(
-                    Finding(
-                        unused_rule.slug,
-                        unused_rule.severity,
+                    Diagnostic(
+                        RULE,
                         f"{'# k8scheck: ignore' if item.kind == 'comment' else ANNOTATION} [{slug}] {reason}; remove "
                         "it",
                         item.location,

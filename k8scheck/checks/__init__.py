@@ -18,8 +18,9 @@ from types import MappingProxyType
 from . import apis, basic, images, refs, rollout, schema, security, selection, source, workloads
 
 
-def produced_by_pipeline(ctx, rule):
-    """This rule's findings come from a pipeline stage (see STAGE_RULES), not a check."""
+def suppress_stage(ctx, rule):
+    """The suppression stage judges the other rules' findings, so it runs after every check
+    (engine.lint, k8scheck.suppress) and emits its rules' findings there: as a check it yields nothing."""
     return ()
 
 
@@ -33,6 +34,7 @@ STAGES = MappingProxyType(
         "images": images.static,
         "image-registry": images.registry,
         "rollout-simulation": rollout.invalid_values,
+        "suppress": suppress_stage,
     }
 )
 
@@ -54,17 +56,12 @@ def check_of(rule):
     return STAGES.get(rule.stage)
 
 
-# Rules whose findings a later pipeline stage produces: the suppression stage
-# reports ignores that suppressed nothing.
-STAGE_RULES = frozenset({"unused-suppression"})
-
 REGISTRY = {
     "missing-required-field": basic.missing_required_field,
     "duplicate-object": basic.duplicate_object,
     "selector-template-mismatch": basic.selector_template_mismatch,
     "container-port-conflict": basic.container_port_conflict,
     "implicit-type": basic.implicit_type,
-    "unused-suppression": produced_by_pipeline,
     "rollout-outage": rollout.rollout_outage,
     "rollout-stuck": rollout.rollout_stuck,
     "immutable-field-changed": rollout.immutable_field_changed,

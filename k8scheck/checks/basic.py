@@ -30,18 +30,7 @@ def missing_required_field(ctx, rule):
                 at="key",
             )
             continue
-        if not isinstance(obj.get("apiVersion"), str) or not obj.get("apiVersion"):
-            yield hit(
-                m,
-                slug,
-                ("apiVersion",),
-                'apiVersion is missing; kubectl cannot tell which API this object belongs to ("apiVersion not set")',
-                at="key",
-            )
-        if not isinstance(obj.get("kind"), str) or not obj.get("kind"):
-            yield hit(
-                m, slug, ("kind",), 'kind is missing; kubectl cannot decode this object ("kind not set")', at="key"
-            )
+        yield from _missing_strings(m, slug, obj, (), _OBJECT_STRINGS)
         metadata = obj.get("metadata")
         if not isinstance(metadata, dict):
             yield hit(m, slug, ("metadata",), "metadata is missing; every object needs metadata.name", at="key")
@@ -67,23 +56,26 @@ def missing_required_field(ctx, rule):
                 at="key",
             )
         for list_name, index, container in containers(template.spec, ("initContainers", "containers")):
-            where = spec_path + (list_name, index)
-            if not isinstance(container.get("name"), str) or not container.get("name"):
-                yield hit(
-                    m,
-                    slug,
-                    where + ("name",),
-                    f"{dotted(where)}.name is missing; every container needs a name",
-                    at="key",
-                )
-            if not isinstance(container.get("image"), str) or not container.get("image"):
-                yield hit(
-                    m,
-                    slug,
-                    where + ("image",),
-                    f'{dotted(where)}.image is missing; the API server rejects the pod template ("Required value")',
-                    at="key",
-                )
+            yield from _missing_strings(m, slug, container, spec_path + (list_name, index), _CONTAINER_STRINGS)
+
+
+# Fields that must be non-empty strings, with what their absence leads to.
+_OBJECT_STRINGS = (
+    ("apiVersion", 'kubectl cannot tell which API this object belongs to ("apiVersion not set")'),
+    ("kind", 'kubectl cannot decode this object ("kind not set")'),
+)
+_CONTAINER_STRINGS = (
+    ("name", "every container needs a name"),
+    ("image", 'the API server rejects the pod template ("Required value")'),
+)
+
+
+def _missing_strings(m, slug, obj: dict, base: tuple, required):
+    """A finding at each field of ``required`` that ``obj`` (at ``base``) lacks or leaves empty."""
+    for name, consequence in required:
+        value = obj.get(name)
+        if not isinstance(value, str) or not value:
+            yield hit(m, slug, base + (name,), f"{dotted(base + (name,))} is missing; {consequence}", at="key")
 
 
 def duplicate_object(ctx, rule):
@@ -108,14 +100,13 @@ def duplicate_object(ctx, rule):
         if m.unit is None and not related_directories(first.file, m.file):
             apart.setdefault((os.path.dirname(first.file), os.path.dirname(m.file)), []).append((first, m))
             continue
-        where = first.locate(("metadata", "name"))
-        yield hit(
+        yield _redefined(
+            rule,
             m,
-            rule.slug,
-            ("metadata", "name"),
-            f"{m.ref} is defined twice (first at {where}); kubectl apply keeps only the one applied last, "
-            "so one of the two definitions is silently lost",
-            related=((first, ("metadata", "name"), "first definition"),),
+            first,
+            f"{m.ref} is defined twice (first at {first.locate(_NAME)}); kubectl apply keeps only the one applied "
+            "last, so one of the two definitions is silently lost",
+            "first definition",
         )
     threshold = ctx.params(rule)["alternatives"]
     for (first_dir, second_dir), pairs in apart.items():
@@ -124,28 +115,35 @@ def duplicate_object(ctx, rule):
             names = ", ".join(f"{b.kind} {b.name}" for _a, b in pairs[:3]) + (
                 f" and {len(pairs) - 3} more" if len(pairs) > 3 else ""
             )
-            yield hit(
+            yield _redefined(
+                rule,
                 m,
-                rule.slug,
-                ("metadata", "name"),
+                first,
                 f"{second_dir} and {first_dir} define {len(pairs)} of the same objects ({names}): they look like "
                 "alternatives (variants, examples, per-provider installs) of which one is applied; if both are applied "
                 "together, each object is silently overwritten",
-                related=((first, ("metadata", "name"), "the same object in the other directory"),),
-                severity=rule.severity_of("alternatives"),
+                "the same object in the other directory",
+                rule.severity_of("alternatives"),
             )
             continue
         for first, m in pairs:
-            yield hit(
+            yield _redefined(
+                rule,
                 m,
-                rule.slug,
-                ("metadata", "name"),
-                f"{m.ref} is also defined in {first_dir} (at {first.locate(('metadata', 'name'))}), an unrelated "
-                "directory; "
+                first,
+                f"{m.ref} is also defined in {first_dir} (at {first.locate(_NAME)}), an unrelated directory; "
                 "if both are applied together, kubectl apply keeps only the one applied last",
-                related=((first, ("metadata", "name"), "the other definition"),),
-                severity=rule.severity_of("other-directory"),
+                "the other definition",
+                rule.severity_of("other-directory"),
             )
+
+
+_NAME = ("metadata", "name")
+
+
+def _redefined(rule, m, first, message: str, note: str, severity: str | None = None):
+    """A duplicate-object finding at ``m``'s name that points at ``first``'s."""
+    return hit(m, rule.slug, _NAME, message, related=((first, _NAME, note),), severity=severity)
 
 
 def selector_template_mismatch(ctx, rule):

@@ -432,20 +432,37 @@ def hpa_replicas_conflict(ctx, rule):
 
 
 def pdb_no_match(ctx, rule):
+    yield from _selecting_nothing(
+        ctx,
+        rule,
+        "PodDisruptionBudget",
+        "selector",
+        "PodDisruptionBudget {namespace}/{name} selects {selector}, which no pod template in namespace {namespace} "
+        "matches; it protects nothing during drains and upgrades.",
+        empty_selected_none_in="policy/v1beta1",
+    )
+
+
+def _selecting_nothing(ctx, rule, kind: str, field: str, message: str, empty_selected_none_in: str | None = None):
+    """A finding at spec.<field> of each ``kind`` whose label selector no pod template in its namespace matches.
+
+    ``message`` is formatted with the object's ``namespace`` and ``name`` and the ``selector`` described.
+    An empty selector selects every pod, so never nothing, but in the apiVersion ``empty_selected_none_in``
+    (policy/v1beta1 PodDisruptionBudgets read it as no pod).
+    """
     graph = ctx.graph
-    for m in ctx.of_kind("PodDisruptionBudget"):
-        selector = get(m.obj, "spec", "selector")
+    for m in ctx.of_kind(kind):
+        selector = get(m.obj, "spec", field)
         if not isinstance(selector, dict) or not m.name or not graph.workloads_in(m.namespace):
             continue
-        everything = m.api_version != "policy/v1beta1"  # v1beta1 read an empty selector as no pod
+        everything = empty_selected_none_in is None or m.api_version != empty_selected_none_in
         if graph.select_labels(m.namespace, selector, empty_selects_all=everything) != []:
             continue  # selects something, or is malformed
         yield hit(
             m,
             rule.slug,
-            ("spec", "selector"),
-            f"PodDisruptionBudget {m.namespace}/{m.name} selects {_describe_selector(selector)}, which no pod "
-            f"template in namespace {m.namespace} matches; it protects nothing during drains and upgrades."
+            ("spec", field),
+            message.format(namespace=m.namespace, name=m.name, selector=_describe_selector(selector))
             + _custom_controller_note(graph, m.namespace),
             at="key",
         )
@@ -529,24 +546,14 @@ def pdb_blocks_eviction(ctx, rule):
 
 
 def networkpolicy_no_match(ctx, rule):
-    graph = ctx.graph
-    for m in ctx.of_kind("NetworkPolicy"):
-        selector = get(m.obj, "spec", "podSelector")
-        if not isinstance(selector, dict) or not m.name or not graph.workloads_in(m.namespace):
-            continue
-        if not selector.get("matchLabels") and not selector.get("matchExpressions"):
-            continue  # the empty selector means every pod of the namespace
-        if graph.select_labels(m.namespace, selector) != []:
-            continue
-        yield hit(
-            m,
-            rule.slug,
-            ("spec", "podSelector"),
-            f"NetworkPolicy {m.namespace}/{m.name} applies to pods with {_describe_selector(selector)}, which no pod "
-            f"template in namespace {m.namespace} has; the policy isolates nothing."
-            + _custom_controller_note(graph, m.namespace),
-            at="key",
-        )
+    yield from _selecting_nothing(
+        ctx,
+        rule,
+        "NetworkPolicy",
+        "podSelector",
+        "NetworkPolicy {namespace}/{name} applies to pods with {selector}, which no pod template in namespace "
+        "{namespace} has; the policy isolates nothing.",
+    )
 
 
 def statefulset_service_missing(ctx, rule):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from ..kinds import containers, get, is_int, pod_template
 from .hit import hit
@@ -31,6 +32,17 @@ def _templates(ctx):
         template = pod_template(m.obj)
         if template is not None:
             yield m, template
+
+
+def _template_items(ctx, field: str):
+    """(manifest, item, its path) for every mapping in the pod spec list ``field`` of every pod template."""
+    for m, template in _templates(ctx):
+        items = template.spec.get(field)
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                yield m, item, template.spec_path + (field, i)
 
 
 # ---------------------------------------------------------------------------
@@ -89,92 +101,79 @@ def service_account_field(ctx, rule):
 _SCHEDULE_ACTIONS = ("DoNotSchedule", "ScheduleAnyway")
 
 
-def topology_spread_invalid(ctx, rule):
-    for m, template in _templates(ctx):
-        constraints = template.spec.get("topologySpreadConstraints")
-        if not isinstance(constraints, list):
-            continue
-        for i, c in enumerate(constraints):
-            if not isinstance(c, dict):
-                continue
-            base = template.spec_path + ("topologySpreadConstraints", i)
-            skew = c.get("maxSkew")
-            if is_int(skew) and skew <= 0:
-                yield hit(
-                    m,
-                    rule.slug,
-                    base + ("maxSkew",),
-                    f"maxSkew is {skew}; the API server rejects it (must be greater than zero). Use 1 for the most "
-                    "even spread.",
-                    fix="1",
-                )
-            domains = c.get("minDomains")
-            if is_int(domains) and domains <= 0:
-                yield hit(
-                    m,
-                    rule.slug,
-                    base + ("minDomains",),
-                    f"minDomains is {domains}; the API server rejects it (must be greater than zero). Remove it (the "
-                    "default is 1) or set the number of domains.",
-                )
-            action = c.get("whenUnsatisfiable")
-            if isinstance(action, str) and action not in _SCHEDULE_ACTIONS:
-                from ..graph import nearest_word
+class SpreadProblem(NamedTuple):
+    """What is wrong with one field of a topology spread constraint."""
 
-                close = nearest_word(action, _SCHEDULE_ACTIONS)
-                yield hit(
-                    m,
-                    rule.slug,
-                    base + ("whenUnsatisfiable",),
-                    f"whenUnsatisfiable {action!r} is not supported; the API server rejects it (supported values: "
-                    '"DoNotSchedule", "ScheduleAnyway").' + (f" Did you mean {close}?" if close else ""),
-                    fix=close,
-                )
-            elif action == "ScheduleAnyway" and is_int(domains) and domains > 0:
-                yield hit(
-                    m,
-                    rule.slug,
-                    base + ("minDomains",),
-                    "minDomains is only allowed with whenUnsatisfiable: DoNotSchedule; the API server rejects it with "
-                    "ScheduleAnyway.",
-                )
+    field: str
+    message: str
+    fix: str | None = None
+
+
+def topology_spread_invalid(ctx, rule):
+    for m, constraint, base in _template_items(ctx, "topologySpreadConstraints"):
+        for problem in _spread_problems(constraint):
+            yield hit(m, rule.slug, base + (problem.field,), problem.message, fix=problem.fix)
+
+
+# Counts that must be greater than zero: the advice, and the value that fixes it.
+_SPREAD_POSITIVE = (
+    ("maxSkew", "Use 1 for the most even spread.", "1"),
+    ("minDomains", "Remove it (the default is 1) or set the number of domains.", None),
+)
+
+
+def _spread_problems(c):
+    """The API server's validation of one topology spread constraint."""
+    for name, advice, fix in _SPREAD_POSITIVE:
+        value = c.get(name)
+        if is_int(value) and value <= 0:
+            yield SpreadProblem(
+                name, f"{name} is {value}; the API server rejects it (must be greater than zero). {advice}", fix
+            )
+    domains = c.get("minDomains")
+    action = c.get("whenUnsatisfiable")
+    if isinstance(action, str) and action not in _SCHEDULE_ACTIONS:
+        from ..graph import nearest_word
+
+        close = nearest_word(action, _SCHEDULE_ACTIONS)
+        yield SpreadProblem(
+            "whenUnsatisfiable",
+            f"whenUnsatisfiable {action!r} is not supported; the API server rejects it (supported values: "
+            '"DoNotSchedule", "ScheduleAnyway").' + (f" Did you mean {close}?" if close else ""),
+            fix=close,
+        )
+    elif action == "ScheduleAnyway" and is_int(domains) and domains > 0:
+        yield SpreadProblem(
+            "minDomains",
+            "minDomains is only allowed with whenUnsatisfiable: DoNotSchedule; the API server rejects it with "
+            "ScheduleAnyway.",
+        )
 
 
 def volume_plugin_removed(ctx, rule):
     plugins = retired()["volume-plugins"]
     target = _version(ctx.kube_version)
-    for m, template in _templates(ctx):
-        volumes = template.spec.get("volumes")
-        if not isinstance(volumes, list):
-            continue
-        for i, volume in enumerate(volumes):
-            if not isinstance(volume, dict):
+    for m, volume, base in _template_items(ctx, "volumes"):
+        for plugin, facts in plugins.items():
+            if plugin not in volume:
                 continue
-            for plugin, facts in plugins.items():
-                if plugin not in volume:
-                    continue
-                path = template.spec_path + ("volumes", i, plugin)
-                if target >= _version(facts["removed_in"]):
-                    yield hit(
-                        m,
-                        rule.slug,
-                        path,
-                        f"volume {volume.get('name')} uses the in-tree {plugin} plugin, which Kubernetes "
-                        f"{facts['removed_in']} removed (target {ctx.kube_version}); the pod never starts (no volume "
-                        f"plugin matched). Use {facts['replacement']}.",
-                        at="key",
-                    )
-                elif target >= _version(facts["deprecated_in"]):
-                    yield hit(
-                        m,
-                        rule.slug,
-                        path,
-                        f"volume {volume.get('name')} uses the in-tree {plugin} plugin, deprecated since Kubernetes "
-                        f"{facts['deprecated_in']} and removed in {facts['removed_in']}; move to "
-                        f"{facts['replacement']} before upgrading.",
-                        at="key",
-                        severity=rule.severity_of("deprecated"),
-                    )
+            if target >= _version(facts["removed_in"]):
+                severity = None
+                message = (
+                    f"volume {volume.get('name')} uses the in-tree {plugin} plugin, which Kubernetes "
+                    f"{facts['removed_in']} removed (target {ctx.kube_version}); the pod never starts (no volume "
+                    f"plugin matched). Use {facts['replacement']}."
+                )
+            elif target >= _version(facts["deprecated_in"]):
+                severity = rule.severity_of("deprecated")
+                message = (
+                    f"volume {volume.get('name')} uses the in-tree {plugin} plugin, deprecated since Kubernetes "
+                    f"{facts['deprecated_in']} and removed in {facts['removed_in']}; move to "
+                    f"{facts['replacement']} before upgrading."
+                )
+            else:
+                continue
+            yield hit(m, rule.slug, base + (plugin,), message, at="key", severity=severity)
 
 
 def _annotation_fact(key: str):

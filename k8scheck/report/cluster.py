@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from operator import attrgetter
 
 from .. import __version__
 
@@ -109,86 +110,68 @@ def _source(manifest, path=()) -> dict:
     return {"file": location.file, "line": location.line}
 
 
-def _deployments_data(cluster) -> list[dict]:
-    return [
-        {
-            "name": d.manifest.name,
-            "namespace": d.manifest.namespace,
-            "ready": d.ready,
-            "replicas": d.replicas,
-            "up_to_date": d.replicas,
-            "available": d.ready,
-            "replicaset": d.replicaset,
-            "source": _source(d.manifest, ("metadata", "name")),
-        }
-        for d in cluster.deployments
-    ]
+def _rows(items, columns: str, source=None) -> list[dict]:
+    """One JSON row per simulated object.
+
+    ``columns`` names each key in order, with ``=attribute.path`` when the value is read
+    from another attribute than the key (``name=manifest.name``) and a trailing ``?``
+    when an empty value is written as null. ``source(item)`` gives the (manifest, field
+    path) that caused the object, kept as the row's last key.
+    """
+    readers = [_reader(column) for column in columns.split()]
+    rows = []
+    for item in items:
+        row = {key: read(item) for key, read in readers}
+        if source is not None:
+            row["source"] = _source(*source(item))
+        rows.append(row)
+    return rows
 
 
-def _replicasets_data(cluster) -> list[dict]:
-    return [
-        {
-            "name": r.name,
-            "kind": r.kind,
-            "namespace": r.namespace,
-            "desired": r.desired,
-            "current": r.desired,
-            "ready": r.ready,
-            "source": _source(r.owner, ("metadata", "name")),
-        }
-        for r in cluster.replicasets
-    ]
+def _reader(column: str):
+    key, _, attribute = column.rstrip("?").partition("=")
+    read = attrgetter(attribute or key)
+    if column.endswith("?"):
+        return key, lambda item: read(item) or None
+    return key, read
 
 
-def _pods_data(cluster) -> list[dict]:
-    return [
-        {
-            "name": p.name,
-            "namespace": p.namespace,
-            "ip": p.ip,
-            "labels": p.labels,
-            "status": p.status,
-            "ready": p.ready,
-            "reason": p.outcome.message or None,
-            "source": _source(p.owner, p.template_path),
-        }
-        for p in cluster.pods
-    ]
+def _workloads_data(cluster) -> dict:
+    """Deployments, their ReplicaSets and the pods, each pointing at the manifest line that caused it."""
+    name = ("metadata", "name")
+    return {
+        "deployments": _rows(
+            cluster.deployments,
+            "name=manifest.name namespace=manifest.namespace ready replicas up_to_date=replicas available=ready "
+            "replicaset",
+            lambda d: (d.manifest, name),
+        ),
+        "replicasets": _rows(
+            cluster.replicasets, "name kind namespace desired current=desired ready", lambda r: (r.owner, name)
+        ),
+        "pods": _rows(
+            cluster.pods,
+            "name namespace ip labels status ready reason=outcome.message?",
+            lambda p: (p.owner, p.template_path),
+        ),
+    }
 
 
 def _batch_data(cluster) -> dict:
     """StatefulSets, Jobs and CronJobs (a cluster may have no such controllers)."""
     return {
-        "statefulsets": [
-            {
-                "name": s.manifest.name,
-                "namespace": s.manifest.namespace,
-                "replicas": s.replicas,
-                "ready": s.ready,
-                "pods": s.created,
-            }
-            for s in getattr(cluster, "statefulsets", [])
-        ],
-        "jobs": [
-            {
-                "name": j.name,
-                "namespace": j.manifest.namespace,
-                "status": j.status,
-                "succeeded": j.succeeded,
-                "completions": j.completions,
-                "note": j.note or None,
-            }
-            for j in getattr(cluster, "jobs", [])
-        ],
+        "statefulsets": _rows(
+            getattr(cluster, "statefulsets", []),
+            "name=manifest.name namespace=manifest.namespace replicas ready pods=created",
+        ),
+        "jobs": _rows(
+            getattr(cluster, "jobs", []), "name namespace=manifest.namespace status succeeded completions note?"
+        ),
         "cronjobs": [
-            {
-                "name": c.manifest.name,
-                "namespace": c.manifest.namespace,
-                "schedule": c.schedule,
-                "suspend": c.suspend,
-                "active": 0,
-            }
-            for c in getattr(cluster, "cronjobs", [])
+            {**row, "active": 0}
+            for row in _rows(
+                getattr(cluster, "cronjobs", []), "name=manifest.name namespace=manifest.namespace schedule suspend"
+            )
         ],
     }
 
@@ -212,9 +195,7 @@ def _endpoints_data(cluster) -> list[dict]:
 def cluster_data(cluster) -> dict:
     return {
         "version": __version__,
-        "deployments": _deployments_data(cluster),
-        "replicasets": _replicasets_data(cluster),
-        "pods": _pods_data(cluster),
+        **_workloads_data(cluster),
         **_batch_data(cluster),
         "nodes": getattr(cluster, "nodes", 1),
         "endpoints": _endpoints_data(cluster),
