@@ -419,10 +419,11 @@ class Settings:
     progress: object = None  # callable(text, done, total), e.g. progress.Progress
 
 
-class _UnusedRule:
-    def __init__(self, rule: Rule, known, default=frozenset()):
-        # known: every slug; default: the rules a run checks unless told otherwise
-        self.slug, self.severity, self.known, self.default = rule.slug, rule.severity, known, default
+class _UnusedRule(NamedTuple):
+    """What the suppression stage judges ignores against."""
+
+    known: set  # every slug
+    default: set  # the rules a run checks unless told otherwise
 
 
 def lint(
@@ -481,15 +482,13 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
         checked = [c for c in checked if c.finding.rule not in config.ignored_in(c.finding.location.file)]
     active = {r.slug for r in rules}
     unused_rule = (
-        _UnusedRule(
-            catalogue["unused-suppression"], set(catalogue), resolve_rule_names([DEFAULT], catalogue, "--select")
-        )
-        if "unused-suppression" in active
+        _UnusedRule(set(catalogue), resolve_rule_names([DEFAULT], catalogue, "--select"))
+        if suppress.RULE in active
         else None
     )
     files = [f for f in loaded.files if primary is None or f.path in primary]
     findings, suppressed, unused = suppress.apply(checked, files, loaded.manifests, active, unused_rule)
-    findings += unused
+    findings += [_to_finding(catalogue[d.rule], catalogue[d.rule].severity, d) for d in unused]
     findings = merge.merge(findings, catalogue)
     baselined = 0
     if settings.baseline is not None:
