@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .positions import Location, locate
+from .positions import DocumentPositions, Location, locate
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -102,7 +102,11 @@ class Manifest:
             in_patch = patch_path(self.obj, patch.obj, full)
             if in_patch is not None:
                 return patch.locate(in_patch, at)
-        location = locate(self.file, self.spans, full, at)
+        positions = self.positions
+        if isinstance(positions, DocumentPositions):
+            location = positions.locate(self.file, full, at)
+        else:
+            location = locate(self.file, self.spans, full, at)
         return self.relocate(location) if self.relocate is not None else location
 
     def first_line(self) -> tuple[str, int]:

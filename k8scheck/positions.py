@@ -101,6 +101,19 @@ class DocumentPositions:
             self.cache.hold(self)
         return resolved
 
+    def locate(self, file: str, path: tuple, at: str = "value") -> Location:
+        """``locate(file, self.spans(), path, at)``, usually without replaying the tape.
+
+        One pass over the tape follows ``path`` alone and builds nothing; a document
+        with aliases or merge keys, or a duplicate key along the path, is replayed.
+        """
+        if self.resolved is None:
+            found = follow(self.tape, self.keys, path)
+            if found is not None:
+                depth, span = found
+                return _location(file, span, depth == len(path), at)
+        return locate(file, self.spans(), path, at)
+
 
 def _tape_ints(tape: bytes) -> memoryview[int]:
     """The tape's integers: one header byte gives their array code, "H" (16-bit) or "i" (32-bit)."""
@@ -181,6 +194,74 @@ def replay(tape: bytes, keys: list) -> dict:
     return {path: span for path, span in log if span is not None}
 
 
+def follow(tape: bytes, keys: list, path: tuple) -> tuple[int, tuple | None] | None:
+    """(how many steps of ``path`` are written, the span of that deepest written value) from one pass
+    over the tape, or None when only ``replay`` can tell (aliases, merge keys, a duplicate key on the path).
+
+    The span is None only for an empty document. Same answer as ``replay``.
+    """
+    if not tape:
+        return 0, None
+    ints = _tape_ints(tape)
+    target = tuple(path)
+    size, wanted = len(ints), len(target)
+    found: list = [None] * (wanted + 1)  # span of the written value at each depth of the path
+    opened: dict = {}  # depth -> (line, col, key span) of a collection on the path, until its END
+    # One frame per open collection: [is_map, on the path, items so far, current key, its KEY offset, path key seen]
+    stack: list = []
+    next_key = 0
+    i = 0
+    while i < size:
+        kind = ints[i]
+        if kind == KEY:
+            frame = stack[-1]
+            key = keys[next_key]
+            next_key += 1
+            frame[3], frame[4] = key, i
+            depth = len(stack)
+            if frame[1] and depth <= wanted and key == target[depth - 1]:
+                if frame[5]:
+                    return None  # a duplicate key on the path: the later value wins, as replay decides
+                frame[5] = True
+            i += 5
+            continue
+        if kind == END:
+            stack.pop()
+            depth = len(stack)
+            if depth in opened:
+                line, col, key_span = opened.pop(depth)
+                found[depth] = (line, col, ints[i + 1], ints[i + 2]) + key_span
+            i += 3
+            continue
+        if kind != SCALAR and kind != MAP and kind != SEQ:
+            return None  # ALIAS or MERGE
+        depth = len(stack)
+        if stack:
+            parent = stack[-1]
+            if parent[0]:
+                on_path = parent[1] and depth <= wanted and parent[3] == target[depth - 1]
+                key_span = tuple(ints[parent[4] + 1 : parent[4] + 5]) if on_path else NO_KEY
+            else:
+                on_path = parent[1] and depth <= wanted and parent[2] == target[depth - 1]
+                parent[2] += 1
+                key_span = NO_KEY
+        else:
+            on_path, key_span = True, NO_KEY
+        if kind == SCALAR:
+            if on_path:
+                found[depth] = tuple(ints[i + 1 : i + 5]) + key_span
+            i += 5
+        else:
+            if on_path:
+                opened[depth] = (ints[i + 1], ints[i + 2], key_span)
+            stack.append([kind == MAP, on_path, 0, None, -1, False])
+            i += 3
+    for depth in range(wanted, -1, -1):
+        if found[depth] is not None:
+            return depth, found[depth]
+    return 0, None
+
+
 def _store(stack: list, log: list, path: tuple, log_start: int, is_map) -> None:
     """A finished value joins its parent (``is_map``: True mapping, False sequence, None scalar)."""
     if not stack:
@@ -229,7 +310,11 @@ def locate(file: str, spans: dict, path: tuple, at: str = "value") -> Location:
     while probe not in spans and probe:
         probe = probe[:-1]
         exact = False
-    span = spans.get(probe)
+    return _location(file, spans.get(probe), exact, at)
+
+
+def _location(file: str, span: tuple | None, exact: bool, at: str) -> Location:
+    """The Location of ``span`` (the value at the path, ``exact``, or at its nearest written ancestor)."""
     if span is None:
         return Location(file, 1, 1)
     line, col, end_line, end_col, key_line, key_col, key_end_line, key_end_col = span
