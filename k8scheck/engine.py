@@ -289,33 +289,19 @@ def _run_rule(ctx: Context, rule: Rule, override: str | None) -> RuleOutcome:
     return RuleOutcome(checked, None)
 
 
-# What several rules read: computed once before the checks are shared out, so that
-# no process computes them twice and the forked ones only read.
-SHARED_ANALYSES = (
-    "graph",
-    "pod_store",
-    "port_problems",
-    "schema_problems",
-    "semantic_problems",
-    "image_static_problems",
-    "image_verdicts",
-    "rollout_predictions",
-    "rollout_whatif",
-)
-PARALLEL_MIN_CHECKS = 20  # fewer selected rules: the shared analyses may not all be wanted
-
-
 def _parallel_rules(ctx: Context, checks: list[Rule]) -> bool:
     from .parallel import PARALLEL_MIN_OBJECTS
 
-    return len(ctx.manifests) >= PARALLEL_MIN_OBJECTS and len(checks) >= PARALLEL_MIN_CHECKS
+    return len(ctx.manifests) >= PARALLEL_MIN_OBJECTS and len(checks) >= 2
 
 
 def _run_rules_parallel(ctx: Context, checks: list[Rule], severities: dict) -> list[RuleOutcome]:
     """``_run_rule`` for every check, shared out between processes; outcomes in the order of ``checks``."""
+    from .checks import shared_reads
     from .parallel import map_objects
 
-    for name in SHARED_ANALYSES:
+    # What several rules read is computed once, here, so no process computes it twice.
+    for name in shared_reads(checks):
         getattr(ctx, name)
     # Neighbouring rules often cost alike (a module's checks sit together): deal them
     # out alternately so both shares take about as long.

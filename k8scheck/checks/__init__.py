@@ -47,6 +47,29 @@ TEMPLATES = MappingProxyType(
 )
 
 
+# What the checks of each module read from the Context that costs enough to compute
+# once per run: the engine computes what its active rules read before it deals the
+# rules out between processes (a gap here costs time, never a finding).
+SHARED_READS = MappingProxyType(
+    {
+        schema: ("schema_problems",),
+        apis: ("semantic_problems",),
+        images: ("image_static_problems", "image_verdicts"),
+        rollout: ("graph", "pod_store", "rollout_predictions", "rollout_whatif"),
+        refs: ("graph", "pod_store", "port_problems"),
+        selection: ("graph",),
+        workloads: ("graph",),
+    }
+)
+
+
+def shared_reads(rules) -> list[str]:
+    """The Context analyses ``rules`` read (SHARED_READS), each once, in a fixed order."""
+    modules = {check.__module__ for check in (check_of(rule) for rule in rules) if check is not None}
+    wanted = [name for module, names in SHARED_READS.items() if module.__name__ in modules for name in names]
+    return list(dict.fromkeys(wanted))
+
+
 def check_of(rule):
     """The function that yields a rule's findings: its own check, its template's or its stage's (None: no check)."""
     if rule.slug in REGISTRY:
