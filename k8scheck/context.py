@@ -64,6 +64,17 @@ class Context:
         return self.loaded.manifests
 
     @functools.cached_property
+    def subjects(self) -> list[Manifest]:
+        """The manifests whose own findings are reported: every one, unless --context named the rest.
+
+        A per-object analysis (schema, API-server checks, image references, rollouts)
+        only looks at these: what it found on the others would be dropped unseen.
+        """
+        if self.reported is None:
+            return self.loaded.manifests
+        return [m for m in self.loaded.manifests if self.reports(m)]
+
+    @functools.cached_property
     def by_kind(self) -> dict[str, list[Manifest]]:
         index: dict[str, list[Manifest]] = defaultdict(list)
         for manifest in self.loaded.manifests:
@@ -93,7 +104,7 @@ class Context:
         """(manifest, Problem) for every schema violation, computed once for all schema rules."""
         import marshal
 
-        manifests = self.loaded.manifests
+        manifests = self.subjects
         validator = self.schema_validator
         for api_version, kind in {(m.api_version, m.kind) for m in manifests}:
             if api_version and kind:
@@ -107,7 +118,7 @@ class Context:
         return [(manifest, problem) for manifest, problems in zip(manifests, found) for problem in problems]
 
     def _per_object(self, stage: bytes | None, function) -> list:
-        """``[function(m) for m in manifests]``: per file from the run's cache where it has them,
+        """``[function(m) for m in self.subjects]``: per file from the run's cache where it has them,
         the rest on every core.
 
         ``stage`` names the stage and everything that configures it (None: never cached).
@@ -116,7 +127,7 @@ class Context:
 
         from .parallel import map_objects
 
-        manifests = self.loaded.manifests
+        manifests = self.subjects
         cache: FileCache | None = None
         stage_name = b""
         if stage is not None and isinstance(self.loaded.cache, FileCache):  # the run's cache, if any
@@ -159,7 +170,7 @@ class Context:
     def image_static_problems(self) -> list:
         from . import images
 
-        return [(m, problem) for m in self.loaded.manifests for problem in images.image_problems(m.obj)]
+        return [(m, problem) for m in self.subjects for problem in images.image_problems(m.obj)]
 
     @functools.cached_property
     def image_verdicts(self):
@@ -185,7 +196,7 @@ class Context:
         """(manifest, Problem) for what the API server rejects beyond the schema, computed once."""
         from . import semantic
 
-        manifests = self.loaded.manifests
+        manifests = self.subjects
         found = self._per_object(b"semantic", lambda manifest: list(semantic.check(manifest.obj)))
         return [(m, problem) for m, problems in zip(manifests, found) for problem in problems]
 

@@ -261,8 +261,8 @@ def plan(
     out = rejected_applies(ctx, old_manifests) if old_manifests is not None else []
     refused = {id(p.manifest) for p in out}
     for manifest in sorted(ctx.of_kind(*kinds), key=lambda m: (m.namespace or "", m.name or "", m.kind, m.file)):
-        if not manifest.name or id(manifest) in refused:
-            continue
+        if not manifest.name or id(manifest) in refused or not ctx.reports(manifest):
+            continue  # (a --context file's rollouts are never reported)
         if old_manifests is None:
             if manifest.kind != "Deployment":
                 continue  # no --from: only a Deployment's next rollout is predicted

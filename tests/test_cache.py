@@ -268,3 +268,22 @@ def test_a_file_known_by_its_stat_still_shows_its_code_frame(cache, tmp_path, mo
         entry.unlink()
     second = CliRunner().invoke(main, ["lint", "cm.yaml"])
     assert "PORT: 8080" in second.output and second.output == first.output
+
+
+def test_context_files_are_read_for_references_but_never_checked_on_their_own(tmp_path, monkeypatch):
+    from k8scheck.schema import SchemaValidator
+
+    (tmp_path / "context").mkdir()
+    (tmp_path / "context" / "cm.yaml").write_text(BAD.replace("settings", "theirs"))
+    (tmp_path / "mine.yaml").write_text(BAD.replace("settings", "mine"))
+    validated = []
+    real = SchemaValidator.validate
+
+    def spy(self, obj):
+        validated.append(obj["metadata"]["name"])
+        return real(self, obj)
+
+    monkeypatch.setattr(SchemaValidator, "validate", spy)
+    report = engine.lint([str(tmp_path / "mine.yaml")], settings=engine.Settings(context=(str(tmp_path / "context"),)))
+    assert validated == ["mine"]
+    assert {f.rule for f in report.findings} == {"implicit-type"}

@@ -9,7 +9,7 @@ from .hit import Hit
 def api_lifecycle(ctx, rule):
     version = ctx.kube_version
     not_served: dict = {}  # (apiVersion, kind) -> Problem or None: it depends on nothing else
-    for manifest in ctx.manifests:
+    for manifest in ctx.subjects:
         problems = apilifecycle.check(manifest.obj, version)
         for problem in problems:
             if problem.rule == rule.slug:

@@ -14,7 +14,7 @@ from .hit import hit
 
 def missing_required_field(ctx, rule):
     slug = rule.slug
-    for m in ctx.manifests:
+    for m in ctx.subjects:
         obj = m.obj
         absent = [name for name in ("apiVersion", "kind", "metadata") if name not in obj]
         if len(absent) == 3:
@@ -209,7 +209,7 @@ def _first_failing_term(selector: dict, labels: dict):
 
 
 def container_port_conflict(ctx, rule):
-    for m in ctx.manifests:
+    for m in ctx.subjects:
         template = pod_template(m.obj)
         if template is None:
             continue
@@ -315,9 +315,7 @@ def implicit_type_candidates(m):
 
 
 def implicit_type(ctx, rule):
-    for m in ctx.manifests:
-        if not ctx.reports(m):
-            continue  # a --context file: its findings are never located nor reported
+    for m in ctx.subjects:
         for path, value, go_field, requirement in implicit_type_candidates(m):
             yield _implicit_hit(ctx, m, rule, path, value, go_field, requirement)
 

@@ -16,7 +16,7 @@ def registry(ctx, rule):
     verdicts = ctx.image_verdicts
     if verdicts is None:
         return
-    for manifest in ctx.manifests:
+    for manifest in ctx.subjects:
         for problem in images.registry_problems(manifest.obj, verdicts):
             if problem.rule == rule.slug:
                 yield Hit(manifest, problem)

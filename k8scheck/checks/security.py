@@ -270,7 +270,7 @@ def security_check(ctx, rule):
     """The template every security rule instantiates."""
     container_test = CONTAINER_TESTS.get(rule.slug)
     pod_test = POD_TESTS.get(rule.slug)
-    for m in ctx.manifests:
+    for m in ctx.subjects:
         template = pod_template(m.obj)
         if template is None:
             continue

@@ -28,7 +28,7 @@ def _version(text) -> tuple:
 
 
 def _templates(ctx):
-    for m in ctx.manifests:
+    for m in ctx.subjects:
         template = pod_template(m.obj)
         if template is not None:
             yield m, template
@@ -185,7 +185,7 @@ def _annotation_fact(key: str):
 
 def annotation_deprecated(ctx, rule):
     target = _version(ctx.kube_version)
-    for m in ctx.manifests:
+    for m in ctx.subjects:
         places = [(("metadata", "annotations"), m.metadata.get("annotations"))]
         template = pod_template(m.obj)
         if template is not None and template.path:
