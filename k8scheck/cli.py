@@ -602,18 +602,27 @@ def lint(
 
 def _write_reports(report, outputs, *, color, quiet, verbose) -> None:
     """Each --format to stdout (target None) or to its --output file."""
-    from .report import FORMATS
-
     for output_format, target in outputs:
         if target is None:
-            click.echo(FORMATS[output_format](report, color=color, quiet=quiet, verbose=verbose), nl=False, color=color)
+            click.echo(_rendered(report, output_format, color, quiet, verbose), nl=False, color=color)
             continue
         try:
-            Path(target).write_text(
-                FORMATS[output_format](report, color=False, quiet=quiet, verbose=verbose), encoding="utf-8"
-            )
+            Path(target).write_text(_rendered(report, output_format, False, quiet, verbose), encoding="utf-8")
         except OSError as exc:
             raise click.UsageError(f"--output {target}: {exc.strerror or exc}") from None
+
+
+def _rendered(report, output_format: str, color: bool, quiet: bool, verbose: bool) -> str:
+    """The report in one format; a report from the run cache was rendered before, in the same way."""
+    from . import runcache
+    from .report import FORMATS
+
+    def render() -> str:
+        return FORMATS[output_format](report, color=color, quiet=quiet, verbose=verbose)
+
+    if report.cache_key is None:
+        return render()
+    return runcache.rendered(report.cache_key, f"{output_format} color={color} quiet={quiet} verbose={verbose}", render)
 
 
 @main.command()

@@ -34,6 +34,7 @@ class Report:
     suppressed: int = 0
     baselined: int = 0
     skipped: list = field(default_factory=list)  # layout.Skipped: inputs passed over on purpose
+    cache_key: str | None = None  # the run cache's key of this report (None: not cached)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity) + sum(
@@ -449,7 +450,7 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     if key is not None:
         cached = runcache.load(key)
         if cached is not None:
-            return _report_from_cache(cached, inputs, catalogue)
+            return _report_from_cache(cached, inputs, catalogue, key)
     rules = active_rules(settings.select, settings.ignore)
     progress(f"parsing {len(inputs.sources)} files")
     files_cache = runcache.FileCache() if settings.use_cache else None
@@ -495,6 +496,7 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     )
     if key is not None:
         _store_report(key, report)
+        report.cache_key = key
     return report
 
 
@@ -525,7 +527,7 @@ def _checked_rule_names(settings: Settings, catalogue) -> dict:
     return severities
 
 
-def _report_from_cache(cached: dict, inputs, catalogue) -> Report:
+def _report_from_cache(cached: dict, inputs, catalogue, key: str) -> Report:
     by_path = {source.path: source for source in inputs.sources}
     files = [by_path[path] for path in cached["files"] if path in by_path]
     return Report(
@@ -537,6 +539,7 @@ def _report_from_cache(cached: dict, inputs, catalogue) -> Report:
         suppressed=cached["suppressed"],
         baselined=cached["baselined"],
         skipped=cached.get("skipped", []),
+        cache_key=key,
     )
 
 

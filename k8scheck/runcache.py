@@ -48,16 +48,25 @@ def code_fingerprint() -> bytes:
     digest = hashlib.sha256(FORMAT)
     from .catalogue import data_dir
 
-    for root in (Path(__file__).resolve().parent, data_dir("rules"), data_dir("schemas")):
-        for path in sorted(root.rglob("*")):
-            if path.suffix in (".py", ".yaml", ".json") and path.is_file():
-                stat = path.stat()
-                digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    try:
-        from importlib.metadata import version
+    for root in (str(Path(__file__).resolve().parent), str(data_dir("rules")), str(data_dir("schemas"))):
+        for directory, subdirectories, names in sorted(os.walk(root)):
+            subdirectories.sort()
+            for name in sorted(names):
+                if name.endswith((".py", ".yaml", ".json")):
+                    stat = os.stat(os.path.join(directory, name))
+                    relative = os.path.relpath(os.path.join(directory, name), root)
+                    digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    # The schema data: its directory's stat changes with every installed version of
+    # kubernetes-validate (importlib.metadata would cost a warm run 20 ms).
+    from .schema.bundle import _data_root
 
-        digest.update(version("kubernetes-validate").encode())
-    except Exception:
+    try:
+        root = str(_data_root())
+        stat = os.stat(root)
+        digest.update(f"{root}\0{stat.st_mtime_ns}\0{stat.st_ino}\0".encode())
+        for name in sorted(os.listdir(root)):
+            digest.update(name.encode() + b"\0")
+    except (OSError, ModuleNotFoundError, TypeError):
         digest.update(b"no-kubernetes-validate")
     return digest.digest()
 
@@ -133,8 +142,28 @@ def store(key: str, value) -> None:
         entries = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
         for old in entries[:-KEEP]:
             old.unlink(missing_ok=True)
+            for rendering in path.parent.glob(f"{old.stem}.*.out"):
+                rendering.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only or full cache directory only costs speed
+
+
+def rendered(key: str, signature: str, render) -> str:
+    """``render()``, kept beside the run's report: a warm run prints without formatting again."""
+    path = cache_dir() / "runs" / f"{key}.{hashlib.sha256(signature.encode()).hexdigest()[:16]}.out"
+    try:
+        return path.read_bytes().decode("utf-8", "surrogatepass")  # bytes: no newline translation
+    except (OSError, UnicodeDecodeError):
+        pass
+    text = render()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(text.encode("utf-8", "surrogatepass"))
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only or full cache directory only costs speed
+    return text
 
 
 class FileCache:

@@ -287,3 +287,15 @@ def test_context_files_are_read_for_references_but_never_checked_on_their_own(tm
     report = engine.lint([str(tmp_path / "mine.yaml")], settings=engine.Settings(context=(str(tmp_path / "context"),)))
     assert validated == ["mine"]
     assert {f.rule for f in report.findings} == {"implicit-type"}
+
+
+def test_a_warm_run_prints_what_the_cold_run_printed_in_every_format(cache, tmp_path, monkeypatch):
+    from k8scheck.report import FORMATS
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cm.yaml").write_bytes(BAD.replace("\n", "\r\n").encode())  # CRLF survives the round trip
+    for output_format in FORMATS:
+        first = CliRunner().invoke(main, ["lint", "cm.yaml", "--format", output_format])
+        second = CliRunner().invoke(main, ["lint", "cm.yaml", "--format", output_format])
+        assert second.output == first.output and first.output
+    assert len(list((cache / "runs").glob("*.out"))) == len(FORMATS)
