@@ -222,14 +222,54 @@ _REMOVED_BEFORE_BUNDLE: dict[str, tuple[str, ...]] = {
 def kubernetes_api_history() -> dict[tuple[str, str], tuple[str, ...]]:
     """``{(apiVersion, kind): bundled versions serving it}`` for every API
     Kubernetes itself has served; removals older than the oldest bundled
-    version map to an empty tuple."""
+    version map to an empty tuple.
+
+    Reading every version's definitions takes longer than the rest of a small
+    run, so the answer is kept in the cache directory (k8scheck.cachedir),
+    keyed by this module's code and the installed definition files."""
+    from k8scheck.cachedir import installed_data
+
+    key = _api_history_key()
+    if key is None:  # data not in plain files: nothing stable to key on
+        return _decode_api_history(_compute_api_history())
+    return installed_data("api-history", key, _compute_api_history, _decode_api_history)
+
+
+def _api_history_key() -> str | None:
+    """What the API history depends on: this module's code and, for each
+    bundled version, the definitions file (its path, size and modification time)."""
+    import os
+    from pathlib import Path
+
+    from k8scheck.cachedir import digest
+
+    parts: list[bytes | str] = [Path(__file__).read_bytes(), str(_data_root())]
+    for version in bundled_versions():
+        path = _data_root().joinpath(_strict_dirs()[version], "_definitions.json")
+        try:
+            stat = os.stat(str(path))
+        except OSError:
+            return None
+        parts.append(f"{version} {stat.st_size} {stat.st_mtime_ns}")
+    return digest(parts)
+
+
+def _compute_api_history() -> list:
+    """The API history as JSON: ``[[apiVersion, kind, [versions...]], ...]``."""
     history: dict[tuple[str, str], list[str]] = {
         (av, kind): [] for av, kinds in _REMOVED_BEFORE_BUNDLE.items() for kind in kinds
     }
     for version in bundled_versions():
-        for gvk in _gvks_of_version(version):
+        for gvk in sorted(_gvks_of_version(version)):
             history.setdefault(gvk, []).append(version)
-    return {gvk: tuple(versions) for gvk, versions in history.items()}
+    return [[av, kind, versions] for (av, kind), versions in history.items()]
+
+
+def _decode_api_history(rows: list) -> dict[tuple[str, str], tuple[str, ...]]:
+    history = {(av, kind): tuple(versions) for av, kind, versions in rows}
+    if not all(isinstance(v, str) for gvk, versions in history.items() for v in (*gvk, *versions)):
+        raise ValueError("not an API history")
+    return history
 
 
 @lru_cache(maxsize=1)

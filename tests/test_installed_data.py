@@ -1,0 +1,76 @@
+"""Installed data (k8scheck.cachedir.installed_data): values computed from what is
+installed, kept in the cache directory. A kept value equals a fresh one, and a
+damaged or unreachable cache costs time, never a wrong answer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from k8scheck import cachedir
+from k8scheck.schema import bundle
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("K8SCHECK_CACHE_DIR", str(directory))
+    return directory
+
+
+def _api_history():
+    bundle.kubernetes_api_history.cache_clear()
+    return bundle.kubernetes_api_history()
+
+
+def test_the_kept_api_history_equals_the_computed_one(cache):
+    computed = bundle._decode_api_history(bundle._compute_api_history())
+    assert _api_history() == computed  # computed and written
+    assert (cache / "installed" / "api-history.json").is_file()
+    assert _api_history() == computed  # read back
+
+
+def test_the_api_history_is_read_from_the_cache_on_a_hit(cache, monkeypatch):
+    _api_history()
+    monkeypatch.setattr(bundle, "_gvks_of_version", lambda version: pytest.fail("computed again"))
+    assert ("apps/v1", "Deployment") in _api_history()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: len(text) // 2],  # a write cut short
+        lambda text: "",
+        lambda text: "\xff\xfe not json",
+        lambda text: json.dumps({"key": json.loads(text)["key"], "value": [["v1", "Pod"]]}),
+        lambda text: json.dumps({"key": json.loads(text)["key"], "value": {"v1": 1}}),
+        lambda text: json.dumps({"key": json.loads(text)["key"]}),
+        lambda text: json.dumps([1, 2]),
+    ],
+)
+def test_a_damaged_entry_is_a_miss_and_is_rewritten(cache, damage):
+    expected = _api_history()
+    entry = cache / "installed" / "api-history.json"
+    entry.write_text(damage(entry.read_text(encoding="utf-8")), encoding="utf-8")
+    assert _api_history() == expected
+    assert json.loads(entry.read_text(encoding="utf-8"))["key"] == bundle._api_history_key()
+
+
+def test_an_entry_under_another_key_is_a_miss(cache):
+    expected = _api_history()
+    entry = cache / "installed" / "api-history.json"
+    entry.write_text(json.dumps({"key": "other", "value": [["v1", "Pod", []]]}), encoding="utf-8")
+    assert _api_history() == expected
+
+
+def test_an_unusable_cache_directory_costs_only_time(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv("K8SCHECK_CACHE_DIR", str(blocker / "cache"))
+    assert ("apps/v1", "Deployment") in _api_history()
+
+
+def test_the_key_changes_with_what_the_value_depends_on():
+    assert cachedir.digest(["ab", "c"]) != cachedir.digest(["a", "bc"])
+    assert cachedir.digest([b"x"]) == cachedir.digest(["x"])
