@@ -74,3 +74,40 @@ def test_an_unusable_cache_directory_costs_only_time(tmp_path, monkeypatch):
 def test_the_key_changes_with_what_the_value_depends_on():
     assert cachedir.digest(["ab", "c"]) != cachedir.digest(["a", "bc"])
     assert cachedir.digest([b"x"]) == cachedir.digest(["x"])
+
+
+def _catalogue():
+    from k8scheck import catalogue
+
+    catalogue.load_catalogue.cache_clear()
+    return catalogue.load_catalogue()
+
+
+def _parsed_catalogue(monkeypatch):
+    """The catalogue as parsed from the rule files, never through the cache."""
+    from k8scheck import catalogue
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cachedir, "installed_data", lambda name, key, compute, decode: decode(compute()))
+        catalogue.load_catalogue.cache_clear()
+        parsed = catalogue.load_catalogue()
+    catalogue.load_catalogue.cache_clear()
+    return parsed
+
+
+def test_the_kept_rule_catalogue_equals_the_parsed_one(cache, monkeypatch):
+    parsed = _parsed_catalogue(monkeypatch)
+    assert _catalogue() == parsed  # parsed and written
+    assert (cache / "installed" / "rule-catalogue.json").is_file()
+    assert _catalogue() == parsed  # read back
+    assert list(_catalogue()) == list(parsed)
+
+
+def test_a_damaged_catalogue_entry_is_a_miss(cache, monkeypatch):
+    parsed = _parsed_catalogue(monkeypatch)
+    _catalogue()
+    entry = cache / "installed" / "rule-catalogue.json"
+    kept = json.loads(entry.read_text(encoding="utf-8"))
+    kept["value"][0][1] = {"slug": "not-this-file"}
+    entry.write_text(json.dumps(kept), encoding="utf-8")
+    assert _catalogue() == parsed
