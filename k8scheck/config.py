@@ -100,7 +100,10 @@ def _toml():
 
 def _pyproject_section(path: Path):
     try:
-        data = _toml().loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if "k8scheck" not in text:
+            return None  # no [tool.k8scheck]: most pyproject.toml files, read without the TOML parser
+        data = _toml().loads(text)
     except Exception:
         return None
     return data.get("tool", {}).get("k8scheck")
