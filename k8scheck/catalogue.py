@@ -175,10 +175,6 @@ def load_catalogue() -> dict[str, Rule]:
     return rules
 
 
-# The modules that turn a rule file's text into its data.
-_PARSER = ("yamlsource.py", "scalars.py", "positions.py")
-
-
 def _rule_data(directory: Path) -> list[dict]:
     """The data of every rule file, sorted by file name.
 
@@ -189,6 +185,7 @@ def _rule_data(directory: Path) -> list[dict]:
     data are kept in the cache directory (k8scheck.cachedir.installed_data) under
     a key of the files' bytes and the parser's code."""
     from .cachedir import digest, installed_data
+    from .yamlsource import parser_code
 
     texts = []
     for path in sorted(directory.glob("*.yaml")):
@@ -213,8 +210,7 @@ def _rule_data(directory: Path) -> list[dict]:
             _check_shape(data, directory / name)
         return [data for _, data in rows]
 
-    parts = [(Path(__file__).parent / name).read_bytes() for name in _PARSER]
-    key = digest(["rule-catalogue-1", *parts, *(part for path, text in texts for part in (path.name, text))])
+    key = digest(["rule-catalogue-1", *parser_code(), *(part for path, text in texts for part in (path.name, text))])
     return installed_data("rule-catalogue", key, parse, decode)
 
 

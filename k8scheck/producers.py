@@ -96,9 +96,9 @@ def _name_index(parts) -> Mapping[tuple, tuple]:
 
 
 def _read_bundled() -> dict:
-    from .yamlsource import load_single
+    from .yamlsource import load_data_file
 
-    return load_single(DATA_FILE.read_text(encoding="utf-8"))
+    return load_data_file(DATA_FILE)
 
 
 @functools.lru_cache(maxsize=1)

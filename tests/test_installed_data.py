@@ -5,6 +5,7 @@ damaged or unreachable cache costs time, never a wrong answer."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,15 @@ def test_a_damaged_catalogue_entry_is_a_miss(cache, monkeypatch):
     kept["value"][0][1] = {"slug": "not-this-file"}
     entry.write_text(json.dumps(kept), encoding="utf-8")
     assert _catalogue() == parsed
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(cachedir.__file__).parent / "data").glob("*.yaml")), ids=lambda path: path.name
+)
+def test_a_kept_data_file_equals_the_parsed_one(cache, path):
+    from k8scheck.yamlsource import load_data_file, load_single
+
+    parsed = load_single(path.read_text(encoding="utf-8"))
+    assert load_data_file(path) == parsed  # parsed and written
+    assert (cache / "installed" / f"data-{path.stem}.json").is_file()
+    assert load_data_file(path) == parsed  # read back
