@@ -98,11 +98,20 @@ def _toml():
     return tomllib
 
 
+# Where a [tool.k8scheck] table can be written: a [tool.k8scheck] header or a
+# tool.k8scheck key, or inside a [tool] table or an inline `tool = {...}`. A
+# pyproject.toml with none of these (most, even those naming k8scheck-lint as a
+# dependency) has no section, and is not given to the TOML parser (5 ms).
+_MAY_HOLD_SECTION = re.compile(
+    r"""tool["']?\s*\.\s*["']?k8scheck|^\s*\[\s*["']?tool["']?\s*\]|^\s*["']?tool["']?\s*=""", re.MULTILINE
+)
+
+
 def _pyproject_section(path: Path):
     try:
         text = path.read_text(encoding="utf-8")
-        if "k8scheck" not in text:
-            return None  # no [tool.k8scheck]: most pyproject.toml files, read without the TOML parser
+        if not _MAY_HOLD_SECTION.search(text):
+            return None
         data = _toml().loads(text)
     except Exception:
         return None
