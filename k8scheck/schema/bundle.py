@@ -266,9 +266,11 @@ def _compute_api_history() -> list:
 
 
 def _decode_api_history(rows: list) -> dict[tuple[str, str], tuple[str, ...]]:
-    history = {(av, kind): tuple(versions) for av, kind, versions in rows}
-    if not all(isinstance(v, str) for gvk, versions in history.items() for v in (*gvk, *versions)):
-        raise ValueError("not an API history")
+    history = {}
+    for av, kind, versions in rows:
+        if not isinstance(versions, list) or not all(isinstance(v, str) for v in (av, kind, *versions)):
+            raise ValueError("not an API history")
+        history[(av, kind)] = tuple(versions)
     return history
 
 
