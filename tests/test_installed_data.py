@@ -55,7 +55,8 @@ def test_a_damaged_entry_is_a_miss_and_is_rewritten(cache, damage):
     entry = cache / "installed" / "api-history.json"
     entry.write_text(damage(entry.read_text(encoding="utf-8")), encoding="utf-8")
     assert _api_history() == expected
-    assert json.loads(entry.read_text(encoding="utf-8"))["key"] == bundle._api_history_key()
+    key = bundle._installed_key("api-history", bundle.bundled_versions())
+    assert json.loads(entry.read_text(encoding="utf-8"))["key"] == key
 
 
 def test_an_entry_under_another_key_is_a_miss(cache):
@@ -124,3 +125,31 @@ def test_a_kept_data_file_equals_the_parsed_one(cache, path):
     assert load_data_file(path) == parsed  # parsed and written
     assert (cache / "installed" / f"data-{path.stem}.json").is_file()
     assert load_data_file(path) == parsed  # read back
+
+
+def _prepared(version):
+    bundle._prepared.cache_clear()
+    return bundle._prepared(version)
+
+
+def test_the_kept_definitions_equal_the_prepared_document(cache):
+    version = bundle.newest_version()
+    document = bundle.load_definitions(version)
+    for prepared in (_prepared(version), _prepared(version)):  # computed and written, then read back
+        assert prepared.gvks == bundle._gvk_index_of(document)
+        for name, schema in document["$defs"].items():
+            assert prepared.definitions.get(name) == schema
+        assert prepared.definitions.get("io.k8s.api.core.v1.NoSuchThing") is None
+    assert (cache / "installed" / f"definitions-{version}.json").is_file()
+
+
+def test_a_damaged_definitions_entry_is_a_miss(cache):
+    version = bundle.newest_version()
+    expected = _prepared(version).gvks
+    entry = cache / "installed" / f"definitions-{version}.json"
+    kept = json.loads(entry.read_text(encoding="utf-8"))
+    kept["value"]["definitions"] = {}
+    entry.write_text(json.dumps(kept), encoding="utf-8")
+    prepared = _prepared(version)
+    assert prepared.gvks == expected
+    assert prepared.definitions.get(expected[("apps/v1", "Deployment")]) is not None
