@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
+import pickle
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -48,21 +48,32 @@ def digest(parts: Iterable[bytes | str]) -> str:
     return hasher.hexdigest()
 
 
+class _PlainData(pickle.Unpickler):
+    """Unpickles plain data only (dicts, lists, strings, numbers): an entry that
+    names a class or a function is damaged, and never runs code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"an installed-data entry names {module}.{name}")
+
+
 def installed_data(name: str, key: str, compute: Callable[[], Any], decode: Callable[[Any], T]) -> T:
-    """``decode(compute())``, with ``compute()``'s JSON value kept under ``name``
-    for as long as ``key`` (see ``digest``) stays the same.
+    """``decode(compute())``, with ``compute()``'s value (plain data) kept under
+    ``name`` for as long as ``key`` (see ``digest``) stays the same.
 
     A missing, unreadable or damaged entry (anything ``decode`` rejects) is a
     miss; a cache directory that cannot be written costs the computation, never
     the run. Written atomically: a concurrent run reads the old entry or the new.
+    Kept as a pickle of plain data (a tenth of the time JSON takes to read),
+    read back by an unpickler that refuses everything else.
     """
     try:
-        path: Path | None = cache_dir() / "installed" / f"{name}.json"
+        path: Path | None = cache_dir() / "installed" / f"{name}.pickle"
     except OSError:  # no usable cache directory
         path = None
     if path is not None:
         try:
-            entry = json.loads(path.read_bytes())
+            with path.open("rb") as handle:
+                entry = _PlainData(handle).load()
             if isinstance(entry, dict) and entry.get("key") == key:
                 return decode(entry["value"])
         except Exception:  # no entry, or a damaged one: compute it
@@ -73,7 +84,7 @@ def installed_data(name: str, key: str, compute: Callable[[], Any], decode: Call
         partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_text(json.dumps({"key": key, "value": value}, separators=(",", ":")), encoding="utf-8")
+            partial.write_bytes(pickle.dumps({"key": key, "value": value}, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(partial, path)
         except OSError:
             with contextlib.suppress(OSError):

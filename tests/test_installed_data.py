@@ -4,7 +4,8 @@ damaged or unreachable cache costs time, never a wrong answer."""
 
 from __future__ import annotations
 
-import json
+import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def _api_history():
 def test_the_kept_api_history_equals_the_computed_one(cache):
     computed = bundle._decode_api_history(bundle._compute_api_history())
     assert _api_history() == computed  # computed and written
-    assert (cache / "installed" / "api-history.json").is_file()
+    assert (cache / "installed" / "api-history.pickle").is_file()
     assert _api_history() == computed  # read back
 
 
@@ -38,31 +39,42 @@ def test_the_api_history_is_read_from_the_cache_on_a_hit(cache, monkeypatch):
     assert ("apps/v1", "Deployment") in _api_history()
 
 
+def _read(entry):
+    return pickle.loads(entry.read_bytes())
+
+
+def _write(entry, kept):
+    entry.write_bytes(pickle.dumps(kept))
+
+
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda text: text[: len(text) // 2],  # a write cut short
-        lambda text: "",
-        lambda text: "\xff\xfe not json",
-        lambda text: json.dumps({"key": json.loads(text)["key"], "value": [["v1", "Pod"]]}),
-        lambda text: json.dumps({"key": json.loads(text)["key"], "value": {"v1": 1}}),
-        lambda text: json.dumps({"key": json.loads(text)["key"]}),
-        lambda text: json.dumps([1, 2]),
+        lambda data: data[: len(data) // 2],  # a write cut short
+        lambda data: b"",
+        lambda data: b"\xff\xfe not a pickle",
+        lambda data: pickle.dumps({"key": pickle.loads(data)["key"], "value": [["v1", "Pod"]]}),
+        lambda data: pickle.dumps({"key": pickle.loads(data)["key"], "value": [["v1", "Pod", "1.30"]]}),
+        lambda data: pickle.dumps({"key": pickle.loads(data)["key"], "value": {"v1": 1}}),
+        lambda data: pickle.dumps({"key": pickle.loads(data)["key"]}),
+        lambda data: pickle.dumps([1, 2]),
+        # names a function: refused without calling anything
+        lambda data: pickle.dumps({"key": pickle.loads(data)["key"], "value": os.getcwd}),
     ],
 )
 def test_a_damaged_entry_is_a_miss_and_is_rewritten(cache, damage):
     expected = _api_history()
-    entry = cache / "installed" / "api-history.json"
-    entry.write_text(damage(entry.read_text(encoding="utf-8")), encoding="utf-8")
+    entry = cache / "installed" / "api-history.pickle"
+    entry.write_bytes(damage(entry.read_bytes()))
     assert _api_history() == expected
     key = bundle._installed_key("api-history", bundle.bundled_versions())
-    assert json.loads(entry.read_text(encoding="utf-8"))["key"] == key
+    assert _read(entry)["key"] == key
 
 
 def test_an_entry_under_another_key_is_a_miss(cache):
     expected = _api_history()
-    entry = cache / "installed" / "api-history.json"
-    entry.write_text(json.dumps({"key": "other", "value": [["v1", "Pod", []]]}), encoding="utf-8")
+    entry = cache / "installed" / "api-history.pickle"
+    _write(entry, {"key": "other", "value": [["v1", "Pod", []]]})
     assert _api_history() == expected
 
 
@@ -100,7 +112,7 @@ def _parsed_catalogue(monkeypatch):
 def test_the_kept_rule_catalogue_equals_the_parsed_one(cache, monkeypatch):
     parsed = _parsed_catalogue(monkeypatch)
     assert _catalogue() == parsed  # parsed and written
-    assert (cache / "installed" / "rule-catalogue.json").is_file()
+    assert (cache / "installed" / "rule-catalogue.pickle").is_file()
     assert _catalogue() == parsed  # read back
     assert list(_catalogue()) == list(parsed)
 
@@ -108,10 +120,10 @@ def test_the_kept_rule_catalogue_equals_the_parsed_one(cache, monkeypatch):
 def test_a_damaged_catalogue_entry_is_a_miss(cache, monkeypatch):
     parsed = _parsed_catalogue(monkeypatch)
     _catalogue()
-    entry = cache / "installed" / "rule-catalogue.json"
-    kept = json.loads(entry.read_text(encoding="utf-8"))
+    entry = cache / "installed" / "rule-catalogue.pickle"
+    kept = _read(entry)
     kept["value"][0][1] = {"slug": "not-this-file"}
-    entry.write_text(json.dumps(kept), encoding="utf-8")
+    _write(entry, kept)
     assert _catalogue() == parsed
 
 
@@ -123,7 +135,7 @@ def test_a_kept_data_file_equals_the_parsed_one(cache, path):
 
     parsed = load_single(path.read_text(encoding="utf-8"))
     assert load_data_file(path) == parsed  # parsed and written
-    assert (cache / "installed" / f"data-{path.stem}.json").is_file()
+    assert (cache / "installed" / f"data-{path.stem}.pickle").is_file()
     assert load_data_file(path) == parsed  # read back
 
 
@@ -140,16 +152,24 @@ def test_the_kept_definitions_equal_the_prepared_document(cache):
         for name, schema in document["$defs"].items():
             assert prepared.definitions.get(name) == schema
         assert prepared.definitions.get("io.k8s.api.core.v1.NoSuchThing") is None
-    assert (cache / "installed" / f"definitions-{version}.json").is_file()
+    assert (cache / "installed" / f"definitions-{version}.pickle").is_file()
 
 
 def test_a_damaged_definitions_entry_is_a_miss(cache):
     version = bundle.newest_version()
     expected = _prepared(version).gvks
-    entry = cache / "installed" / f"definitions-{version}.json"
-    kept = json.loads(entry.read_text(encoding="utf-8"))
+    entry = cache / "installed" / f"definitions-{version}.pickle"
+    kept = _read(entry)
     kept["value"]["definitions"] = {}
-    entry.write_text(json.dumps(kept), encoding="utf-8")
+    _write(entry, kept)
     prepared = _prepared(version)
     assert prepared.gvks == expected
     assert prepared.definitions.get(expected[("apps/v1", "Deployment")]) is not None
+
+
+def test_an_entry_naming_code_is_refused_before_anything_runs(cache):
+    import io
+
+    with pytest.raises(pickle.UnpicklingError):
+        cachedir._PlainData(io.BytesIO(pickle.dumps({"key": "k", "value": os.getcwd}))).load()
+    assert cachedir._PlainData(io.BytesIO(pickle.dumps({"key": "k", "value": [("a", 1.5, None)]}))).load()

@@ -322,7 +322,7 @@ def kubernetes_api_history() -> dict[tuple[str, str], tuple[str, ...]]:
 
 
 def _compute_api_history() -> list:
-    """The API history as JSON: ``[[apiVersion, kind, [versions...]], ...]``."""
+    """The API history as plain data: ``[[apiVersion, kind, [versions...]], ...]``."""
     history: dict[tuple[str, str], list[str]] = {
         (av, kind): [] for av, kinds in _REMOVED_BEFORE_BUNDLE.items() for kind in kinds
     }
