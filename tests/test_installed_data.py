@@ -173,3 +173,39 @@ def test_an_entry_naming_code_is_refused_before_anything_runs(cache):
     with pytest.raises(pickle.UnpicklingError):
         cachedir._PlainData(io.BytesIO(pickle.dumps({"key": "k", "value": os.getcwd}))).load()
     assert cachedir._PlainData(io.BytesIO(pickle.dumps({"key": "k", "value": [("a", 1.5, None)]}))).load()
+
+
+@pytest.mark.parametrize(
+    "api_version,kind",
+    [
+        ("apps/v1", "Deployment"),
+        ("v1", "ConfigMap"),
+        ("batch/v1", "CronJob"),
+        ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),  # JSONSchemaProps refers to itself
+    ],
+)
+def test_jsonschema_given_the_reachable_definitions_reports_what_the_whole_document_would(api_version, kind):
+    import jsonschema
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    version = bundle.newest_version()
+    definitions = bundle.definitions(version)
+    schema = {"$ref": f"{bundle.DEFINITIONS_URI}#/$defs/{bundle.gvk_index(version)[(api_version, kind)]}"}
+    obj = {
+        "apiVersion": api_version,
+        "kind": kind,
+        "metadata": {"name": 5, "labels": {"a": 1}},
+        "spec": {"x": 1, "replicas": "3", "versions": [{"schema": {"openAPIV3Schema": {"type": 1}}}]},
+        "data": {"k": 1},
+    }
+
+    def errors(document):
+        resource = Resource.from_contents(document, default_specification=DRAFT202012)
+        registry = Registry().with_resource(bundle.DEFINITIONS_URI, resource)
+        validator = jsonschema.Draft202012Validator(schema, registry=registry)
+        return sorted((list(error.absolute_path), error.message) for error in validator.iter_errors(obj))
+
+    reachable = definitions.document_for(schema)
+    assert len(reachable["$defs"]) < len(definitions.document()["$defs"])
+    assert errors(reachable) == errors(definitions.document()) != []

@@ -188,9 +188,10 @@ class Definitions:
     when first asked for: a run validates against a few dozen of some 860, and
     decoding the whole document takes 11 ms and several MB."""
 
-    def __init__(self, version: str, texts: dict[str, str]):
+    def __init__(self, version: str, texts: dict[str, str], top: dict):
         self.version = version
         self._texts = texts
+        self._top = top  # the document's other keys ($schema, $id)
         self._decoded: dict[str, dict] = {}
 
     def get(self, name: str) -> dict | None:
@@ -201,8 +202,35 @@ class Definitions:
         return schema
 
     def document(self) -> dict:
-        """The whole prepared ``_definitions.json`` document (jsonschema needs it)."""
+        """The whole prepared ``_definitions.json`` document."""
         return load_definitions(self.version)
+
+    def document_for(self, schema) -> dict:
+        """A ``_definitions.json`` document holding what ``schema`` can reach
+        through ``$ref``s, for jsonschema: validating against it reports the same
+        errors as against the whole document, which takes longer to decode."""
+        reached: dict[str, dict] = {}
+        pending: list[tuple[object, bool]] = [(schema, False)]  # (node, inside the definitions)
+        while pending:
+            node, inside = pending.pop()
+            if isinstance(node, list):
+                pending.extend((item, inside) for item in node)
+            elif isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str):
+                    base, _, pointer = ref.partition("#")
+                    if base.endswith("_definitions.json") or (not base and inside):
+                        parts = pointer.split("/")
+                        if len(parts) < 3 or parts[:2] != ["", "$defs"] or "~" in parts[2]:
+                            return self.document()  # a reference this walk does not follow
+                        target = self.get(parts[2]) if parts[2] not in reached else None
+                        if target is not None:
+                            reached[parts[2]] = target
+                            pending.append((target, True))
+                pending.extend((value, inside) for value in node.values())
+        document = {key: value for key, value in self._top.items()}
+        document["$defs"] = reached
+        return document
 
 
 class _Prepared(NamedTuple):
@@ -220,6 +248,7 @@ def _prepared(version: str) -> _Prepared:
     def compute() -> dict:
         document = load_definitions(version)
         return {
+            "top": {key: value for key, value in document.items() if key != "$defs"},
             "gvks": [[av, kind, name] for (av, kind), name in _gvk_index_of(document).items()],
             "definitions": {
                 name: json.dumps(schema, separators=(",", ":")) for name, schema in document.get("$defs", {}).items()
@@ -231,7 +260,7 @@ def _prepared(version: str) -> _Prepared:
         gvks = {(av, kind): name for av, kind, name in value["gvks"]}
         if not isinstance(texts, dict) or not all(isinstance(name, str) and name in texts for name in gvks.values()):
             raise ValueError("not prepared definitions")
-        return _Prepared(Definitions(version, texts), gvks)
+        return _Prepared(Definitions(version, texts, dict(value["top"])), gvks)
 
     key = _installed_key("definitions", [version])
     if key is None:  # data not in plain files: nothing stable to key on

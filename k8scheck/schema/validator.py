@@ -105,22 +105,18 @@ class SchemaValidator:
         # inputs (and a pre-commit hook's start-up) never import jsonschema.
         self._slow: dict[tuple[str, str], object] = {}
 
-    @functools.cached_property
-    def _registry(self):
-        from referencing import Registry, Resource
-        from referencing.jsonschema import DRAFT202012
-
-        return Registry().with_resource(
-            bundle.DEFINITIONS_URI,
-            Resource.from_contents(self._definitions.document(), default_specification=DRAFT202012),
-        )
-
     def _slow_validator(self, key, schema):
         if key not in self._slow:
             import jsonschema
+            from referencing import Registry, Resource
+            from referencing.jsonschema import DRAFT202012
 
+            definitions = Resource.from_contents(
+                self._definitions.document_for(schema), default_specification=DRAFT202012
+            )
+            registry = Registry().with_resource(bundle.DEFINITIONS_URI, definitions)
             validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-            self._slow[key] = validator_class(schema, registry=self._registry, format_checker=_format_checker())
+            self._slow[key] = validator_class(schema, registry=registry, format_checker=_format_checker())
         return self._slow[key]
 
     # -- public ---------------------------------------------------------------
