@@ -228,7 +228,7 @@ class Definitions:
                             reached[parts[2]] = target
                             pending.append((target, True))
                 pending.extend((value, inside) for value in node.values())
-        document = {key: value for key, value in self._top.items()}
+        document = dict(self._top)
         document["$defs"] = reached
         return document
 
