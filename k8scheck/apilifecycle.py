@@ -79,9 +79,9 @@ class Verdict(Entry):
 @lru_cache(maxsize=1)
 def load_table() -> dict[tuple[str, str], Entry]:
     """The data file as ``{(apiVersion, kind): Entry}`` (read once)."""
-    from .yamlsource import load_single
+    from .yamlsource import load_data_file
 
-    rows = load_single(DATA_FILE.read_text(encoding="utf-8")) or []
+    rows = load_data_file(DATA_FILE) or []
     table: dict[tuple[str, str], Entry] = {}
     for row in rows:
         entry = Entry(

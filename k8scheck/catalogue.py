@@ -153,16 +153,7 @@ def load_catalogue() -> dict[str, Rule]:
     """Every rule, by slug, sorted by slug."""
     rules: dict[str, Rule] = {}
     directory = data_dir("rules")
-    paths = sorted(directory.glob("*.yaml"))
-    for path in paths:
-        try:
-            data = _read_yaml(path, path.read_bytes())
-        except Exception as exc:  # the catalogue ships with k8scheck: any failure is a bug
-            raise CatalogueError(f"{path}: cannot read: {exc}") from exc
-        # The full rule schema is checked by the test suite (tests/test_catalogue.py) for
-        # every shipped file; at run time only what loading needs, so start-up stays fast
-        # without a cache file written behind the user's back.
-        _check_shape(data, path)
+    for data in _rule_data(directory):
         rules[data["slug"]] = Rule(
             slug=data["slug"],
             severity=data["severity"],
@@ -182,6 +173,45 @@ def load_catalogue() -> dict[str, Rule]:
     if not rules:
         raise CatalogueError(f"no rules found in {directory}")
     return rules
+
+
+def _rule_data(directory: Path) -> list[dict]:
+    """The data of every rule file, sorted by file name.
+
+    The full rule schema is checked by the test suite (tests/test_catalogue.py)
+    for every shipped file; at run time only what loading needs (_check_shape).
+
+    Parsing some 80 YAML files takes longer than a small run's checks, so their
+    data are kept in the cache directory (k8scheck.cachedir.installed_data) under
+    a key of the files' bytes and the parser's code."""
+    from .cachedir import digest, installed_data
+    from .yamlsource import parser_code
+
+    texts = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            texts.append((path, path.read_bytes()))
+        except OSError as exc:  # the catalogue ships with k8scheck: any failure is a bug
+            raise CatalogueError(f"{path}: cannot read: {exc}") from exc
+
+    def parse() -> list:
+        rows = []
+        for path, text in texts:
+            try:
+                rows.append([path.name, _read_yaml(path, text)])
+            except Exception as exc:
+                raise CatalogueError(f"{path}: cannot read: {exc}") from exc
+        return rows
+
+    def decode(rows: list) -> list[dict]:
+        if [name for name, _ in rows] != [path.name for path, _ in texts]:
+            raise ValueError("not the data of these rule files")
+        for name, data in rows:
+            _check_shape(data, directory / name)
+        return [data for _, data in rows]
+
+    key = digest(["rule-catalogue-1", *parser_code(), *(part for path, text in texts for part in (path.name, text))])
+    return installed_data("rule-catalogue", key, parse, decode)
 
 
 _REQUIRED = ("slug", "severity", "group", "summary", "docs", "remediation", "status", "since")

@@ -98,9 +98,21 @@ def _toml():
     return tomllib
 
 
+# Where a [tool.k8scheck] table can be written: a [tool.k8scheck] header or a
+# tool.k8scheck key, or inside a [tool] table or an inline `tool = {...}`. A
+# pyproject.toml with none of these (most, even those naming k8scheck-lint as a
+# dependency) has no section, and is not given to the TOML parser (5 ms).
+_MAY_HOLD_SECTION = re.compile(
+    r"""tool["']?\s*\.\s*["']?k8scheck|^\s*\[\s*["']?tool["']?\s*\]|^\s*["']?tool["']?\s*=""", re.MULTILINE
+)
+
+
 def _pyproject_section(path: Path):
     try:
-        data = _toml().loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if not _MAY_HOLD_SECTION.search(text):
+            return None
+        data = _toml().loads(text)
     except Exception:
         return None
     return data.get("tool", {}).get("k8scheck")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import gc
 import os
 from dataclasses import dataclass, field
@@ -58,6 +57,8 @@ def resolve_rule_names(names, catalogue: dict[str, Rule], option: str) -> set[st
     """The slugs that rule slugs, group names (k8scheck.catalogue.GROUPS), ``all`` and ``default`` stand for."""
     chosen, unknown = expand_names(names, catalogue)
     if unknown:
+        import difflib
+
         name = unknown[0]
         close = difflib.get_close_matches(name, known_names(catalogue), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import helm, kustomize, layout, parallel, runcache
+from . import layout, parallel, runcache
 from .kinds import CLUSTER_SCOPED
 from .model import Diagnostic, LoadError, Manifest, Related, SourceFile
 from .positions import Location, SpanCache, locate
@@ -385,6 +385,8 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
     for directory in inputs.kustomizations:
         load_kustomization(directory, result, inputs.max_file_size, inputs.discovery)
     for directory in inputs.charts:
+        from . import helm  # runs helm: only a chart imports subprocess
+
         helm.load_chart(directory, result, inputs.max_file_size, inputs.discovery.allow_remote)
     result.cache = cache
     keys = (
@@ -613,6 +615,8 @@ def load_kustomization(
     directory: str, result: LoadResult, max_file_size: int, discovery: Discovery | None = None
 ) -> None:
     """Render a kustomization as one unit and point each rendered object back at its source file."""
+    from . import kustomize  # runs kustomize: only a kustomization imports subprocess
+
     discovery = discovery or Discovery()
     kustomizations = layout.Kustomizations()
     shown = layout.find_kustomization_file(directory) or directory

@@ -102,6 +102,34 @@ def test_pyproject_section(run, tmp_path):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        '[tool.k8scheck]\nselect = ["x"]\n',
+        '[ tool . "k8scheck" ]\nselect = ["x"]\n',
+        '["tool".\'k8scheck\'.severity]\nx = "warning"\n',
+        'tool.k8scheck.select = ["x"]\n',
+        '[tool]\nk8scheck = {select = ["x"]}\n',
+        'tool = {k8scheck = {select = ["x"]}}\n',
+        '[project]\nname = "x"\ndependencies = ["k8scheck-lint"]\n[project.scripts]\nk8scheck = "k8scheck.cli:main"\n',
+        "[tool.ruff]\nline-length = 120\n# k8scheck\n",
+        "not toml at all [[[ k8scheck",
+    ],
+)
+def test_the_pyproject_pre_check_never_changes_the_answer(tmp_path, text):
+    """A pyproject.toml skips the TOML parser only when it cannot hold [tool.k8scheck]."""
+    import tomllib
+
+    from k8scheck.config import _pyproject_section
+
+    path = write(tmp_path / "pyproject.toml", text)
+    try:
+        expected = tomllib.loads(text).get("tool", {}).get("k8scheck")
+    except tomllib.TOMLDecodeError:
+        expected = None
+    assert _pyproject_section(path) == expected
+
+
+@pytest.mark.parametrize(
     "config,expected",
     [
         ("selct: [implicit-type]\n", "unknown key 'selct' (did you mean 'select'?)"),

@@ -11,11 +11,32 @@ Registry (opt-in, ``--check-images`` / ``--image-catalog FILE``):
 See README.md in this directory.
 """
 
+from __future__ import annotations
+
+from pathlib import Path
+
 from .catalog import CatalogError, load_catalog
 from .reference import Reference, ReferenceError, parse_reference
-from .registry import check_images, default_docker_config
 from .rules import container_images, image_problems, image_references, registry_problems
 from .verdict import ImageVerdict, suggest_tags
+
+# The registry client (urllib, ssl, http.client: some 25 ms to import) is loaded
+# only by the runs that look images up, not by every run that checks references.
+
+
+def check_images(references, **options) -> dict[str, ImageVerdict]:
+    """Verdicts for every distinct image string: see ``registry.check_images``."""
+    from .registry import check_images as look_up
+
+    return look_up(references, **options)
+
+
+def default_docker_config() -> Path | None:
+    """``$DOCKER_CONFIG/config.json`` or ``~/.docker/config.json`` when it exists."""
+    from .registry import default_docker_config as find
+
+    return find()
+
 
 __all__ = [
     "CatalogError",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from xml.etree import ElementTree as ET
-
 
 def render_junit(report, **_options) -> str:
+    from xml.etree import ElementTree as ET  # only when this format is chosen
+
     by_file: dict[str, list] = {source.path: [] for source in report.files}
     for finding in report.findings:
         by_file.setdefault(finding.location.file, []).append(finding)

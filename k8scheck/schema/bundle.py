@@ -10,6 +10,7 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 DEFINITIONS_URI = "https://kubernetes.io/api/_definitions.json"
 _DATA_PACKAGE = "kubernetes_validate"
@@ -171,11 +172,105 @@ def load_definitions(version: str) -> dict:
     return document
 
 
-@lru_cache(maxsize=4)
 def gvk_index(version: str) -> dict[tuple[str, str], str]:
     """``{(apiVersion, kind): definition name}`` for every top-level kind."""
+    return _prepared(version).gvks
+
+
+def definitions(version: str) -> Definitions:
+    """The prepared definitions of one version (see ``load_definitions``), each
+    decoded when first asked for."""
+    return _prepared(version).definitions
+
+
+class Definitions:
+    """One version's prepared definitions, kept as JSON texts and each decoded
+    when first asked for: a run validates against a few dozen of some 860, and
+    decoding the whole document takes 11 ms and several MB."""
+
+    def __init__(self, version: str, texts: dict[str, str], top: dict):
+        self.version = version
+        self._texts = texts
+        self._top = top  # the document's other keys ($schema, $id)
+        self._decoded: dict[str, dict] = {}
+
+    def get(self, name: str) -> dict | None:
+        """The prepared schema of one definition, or None. Callers must not modify it."""
+        schema = self._decoded.get(name)
+        if schema is None and name in self._texts:
+            schema = self._decoded[name] = json.loads(self._texts[name])
+        return schema
+
+    def document(self) -> dict:
+        """The whole prepared ``_definitions.json`` document."""
+        return load_definitions(self.version)
+
+    def document_for(self, schema) -> dict:
+        """A ``_definitions.json`` document holding what ``schema`` can reach
+        through ``$ref``s, for jsonschema: validating against it reports the same
+        errors as against the whole document, which takes longer to decode."""
+        reached: dict[str, dict] = {}
+        pending: list[tuple[object, bool]] = [(schema, False)]  # (node, inside the definitions)
+        while pending:
+            node, inside = pending.pop()
+            if isinstance(node, list):
+                pending.extend((item, inside) for item in node)
+            elif isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str):
+                    base, _, pointer = ref.partition("#")
+                    if base.endswith("_definitions.json") or (not base and inside):
+                        parts = pointer.split("/")
+                        if len(parts) < 3 or parts[:2] != ["", "$defs"] or "~" in parts[2]:
+                            return self.document()  # a reference this walk does not follow
+                        target = self.get(parts[2]) if parts[2] not in reached else None
+                        if target is not None:
+                            reached[parts[2]] = target
+                            pending.append((target, True))
+                pending.extend((value, inside) for value in node.values())
+        document = dict(self._top)
+        document["$defs"] = reached
+        return document
+
+
+class _Prepared(NamedTuple):
+    definitions: Definitions
+    gvks: dict[tuple[str, str], str]
+
+
+@lru_cache(maxsize=4)
+def _prepared(version: str) -> _Prepared:
+    """Kept in the cache directory (k8scheck.cachedir), keyed by this module's
+    code and the version's definitions file: preparing them is most of what a
+    small run would spend on schemas."""
+    from k8scheck.cachedir import installed_data
+
+    def compute() -> dict:
+        document = load_definitions(version)
+        return {
+            "top": {key: value for key, value in document.items() if key != "$defs"},
+            "gvks": [[av, kind, name] for (av, kind), name in _gvk_index_of(document).items()],
+            "definitions": {
+                name: json.dumps(schema, separators=(",", ":")) for name, schema in document.get("$defs", {}).items()
+            },
+        }
+
+    def decode(value: dict) -> _Prepared:
+        texts = value["definitions"]
+        gvks = {(av, kind): name for av, kind, name in value["gvks"]}
+        if not isinstance(texts, dict) or not all(isinstance(name, str) and name in texts for name in gvks.values()):
+            raise ValueError("not prepared definitions")
+        return _Prepared(Definitions(version, texts, dict(value["top"])), gvks)
+
+    key = _installed_key("definitions", [version])
+    if key is None:  # data not in plain files: nothing stable to key on
+        return decode(compute())
+    return installed_data(f"definitions-{version}", key, compute, decode)
+
+
+def _gvk_index_of(document: dict) -> dict[tuple[str, str], str]:
     index: dict[tuple[str, str], str] = {}
-    for name, schema in load_definitions(version).get("$defs", {}).items():
+    for name, schema in document.get("$defs", {}).items():
         props = schema.get("properties", {})
         if "apiVersion" not in props or "kind" not in props:
             continue  # List helpers and sub-objects also carry a GVK; skip them
@@ -184,6 +279,26 @@ def gvk_index(version: str) -> dict[tuple[str, str], str]:
             api_version = f"{group}/{ver}" if group else ver
             index.setdefault((api_version, kind), name)
     return index
+
+
+def _installed_key(name: str, versions) -> str | None:
+    """What data computed from these versions' definitions depend on: this
+    module's code and each definitions file (its path, size and modification
+    time); None when the files are not plain files."""
+    import os
+    from pathlib import Path
+
+    from k8scheck.cachedir import digest
+
+    parts: list[bytes | str] = [name, Path(__file__).read_bytes()]
+    for version in versions:
+        path = _data_root().joinpath(_strict_dirs()[version], "_definitions.json")
+        try:
+            stat = os.stat(str(path))
+        except OSError:
+            return None
+        parts.append(f"{path} {stat.st_size} {stat.st_mtime_ns}")
+    return digest(parts)
 
 
 # API versions Kubernetes served before 1.25 and has since removed (from the
@@ -222,14 +337,37 @@ _REMOVED_BEFORE_BUNDLE: dict[str, tuple[str, ...]] = {
 def kubernetes_api_history() -> dict[tuple[str, str], tuple[str, ...]]:
     """``{(apiVersion, kind): bundled versions serving it}`` for every API
     Kubernetes itself has served; removals older than the oldest bundled
-    version map to an empty tuple."""
+    version map to an empty tuple.
+
+    Reading every version's definitions takes longer than the rest of a small
+    run, so the answer is kept in the cache directory (k8scheck.cachedir),
+    keyed by this module's code and the installed definition files."""
+    from k8scheck.cachedir import installed_data
+
+    key = _installed_key("api-history", bundled_versions())
+    if key is None:  # data not in plain files: nothing stable to key on
+        return _decode_api_history(_compute_api_history())
+    return installed_data("api-history", key, _compute_api_history, _decode_api_history)
+
+
+def _compute_api_history() -> list:
+    """The API history as plain data: ``[[apiVersion, kind, [versions...]], ...]``."""
     history: dict[tuple[str, str], list[str]] = {
         (av, kind): [] for av, kinds in _REMOVED_BEFORE_BUNDLE.items() for kind in kinds
     }
     for version in bundled_versions():
-        for gvk in _gvks_of_version(version):
+        for gvk in sorted(_gvks_of_version(version)):
             history.setdefault(gvk, []).append(version)
-    return {gvk: tuple(versions) for gvk, versions in history.items()}
+    return [[av, kind, versions] for (av, kind), versions in history.items()]
+
+
+def _decode_api_history(rows: list) -> dict[tuple[str, str], tuple[str, ...]]:
+    history = {}
+    for av, kind, versions in rows:
+        if not isinstance(versions, list) or not all(isinstance(v, str) for v in (av, kind, *versions)):
+            raise ValueError("not an API history")
+        history[(av, kind)] = tuple(versions)
+    return history
 
 
 @lru_cache(maxsize=1)

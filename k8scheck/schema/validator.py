@@ -89,7 +89,7 @@ class SchemaValidator:
         """Raise UnknownKubeVersion (listing the bundled versions) for a version
         with no bundled schemas."""
         self.kube_version = bundle.normalize_version(kube_version)
-        self._definitions = bundle.load_definitions(self.kube_version)
+        self._definitions = bundle.definitions(self.kube_version)
         self._builtin = bundle.gvk_index(self.kube_version)
         self._schema_dirs = [Path(d) for d in schema_dirs]
         self._custom: dict[tuple[str, str], dict] = {}
@@ -105,21 +105,18 @@ class SchemaValidator:
         # inputs (and a pre-commit hook's start-up) never import jsonschema.
         self._slow: dict[tuple[str, str], object] = {}
 
-    @functools.cached_property
-    def _registry(self):
-        from referencing import Registry, Resource
-        from referencing.jsonschema import DRAFT202012
-
-        return Registry().with_resource(
-            bundle.DEFINITIONS_URI, Resource.from_contents(self._definitions, default_specification=DRAFT202012)
-        )
-
     def _slow_validator(self, key, schema):
         if key not in self._slow:
             import jsonschema
+            from referencing import Registry, Resource
+            from referencing.jsonschema import DRAFT202012
 
+            definitions = Resource.from_contents(
+                self._definitions.document_for(schema), default_specification=DRAFT202012
+            )
+            registry = Registry().with_resource(bundle.DEFINITIONS_URI, definitions)
             validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-            self._slow[key] = validator_class(schema, registry=self._registry, format_checker=_format_checker())
+            self._slow[key] = validator_class(schema, registry=registry, format_checker=_format_checker())
         return self._slow[key]
 
     # -- public ---------------------------------------------------------------
@@ -259,15 +256,19 @@ class SchemaValidator:
         """Resolve a ``$ref`` for the fast checker: local JSON pointers and
         the bundled definitions; anything else returns None (slow path)."""
         base, _, pointer = ref.partition("#")
-        if base in ("", None):
-            target_document = document
-        elif base.endswith("_definitions.json"):
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/") if p]
+        if base.endswith("_definitions.json") or (base in ("", None) and document is self._definitions):
+            # The bundled definitions: decoded one at a time (bundle.Definitions).
+            if len(parts) < 2 or parts[0] != "$defs":
+                return None
             target_document = self._definitions
+            node = self._definitions.get(parts[1])
+            parts = parts[2:]
+        elif base in ("", None):
+            target_document = node = document
         else:
             return None
-        node = target_document
-        for part in [p for p in pointer.split("/") if p]:
-            part = part.replace("~1", "/").replace("~0", "~")
+        for part in parts:
             if isinstance(node, dict) and part in node:
                 node = node[part]
             else:
