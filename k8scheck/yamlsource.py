@@ -325,17 +325,8 @@ class _DocumentBuilder:
     and ``anchor`` ((name, tape offset) of the collection's anchor).
     """
 
-    def __init__(
-        self,
-        index: int,
-        problems: list[SourceProblem],
-        with_spans: bool = True,
-        colon: str | None = None,
-        same: set[str] | None = None,
-    ):
+    def __init__(self, index: int, problems: list[SourceProblem], with_spans: bool = True, colon: str | None = None):
         self.index = index
-        # the plain texts of this file known to decode to themselves (a set lookup is 5x cheaper than decode_plain)
-        self.same = same if same is not None else set()
         self.colon = colon  # the placeholder standing for ':' (see _go_yaml_flow_colons)
         self.problems = problems
         self.tape: Any = [] if with_spans else _Discard()
@@ -351,7 +342,7 @@ class _DocumentBuilder:
         # The hot loop of every parse, once per YAML node: one loop, state in locals,
         # event classes by identity (scalars first), the tape extended from marks
         # directly, and helpers only for rare events. Methods per event cost ~2x.
-        tape, anchors, colon, same = self.tape, self.anchors, self.colon, self.same
+        tape, anchors, colon = self.tape, self.anchors, self.colon
         extend, keys_append = tape.extend, self.keys.append
         stack: list[tuple] = []  # the saved state of the enclosing collections (empty at document level)
         container: Any = None
@@ -368,7 +359,7 @@ class _DocumentBuilder:
                 tag = event.ctag  # what ``event.tag`` (a Python property) returns, for libyaml's str tags
                 plain = not event.style  # libyaml's plain style is ''
                 if tag is None and plain and event.implicit[0]:
-                    value = text if text in same else self._plain(text)
+                    value = decode_plain(text)
                 else:
                     value = text if tag is None else self._tagged(tag, text, event)
                 start, end = event.start_mark, event.end_mark
@@ -459,13 +450,6 @@ class _DocumentBuilder:
         anchor = (event.anchor, len(self.tape)) if event.anchor else None
         self.tape.extend((MAP if is_map else SEQ, start.line, start.column))
         return ({}, True, {}, anchor) if is_map else ([], False, None, anchor)
-
-    def _plain(self, text: str):
-        """``decode_plain(text)``, remembering a text that is its own value (half the plain scalars repeat)."""
-        value = decode_plain(text)
-        if value is text:
-            self.same.add(text)
-        return value
 
     def _tagged(self, tag, text: str, event):
         """The value of an explicitly tagged scalar ('!' only stops plain-scalar resolution)."""
@@ -617,7 +601,6 @@ def _read(text: str, colon: str | None, with_spans: bool):
     documents: list[ParsedDocument] = []
     parser = _Parser(text)
     builder: _DocumentBuilder | None = None
-    same: set[str] = set()  # shared by the file's documents; dropped before anything is encoded
     index = -1
     try:
         get_event = parser.get_event
@@ -627,7 +610,7 @@ def _read(text: str, colon: str | None, with_spans: bool):
                 index += 1
                 if event.version is not None or event.tags:
                     raise _Abort(_directive_problem(event, index))
-                builder = _DocumentBuilder(index, problems, with_spans, colon, same)
+                builder = _DocumentBuilder(index, problems, with_spans, colon)
                 if not builder.build(get_event):  # pragma: no cover - libyaml ends every document it starts
                     break
             elif etype is ev.DocumentEndEvent and builder is not None:
