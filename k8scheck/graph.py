@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from . import producers
-from .kinds import PodTemplate, containers, get, is_int, pod_template, text
+from .kinds import PodTemplate, containers, get, is_int, text
 from .model import Manifest
 from .selectors import label_selector_matches
 from .similarity import edit_distance
@@ -541,7 +541,7 @@ def build_graph(
             graph._definitions.setdefault(key, [graph.objects[key]]).append(m)
     for order, (m, key) in enumerate(keyed):
         if key is not None and key[0] in TEMPLATE_KINDS:
-            template = pod_template(m.obj)
+            template = m.template
             if template is not None:
                 graph.add_workload(Workload(m, template, order, _controller_labels(m)))
     for m, key in keyed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .kinds import PodTemplate, pod_template
 from .positions import DocumentPositions, Location, locate
 
 SEVERITIES = ("error", "warning", "info")
@@ -48,6 +49,7 @@ class Manifest:
         "overlays",
         "relocate",
         "digest",
+        "_template",
     )
 
     def __init__(self, obj: dict, file: str, document: int, prefix: tuple, positions, namespace: str | None):
@@ -61,6 +63,7 @@ class Manifest:
         self.overlays: tuple = ()  # strategic-merge patches (Manifests) applied to it, in order
         self.relocate = None  # Location -> Location, for objects rendered from a template (helm)
         self.digest: str | None = None  # content key of the file it was parsed from as written (None: rendered)
+        self._template: PodTemplate | None | bool = False  # False: not looked up yet
 
     @property
     def spans(self) -> dict:
@@ -68,6 +71,13 @@ class Manifest:
         if positions is None:
             return {}
         return positions if isinstance(positions, dict) else positions.spans()
+
+    @property
+    def template(self) -> PodTemplate | None:
+        """The object's pod template (``kinds.pod_template``), looked up once: a dozen checks ask."""
+        if self._template is False:
+            self._template = pod_template(self.obj)
+        return self._template  # type: ignore[return-value]
 
     @property
     def api_version(self) -> str | None:

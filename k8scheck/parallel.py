@@ -60,7 +60,7 @@ def encode(parsed: tuple) -> bytes:
     documents, problems, comments = parsed
     return marshal.dumps(
         (
-            [(d.index, d.value, d.line, d.positions.tape, d.positions.keys) for d in documents],
+            [(d.index, d.value, d.line, d.positions.tape, d.positions.keys, d.positions.plain) for d in documents],
             [tuple(vars(p).values()) for p in problems],
             [tuple(c) for c in comments],  # marshal takes plain tuples only
         )
@@ -71,8 +71,8 @@ def decode(blob: bytes) -> tuple:
     documents, problems, comments = marshal.loads(blob)
     return (
         [
-            ParsedDocument(index, value, DocumentPositions(tape, keys), line)
-            for index, value, line, tape, keys in documents
+            ParsedDocument(index, value, DocumentPositions(tape, keys, plain), line)
+            for index, value, line, tape, keys, plain in documents
         ],
         [SourceProblem(*p) for p in problems],
         [SuppressionComment(*c) for c in comments],

@@ -80,11 +80,14 @@ class SpanCache:
 class DocumentPositions:
     """The position tape of one document; ``spans()`` resolves it on demand."""
 
-    __slots__ = ("tape", "keys", "cache", "resolved")
+    __slots__ = ("tape", "keys", "plain", "cache", "resolved")
 
-    def __init__(self, tape: bytes, keys: list, cache: SpanCache | None = None):
+    def __init__(self, tape: bytes, keys: list, plain: bool = False, cache: SpanCache | None = None):
         self.tape = tape
         self.keys = keys
+        # No alias, merge key or duplicate key: every value is written once, where the decoded
+        # document has it, so one path can be followed without replaying the tape.
+        self.plain = plain
         self.cache = cache  # None: keep the resolved index for good (one-off parses)
         self.resolved: dict | None = None
 
@@ -104,14 +107,12 @@ class DocumentPositions:
     def locate(self, file: str, path: tuple, at: str = "value") -> Location:
         """``locate(file, self.spans(), path, at)``, usually without replaying the tape.
 
-        One pass over the tape follows ``path`` alone and builds nothing; a document
-        with aliases or merge keys, or a duplicate key along the path, is replayed.
+        A plain document's tape is followed along ``path`` up to where its last
+        written value ends, building nothing; any other is replayed.
         """
-        if self.resolved is None:
-            found = follow(self.tape, self.keys, path)
-            if found is not None:
-                depth, span = found
-                return _location(file, span, depth == len(path), at)
+        if self.plain and self.resolved is None:
+            depth, span = follow(self.tape, self.keys, path)
+            return _location(file, span, depth == len(path), at)
         return locate(file, self.spans(), path, at)
 
 
@@ -194,11 +195,12 @@ def replay(tape: bytes, keys: list) -> dict:
     return {path: span for path, span in log if span is not None}
 
 
-def follow(tape: bytes, keys: list, path: tuple) -> tuple[int, tuple | None] | None:
-    """(how many steps of ``path`` are written, the span of that deepest written value) from one pass
-    over the tape, or None when only ``replay`` can tell (aliases, merge keys, a duplicate key on the path).
+def follow(tape: bytes, keys: list, path: tuple) -> tuple[int, tuple | None]:
+    """(how many steps of ``path`` are written, the span of that deepest written value), read off
+    the tape of a *plain* document (no alias, merge key or duplicate key: ``DocumentPositions.plain``).
 
-    The span is None only for an empty document. Same answer as ``replay``.
+    Same answer as ``replay``, but it stops where the path's last written value ends and
+    builds nothing on the way. The span is None only for an empty document.
     """
     if not tape:
         return 0, None
@@ -207,7 +209,7 @@ def follow(tape: bytes, keys: list, path: tuple) -> tuple[int, tuple | None] | N
     size, wanted = len(ints), len(target)
     found: list = [None] * (wanted + 1)  # span of the written value at each depth of the path
     opened: dict = {}  # depth -> (line, col, key span) of a collection on the path, until its END
-    # One frame per open collection: [is_map, on the path, items so far, current key, its KEY offset, path key seen]
+    # One frame per open collection: [is_map, on the path, items so far, current key, its KEY offset]
     stack: list = []
     next_key = 0
     i = 0
@@ -215,26 +217,20 @@ def follow(tape: bytes, keys: list, path: tuple) -> tuple[int, tuple | None] | N
         kind = ints[i]
         if kind == KEY:
             frame = stack[-1]
-            key = keys[next_key]
+            frame[3], frame[4] = keys[next_key], i
             next_key += 1
-            frame[3], frame[4] = key, i
-            depth = len(stack)
-            if frame[1] and depth <= wanted and key == target[depth - 1]:
-                if frame[5]:
-                    return None  # a duplicate key on the path: the later value wins, as replay decides
-                frame[5] = True
             i += 5
             continue
         if kind == END:
-            stack.pop()
-            depth = len(stack)
-            if depth in opened:
-                line, col, key_span = opened.pop(depth)
-                found[depth] = (line, col, ints[i + 1], ints[i + 2]) + key_span
+            frame = stack.pop()
+            if frame[1]:
+                # A collection on the path ends: nothing later is on the path (a plain document
+                # has no duplicate key to write it again).
+                line, col, key_span = opened.pop(len(stack))
+                found[len(stack)] = (line, col, ints[i + 1], ints[i + 2]) + key_span
+                break
             i += 3
             continue
-        if kind != SCALAR and kind != MAP and kind != SEQ:
-            return None  # ALIAS or MERGE
         depth = len(stack)
         if stack:
             parent = stack[-1]
@@ -250,11 +246,12 @@ def follow(tape: bytes, keys: list, path: tuple) -> tuple[int, tuple | None] | N
         if kind == SCALAR:
             if on_path:
                 found[depth] = tuple(ints[i + 1 : i + 5]) + key_span
+                break  # the path ends here (or runs on through a scalar, which holds nothing)
             i += 5
-        else:
+        else:  # MAP or SEQ
             if on_path:
                 opened[depth] = (ints[i + 1], ints[i + 2], key_span)
-            stack.append([kind == MAP, on_path, 0, None, -1, False])
+            stack.append([kind == MAP, on_path, 0, None, -1])
             i += 3
     for depth in range(wanted, -1, -1):
         if found[depth] is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .kinds import containers, get, pod_template
+from .kinds import containers, get
 from .model import Manifest
 from .simulate import simulate_rollout
 from .simulate.immutable import rejections
@@ -59,7 +59,7 @@ class RolloutPrediction:
         """Predicted to complete only because no readiness probe could hold a broken release back."""
         if self.outcome != "complete" or self.new_pods != "ready" or self.pod_outcome is not None:
             return False
-        template = pod_template(self.manifest.obj)
+        template = self.manifest.template
         listed = [c for _l, _i, c in containers(template.spec, ("containers",))] if template is not None else []
         return bool(listed) and not any(isinstance(c.get("readinessProbe"), dict) for c in listed)
 
@@ -103,7 +103,7 @@ class RolloutPrediction:
 
 def _pdb_floor(ctx, manifest, replicas: int):
     """(PDB manifest, the availability it protects) for the budget covering these pods."""
-    template = pod_template(manifest.obj)
+    template = manifest.template
     if template is None:
         return None, None
     best = (None, None)

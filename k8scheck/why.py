@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .graph import container_ports, service_target
-from .kinds import PodTemplate, containers, get, items, pod_template
+from .kinds import PodTemplate, containers, get, items
 from .model import Manifest
 from .netpol import Decision, Endpoint, decide
 from .simulate.cluster import resolve_port, simulate_cluster
@@ -278,7 +278,7 @@ def resolve_client(ctx, client: str | None, client_namespace: str | None, namesp
     kind, name = CLIENT_KINDS[match.group(1).lower()], match.group(2)
     where = client_namespace or namespace
     found = next((m for m in ctx.of_kind(kind) if m.name == name and m.namespace == where), None)
-    template = pod_template(found.obj) if found is not None else None
+    template = found.template if found is not None else None
     if found is None or template is None:
         names = sorted(f"{m.namespace}/{m.name}" for m in ctx.of_kind(kind))
         raise TargetError(
@@ -291,7 +291,7 @@ def resolve_client(ctx, client: str | None, client_namespace: str | None, namesp
 
 def _selected_template(workload: Manifest) -> PodTemplate:
     """The pod template of a workload whose pods a Service selects (the simulated cluster made them from it)."""
-    template = pod_template(workload.obj)
+    template = workload.template
     if template is None:
         raise ValueError(f"{workload.ref}: a selected workload without a pod template")
     return template
@@ -607,7 +607,7 @@ class Walker:
                 f"no Deployment {target.namespace}/{target.name}; Deployments in the inputs: "
                 f"{', '.join(names) or 'none'}"
             )
-        template = pod_template(deployment.obj)
+        template = deployment.template
         routing = [s for s in self.services(deployment.namespace) if _selects(s, template.labels if template else {})]
         if not routing:
             hops = [
@@ -819,7 +819,7 @@ class Walker:
         """
         service, service_port = leg.service, leg.port
         target_port, protocol = service_target(service_port)
-        resolved = {id(w): resolve_port(pod_template(w.obj), target_port, protocol) for w in workloads}
+        resolved = {id(w): resolve_port(w.template, target_port, protocol) for w in workloads}
         working = [w for w in workloads if resolved[id(w)] is not None]
         left_out = [w for w in workloads if resolved[id(w)] is None]
         if not working:
@@ -828,7 +828,7 @@ class Walker:
         if left_out:
             hops.append(self._left_out_hop(leg, left_out, target_port, protocol))
         containers_hops = {
-            id(w): self._container_hop(w, pod_template(w.obj), self._pod_port(leg, port), protocol)
+            id(w): self._container_hop(w, w.template, self._pod_port(leg, port), protocol)
             for w in working
             if (port := resolved[id(w)]) is not None  # every working workload resolves the port
         }
@@ -911,7 +911,7 @@ class Walker:
                 ),
             )
         )
-        container_hop = self._container_hop(first, pod_template(first.obj), target_port, protocol)
+        container_hop = self._container_hop(first, first.template, target_port, protocol)
         fix = self._target_port_fix(leg, workloads)
         return leg.verdict(
             extra=[container_hop, *self._startup_hops(first, reached=False)], symptom=leg.empty_symptom, fix=fix
@@ -1233,7 +1233,7 @@ class Walker:
         protocol = service_port.get("protocol") or "TCP"
         choices = set()
         for w in workloads:
-            declared = [(p.name, p.number) for p in container_ports(pod_template(w.obj)) if p.protocol == protocol]
+            declared = [(p.name, p.number) for p in container_ports(w.template) if p.protocol == protocol]
             if len(declared) != 1:
                 return None
             choices.add(declared[0])

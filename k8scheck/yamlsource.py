@@ -336,6 +336,7 @@ class _DocumentBuilder:
         self.alias_budget = [MAX_ALIAS_NODES]
         self.root: Any = None
         self.done = False
+        self.plain = True  # no alias, merge key or duplicate key so far (positions.DocumentPositions.plain)
 
     def build(self, get_event) -> bool:
         """Reads events up to the end of the document's root value (False: the stream ended first)."""
@@ -483,6 +484,7 @@ class _DocumentBuilder:
 
     def _alias(self, event, as_key: bool):
         """A copy of the anchored value (charged to the alias budget), or the key it makes (``as_key``)."""
+        self.plain = False
         anchor = self.anchors.get(event.anchor)
         start, end = event.start_mark, event.end_mark
         if anchor is None:  # libyaml reports undefined aliases itself; be safe anyway
@@ -506,6 +508,7 @@ class _DocumentBuilder:
 
     def _store_rare(self, mapping: dict, key, key_event, explicit: dict, merges: list | None, value) -> list | None:
         """Stores the value of a '<<' merge key or of a duplicate key; returns the mapping's merges."""
+        self.plain = False
         if key is _MERGE_KEY:
             if not (isinstance(value, dict) or (isinstance(value, list) and all(isinstance(v, dict) for v in value))):
                 raise self._problem(
@@ -545,7 +548,7 @@ class _DocumentBuilder:
             packed = b"H" + struct.pack(f"{len(tape)}H", *tape)
         except struct.error:
             packed = b"i" + array("i", tape).tobytes()
-        return DocumentPositions(packed, self.keys)
+        return DocumentPositions(packed, self.keys, self.plain)
 
 
 def _apply_merges(mapping: dict, merges: list) -> None:

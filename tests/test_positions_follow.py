@@ -62,15 +62,18 @@ def test_follow_agrees_with_replay_on_every_fixture():
     assert checked > 10_000
 
 
-def test_follow_defers_to_replay_where_only_replay_knows():
-    document = _documents(TRICKY)[0]
-    assert follow(document.positions.tape, document.positions.keys, ("merged", "a")) is None  # alias / merge
-    plain = _documents("a: 1\na: 2\nb: 3\n")[0]
-    assert follow(plain.positions.tape, plain.positions.keys, ("a",)) is None  # duplicate key on the path
-    assert follow(plain.positions.tape, plain.positions.keys, ("b",)) is not None
+def test_only_a_plain_document_is_followed():
+    assert not _documents(TRICKY)[0].positions.plain  # aliases, a merge key, a duplicate key
+    assert not _documents("a: &x 1\nb: *x\n")[0].positions.plain
+    assert not _documents("a: 1\na: 2\n")[0].positions.plain
+    assert not _documents("a: {<<: {b: 1}}\n")[0].positions.plain
+    document = _documents("a: &x 1\nb: [1, {c: d}]\n")[0]  # an anchor alone changes nothing
+    assert document.positions.plain
+    assert follow(document.positions.tape, document.positions.keys, ("b", 1, "c")) == (3, (1, 11, 1, 12, 1, 8, 1, 9))
+    assert follow(document.positions.tape, document.positions.keys, ("b", 1, "x")) == (2, (1, 7, 1, 13, -1, -1, -1, -1))
 
 
 def _agree(document, spans, path):
-    fresh = type(document.positions)(document.positions.tape, document.positions.keys)
+    fresh = type(document.positions)(document.positions.tape, document.positions.keys, document.positions.plain)
     for at in ("value", "key"):
         assert fresh.locate("f", path, at) == locate("f", spans, path, at), (path, at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 
-from ..kinds import SELECTOR_WORKLOADS, containers, get, pod_template
+from ..kinds import SELECTOR_WORKLOADS, containers, get
 from ..layout import related_directories
 from ..problem import dotted
 from ..selectors import format_labels, is_empty_selector, label_selector_matches
@@ -42,7 +42,7 @@ def missing_required_field(ctx, rule):
                 'metadata.name is missing; kubectl apply fails with "resource name may not be empty"',
                 at="key",
             )
-        template = pod_template(obj)
+        template = m.template
         if template is None:
             continue
         spec_path = template.spec_path
@@ -148,7 +148,7 @@ def _redefined(rule, m, first, message: str, note: str, severity: str | None = N
 
 def selector_template_mismatch(ctx, rule):
     for m in ctx.of_kind(*sorted(SELECTOR_WORKLOADS)):
-        template = pod_template(m.obj)
+        template = m.template
         spec = m.obj.get("spec")
         if template is None or not isinstance(spec, dict):
             continue
@@ -210,7 +210,7 @@ def _first_failing_term(selector: dict, labels: dict):
 
 def container_port_conflict(ctx, rule):
     for m in ctx.subjects:
-        template = pod_template(m.obj)
+        template = m.template
         if template is None:
             continue
         taken = {}
@@ -266,7 +266,7 @@ def _string_fields(m):
     spec = obj.get("spec")
     if isinstance(spec, dict) and isinstance(spec.get("selector"), dict) and kind != "Service":
         yield ("spec", "selector", "matchLabels"), "LabelSelector.matchLabels", "selector values"
-    template = pod_template(obj)
+    template = m.template
     if template is not None and template.path:
         yield template.labels_path, "ObjectMeta.metadata.labels", "label values"
         yield template.path + ("metadata", "annotations"), "ObjectMeta.metadata.annotations", "annotation values"
@@ -289,7 +289,7 @@ def implicit_type_candidates(m):
         for key, value in mapping.items():
             if value is not None and not isinstance(value, (str, dict, list)):
                 yield path + (key,), value, go_field, f"{what} must be strings"
-    template = pod_template(m.obj)
+    template = m.template
     if template is None:
         return
     for list_name, index, container in containers(template.spec):

@@ -12,15 +12,16 @@ def _problems_of(ctx, slug):
             yield Hit(manifest, problem)
 
 
-def _explained_by_implicit_type(ctx) -> set:
+def _explained_by_implicit_type(ctx, manifests) -> set:
     """Values implicit-type reports with a better message (unquoted 8080 where a string is needed)."""
     if "implicit-type" not in ctx.active_rules:
         return set()
-    return {(id(m), path) for m in ctx.manifests if ctx.reports(m) for path, *_ in implicit_type_candidates(m)}
+    return {(id(m), path) for m in manifests if ctx.reports(m) for path, *_ in implicit_type_candidates(m)}
 
 
 def schema_check(ctx, rule):
     if rule.slug != "schema-type":
         return _problems_of(ctx, rule.slug)
-    explained = _explained_by_implicit_type(ctx)
-    return (hit for hit in _problems_of(ctx, rule.slug) if (id(hit.manifest), hit.problem.path) not in explained)
+    hits = list(_problems_of(ctx, rule.slug))
+    explained = _explained_by_implicit_type(ctx, list({id(h.manifest): h.manifest for h in hits}.values()))
+    return (hit for hit in hits if (id(hit.manifest), hit.problem.path) not in explained)

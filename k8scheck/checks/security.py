@@ -13,7 +13,7 @@ import functools
 from pathlib import Path
 from typing import NamedTuple
 
-from ..kinds import containers, get, pod_template
+from ..kinds import containers, get
 from .hit import hit
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "security.yaml"
@@ -271,7 +271,7 @@ def security_check(ctx, rule):
     container_test = CONTAINER_TESTS.get(rule.slug)
     pod_test = POD_TESTS.get(rule.slug)
     for m in ctx.subjects:
-        template = pod_template(m.obj)
+        template = m.template
         if template is None:
             continue
         spec_path, spec = template.spec_path, template.spec

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from ..kinds import containers, get, is_int, pod_template
+from ..kinds import containers, get, is_int
 from .hit import hit
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "retired.yaml"
@@ -29,7 +29,7 @@ def _version(text) -> tuple:
 
 def _templates(ctx):
     for m in ctx.subjects:
-        template = pod_template(m.obj)
+        template = m.template
         if template is not None:
             yield m, template
 
@@ -187,7 +187,7 @@ def annotation_deprecated(ctx, rule):
     target = _version(ctx.kube_version)
     for m in ctx.subjects:
         places = [(("metadata", "annotations"), m.metadata.get("annotations"))]
-        template = pod_template(m.obj)
+        template = m.template
         if template is not None and template.path:
             places.append(
                 (template.path + ("metadata", "annotations"), get(m.obj, *template.path, "metadata", "annotations"))

@@ -37,7 +37,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from ..graph import PortFit, find_port
-from ..kinds import containers, get, items, non_negative, pod_template, text
+from ..kinds import containers, get, items, non_negative, text
 from ..model import Manifest
 from .pods import PodOutcome, predict_pod
 from .podtemplate import replicaset_name
@@ -223,7 +223,7 @@ class _Builder:
     def _pods(
         self, owner: Manifest, base_name: str, count: int, extra_labels: dict, names=None, outcome=None
     ) -> tuple[int, list]:
-        template = pod_template(owner.obj)
+        template = owner.template
         if template is None:
             return 0, []
         if outcome is None:

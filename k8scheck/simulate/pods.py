@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..kinds import containers, get, items, pod_template
+from ..kinds import containers, get, items
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def predict_pod(ctx, manifest, image_verdicts: dict | None = None) -> PodOutcome
     Volumes are set up before any container starts, so their failures come first;
     then each container's envFrom and env, in order, as the kubelet builds them.
     """
-    template = pod_template(manifest.obj)
+    template = manifest.template
     if template is None:
         return RUNNING
     store = ctx.pod_store
