@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 POD_TEMPLATE_HASH_LABEL = "pod-template-hash"
@@ -91,6 +91,23 @@ def templates_equal(a: Any, b: Any) -> bool:
     return canonical_template(a) == canonical_template(b)
 
 
+class TemplateIdentity(NamedTuple):
+    """A pod template's canonical text (what templates are compared by) and its hash."""
+
+    text: str
+    hash: str
+
+
+def identify(template: Any) -> TemplateIdentity:
+    """Canonical text and hash at once: a rollout compares and names the same templates several times."""
+    text = canonical_template(template)
+    return TemplateIdentity(text, _hash_of(text))
+
+
+def _hash_of(text: str) -> str:
+    return safe_encode(str(fnv1a_32(text.encode("utf-8"))))
+
+
 def template_hash(template: Any, collision_count: int = 0) -> str:
     """A short, stable, k8s-styled hash of a pod template (e.g. ``7c5ddbdf54``).
 
@@ -100,10 +117,15 @@ def template_hash(template: Any, collision_count: int = 0) -> str:
     text = canonical_template(template)
     if collision_count:
         text += "#" + str(int(collision_count))
-    return safe_encode(str(fnv1a_32(text.encode("utf-8"))))
+    return _hash_of(text)
 
 
 def replicaset_name(deployment_name: Any, template: Any) -> str:
     """``<deployment>-<hash>``, the name the controller gives the ReplicaSet of ``template``."""
+    return replicaset_name_of(deployment_name, template_hash(template))
+
+
+def replicaset_name_of(deployment_name: Any, template_hash_text: str) -> str:
+    """``<deployment>-<hash>`` for a template whose hash is known."""
     name = deployment_name if isinstance(deployment_name, str) and deployment_name else "deployment"
-    return f"{name}-{template_hash(template)}"
+    return f"{name}-{template_hash_text}"

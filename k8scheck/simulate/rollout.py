@@ -43,7 +43,7 @@ from typing import Any, Literal
 
 from k8scheck.kinds import get, non_negative
 from k8scheck.problem import Problem
-from k8scheck.simulate.podtemplate import replicaset_name, template_hash, templates_equal
+from k8scheck.simulate.podtemplate import TemplateIdentity, identify, replicaset_name_of, template_hash
 from k8scheck.versions import NEWEST_KUBE_VERSION, NEWEST_KUBE_VERSION_TUPLE
 
 ROLLING = "RollingUpdate"
@@ -897,9 +897,10 @@ def simulate_rollout(
         notes.append(f"new_pods {new_pods!r} is neither 'ready' nor 'fail'; assuming 'ready'")
     new_pods_ready = new_pods != "fail"
 
-    new_hash = template_hash(d.template)
+    new_template = identify(d.template)
+    new_hash = new_template.hash
     rss, rs_new_name = _starting_replicasets(
-        old, d, old_replicasets, old_rs_name, new_rs_name, new_hash, new_pods_ready, notes
+        old, d, old_replicasets, old_rs_name, new_rs_name, new_template, new_pods_ready, notes
     )
     ctl = _Controller(d, rss, kube_version, new_hash, rs_new_name, new_pods_ready)
     created_new = _reuse_for_rollback(ctl) is None
@@ -973,15 +974,15 @@ def _is_complete(ctl: _Controller, d: DeploymentSpec, new_final: ReplicaSetState
 
 
 def _starting_replicasets(
-    old, d, old_replicasets, old_rs_name, new_rs_name, new_hash, new_pods_ready, notes
+    old, d, old_replicasets, old_rs_name, new_rs_name, new_template: TemplateIdentity, new_pods_ready, notes
 ) -> tuple[list, str]:
     """The ReplicaSets before the apply, and the name of the new template's ReplicaSet."""
-    rs_new_name = new_rs_name or replicaset_name(d.name, d.template)
+    rs_new_name = new_rs_name or replicaset_name_of(d.name, new_template.hash)
     if old_replicasets:
-        return _given_replicasets(old_replicasets, new_hash, new_rs_name, new_pods_ready, notes), rs_new_name
+        return _given_replicasets(old_replicasets, new_template.hash, new_rs_name, new_pods_ready, notes), rs_new_name
     if old is None:
         return [], rs_new_name
-    settled, same_template = _settled_replicaset(parse_deployment(old), d, new_hash, old_rs_name, new_rs_name)
+    settled, same_template = _settled_replicaset(parse_deployment(old), new_template, old_rs_name, new_rs_name)
     if same_template:
         rs_new_name = settled.name
         notes.append("pod template unchanged: no new ReplicaSet, only a scale of the existing one")
@@ -1007,14 +1008,15 @@ def _given_replicasets(old_replicasets, new_hash, new_rs_name, new_pods_ready, n
 
 
 def _settled_replicaset(
-    od: DeploymentSpec, d: DeploymentSpec, new_hash, old_rs_name, new_rs_name
+    od: DeploymentSpec, new_template: TemplateIdentity, old_rs_name, new_rs_name
 ) -> tuple[ReplicaSetState, bool]:
     """The one settled ReplicaSet of the old Deployment, and whether its template is the new one."""
-    same_template = templates_equal(od.template, d.template)
+    old_template = identify(od.template)
+    same_template = old_template.text == new_template.text
     if same_template:
-        name = old_rs_name or new_rs_name or replicaset_name(od.name, od.template)
+        name = old_rs_name or new_rs_name or replicaset_name_of(od.name, old_template.hash)
     else:
-        name = old_rs_name or replicaset_name(od.name, od.template)
+        name = old_rs_name or replicaset_name_of(od.name, old_template.hash)
     state = ReplicaSetState(
         name=name,
         replicas=od.replicas,
@@ -1024,7 +1026,7 @@ def _settled_replicaset(
         desired_replicas=od.replicas,
         max_replicas=od.replicas + max_surge(od),
         healthy=True,  # the running pods of the current template are fine
-        template_hash=new_hash if same_template else template_hash(od.template),
+        template_hash=old_template.hash,
     )
     return state, same_template
 
