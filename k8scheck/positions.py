@@ -248,15 +248,39 @@ def follow(tape: bytes, keys: list, path: tuple) -> tuple[int, tuple | None]:
                 found[depth] = tuple(ints[i + 1 : i + 5]) + key_span
                 break  # the path ends here (or runs on through a scalar, which holds nothing)
             i += 5
-        else:  # MAP or SEQ
-            if on_path:
-                opened[depth] = (ints[i + 1], ints[i + 2], key_span)
-            stack.append([kind == MAP, on_path, 0, None, -1])
+        elif on_path:  # MAP or SEQ on the path
+            opened[depth] = (ints[i + 1], ints[i + 2], key_span)
+            stack.append([kind == MAP, True, 0, None, -1])
             i += 3
+        else:
+            i, next_key = _past_collection(ints, i, next_key)
     for depth in range(wanted, -1, -1):
         if found[depth] is not None:
             return depth, found[depth]
     return 0, None
+
+
+def _past_collection(ints, i: int, next_key: int) -> tuple[int, int]:
+    """(the tape offset after the collection that starts at ``i``, the index of the next key after it).
+
+    The tight loop that lets ``follow`` pass over what is off its path (most of the tape).
+    """
+    depth = 0
+    while True:
+        kind = ints[i]
+        if kind == SCALAR:
+            i += 5
+        elif kind == KEY:
+            next_key += 1
+            i += 5
+        elif kind == END:
+            i += 3
+            depth -= 1
+            if depth == 0:
+                return i, next_key
+        else:  # MAP or SEQ (a plain document has no ALIAS or MERGE record)
+            i += 3
+            depth += 1
 
 
 def _store(stack: list, log: list, path: tuple, log_start: int, is_map) -> None:
