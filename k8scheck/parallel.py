@@ -87,10 +87,6 @@ def _decode_or_none(blob: bytes) -> tuple | None:
         return None
 
 
-def _parse_chunk(texts: list[str]) -> list[bytes]:
-    return [encode(parse_file(text)) for text in texts]
-
-
 def parse_all(texts: Texts, jobs: int | None = None, cache=None, keys: list | None = None) -> list:
     """``parse_file(text)`` for every text: from ``cache`` when it has it, else on up to ``jobs`` processes.
 
@@ -122,7 +118,7 @@ def parse_all(texts: Texts, jobs: int | None = None, cache=None, keys: list | No
 
 
 def _parse_missing(texts: Texts, indices: list[int], jobs: int | None, want_blobs: bool):
-    """(index, parsed, encoded or None) for each of ``indices``, in order."""
+    """(index, parsed, encoded or None) for each of ``indices`` (in no particular order)."""
     jobs = _processes(jobs)
     total = sum(len(texts[i]) for i in indices)
     if (
@@ -132,28 +128,48 @@ def _parse_missing(texts: Texts, indices: list[int], jobs: int | None, want_blob
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
         return [(i, parse_file(texts[i]), None) for i in indices]
-    # Contiguous shares of about equal size; the main process takes the first one.
-    shares: list[list[int]] = [[] for _ in range(jobs)]
-    target = total / jobs
-    share, filled = 0, 0
-    for index in indices:
-        if filled >= target * (share + 1) and share < jobs - 1:
-            share += 1
-        shares[share].append(index)
-        filled += len(texts[index])
+    # Every process claims the next file from a shared counter until none is left: files
+    # differ too much in cost (a 400 KB block scalar parses like six small manifests)
+    # for shares planned ahead to come out even. Workers inherit the texts by fork.
+    global _PARSE
     context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
+    _PARSE = (texts, indices, counter)
     try:
         with context.Pool(jobs - 1) as pool:
-            pending = [(chunk, pool.apply_async(_parse_chunk, ([texts[i] for i in chunk],))) for chunk in shares[1:]]
-            out: list[tuple[int, tuple, bytes | None]] = [(i, parse_file(texts[i]), None) for i in shares[0]]
-            for chunk, async_result in pending:
-                blobs = async_result.get()
-                for position, i in enumerate(chunk):
-                    blob, blobs[position] = blobs[position], b""  # each blob freed once decoded: a lower peak
+            pending = [pool.apply_async(_parse_claimed) for _ in range(jobs - 1)]
+            out: list[tuple[int, tuple, bytes | None]] = [(i, parse_file(texts[i]), None) for i in _claimed()]
+            for async_result in pending:
+                for i, blob in async_result.get():
                     out.append((i, decode(blob), blob if want_blobs else None))
     except (OSError, ValueError, EOFError):  # no processes here (a sandbox): one core it is
         return [(i, parse_file(texts[i]), None) for i in indices]
+    finally:
+        _PARSE = None
     return out
+
+
+_PARSE: tuple | None = None  # (texts, indices, shared counter) for the forked workers of _parse_missing
+
+
+def _claimed():
+    """The indices this process claims, one at a time, from the shared counter of ``_PARSE``."""
+    if _PARSE is None:
+        raise RuntimeError("_claimed runs while _parse_missing has set _PARSE")
+    _, indices, counter = _PARSE
+    while True:
+        with counter.get_lock():
+            position = counter.value
+            counter.value = position + 1
+        if position >= len(indices):
+            return
+        yield indices[position]
+
+
+def _parse_claimed() -> list[tuple[int, bytes]]:
+    """In a worker: (index, encoded parse) of every file it claims."""
+    texts = _PARSE[0] if _PARSE is not None else None
+    return [(i, encode(parse_file(texts[i]))) for i in _claimed()] if texts is not None else []
 
 
 # Below this many objects, a per-object stage stays in one process.
