@@ -303,8 +303,7 @@ def _run_rules_parallel(ctx: Context, checks: list[Rule], severities: dict) -> l
     from .parallel import map_objects
 
     # What several rules read is computed once, here, so no process computes it twice.
-    for name in shared_reads(checks):
-        getattr(ctx, name)
+    ctx.prepare(shared_reads(checks))
     # Neighbouring rules often cost alike (a module's checks sit together): deal them
     # out alternately so both shares take about as long.
     dealt = checks[0::2] + checks[1::2]

@@ -211,3 +211,48 @@ def map_objects(function, items: list, jobs: int | None = None, min_items: int |
     finally:
         _TASK = None
     return out
+
+
+class Background:
+    """A function running in a forked process; ``get()`` waits for its (pickled) result."""
+
+    def __init__(self, function):
+        global _BACKGROUND
+        self.function = function
+        self.pool = None
+        self.result = None
+        if _processes(None) == 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        _BACKGROUND = function
+        try:
+            self.pool = multiprocessing.get_context("fork").Pool(1)
+            self.result = self.pool.apply_async(_run_background)
+        except (OSError, ValueError):  # no processes here (a sandbox): it runs in get()
+            self.pool = None
+        finally:
+            _BACKGROUND = None
+
+    def get(self):
+        if self.pool is None or self.result is None:
+            return self.function()
+        try:
+            return self.result.get()
+        except (OSError, EOFError):
+            return self.function()
+        finally:
+            self.pool.close()
+            self.pool.join()
+
+
+_BACKGROUND = None  # the function a Background's forked process runs
+
+
+def _run_background():
+    if _BACKGROUND is None:
+        raise RuntimeError("_run_background runs in the process a Background forks, after it sets _BACKGROUND")
+    return _BACKGROUND()
+
+
+def in_background(function) -> Background:
+    """Start ``function()`` in a forked process (in this one when processes are not available)."""
+    return Background(function)

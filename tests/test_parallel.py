@@ -1,0 +1,23 @@
+"""The process helpers give the same answers as doing the work here."""
+
+from __future__ import annotations
+
+import os
+
+from k8scheck import parallel
+
+
+def test_background_returns_what_the_function_returns_from_another_process():
+    pending = parallel.in_background(lambda: (os.getpid(), [n * n for n in range(5)]))
+    pid, squares = pending.get()
+    assert squares == [0, 1, 4, 9, 16]
+    assert pid != os.getpid() or parallel.default_jobs() == 1
+
+
+def test_parse_all_claims_every_file_once_whatever_the_processes(monkeypatch):
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
+    texts = [f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n" + "x: y\n" * (i % 7) for i in range(60)]
+    one = parallel.parse_all(texts, jobs=1)
+    two = parallel.parse_all(texts, jobs=2)
+    assert [parallel.encode(r) for r in one] == [parallel.encode(r) for r in two]
+    assert [r[0][0].value["metadata"]["name"] for r in two] == [f"c{i}" for i in range(60)]
