@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import gc
 import os
 import sys
 from pathlib import Path
@@ -339,7 +340,15 @@ def shared_options(command):
     @functools.wraps(command)
     def with_shared(*args, **kwargs):
         shared = Shared(**{name: kwargs.pop(name) for name in Shared._fields})
-        return command(*args, shared=shared, **kwargs)
+        # Every command builds millions of small acyclic containers: the cyclic garbage
+        # collector would scan them over and over and free nothing (as engine.lint says).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return command(*args, shared=shared, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
 
     for option in reversed(_SHARED_OPTIONS):
         with_shared = option(with_shared)
