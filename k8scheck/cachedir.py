@@ -90,3 +90,15 @@ def installed_data(name: str, key: str, compute: Callable[[], Any], decode: Call
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
     return result
+
+
+# The modules that decide what a text parses to (k8scheck.yamlsource and what it uses).
+PARSER_MODULES = ("yamlsource.py", "scalars.py", "positions.py")
+
+
+def parser_code() -> list[bytes]:
+    """The source of PARSER_MODULES: part of the key of anything kept parsed.
+
+    Read here, not in yamlsource, so that checking a kept entry never imports the parser.
+    """
+    return [(Path(__file__).parent / name).read_bytes() for name in PARSER_MODULES]

@@ -184,8 +184,7 @@ def _rule_data(directory: Path) -> list[dict]:
     Parsing some 80 YAML files takes longer than a small run's checks, so their
     data are kept in the cache directory (k8scheck.cachedir.installed_data) under
     a key of the files' bytes and the parser's code."""
-    from .cachedir import digest, installed_data
-    from .yamlsource import parser_code
+    from .cachedir import digest, installed_data, parser_code
 
     texts = []
     for path in sorted(directory.glob("*.yaml")):

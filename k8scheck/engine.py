@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from . import __version__, merge, runcache, suppress
+from . import __version__, runcache
 from .catalogue import DEFAULT, Rule, expand_names, known_names, load_catalogue
 from .config import Config
 from .context import Context, Options
@@ -467,6 +467,8 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     if settings.config is not None and settings.config.per_file_ignores:
         config = settings.config
         checked = [c for c in checked if c.finding.rule not in config.ignored_in(c.finding.location.file)]
+    from . import merge, suppress
+
     active = {r.slug for r in rules}
     unused_rule = (
         _UnusedRule(set(catalogue), resolve_rule_names([DEFAULT], catalogue, "--select"))

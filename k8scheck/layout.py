@@ -21,8 +21,6 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .yamlsource import load_single
-
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 CHART_FILE = "Chart.yaml"
 # Entries that name another repository: kustomize would fetch them over the network.
@@ -120,6 +118,8 @@ def read_kustomization(directory: str) -> KustomizationFile:
     if path is None:
         info.problem = "no kustomization file"
         return info
+    from .yamlsource import load_single  # the parser: only where there is a kustomization to read
+
     try:
         with open(path, encoding="utf-8") as handle:
             data = load_single(handle.read())

@@ -14,11 +14,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import layout, parallel, runcache
+from . import layout, runcache
 from .kinds import CLUSTER_SCOPED
 from .model import Diagnostic, LoadError, Manifest, Related, SourceFile
 from .positions import Location, SpanCache, locate
-from .yamlsource import parse_stream
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024
@@ -89,7 +88,7 @@ def discover_layout(paths: list[str], errors: list[LoadError], exclude=()) -> la
         if path.is_dir():
             root = os.path.realpath(raw)
             found.root = raw
-            found.walk(raw, root, {root}, errors)
+            found.walk(raw, root, {root}, errors, root)
             continue
         rendering = _rendered_for(raw, found.kustomizations_read)
         if rendering:
@@ -156,17 +155,25 @@ class _Walk:
         self.kustomizations_read = layout.Kustomizations()
         self.rendered_for_named: list[str] = []  # kustomizations that render a file named on the command line
 
-    def walk(self, directory: str, root: str, visited: set[str], errors: list[LoadError]) -> None:
-        if layout.is_chart(directory):
-            self.charts.append(directory)
-            return
-        if layout.is_kustomization(directory):
-            self.kustomizations.append(directory)
+    def walk(self, directory: str, root: str, visited: set[str], errors: list[LoadError], real: str = "") -> None:
+        """Walk ``directory`` (its real path ``real``, when known without asking the file system)."""
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            errors.append(LoadError(directory, f"cannot list directory: {exc.strerror or exc}"))
+            if layout.is_chart(directory):
+                self.charts.append(directory)
+            else:
+                errors.append(LoadError(directory, f"cannot list directory: {exc.strerror or exc}"))
             return
+        # The listing says whether a chart or kustomization file may be here: most
+        # directories need no further look (lower case: a file system may ignore case).
+        names = {entry.name.lower() for entry in entries}
+        if layout.CHART_FILE.lower() in names and layout.is_chart(directory):
+            self.charts.append(directory)
+            return
+        if any(name.lower() in names for name in layout.KUSTOMIZATION_NAMES) and layout.is_kustomization(directory):
+            self.kustomizations.append(directory)
+        real = real or os.path.realpath(directory)
         for entry in entries:
             if entry.name.startswith("."):
                 continue
@@ -175,18 +182,18 @@ class _Walk:
                 self.skipped.append(layout.Skipped(display, "excluded (--exclude / exclude:)"))
                 continue
             try:
-                self._entry(entry, display, root, visited, errors)
+                self._entry(entry, display, root, visited, errors, real)
             except OSError as exc:
                 errors.append(LoadError(display, f"cannot read: {exc.strerror or exc}"))
 
-    def _entry(self, entry, display: str, root: str, visited: set[str], errors: list[LoadError]) -> None:
+    def _entry(self, entry, display: str, root: str, visited: set[str], errors: list[LoadError], parent: str) -> None:
         is_link = entry.is_symlink()
         real = os.path.realpath(display) if is_link else None
         if real is not None and not (real == root or real.startswith(root + os.sep)):  # real: only for a link
             errors.append(LoadError(display, f"symlink to {real} leaves {root}; not followed", severity="warning"))
             return
         if entry.is_dir():
-            real = real or os.path.realpath(display)
+            real = real or os.path.join(parent, entry.name)  # not a link: its real path is its parent's plus its name
             if real in visited:
                 errors.append(
                     LoadError(
@@ -194,7 +201,7 @@ class _Walk:
                     )
                 )
                 return
-            self.walk(display, root, visited | {real}, errors)
+            self.walk(display, root, visited | {real}, errors, real)
         elif entry.is_file():
             if (
                 entry.name.endswith(MANIFEST_SUFFIXES)
@@ -394,6 +401,8 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
         if cache is not None
         else None
     )
+    from . import parallel  # (and the parser: a run answered from the run cache never needs them)
+
     parsed = parallel.parse_all(_Texts(inputs.sources), jobs, cache, keys)
     for number, (source, (documents, problems, comments)) in enumerate(zip(inputs.sources, parsed)):
         source.comments = comments
@@ -530,6 +539,8 @@ def load_text(source: SourceFile, result: LoadResult, documents=None, problems=N
     it when a finding needs them, through the run's span cache (``result.span_cache``).
     """
     if documents is None:
+        from .yamlsource import parse_stream
+
         documents, problems = parse_stream(source.text)
     for document in documents:
         if document.positions is not None:

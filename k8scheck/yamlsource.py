@@ -688,24 +688,13 @@ def load_single(text: str):
     return documents[0].value if documents else None
 
 
-# The modules that decide what a text parses to.
-PARSER_MODULES = ("yamlsource.py", "scalars.py", "positions.py")
-
-
-def parser_code() -> list[bytes]:
-    """The source of PARSER_MODULES: part of the key of anything kept parsed (k8scheck.cachedir)."""
-    from pathlib import Path
-
-    return [(Path(__file__).parent / name).read_bytes() for name in PARSER_MODULES]
-
-
 def load_data_file(path) -> Any:
     """``load_single`` of one of k8scheck's own data files (``k8scheck/data/*.yaml``).
 
     The value is kept in the cache directory (k8scheck.cachedir.installed_data)
     under a key of the file's bytes and the parser's code: parsing the larger
     files costs more than the checks of a small run."""
-    from .cachedir import digest, installed_data
+    from .cachedir import digest, installed_data, parser_code
 
     text = path.read_bytes()
     key = digest(["data-file-1", *parser_code(), text])
