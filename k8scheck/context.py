@@ -130,7 +130,7 @@ class Context:
         return [(manifest, problem) for manifest, problems in zip(self.subjects, found) for problem in problems]
 
     # The per-object analyses ``prepare`` computes in a forked process: name -> its stage's method.
-    _PER_OBJECT = {
+    PER_OBJECT = {
         "schema_problems": "_schema_stage",
         "semantic_problems": "_semantic_stage",
         "image_static_problems": "_image_stage",
@@ -145,13 +145,13 @@ class Context:
         """
         from .parallel import PARALLEL_MIN_OBJECTS, in_background
 
-        background = [name for name in names if name in self._PER_OBJECT]
-        here = [name for name in names if name not in self._PER_OBJECT]
+        background = [name for name in names if name in self.PER_OBJECT]
+        here = [name for name in names if name not in self.PER_OBJECT]
         if not background or not here or len(self.subjects) < PARALLEL_MIN_OBJECTS or self.jobs == 1:
             for name in names:
                 getattr(self, name)
             return
-        stages = {name: getattr(self, self._PER_OBJECT[name])() for name in background}  # compiled before the fork
+        stages = {name: getattr(self, self.PER_OBJECT[name])() for name in background}  # compiled before the fork
         pending = in_background(lambda: [self._per_object(*stages[name]) for name in background])
         for name in here:
             getattr(self, name)
