@@ -799,14 +799,20 @@ def graph(paths, output_format, shared):
     """
     from .context import Context
     from .engine import active_rules, run_rules
-    from .graphviz import GRAPH_RULES, render
+    from .graphviz import GRAPH_RULES, graph_nodes, render
+    from .parallel import PARALLEL_MIN_OBJECTS, in_background
 
     run = resolve(shared)
     with _internal_errors(run.debug):
         loaded = load_inputs(paths, run)
-        ctx = Context(loaded, run.options)
+        ctx = Context(loaded, run.options, jobs=run.jobs)
+        nodes = None
+        if len(ctx.manifests) >= PARALLEL_MIN_OBJECTS and run.jobs != 1:
+            # Where each node is written is looked up in another process while the rules run here.
+            graph = ctx.graph
+            nodes = in_background(lambda: graph_nodes(graph))
         findings = [checked.finding for checked in run_rules(ctx, active_rules(select=GRAPH_RULES))[0]]
-        text = render(ctx.graph, findings, output_format)
+        text = render(ctx.graph, findings, output_format, nodes.get() if nodes is not None else None)
     status = report_inputs(loaded, paths)
     if status == EXIT_USAGE:
         sys.exit(status)

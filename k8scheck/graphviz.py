@@ -15,6 +15,7 @@ missing. mermaid and dot group the nodes by namespace; labels stay within
 
 from __future__ import annotations
 
+import functools
 import json
 
 from .graph import ObjectGraph
@@ -127,11 +128,12 @@ def _edge_label(edge) -> str:
     return text
 
 
-def _edge_paths(edge):
-    yield dotted(edge.path)
+def _edge_paths(edge, spelled):
+    """The dotted paths an edge is drawn for; ``spelled(path)`` writes one (memoised by the caller)."""
+    yield spelled(edge.path)
     for extra in (edge.key_path, edge.port_path):
         if extra is not None:
-            yield dotted(extra)
+            yield spelled(extra)
 
 
 def _findings_by_place(findings) -> dict[tuple, list[str]]:
@@ -148,11 +150,13 @@ def _findings_by_place(findings) -> dict[tuple, list[str]]:
 def _drawn_edges(graph: ObjectGraph, by_place: dict[tuple, list[str]], used: set) -> list[dict]:
     """The graph's edges, each with the rules found on its paths; the places drawn are added to used."""
     edges = []
+    # Thousands of objects share a few dozen path shapes: each is spelled once.
+    spelled = functools.lru_cache(maxsize=None)(dotted)
     for edge in graph.edges():
         m = edge.manifest
         source = (m.kind, m.namespace, m.name)
         rules: list[str] = []
-        for path in _edge_paths(edge):
+        for path in _edge_paths(edge, spelled):
             for rule in by_place.get((source, path), ()):
                 if rule not in rules:
                     rules.append(rule)
@@ -163,7 +167,7 @@ def _drawn_edges(graph: ObjectGraph, by_place: dict[tuple, list[str]], used: set
                 "target": edge.target,
                 "relation": edge.relation,
                 "label": _edge_label(edge),
-                "path": dotted(edge.path),
+                "path": spelled(edge.path),
                 "key": edge.key,
                 "port": edge.port,
                 "ports": [_service_port(edge)] if edge.relation == "exposes-port" else [],
@@ -173,7 +177,8 @@ def _drawn_edges(graph: ObjectGraph, by_place: dict[tuple, list[str]], used: set
     return _merge_service_edges(edges)
 
 
-def _graph_nodes(graph: ObjectGraph) -> dict:
+def graph_nodes(graph: ObjectGraph) -> dict:
+    """Every node to draw, by key, with where its object is written (plain data: it may cross processes)."""
     nodes = {}
     for key in graph.nodes():
         manifest = graph.objects.get(key)
@@ -246,12 +251,15 @@ def _undrawn_findings(graph: ObjectGraph, by_place, used: set, nodes: dict, edge
                 }
 
 
-def model(graph: ObjectGraph, findings=()) -> dict:
-    """Nodes and edges with their drawing state, the shape every format renders."""
+def model(graph: ObjectGraph, findings=(), nodes: dict | None = None) -> dict:
+    """Nodes and edges with their drawing state, the shape every format renders.
+
+    ``nodes``: ``graph_nodes(graph)`` when the caller computed it already (in another process).
+    """
     by_place = _findings_by_place(findings)
     used: set = set()
     edges = _drawn_edges(graph, by_place, used)
-    nodes = _graph_nodes(graph)
+    nodes = graph_nodes(graph) if nodes is None else nodes
     _undrawn_findings(graph, by_place, used, nodes, edges)
     ordered = sorted(nodes.values(), key=lambda n: _sort_key(n["key"]))
     ids = {n["key"]: f"n{i}" for i, n in enumerate(ordered)}
@@ -415,5 +423,5 @@ def render_json(data: dict) -> str:
 FORMATS = {"mermaid": render_mermaid, "dot": render_dot, "json": render_json}
 
 
-def render(graph: ObjectGraph, findings=(), fmt: str = "mermaid") -> str:
-    return FORMATS[fmt](model(graph, findings))
+def render(graph: ObjectGraph, findings=(), fmt: str = "mermaid", nodes: dict | None = None) -> str:
+    return FORMATS[fmt](model(graph, findings, nodes))
