@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from .loader import LoadResult
 from .model import Manifest
@@ -130,11 +131,13 @@ class Context:
         return [(manifest, problem) for manifest, problems in zip(self.subjects, found) for problem in problems]
 
     # The per-object analyses ``prepare`` computes in a forked process: name -> its stage's method.
-    PER_OBJECT = {
-        "schema_problems": "_schema_stage",
-        "semantic_problems": "_semantic_stage",
-        "image_static_problems": "_image_stage",
-    }
+    PER_OBJECT = MappingProxyType(
+        {
+            "schema_problems": "_schema_stage",
+            "semantic_problems": "_semantic_stage",
+            "image_static_problems": "_image_stage",
+        }
+    )
 
     def prepare(self, names: list[str]) -> None:
         """Compute the shared analyses ``names`` now (before the rules are dealt out between processes).

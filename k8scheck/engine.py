@@ -299,18 +299,22 @@ def _parallel_rules(ctx: Context, checks: list[Rule]) -> bool:
     return len(ctx.manifests) >= PARALLEL_MIN_OBJECTS and len(checks) >= 2
 
 
+# The analyses whose rules run in a forked process beside the graph and the rollouts
+# (about half of a large run's checking, measured on bench/'s corpus).
+BESIDE_THE_GRAPH = ("schema_problems", "semantic_problems")
+
+
 def _run_rules_parallel(ctx: Context, checks: list[Rule], severities: dict) -> list[RuleOutcome]:
     """``_run_rule`` for every check, shared out between processes; outcomes in the order of ``checks``.
 
     The rules that read the schema and API-server analyses go to a forked process,
     which computes those analyses as they ask; this one builds the graph and predicts
-    the rollouts for the others. Neither needs the other's analyses, and the two
-    halves cost about the same (measured on bench/'s corpus).
+    the rollouts for the others. Neither needs the other's analyses.
     """
     from .checks import shared_reads
     from .parallel import in_background, map_objects
 
-    there = [rule for rule in checks if {"schema_problems", "semantic_problems"} & set(shared_reads([rule]))]
+    there = [rule for rule in checks if set(BESIDE_THE_GRAPH) & set(shared_reads([rule]))]
     here = [rule for rule in checks if rule not in there]
     index_of = {id(manifest): index for index, manifest in enumerate(ctx.manifests)}
 
