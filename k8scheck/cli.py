@@ -35,15 +35,15 @@ def _internal_errors(debug: bool):
     Never a traceback for users: one line and exit 2; --debug shows the traceback.
     Usage errors raised inside the work pass through as they are.
     """
-    from .images import CatalogError
-
     try:
         yield
     except click.ClickException:
         raise
-    except CatalogError as exc:  # a bad --image-catalog file is the user's to fix
-        raise click.UsageError(f"--image-catalog: {exc}") from None
     except Exception as exc:
+        from .images import CatalogError  # (the image modules: only when something went wrong)
+
+        if isinstance(exc, CatalogError):  # a bad --image-catalog file is the user's to fix
+            raise click.UsageError(f"--image-catalog: {exc}") from None
         if debug:
             raise
         click.echo(

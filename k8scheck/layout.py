@@ -352,6 +352,8 @@ def is_patch_file(path: str) -> bool:
     kustomize's own patches are known from the kustomization; these are the ones
     another tool applies (kind's kubeadm patches, Helm post-renderers, scripts).
     """
+    if "patch" not in path.lower():
+        return False  # (most files: no need for the rest)
     parent = os.path.basename(os.path.dirname(path)).lower()
     stem = os.path.basename(path).rsplit(".", 1)[0]
     return parent in ("patches", "patch") or _PATCH_NAME.search(stem) is not None

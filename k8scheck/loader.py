@@ -132,14 +132,11 @@ def _rendered_for(path: str, kustomizations: layout.Kustomizations) -> list[str]
 
 
 def _unique(items: list[str]) -> list[str]:
-    seen: set[str] = set()
-    unique = []
+    """``items`` once each (by normalised path), sorted by it: stdin first."""
+    seen: dict[str, str] = {}
     for item in items:
-        key = item if item == STDIN else os.path.normpath(item)
-        if key not in seen:
-            seen.add(key)
-            unique.append(item)
-    return sorted(unique, key=lambda p: (p != STDIN, os.path.normpath(p)))
+        seen.setdefault(item if item == STDIN else os.path.normpath(item), item)
+    return [seen[key] for key in sorted(seen, key=lambda key: (key != STDIN, key))]
 
 
 class _Walk:

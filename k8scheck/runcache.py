@@ -53,9 +53,9 @@ def code_fingerprint() -> bytes:
             subdirectories.sort()
             for name in sorted(names):
                 if name.endswith((".py", ".yaml", ".json")):
-                    stat = os.stat(os.path.join(directory, name))
-                    relative = os.path.relpath(os.path.join(directory, name), root)
-                    digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+                    path = os.path.join(directory, name)
+                    stat = os.stat(path)
+                    digest.update(f"{path[len(root) + 1 :]}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     # The schema data: its directory's stat changes with every installed version of
     # kubernetes-validate (importlib.metadata would cost a warm run 20 ms).
     from .schema.bundle import _data_root
