@@ -133,9 +133,8 @@ def _parse_missing(texts: Texts, indices: list[int], jobs: int | None, want_blob
     # for shares planned ahead to come out even. Workers inherit the texts by fork.
     global _PARSE
     context = multiprocessing.get_context("fork")
-    counter = context.Value("i", 0)
-    _PARSE = (texts, indices, counter)
     try:
+        _PARSE = (texts, indices, context.Value("i", 0))  # a lock-guarded counter in shared memory
         with context.Pool(jobs - 1) as pool:
             pending = [pool.apply_async(_parse_claimed) for _ in range(jobs - 1)]
             out: list[tuple[int, tuple, bytes | None]] = [(i, parse_file(texts[i]), None) for i in _claimed()]

@@ -21,3 +21,18 @@ def test_parse_all_claims_every_file_once_whatever_the_processes(monkeypatch):
     two = parallel.parse_all(texts, jobs=2)
     assert [parallel.encode(r) for r in one] == [parallel.encode(r) for r in two]
     assert [r[0][0].value["metadata"]["name"] for r in two] == [f"c{i}" for i in range(60)]
+
+
+def test_without_processes_everything_is_parsed_here(monkeypatch):
+    import multiprocessing
+
+    def no_processes(*args, **kwargs):
+        raise OSError(38, "Function not implemented")  # a sandbox without semaphores or fork
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Value", no_processes)
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Pool", no_processes)
+    texts = [f"kind: ConfigMap\nmetadata:\n  name: c{i}\n" for i in range(5)]
+    parsed = parallel.parse_all(texts, jobs=2)
+    assert [r[0][0].value["metadata"]["name"] for r in parsed] == [f"c{i}" for i in range(5)]
+    assert parallel.in_background(lambda: "here").get() == "here"
