@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 from .loader import LoadResult
 from .model import Manifest
@@ -103,10 +102,6 @@ class Context:
     @functools.cached_property
     def schema_problems(self) -> list:
         """(manifest, Problem) for every schema violation, computed once for all schema rules."""
-        return self._pairs(self._per_object(*self._schema_stage()))
-
-    def _schema_stage(self) -> tuple:
-        """(stage key, per-object function) of schema validation."""
         import marshal
 
         validator = self.schema_validator
@@ -118,48 +113,11 @@ class Context:
         stage = (
             None if self.options.schema_dirs else b"schema\0" + self.kube_version.encode() + b"\0" + marshal.dumps(crds)
         )
-        return stage, lambda manifest: list(validate(manifest.obj))
-
-    def _semantic_stage(self) -> tuple:
-        """(stage key, per-object function) of the API server's own checks."""
-        from . import semantic
-
-        return b"semantic", lambda manifest: list(semantic.check(manifest.obj))
+        return self._pairs(self._per_object(stage, lambda manifest: list(validate(manifest.obj))))
 
     def _pairs(self, found: list) -> list:
         """(manifest, problem) for the per-subject problem lists ``found``."""
         return [(manifest, problem) for manifest, problems in zip(self.subjects, found) for problem in problems]
-
-    # The per-object analyses ``prepare`` computes in a forked process: name -> its stage's method.
-    PER_OBJECT = MappingProxyType(
-        {
-            "schema_problems": "_schema_stage",
-            "semantic_problems": "_semantic_stage",
-            "image_static_problems": "_image_stage",
-        }
-    )
-
-    def prepare(self, names: list[str]) -> None:
-        """Compute the shared analyses ``names`` now (before the rules are dealt out between processes).
-
-        In a large run the per-object ones (schema, API-server checks) are computed in a
-        forked process while this one builds the graph and predicts the rollouts: neither
-        needs the other, and each takes a good part of a second on 35,000 objects.
-        """
-        from .parallel import PARALLEL_MIN_OBJECTS, in_background
-
-        background = [name for name in names if name in self.PER_OBJECT]
-        here = [name for name in names if name not in self.PER_OBJECT]
-        if not background or not here or len(self.subjects) < PARALLEL_MIN_OBJECTS or self.jobs == 1:
-            for name in names:
-                getattr(self, name)
-            return
-        stages = {name: getattr(self, self.PER_OBJECT[name])() for name in background}  # compiled before the fork
-        pending = in_background(lambda: [self._per_object(*stages[name]) for name in background])
-        for name in here:
-            getattr(self, name)
-        for name, found in zip(background, pending.get()):
-            self.__dict__[name] = self._pairs(found)  # where functools.cached_property keeps its value
 
     def _per_object(self, stage: bytes | None, function) -> list:
         """``[function(m) for m in self.subjects]``: per file from the run's cache where it has them,
@@ -212,14 +170,9 @@ class Context:
 
     @functools.cached_property
     def image_static_problems(self) -> list:
-        function = self._image_stage()[1]
-        return self._pairs([function(m) for m in self.subjects])  # too quick to be worth other processes
-
-    def _image_stage(self) -> tuple:
-        """(no stage key: never cached, per-object function) of the image reference checks."""
         from . import images
 
-        return None, lambda manifest: images.image_problems(manifest.obj)
+        return self._pairs([images.image_problems(m.obj) for m in self.subjects])
 
     @functools.cached_property
     def image_verdicts(self):
@@ -243,7 +196,9 @@ class Context:
     @functools.cached_property
     def semantic_problems(self) -> list:
         """(manifest, Problem) for what the API server rejects beyond the schema, computed once."""
-        return self._pairs(self._per_object(*self._semantic_stage()))
+        from . import semantic
+
+        return self._pairs(self._per_object(b"semantic", lambda manifest: list(semantic.check(manifest.obj))))
 
     @functools.cached_property
     def rollout_predictions(self) -> list:

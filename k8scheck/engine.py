@@ -329,7 +329,8 @@ def _run_rules_parallel(ctx: Context, checks: list[Rule], severities: dict) -> l
         results.update(zip((rule.slug for rule in there), pending.get()))
     else:
         # What several rules read is computed once, here, so no process computes it twice.
-        ctx.prepare(shared_reads(checks))
+        for name in shared_reads(checks):
+            getattr(ctx, name)
         # Neighbouring rules often cost alike (a module's checks sit together): deal them
         # out alternately so both shares take about as long.
         dealt = checks[0::2] + checks[1::2]
