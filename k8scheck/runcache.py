@@ -58,10 +58,10 @@ def code_fingerprint() -> bytes:
                     digest.update(f"{path[len(root) + 1 :]}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     # The schema data: its directory's stat changes with every installed version of
     # kubernetes-validate (importlib.metadata would cost a warm run 20 ms).
-    from .schema.bundle import _data_root
+    from .schema.bundle import data_root
 
     try:
-        root = str(_data_root())
+        root = str(data_root())
         stat = os.stat(root)
         digest.update(f"{root}\0{stat.st_mtime_ns}\0{stat.st_ino}\0".encode())
         for name in sorted(os.listdir(root)):

@@ -23,7 +23,7 @@ class UnknownKubeVersion(ValueError):
 
 
 @lru_cache(maxsize=1)
-def _data_root():
+def data_root():
     """The package's data directory, found without importing the package.
 
     Importing kubernetes_validate runs its own code and pulls in jsonschema and
@@ -46,7 +46,7 @@ def _data_root():
 def _strict_dirs() -> dict[str, str]:
     """``{"1.25": "v1.25.0-local-strict", ...}``."""
     found = {}
-    for entry in _data_root().iterdir():
+    for entry in data_root().iterdir():
         match = _STRICT_DIR.match(entry.name)
         if match:
             found[f"{match.group(1)}.{match.group(2)}"] = entry.name
@@ -151,7 +151,7 @@ def load_definitions(version: str) -> dict:
     each definition gets a ``title`` (its short type name, used in messages),
     the supplemental enums are added, type-only oneOfs are collapsed.
     Callers must not modify it."""
-    path = _data_root().joinpath(_strict_dirs()[version], "_definitions.json")
+    path = data_root().joinpath(_strict_dirs()[version], "_definitions.json")
     document = json.loads(path.read_text(encoding="utf-8"))
     definitions = document.get("$defs", {})
     for name, schema in list(definitions.items()):
@@ -292,7 +292,7 @@ def _installed_key(name: str, versions) -> str | None:
 
     parts: list[bytes | str] = [name, Path(__file__).read_bytes()]
     for version in versions:
-        path = _data_root().joinpath(_strict_dirs()[version], "_definitions.json")
+        path = data_root().joinpath(_strict_dirs()[version], "_definitions.json")
         try:
             stat = os.stat(str(path))
         except OSError:
@@ -403,7 +403,7 @@ def api_status(api_version: str, kind: str, kube_version: str) -> str:
 def _gvks_of_version(version: str) -> set[tuple[str, str]]:
     """GVKs of a version, read without keeping the (large) definitions of every
     version in memory."""
-    path = _data_root().joinpath(_strict_dirs()[version], "_definitions.json")
+    path = data_root().joinpath(_strict_dirs()[version], "_definitions.json")
     document = json.loads(path.read_text(encoding="utf-8"))
     found = set()
     for schema in document.get("$defs", {}).values():
