@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import click
 
 from . import __version__
+from .replay import Recorder
 
 if TYPE_CHECKING:  # imported where used, to keep the start-up of every command light
     from .config import Config
@@ -366,9 +367,11 @@ class Run(NamedTuple):
     jobs: int | None
     color: bool
     debug: bool
+    config_paths: tuple[str, ...]  # every path the configuration was looked for at
 
 
-def _read_config(shared: Shared):
+def _read_config(shared: Shared, looked_at: list[Path]):
+    """The configuration; every path it was looked for at is appended to ``looked_at``."""
     from .catalogue import load_catalogue
     from .config import Config, ConfigError, find_config, load_config
 
@@ -377,10 +380,11 @@ def _read_config(shared: Shared):
     found: Path | None
     if shared.config_path:
         found = Path(shared.config_path)
+        looked_at.append(found)
         if not found.is_file():
             raise ConfigError(f"--config: {shared.config_path} does not exist")
     else:
-        found = find_config()
+        found = find_config(looked_at=looked_at)
     if found is None:
         return Config()
     config = load_config(found, load_catalogue())
@@ -395,8 +399,9 @@ def resolve(shared: Shared, **options) -> Run:
     from .context import Options
     from .loader import Discovery
 
+    looked_at: list[Path] = []
     try:
-        config = _read_config(shared)
+        config = _read_config(shared, looked_at)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     color = shared.color
@@ -425,6 +430,7 @@ def resolve(shared: Shared, **options) -> Run:
         jobs=shared.jobs,
         color=bool(color),
         debug=shared.debug,
+        config_paths=tuple(str(path) for path in looked_at),
     )
 
 
@@ -595,6 +601,9 @@ def lint(
         except UsageError as exc:
             raise click.UsageError(str(exc)) from None
     _write_reports(report, outputs, color=run.color, quiet=quiet, verbose=verbose)
+    if isinstance(ctx.obj, Recorder) and report.watched is not None and not write_baseline_path:
+        if all(target is None for _, target in outputs):
+            ctx.obj.watch([*report.watched, *run.config_paths, *([baseline_path] if baseline_path else [])])
     if write_baseline_path:
         import json
 

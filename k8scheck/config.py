@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,15 +79,24 @@ def _glob_regex(pattern: str) -> re.Pattern:
     return re.compile(out + r"\Z")
 
 
-def find_config(start: Path | None = None) -> Path | None:
+def config_candidates(start: Path | None = None) -> Iterator[Path]:
+    """Where a configuration file is looked for, in order: each name, then pyproject.toml, in the starting
+    directory (the working directory) and each of its parents."""
     directory = (start or Path.cwd()).resolve()
     for folder in (directory, *directory.parents):
         for name in CONFIG_NAMES:
-            if (folder / name).is_file():
-                return folder / name
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _pyproject_section(pyproject) is not None:
-            return pyproject
+            yield folder / name
+        yield folder / "pyproject.toml"
+
+
+def find_config(start: Path | None = None, looked_at: list[Path] | None = None) -> Path | None:
+    """The first candidate that is a configuration file (a pyproject.toml only with a [tool.k8scheck] table);
+    every candidate looked at is appended to ``looked_at``."""
+    for candidate in config_candidates(start):
+        if looked_at is not None:
+            looked_at.append(candidate)
+        if candidate.is_file() and (candidate.name != "pyproject.toml" or _pyproject_section(candidate) is not None):
+            return candidate
     return None
 
 

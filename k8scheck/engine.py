@@ -34,6 +34,7 @@ class Report:
     baselined: int = 0
     skipped: list = field(default_factory=list)  # layout.Skipped: inputs passed over on purpose
     cache_key: str | None = None  # the run cache's key of this report (None: not cached)
+    watched: tuple[str, ...] | None = None  # the paths whose state decided a cached run (see k8scheck.replay)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity) + sum(
@@ -467,10 +468,13 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     if stat_index is not None:
         stat_index.save()
     key = runcache.run_key(inputs, settings) if settings.use_cache else None
+    watched = _watched(inputs, list(paths) + list(settings.context), options) if key is not None else None
     if key is not None:
         cached = runcache.load(key)
         if cached is not None:
-            return _report_from_cache(cached, inputs, catalogue, key)
+            report = _report_from_cache(cached, inputs, catalogue, key)
+            report.watched = watched
+            return report
     rules = active_rules(settings.select, settings.ignore)
     progress(f"parsing {len(inputs.sources)} files")
     files_cache = runcache.FileCache() if settings.use_cache else None
@@ -519,7 +523,27 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
     if key is not None:
         _store_report(key, report)
         report.cache_key = key
+        report.watched = watched
     return report
+
+
+def _watched(inputs, named: list[str], options: Options) -> tuple[str, ...] | None:
+    """What a cached run read from the file system, for ``replay``: k8scheck's code and data, the ancestors of
+    every named path (configuration, kustomization files and ``.git`` are looked for there), the directories
+    listed, the files read and what the options name. None when the discovery looked through the whole
+    repository: its outcome depends on more than these."""
+    if inputs.whole_repository:
+        return None
+    paths = list(runcache.code_paths())
+    for name in named:
+        path = os.path.abspath(name)
+        while True:
+            paths.append(path)
+            parent = os.path.dirname(path)
+            if parent == path:
+                break
+            path = parent
+    return tuple(paths + inputs.directories + inputs.files + runcache.option_paths(options))
 
 
 def _store_report(key, report: Report) -> None:

@@ -90,6 +90,7 @@ def discover_layout(paths: list[str], errors: list[LoadError], exclude=()) -> la
             found.root = raw
             found.walk(raw, root, {root}, errors, root)
             continue
+        found.whole_repository = found.whole_repository or layout.looks_for_consumers(raw)
         rendering = _rendered_for(raw, found.kustomizations_read)
         if rendering:
             found.skipped.append(
@@ -114,6 +115,8 @@ def discover_layout(paths: list[str], errors: list[LoadError], exclude=()) -> la
         ]
     )
     units.skipped += found.skipped
+    units.directories = found.directories
+    units.whole_repository = found.whole_repository
     return units
 
 
@@ -151,9 +154,12 @@ class _Walk:
         self.skipped: list[layout.Skipped] = []
         self.kustomizations_read = layout.Kustomizations()
         self.rendered_for_named: list[str] = []  # kustomizations that render a file named on the command line
+        self.directories: list[str] = []  # every directory listed (or that could not be)
+        self.whole_repository = False
 
     def walk(self, directory: str, root: str, visited: set[str], errors: list[LoadError], real: str = "") -> None:
         """Walk ``directory`` (its real path ``real``, when known without asking the file system)."""
+        self.directories.append(directory)
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
@@ -327,6 +333,8 @@ class Inputs:
     skipped: list[layout.Skipped] = field(default_factory=list)
     walked: set = field(default_factory=set)  # normalised paths a directory walk found
     files: list[str] = field(default_factory=list)  # every plain file to read, as discovered (read or not)
+    directories: list[str] = field(default_factory=list)  # every directory the discovery listed
+    whole_repository: bool = False  # the discovery looked through the whole repository (layout.Layout)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     from_stdin: bool = False
     discovery: Discovery = field(default_factory=lambda: Discovery())
@@ -354,7 +362,7 @@ def read_inputs(
         units.skipped,
         units.walked,
     )
-    inputs.files = units.files
+    inputs.files, inputs.directories, inputs.whole_repository = units.files, units.directories, units.whole_repository
     for path in units.files:
         inputs.from_stdin = inputs.from_stdin or path == STDIN
         if stat_index is None or path == STDIN:

@@ -39,41 +39,57 @@ KEEP = 32  # entries kept; older ones are pruned
 
 
 @functools.lru_cache(maxsize=1)
+def code_paths() -> tuple[str, ...]:
+    """The files and directories that make this build of k8scheck: its code, rules and schemas, and the
+    directory of the kubernetes-validate schema data (its stat changes with every installed version)."""
+    from .catalogue import data_dir
+
+    paths = []
+    for root in (str(Path(__file__).resolve().parent), str(data_dir("rules")), str(data_dir("schemas"))):
+        for directory, subdirectories, names in os.walk(root):
+            subdirectories[:] = sorted(d for d in subdirectories if d != "__pycache__")
+            paths.append(directory)
+            paths += [os.path.join(directory, n) for n in sorted(names) if n.endswith((".py", ".yaml", ".json"))]
+    from .schema.bundle import data_root
+
+    try:
+        paths.append(str(data_root()))
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return tuple(paths)
+
+
+@functools.lru_cache(maxsize=1)
 def code_fingerprint() -> bytes:
-    """Which build of k8scheck this is: its code, rules and schemas, by name, size and modification time.
+    """Which build of k8scheck this is: the name, size and modification time of each of ``code_paths``.
 
     Stat, not content: an installed k8scheck never changes under the same stat, and
     reading the whole package on every run would cost a warm run a tenth of its time.
     """
     digest = hashlib.sha256(FORMAT)
-    from .catalogue import data_dir
-
-    for root in (str(Path(__file__).resolve().parent), str(data_dir("rules")), str(data_dir("schemas"))):
-        for directory, subdirectories, names in sorted(os.walk(root)):
-            subdirectories.sort()
-            for name in sorted(names):
-                if name.endswith((".py", ".yaml", ".json")):
-                    path = os.path.join(directory, name)
-                    stat = os.stat(path)
-                    digest.update(f"{path[len(root) + 1 :]}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    # The schema data: its directory's stat changes with every installed version of
-    # kubernetes-validate (importlib.metadata would cost a warm run 20 ms).
-    from .schema.bundle import data_root
-
-    try:
-        root = str(data_root())
-        stat = os.stat(root)
-        digest.update(f"{root}\0{stat.st_mtime_ns}\0{stat.st_ino}\0".encode())
-        for name in sorted(os.listdir(root)):
-            digest.update(name.encode() + b"\0")
-    except (OSError, ModuleNotFoundError, TypeError):
-        digest.update(b"no-kubernetes-validate")
+    for path in code_paths():
+        try:
+            stat = os.stat(path)
+        except OSError:
+            digest.update(f"{path}\0missing\0".encode())
+            continue
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\0".encode())
     return digest.digest()
 
 
 def text_digest(text: str) -> str:
     """The content digest of an input's text, as read (what the caches key files on)."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def option_paths(options) -> list[str]:
+    """The files and directories options name besides the inputs: --schema-dir and --image-catalog."""
+    paths = []
+    for extra in list(options.schema_dirs) + ([options.image_catalog] if options.image_catalog else []):
+        paths.append(str(extra))
+        if os.path.isdir(extra):
+            paths += [str(path) for path in sorted(Path(extra).rglob("*"))]
+    return paths
 
 
 def run_key(inputs, settings) -> str | None:
@@ -106,11 +122,10 @@ def run_key(inputs, settings) -> str | None:
         os.getcwd(),
     )
     digest.update(repr(described).encode())
-    for extra in list(options.schema_dirs) + ([options.image_catalog] if options.image_catalog else []):
-        for path in sorted(Path(extra).rglob("*")) if Path(extra).is_dir() else [Path(extra)]:
-            if path.is_file():
-                digest.update(str(path).encode())
-                digest.update(path.read_bytes())
+    for path in option_paths(options):
+        if os.path.isfile(path):
+            digest.update(path.encode())
+            digest.update(Path(path).read_bytes())
     for source in inputs.sources:
         digest.update(b"\0file\0" + source.path.encode("utf-8", "surrogatepass") + b"\0")
         digest.update((source.digest or text_digest(source.text)).encode())
