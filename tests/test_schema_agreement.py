@@ -311,3 +311,78 @@ def test_agreement_on_the_bench_corpus(tmp_path):
             assert bool(validator.validate(obj)) == theirs, obj
             compared += 1
     assert compared >= 270
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_faults_worded_without_jsonschema_are_worded_as_jsonschema_words_them(version, monkeypatch):
+    """schema.fastcheck.Explainer words common faults itself: the same problems, in the same order."""
+    ours, reference = SchemaValidator(version), SchemaValidator(version)
+    monkeypatch.setattr(reference._explainer, "errors", lambda *args, **kwargs: None)
+    explained = []
+    real = ours._explainer.errors
+
+    def counting(*args, **kwargs):
+        errors = real(*args, **kwargs)
+        explained.append(errors is not None)
+        return errors
+
+    monkeypatch.setattr(ours._explainer, "errors", counting)
+    for obj in CORPUS:
+        assert ours.validate(obj) == reference.validate(obj), obj
+    assert sum(explained) >= 20  # the corpus's faults are worded without jsonschema
+
+
+CRD = {
+    "apiVersion": "apiextensions.k8s.io/v1",
+    "kind": "CustomResourceDefinition",
+    "metadata": {"name": "widgets.example.com"},
+    "spec": {
+        "group": "example.com",
+        "names": {"kind": "Widget", "plural": "widgets"},
+        "scope": "Namespaced",
+        "versions": [
+            {
+                "name": "v1",
+                "served": True,
+                "storage": True,
+                "schema": {
+                    "openAPIV3Schema": {
+                        "type": "object",
+                        "properties": {
+                            "spec": {
+                                "type": "object",
+                                "properties": {
+                                    "size": {"type": "integer", "minimum": 1},
+                                    "colour": {"type": "string", "pattern": "^[a-z]+$"},
+                                    "mode": {"type": "string", "enum": ["fast", "safe"]},
+                                    "pairs": {"type": "integer", "multipleOf": 2},
+                                    "either": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                                },
+                            }
+                        },
+                    }
+                },
+            }
+        ],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "spec, explained",
+    [
+        ({"size": "3"}, True),
+        ({"mode": "quick"}, True),
+        ({"size": 0}, True),
+        ({"colour": "Red", "mode": 1}, True),
+        ({"pairs": 3}, False),  # multipleOf: jsonschema words it
+        ({"either": [1], "size": 0}, False),  # anyOf
+        ({"pairs": "3"}, False),  # a node with multipleOf, even for a wrong type
+    ],
+)
+def test_faults_under_other_keywords_go_to_jsonschema(spec, explained, monkeypatch):
+    ours, reference = SchemaValidator(newest_version(), crds=[CRD]), SchemaValidator(newest_version(), crds=[CRD])
+    monkeypatch.setattr(reference._explainer, "errors", lambda *args, **kwargs: None)
+    widget = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": spec}
+    assert (ours._explainer.errors(ours._entry("example.com/v1", "Widget")[1], widget) is not None) is explained
+    assert ours.validate(widget) == reference.validate(widget) != []

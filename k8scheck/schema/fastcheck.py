@@ -355,3 +355,140 @@ class FastChecker:
             return True
 
         return check_scalar
+
+
+# What jsonschema (draft 2020-12) validates that ``Explainer`` does not word itself:
+# an invalid value under one of these goes to jsonschema.
+_NOT_EXPLAINED = _NEVER_SURE | {
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "const",
+    "multipleOf",
+    "uniqueItems",
+}
+
+# Limits jsonschema applies to one JSON type: (the type's test, what is compared with the limit, the
+# comparison that is a fault).
+_LIMITS: dict[str, tuple[Check, Callable, Callable]] = {
+    "minimum": (_TYPE_TESTS["number"], lambda v: v, lambda v, limit: v < limit),
+    "maximum": (_TYPE_TESTS["number"], lambda v: v, lambda v, limit: v > limit),
+    "exclusiveMinimum": (_TYPE_TESTS["number"], lambda v: v, lambda v, limit: v <= limit),
+    "exclusiveMaximum": (_TYPE_TESTS["number"], lambda v: v, lambda v, limit: v >= limit),
+    "minLength": (_TYPE_TESTS["string"], len, lambda v, limit: v < limit),
+    "maxLength": (_TYPE_TESTS["string"], len, lambda v, limit: v > limit),
+    "minItems": (_TYPE_TESTS["array"], len, lambda v, limit: v < limit),
+    "maxItems": (_TYPE_TESTS["array"], len, lambda v, limit: v > limit),
+    "minProperties": (_TYPE_TESTS["object"], len, lambda v, limit: v < limit),
+    "maxProperties": (_TYPE_TESTS["object"], len, lambda v, limit: v > limit),
+}
+
+
+class SchemaError:
+    """One fault, with the attributes of jsonschema's ValidationError that schema.messages reads."""
+
+    __slots__ = ("validator", "validator_value", "instance", "absolute_path", "schema")
+    context = ()
+
+    def __init__(self, validator: str, validator_value, instance, absolute_path: tuple, schema: dict):
+        self.validator = validator
+        self.validator_value = validator_value
+        self.instance = instance
+        self.absolute_path = absolute_path
+        self.schema = schema
+
+
+class Explainer:
+    """jsonschema's errors for an invalid value, for the keywords the fast checker compiles directly
+    (``$ref``, type, enum, integer formats, properties, additionalProperties, required, items, the
+    numeric, length and size limits, pattern).
+
+    Same errors, in the same order (the schema's keyword order, as jsonschema's
+    ``iter_errors``); a valid subtree is passed over by its compiled check. Where an
+    invalid value meets any other keyword, the answer is None: jsonschema words it.
+    A common fault (an unquoted number, a misspelt field, a missing required field)
+    is then reported without importing jsonschema.
+    """
+
+    def __init__(self, checker: FastChecker):
+        self._checker = checker
+        self._checks: dict[int, tuple[object, Check]] = {}  # id(schema) -> (schema, its check)
+
+    def errors(self, schema, value, document=None) -> list[SchemaError] | None:
+        found: list[SchemaError] = []
+        try:
+            known = self._explain(schema, document if document is not None else schema, value, (), found)
+        except RecursionError:
+            return None
+        return found if known and found else None  # no error found for an invalid value: not ours to word
+
+    def _check(self, schema, document) -> Check:
+        entry = self._checks.get(id(schema))
+        if entry is None or entry[0] is not schema:
+            entry = self._checks[id(schema)] = (schema, self._checker.compile(schema, document))
+        return entry[1]
+
+    def _explain(self, schema, document, value, path: tuple, found: list) -> bool:
+        """Append the errors of ``value`` under ``schema`` to ``found``; False where it cannot say."""
+        if schema is True or not isinstance(schema, dict):
+            return schema is True or not isinstance(schema, bool)
+        if self._check(schema, document)(value):
+            return True
+        if _NOT_EXPLAINED & schema.keys():
+            return False
+        for keyword, argument in schema.items():
+            if keyword == "$ref":
+                resolved = self._checker._resolve_ref(argument, document) if isinstance(argument, str) else None
+                if resolved is None or not self._explain(resolved[0], resolved[1], value, path, found):
+                    return False
+            elif keyword == "type":
+                names = [argument] if isinstance(argument, str) else argument
+                if not isinstance(names, list) or any(name not in _TYPE_TESTS for name in names):
+                    return False
+                if not FastChecker._compile_type(argument)(value):
+                    found.append(SchemaError("type", argument, value, path, schema))
+            elif keyword == "enum":
+                if not isinstance(argument, list):
+                    return False
+                if not FastChecker._compile_enum(argument)(value):
+                    found.append(SchemaError("enum", argument, value, path, schema))
+            elif keyword == "format":
+                if argument in INTEGER_RANGES and not in_integer_range(value, argument):
+                    found.append(SchemaError("format", argument, value, path, schema))
+            elif keyword == "properties" and isinstance(argument, dict) and value.__class__ is dict:
+                for name, sub in argument.items():
+                    if name in value and not self._explain(sub, document, value[name], path + (name,), found):
+                        return False
+            elif keyword == "additionalProperties" and value.__class__ is dict:
+                known = schema.get("properties") or {}
+                extras = [key for key in value if key not in known]
+                if argument is False and extras:
+                    found.append(SchemaError("additionalProperties", argument, value, path, schema))
+                elif isinstance(argument, dict):
+                    for key in extras:
+                        if not self._explain(argument, document, value[key], path + (key,), found):
+                            return False
+            elif keyword == "required" and isinstance(argument, list) and value.__class__ is dict:
+                for name in argument:
+                    if isinstance(name, str) and name not in value:
+                        found.append(SchemaError("required", argument, value, path, schema))
+            elif keyword in _LIMITS:
+                if isinstance(argument, bool) or not isinstance(argument, (int, float)):
+                    return False
+                applies, measure, faulty = _LIMITS[keyword]
+                if applies(value) and faulty(measure(value), argument):
+                    found.append(SchemaError(keyword, argument, value, path, schema))
+            elif keyword == "pattern":
+                try:
+                    if value.__class__ is str and not re.search(argument, value):
+                        found.append(SchemaError(keyword, argument, value, path, schema))
+                except (re.error, TypeError):
+                    return False
+            elif keyword == "items" and value.__class__ is list:
+                if not isinstance(argument, (dict, bool)):
+                    return False
+                for index, item in enumerate(value):
+                    if not self._explain(argument, document, item, path + (index,), found):
+                        return False
+        return True

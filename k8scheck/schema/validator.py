@@ -13,7 +13,7 @@ from k8scheck.problem import Problem
 
 from . import bundle
 from .crd import custom_resource_schemas
-from .fastcheck import INTEGER_RANGES, FastChecker, in_integer_range
+from .fastcheck import INTEGER_RANGES, Explainer, FastChecker, in_integer_range
 from .messages import MISSING_REQUIRED, WRONG_TYPE, json_type, problems_from_errors
 
 UNKNOWN_KIND = "unknown-kind"
@@ -99,6 +99,7 @@ class SchemaValidator:
             except Exception:  # a malformed CRD must not stop validation of the rest
                 continue
         self._fast = FastChecker(self._resolve_ref)
+        self._explainer = Explainer(self._fast)
         # (apiVersion, kind) -> (fast check, schema) or None when no schema
         self._compiled: dict[tuple[str, str], tuple | None] = {}
         # jsonschema validators, built only for kinds with an invalid object: valid
@@ -168,7 +169,13 @@ class SchemaValidator:
                 return []
         except Exception:
             pass  # anything odd goes to the reference implementation
-        return problems_from_errors(self._slow_validator((api_version, kind), schema).iter_errors(obj))
+        try:
+            errors = self._explainer.errors(schema, obj)
+        except Exception:
+            errors = None
+        if errors is None:
+            errors = self._slow_validator((api_version, kind), schema).iter_errors(obj)
+        return problems_from_errors(errors)
 
     def _validate_list(self, obj: dict) -> list[Problem]:
         """``kind: List`` (what ``kubectl get -o yaml`` writes and kubectl apply
