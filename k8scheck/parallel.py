@@ -212,6 +212,34 @@ def map_objects(function, items: list, jobs: int | None = None, min_items: int |
     return out
 
 
+class Claims:
+    """Items that processes forked after it is made claim one at a time: each item goes to exactly one
+    of them, whichever asks first (a lock-guarded counter in shared memory)."""
+
+    def __init__(self, items: list):
+        self.items = items
+        self.counter = None
+        if items and "fork" in multiprocessing.get_all_start_methods():
+            try:
+                self.counter = multiprocessing.get_context("fork").Value("i", 0)
+            except (OSError, ValueError):  # no shared memory here (a sandbox): one process claims all
+                self.counter = None
+        self.next = 0  # without a shared counter
+
+    def claimed(self):
+        """The items this process claims, one at a time, until none is left."""
+        while True:
+            if self.counter is None:
+                position, self.next = self.next, self.next + 1
+            else:
+                with self.counter.get_lock():
+                    position = self.counter.value
+                    self.counter.value = position + 1
+            if position >= len(self.items):
+                return
+            yield self.items[position]
+
+
 class Background:
     """A function running in a forked process; ``get()`` waits for its (pickled) result."""
 

@@ -36,3 +36,24 @@ def test_without_processes_everything_is_parsed_here(monkeypatch):
     parsed = parallel.parse_all(texts, jobs=2)
     assert [r[0][0].value["metadata"]["name"] for r in parsed] == [f"c{i}" for i in range(5)]
     assert parallel.in_background(lambda: "here").get() == "here"
+
+
+def test_each_claim_goes_to_exactly_one_process():
+    claims = parallel.Claims(list(range(200)))
+    pending = parallel.in_background(lambda: (os.getpid(), list(claims.claimed())))
+    here = list(claims.claimed())
+    pid, there = pending.get()
+    assert sorted(here + there) == list(range(200))
+    assert pid != os.getpid() or parallel.default_jobs() == 1
+
+
+def test_claims_without_shared_memory_all_go_to_the_first_to_ask(monkeypatch):
+    import multiprocessing
+
+    def no_shared_memory(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Value", no_shared_memory)
+    claims = parallel.Claims(["a", "b", "c"])
+    assert list(claims.claimed()) == ["a", "b", "c"]
+    assert list(claims.claimed()) == []
