@@ -9,9 +9,10 @@ fields of the Code Climate spec, so none are written.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import PurePath
+
+from .jsontext import dumps_indented
 
 # An error is what kubectl or the cluster will refuse or break on (critical); a
 # warning may break depending on what the cluster holds (minor). "blocker" is left
@@ -76,4 +77,4 @@ def codeclimate_data(report) -> list:
 
 
 def render_codeclimate(report, **_options) -> str:
-    return json.dumps(codeclimate_data(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(codeclimate_data(report)) + "\n"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from ..model import SEVERITIES
+from .jsontext import dumps_indented
 
 
 def report_data(report) -> dict:
@@ -45,4 +44,4 @@ def report_data(report) -> dict:
 
 
 def render_json(report, **_options) -> str:
-    return json.dumps(report_data(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return dumps_indented(report_data(report), allow_nan=False) + "\n"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import PurePath
 from urllib.parse import quote
 
 from .. import __version__, ruledoc
+from .jsontext import dumps_indented
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 INFORMATION_URI = "https://github.com/k8scheck/k8scheck"
@@ -111,4 +111,4 @@ class _ErrorLocation:
 
 
 def render_sarif(report, **_options) -> str:
-    return json.dumps(sarif_data(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(sarif_data(report)) + "\n"
