@@ -199,65 +199,53 @@ def follow(tape: bytes, keys: list, path: tuple) -> tuple[int, tuple | None]:
     """(how many steps of ``path`` are written, the span of that deepest written value), read off
     the tape of a *plain* document (no alias, merge key or duplicate key: ``DocumentPositions.plain``).
 
-    Same answer as ``replay``, but it stops where the path's last written value ends and
-    builds nothing on the way. The span is None only for an empty document.
+    Same answer as ``replay``, but it descends along the path: in each collection on the
+    path it reads the keys (or counts the items) up to the step it wants and passes over
+    every other value whole, building nothing on the way. The span is None only for an
+    empty document.
     """
     if not tape:
         return 0, None
     ints = _tape_ints(tape)
-    target = tuple(path)
-    size, wanted = len(ints), len(target)
-    found: list = [None] * (wanted + 1)  # span of the written value at each depth of the path
-    opened: dict = {}  # depth -> (line, col, key span) of a collection on the path, until its END
-    # One frame per open collection: [is_map, on the path, items so far, current key, its KEY offset]
-    stack: list = []
-    next_key = 0
-    i = 0
-    while i < size:
+    i, next_key = 0, 0
+    key_span: tuple = NO_KEY
+    for depth, step in enumerate(path):
         kind = ints[i]
-        if kind == KEY:
-            frame = stack[-1]
-            frame[3], frame[4] = keys[next_key], i
-            next_key += 1
-            i += 5
-            continue
-        if kind == END:
-            frame = stack.pop()
-            if frame[1]:
-                # A collection on the path ends: nothing later is on the path (a plain document
-                # has no duplicate key to write it again).
-                line, col, key_span = opened.pop(len(stack))
-                found[len(stack)] = (line, col, ints[i + 1], ints[i + 2]) + key_span
-                break
-            i += 3
-            continue
-        depth = len(stack)
-        if stack:
-            parent = stack[-1]
-            if parent[0]:
-                on_path = parent[1] and depth <= wanted and parent[3] == target[depth - 1]
-                key_span = tuple(ints[parent[4] + 1 : parent[4] + 5]) if on_path else NO_KEY
-            else:
-                on_path = parent[1] and depth <= wanted and parent[2] == target[depth - 1]
-                parent[2] += 1
-                key_span = NO_KEY
-        else:
-            on_path, key_span = True, NO_KEY
-        if kind == SCALAR:
-            if on_path:
-                found[depth] = tuple(ints[i + 1 : i + 5]) + key_span
-                break  # the path ends here (or runs on through a scalar, which holds nothing)
-            i += 5
-        elif on_path:  # MAP or SEQ on the path
-            opened[depth] = (ints[i + 1], ints[i + 2], key_span)
-            stack.append([kind == MAP, True, 0, None, -1])
-            i += 3
-        else:
-            i, next_key = _past_collection(ints, i, next_key)
-    for depth in range(wanted, -1, -1):
-        if found[depth] is not None:
-            return depth, found[depth]
-    return 0, None
+        if kind == SCALAR:  # the path runs on through a scalar, which holds nothing
+            return depth, tuple(ints[i + 1 : i + 5]) + key_span
+        start, own_key_span = i, key_span
+        i += 3
+        if kind == MAP:
+            while ints[i] != END:  # a KEY record, then its value
+                key_at = i
+                key = keys[next_key]
+                next_key += 1
+                i += 5
+                if key == step:
+                    key_span = tuple(ints[key_at + 1 : key_at + 5])
+                    break
+                i, next_key = _past_value(ints, i, next_key)
+        else:  # SEQ
+            index = 0
+            while ints[i] != END:
+                if index == step:
+                    key_span = NO_KEY
+                    break
+                i, next_key = _past_value(ints, i, next_key)
+                index += 1
+        if ints[i] == END:  # the step is not written: this collection is the deepest written value
+            return depth, (ints[start + 1], ints[start + 2], ints[i + 1], ints[i + 2]) + own_key_span
+    if ints[i] == SCALAR:
+        return len(path), tuple(ints[i + 1 : i + 5]) + key_span
+    after, _ = _past_collection(ints, i, next_key)
+    return len(path), (ints[i + 1], ints[i + 2], ints[after - 2], ints[after - 1]) + key_span
+
+
+def _past_value(ints, i: int, next_key: int) -> tuple[int, int]:
+    """(the tape offset after the value that starts at ``i``, the index of the next key after it)."""
+    if ints[i] == SCALAR:
+        return i + 5, next_key
+    return _past_collection(ints, i, next_key)
 
 
 def _past_collection(ints, i: int, next_key: int) -> tuple[int, int]:
