@@ -324,7 +324,7 @@ _SHARED_OPTIONS = (
         "-j",
         type=click.IntRange(min=1),
         default=None,
-        help="Processes for parsing (default: every core; small runs use one).",
+        help="Processes for parsing and checking (default: every core; small runs use one).",
     ),
     click.option(
         "--color/--no-color",
@@ -814,10 +814,12 @@ def graph(paths, output_format, shared):
     run = resolve(shared)
     with _internal_errors(run.debug):
         loaded = load_inputs(paths, run)
-        ctx = Context(loaded, run.options, jobs=run.jobs)
+        background = len(loaded.manifests) >= PARALLEL_MIN_OBJECTS and run.jobs != 1
+        # Where each node is written is looked up in another process while the rules run here, in this
+        # one: the two cores are taken.
+        ctx = Context(loaded, run.options, jobs=1 if background else run.jobs)
         nodes = None
-        if len(ctx.manifests) >= PARALLEL_MIN_OBJECTS and run.jobs != 1:
-            # Where each node is written is looked up in another process while the rules run here.
+        if background:
             graph = ctx.graph
             nodes = in_background(lambda: graph_nodes(graph))
         findings = [checked.finding for checked in run_rules(ctx, active_rules(select=GRAPH_RULES))[0]]

@@ -295,9 +295,9 @@ def _run_rule(ctx: Context, rule: Rule, override: str | None) -> RuleOutcome:
 
 
 def _parallel_rules(ctx: Context, checks: list[Rule]) -> bool:
-    from .parallel import PARALLEL_MIN_OBJECTS
+    from .parallel import PARALLEL_MIN_OBJECTS, processes
 
-    return len(ctx.manifests) >= PARALLEL_MIN_OBJECTS and len(checks) >= 2
+    return len(ctx.manifests) >= PARALLEL_MIN_OBJECTS and len(checks) >= 2 and processes(ctx.jobs) > 1
 
 
 # The analyses whose rules run in a forked process beside the graph and the rollouts

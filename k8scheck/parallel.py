@@ -42,7 +42,7 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _processes(jobs: int | None) -> int:
+def processes(jobs: int | None) -> int:
     """How many processes to use: ``jobs`` (None: every core); one inside a worker of ours,
     which may not start processes of its own."""
     if multiprocessing.current_process().daemon:
@@ -119,7 +119,7 @@ def parse_all(texts: Texts, jobs: int | None = None, cache=None, keys: list | No
 
 def _parse_missing(texts: Texts, indices: list[int], jobs: int | None, want_blobs: bool):
     """(index, parsed, encoded or None) for each of ``indices`` (in no particular order)."""
-    jobs = _processes(jobs)
+    jobs = processes(jobs)
     total = sum(len(texts[i]) for i in indices)
     if (
         jobs == 1
@@ -193,7 +193,7 @@ def map_objects(function, items: list, jobs: int | None = None, min_items: int |
     process (default ``PARALLEL_MIN_OBJECTS``).
     """
     global _TASK
-    jobs = _processes(jobs)
+    jobs = processes(jobs)
     min_items = PARALLEL_MIN_OBJECTS if min_items is None else max(2, min_items)
     if jobs == 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
@@ -248,7 +248,7 @@ class Background:
         self.function = function
         self.pool = None
         self.result = None
-        if _processes(None) == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if processes(None) == 1 or "fork" not in multiprocessing.get_all_start_methods():
             return
         _BACKGROUND = function
         try:
