@@ -1,3 +1,3 @@
-from .replay import main
+from .replay import run
 
-main()
+run()

@@ -253,3 +253,26 @@ def test_the_installed_command_replays_a_run(tmp_path):
     closed = subprocess.run(command, cwd=tmp_path, env=env, stdout=writer, stderr=subprocess.PIPE, text=True)
     os.close(writer)
     assert (closed.returncode, closed.stderr) == (1, "")
+
+
+def test_the_command_exits_with_the_cli_status_and_its_message(tmp_path):
+    """The entry point leaves the process at once: the status and every message are still there."""
+    env = dict(os.environ, K8SCHECK_CACHE_DIR=str(tmp_path / "cache"))
+    usage = subprocess.run(
+        [sys.executable, "-m", "k8scheck", "lint", "--select", "no-such-rule", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert usage.returncode == 2 and "no-such-rule" in usage.stderr
+    (tmp_path / "cm.yaml").write_text(GOOD)
+    clean = subprocess.run(
+        [sys.executable, "-m", "k8scheck", "lint", str(tmp_path / "cm.yaml")], env=env, capture_output=True, text=True
+    )
+    assert (clean.returncode, clean.stdout) == (0, "No problems found in 1 file (1 object).\n")
+
+
+@pytest.mark.parametrize("code, status", [(None, 0), (0, 0), (1, 1), (2, 2), (256 + 3, 3), (True, 1), ("bye", 1)])
+def test_exit_statuses_are_those_python_gives(code, status, capsys):
+    assert replay._exit_status(code) == status
+    assert capsys.readouterr().err == ("bye\n" if code == "bye" else "")
