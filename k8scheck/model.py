@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .kinds import PodTemplate, pod_template
@@ -264,6 +265,25 @@ class LoadError:
         }
 
 
+# What str.splitlines breaks lines at besides "\n".
+_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _nth_line(text: str, number: int) -> str | None:
+    """``text.splitlines()[number - 1]`` for a text whose only line break is "\n" (None past the end)."""
+    if number < 1:
+        return None
+    start = 0
+    for _ in range(number - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    if start == len(text):
+        return None  # a last "\n" ends the last line; splitlines starts no line after it
+    end = text.find("\n", start)
+    return text[start:] if end < 0 else text[start:end]
+
+
 class SourceFile:
     """A file that was read, with its text kept for code frames.
 
@@ -295,8 +315,14 @@ class SourceFile:
         return self._text
 
     def line(self, number: int) -> str | None:
+        """Line ``number`` (1-based) as ``text.splitlines()`` counts lines (None past the end)."""
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            text = self.text
+            if _OTHER_LINE_BREAKS.search(text) is None:
+                # Only "\n" breaks lines: find the one line without splitting the file (a
+                # finding's fix reads one line of a file that is never printed).
+                return _nth_line(text, number)
+            self._lines = text.splitlines()
         if 1 <= number <= len(self._lines):
             return self._lines[number - 1]
         return None
