@@ -273,15 +273,10 @@ def _nth_line(text: str, number: int) -> str | None:
     """``text.splitlines()[number - 1]`` for a text whose only line break is "\n" (None past the end)."""
     if number < 1:
         return None
-    start = 0
-    for _ in range(number - 1):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return None
-    if start == len(text):
-        return None  # a last "\n" ends the last line; splitlines starts no line after it
-    end = text.find("\n", start)
-    return text[start:] if end < 0 else text[start:end]
+    parts = text.split("\n", number)  # the lines up to ``number`` and the rest
+    if len(parts) < number or (len(parts) == number and not parts[-1]):
+        return None  # fewer lines; an empty rest after the last "\n" is no line for splitlines
+    return parts[number - 1]
 
 
 class SourceFile:

@@ -51,18 +51,24 @@ def safe_encode(text: str) -> str:
     return "".join(SAFE_ALPHABET[ord(c) % len(SAFE_ALPHABET)] for c in text)
 
 
+_SCALARS = frozenset((str, int, float, bool))
+
+
 def _prune(value: Any) -> Any:
     """Drop None and empty containers; leave scalars as they are."""
     if isinstance(value, dict):
         out = {}
         for key, item in value.items():
+            if item.__class__ in _SCALARS:  # most of a template, and nothing to prune (rollouts identify often)
+                out[key if key.__class__ is str else str(key)] = item
+                continue
             pruned = _prune(item)
             if pruned is None or pruned == {} or pruned == []:
                 continue
             out[str(key)] = pruned
         return out
     if isinstance(value, (list, tuple)):
-        return [_prune(item) for item in value]
+        return [item if item.__class__ in _SCALARS else _prune(item) for item in value]
     return value
 
 
