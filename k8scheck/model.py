@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .kinds import PodTemplate, pod_template
@@ -266,7 +265,7 @@ class LoadError:
 
 
 # What str.splitlines breaks lines at besides "\n".
-_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_OTHER_LINE_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 
 
 def _nth_line(text: str, number: int) -> str | None:
@@ -287,7 +286,7 @@ class SourceFile:
     its text (a code frame, a syntax error's last line), never just to be checked.
     """
 
-    __slots__ = ("path", "_text", "_reader", "digest", "documents", "comments", "_lines")
+    __slots__ = ("path", "_text", "_reader", "digest", "documents", "comments", "_lines", "_newlines_only")
 
     def __init__(self, path: str, text: str | None = None, *, digest: str | None = None, reader=None):
         if text is None and reader is None:
@@ -301,6 +300,7 @@ class SourceFile:
         # that pass, found from the text when asked)
         self.comments: list | None = None
         self._lines: list | None = None
+        self._newlines_only: bool | None = None  # whether "\n" is the text's only line break (once known)
 
     @property
     def text(self) -> str:
@@ -313,7 +313,9 @@ class SourceFile:
         """Line ``number`` (1-based) as ``text.splitlines()`` counts lines (None past the end)."""
         if self._lines is None:
             text = self.text
-            if _OTHER_LINE_BREAKS.search(text) is None:
+            if self._newlines_only is None:
+                self._newlines_only = not any(brk in text for brk in _OTHER_LINE_BREAKS)
+            if self._newlines_only:
                 # Only "\n" breaks lines: find the one line without splitting the file (a
                 # finding's fix reads one line of a file that is never printed).
                 return _nth_line(text, number)
