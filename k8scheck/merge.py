@@ -49,19 +49,20 @@ def _note(finding: Finding) -> Related:
 
 def merge(findings: list[Finding], catalogue: dict) -> list[Finding]:
     """The findings with covered ones dropped, consequences folded in, duplicates removed."""
+    places = [_place(finding) for finding in findings]
     rules_at: dict[tuple, dict[str, Finding]] = {}
     subjects_at: dict[tuple, list[tuple[str, str]]] = {}  # spot -> (rule, subject)
-    for finding in findings:
-        rules_at.setdefault(_place(finding), {}).setdefault(finding.rule, finding)
-        subjects_at.setdefault(_place(finding)[:4], []).append((finding.rule, _subject(finding)))
+    for finding, place in zip(findings, places):
+        rules_at.setdefault(place, {}).setdefault(finding.rule, finding)
+        subjects_at.setdefault(place[:4], []).append((finding.rule, _subject(finding)))
     notes: dict[int, list[Finding]] = {}
     kept: list[Finding] = []
-    for finding in findings:
+    for finding, place in zip(findings, places):
         rule = catalogue.get(finding.rule)
-        here = rules_at[_place(finding)]
+        here = rules_at[place]
         mine = _subject(finding)
         if rule is not None and any(
-            slug in rule.covered_by and _within(mine, theirs) for slug, theirs in subjects_at[_place(finding)[:4]]
+            slug in rule.covered_by and _within(mine, theirs) for slug, theirs in subjects_at[place[:4]]
         ):
             continue
         root = next((here[slug] for slug in rule.consequence_of if slug in here), None) if rule is not None else None

@@ -75,12 +75,8 @@ def collect(files, manifests: list[Manifest]):
     return by_line, by_object, everything
 
 
-def apply(checked, files, manifests, active_rules: set, unused_rule=None):
-    """Split findings into (kept, suppressed count) and report unused suppressions.
-
-    ``checked``: (finding, the manifest it is about or None) pairs, as the engine's rules produce them.
-    """
-    by_line, by_object, everything = collect(files, manifests)
+def _split(checked, by_line: dict, by_object: dict) -> tuple[list, int]:
+    """(the findings no suppression covers, how many were suppressed); each suppression notes what it used."""
     kept = []
     suppressed = 0
     for finding, manifest in checked:
@@ -94,6 +90,19 @@ def apply(checked, files, manifests, active_rules: set, unused_rule=None):
         else:
             hit.used.add(finding.rule)
             suppressed += 1
+    return kept, suppressed
+
+
+def apply(checked, files, manifests, active_rules: set, unused_rule=None):
+    """Split findings into (kept, suppressed count) and report unused suppressions.
+
+    ``checked``: (finding, the manifest it is about or None) pairs, as the engine's rules produce them.
+    """
+    by_line, by_object, everything = collect(files, manifests)
+    if by_line or by_object:
+        kept, suppressed = _split(checked, by_line, by_object)
+    else:  # no suppression anywhere (most runs): nothing to look up
+        kept, suppressed = [finding for finding, _ in checked], 0
     unused = []
     if unused_rule is not None:
         for item in everything:
