@@ -28,7 +28,7 @@ UNGUARDED = (
 # Kinds whose apply the API server may refuse for an immutable field (simulate.immutable).
 CHECKED_KINDS = ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "Service")
 # What a hypothetical rollout's numbers depend on: replicas, strategy (JSON), new pods mode, kube version.
-ShapeKey = tuple[str, str, str, str]
+ShapeKey = tuple[str, str, str]  # (the spec but its template and selector, as JSON; pod mode; Kubernetes version)
 
 
 @dataclass
@@ -151,17 +151,19 @@ def _next_template(obj: dict) -> dict:
 
 
 def _shape(obj: dict, mode: str, kube_version: str) -> ShapeKey | None:
-    """What a hypothetical rollout's numbers depend on (names aside): replicas and strategy."""
+    """What a hypothetical rollout's numbers depend on (names aside): every field of the spec but the
+    pod template and the selector (replicas, strategy, paused, minReadySeconds, progressDeadlineSeconds,
+    revisionHistoryLimit...)."""
     import json
 
     spec = obj.get("spec")
     if not isinstance(spec, dict):
         spec = {}
     try:
-        strategy = json.dumps(spec.get("strategy"), sort_keys=True, default=str)
+        rest = json.dumps({k: v for k, v in spec.items() if k not in ("template", "selector")}, sort_keys=True)
     except (TypeError, ValueError):
         return None
-    return (repr(spec.get("replicas")), strategy, mode, kube_version)
+    return (rest, mode, kube_version)
 
 
 def predict(
