@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import gc
 import os
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import click
 
-from . import __version__
+from . import __version__, collector
 from .replay import Recorder
 
 if TYPE_CHECKING:  # imported where used, to keep the start-up of every command light
@@ -341,15 +340,8 @@ def shared_options(command):
     @functools.wraps(command)
     def with_shared(*args, **kwargs):
         shared = Shared(**{name: kwargs.pop(name) for name in Shared._fields})
-        # Every command builds millions of small acyclic containers: the cyclic garbage
-        # collector would scan them over and over and free nothing (as engine.lint says).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector.paused():  # every command builds millions of small acyclic containers
             return command(*args, shared=shared, **kwargs)
-        finally:
-            if collecting:
-                gc.enable()
 
     for option in reversed(_SHARED_OPTIONS):
         with_shared = option(with_shared)
@@ -808,22 +800,25 @@ def graph(paths, output_format, shared):
     """
     from .context import Context
     from .engine import active_rules, run_rules
-    from .graphviz import GRAPH_RULES, graph_nodes, render
+    from .graphviz import GRAPH_RULES, drawing, render
     from .parallel import PARALLEL_MIN_OBJECTS, in_background
 
     run = resolve(shared)
     with _internal_errors(run.debug):
         loaded = load_inputs(paths, run)
         background = len(loaded.manifests) >= PARALLEL_MIN_OBJECTS and run.jobs != 1
-        # Where each node is written is looked up in another process while the rules run here, in this
-        # one: the two cores are taken.
+        # A large graph: the rules run in another process (one: the two cores are taken) while this
+        # one lays out the drawing, which needs only the graph; the findings then mark it.
         ctx = Context(loaded, run.options, jobs=1 if background else run.jobs)
-        nodes = None
+        rules = active_rules(select=GRAPH_RULES)
+        graph = ctx.graph
         if background:
-            graph = ctx.graph
-            nodes = in_background(lambda: graph_nodes(graph))
-        findings = [checked.finding for checked in run_rules(ctx, active_rules(select=GRAPH_RULES))[0]]
-        text = render(ctx.graph, findings, output_format, nodes.get() if nodes is not None else None)
+            pending = in_background(lambda: [checked.finding for checked in run_rules(ctx, rules)[0]])
+            drawn = drawing(graph)
+            findings = pending.get()
+        else:
+            drawn, findings = None, [checked.finding for checked in run_rules(ctx, rules)[0]]
+        text = render(graph, findings, output_format, drawn)
     status = report_inputs(loaded, paths)
     if status == EXIT_USAGE:
         sys.exit(status)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from . import __version__, runcache
+from . import __version__, collector, runcache
 from .catalogue import DEFAULT, Rule, expand_names, known_names, load_catalogue
 from .config import Config
 from .context import Context, Options
@@ -455,15 +454,8 @@ def lint(
     paths: list[str], *, options: Options | None = None, select=(), ignore=(), settings: Settings | None = None, **extra
 ) -> Report:
     """Run the whole pipeline over ``paths``: load, check, suppress, baseline."""
-    # The pipeline builds millions of small, acyclic containers; the cyclic garbage
-    # collector would scan them over and over (a third of a large run) and free nothing.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return _lint(paths, options=options, select=select, ignore=ignore, settings=settings, **extra)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) -> Report:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+from typing import NamedTuple
 
 from .graph import ObjectGraph
 from .problem import dotted
@@ -147,20 +148,13 @@ def _findings_by_place(findings) -> dict[tuple, list[str]]:
     return by_place
 
 
-def _drawn_edges(graph: ObjectGraph, by_place: dict[tuple, list[str]], used: set) -> list[dict]:
-    """The graph's edges, each with the rules found on its paths; the places drawn are added to used."""
+def _drawn_edges(graph: ObjectGraph) -> list[dict]:
+    """The graph's edges as drawn, each with the dotted paths it stands for (``paths``, until marked)."""
     edges = []
     # Thousands of objects share a few dozen path shapes: each is spelled once.
     spelled = functools.lru_cache(maxsize=None)(dotted)
     for edge in graph.edges():
         m = edge.manifest
-        source = (m.kind, m.namespace, m.name)
-        rules: list[str] = []
-        for path in _edge_paths(edge, spelled):
-            for rule in by_place.get((source, path), ()):
-                if rule not in rules:
-                    rules.append(rule)
-                used.add((source, path))
         edges.append(
             {
                 "source": edge.source,
@@ -171,10 +165,39 @@ def _drawn_edges(graph: ObjectGraph, by_place: dict[tuple, list[str]], used: set
                 "key": edge.key,
                 "port": edge.port,
                 "ports": [_service_port(edge)] if edge.relation == "exposes-port" else [],
-                "broken": sorted(rules),
+                "broken": [],
+                "paths": ((m.kind, m.namespace, m.name), tuple(dict.fromkeys(_edge_paths(edge, spelled)))),
             }
         )
+    return edges
+
+
+def _mark_edges(edges: list[dict], by_place: dict[tuple, list[str]], used: set) -> list[dict]:
+    """Each edge with the rules found on its paths (the places drawn are added to ``used``)."""
+    for edge in edges:
+        source, paths = edge.pop("paths")
+        rules: list[str] = []
+        for path in paths:
+            for rule in by_place.get((source, path), ()):
+                if rule not in rules:
+                    rules.append(rule)
+                used.add((source, path))
+        if len(rules) > 1:
+            rules.sort()
+        edge["broken"] = rules
     return _merge_service_edges(edges)
+
+
+class Drawing(NamedTuple):
+    """What the graph alone decides of its picture: nodes by key and edges (plain data: it may cross processes)."""
+
+    nodes: dict
+    edges: list
+
+
+def drawing(graph: ObjectGraph) -> Drawing:
+    """The nodes and edges to draw, before the findings mark them."""
+    return Drawing(graph_nodes(graph), _drawn_edges(graph))
 
 
 def graph_nodes(graph: ObjectGraph) -> dict:
@@ -251,25 +274,32 @@ def _undrawn_findings(graph: ObjectGraph, by_place, used: set, nodes: dict, edge
                 }
 
 
-def model(graph: ObjectGraph, findings=(), nodes: dict | None = None) -> dict:
+def model(graph: ObjectGraph, findings=(), drawn: Drawing | None = None) -> dict:
     """Nodes and edges with their drawing state, the shape every format renders.
 
-    ``nodes``: ``graph_nodes(graph)`` when the caller computed it already (in another process).
+    ``drawn``: ``drawing(graph)`` when the caller computed it already (in another process,
+    while the rules ran).
     """
     by_place = _findings_by_place(findings)
     used: set = set()
-    edges = _drawn_edges(graph, by_place, used)
-    nodes = graph_nodes(graph) if nodes is None else nodes
+    nodes, edges = drawn if drawn is not None else drawing(graph)
+    edges = _mark_edges(edges, by_place, used)
     _undrawn_findings(graph, by_place, used, nodes, edges)
-    ordered = sorted(nodes.values(), key=lambda n: _sort_key(n["key"]))
+    sort_keys = {key: _sort_key(key) for key in nodes}
+    for edge in edges:
+        for end in (edge["source"], edge["target"]):
+            if end not in sort_keys:
+                sort_keys[end] = _sort_key(end)
+    ordered = sorted(nodes.values(), key=lambda n: sort_keys[n["key"]])
     ids = {n["key"]: f"n{i}" for i, n in enumerate(ordered)}
     for n in ordered:
         n["id"] = ids[n["key"]]
-        n["findings"].sort()
+        if len(n["findings"]) > 1:
+            n["findings"].sort()
     edges.sort(
         key=lambda e: (
-            _sort_key(e["source"]),
-            _sort_key(e["target"]),
+            sort_keys[e["source"]],
+            sort_keys[e["target"]],
             e["relation"],
             e["path"],
             str(e["key"]),
@@ -423,5 +453,5 @@ def render_json(data: dict) -> str:
 FORMATS = {"mermaid": render_mermaid, "dot": render_dot, "json": render_json}
 
 
-def render(graph: ObjectGraph, findings=(), fmt: str = "mermaid", nodes: dict | None = None) -> str:
-    return FORMATS[fmt](model(graph, findings, nodes))
+def render(graph: ObjectGraph, findings=(), fmt: str = "mermaid", drawn: Drawing | None = None) -> str:
+    return FORMATS[fmt](model(graph, findings, drawn))
