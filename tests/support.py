@@ -16,3 +16,26 @@ def lint_text(tmp_path: Path, text: str, select=(), name="manifest.yaml", **opti
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return lint_paths([path], select=select, **option_values)
+
+
+def custom_resource_definition(kind: str, plural: str, spec_schema: dict, *, group="example.com", more_versions=()):
+    """A namespaced CustomResourceDefinition whose served, stored v1 checks ``spec`` against ``spec_schema``."""
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": f"{plural}.{group}"},
+        "spec": {
+            "group": group,
+            "scope": "Namespaced",
+            "names": {"kind": kind, "plural": plural},
+            "versions": [
+                {
+                    "name": "v1",
+                    "served": True,
+                    "storage": True,
+                    "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": spec_schema}}},
+                },
+                *more_versions,
+            ],
+        },
+    }

@@ -8,6 +8,7 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import custom_resource_definition
 
 from k8scheck.problem import Problem
 from k8scheck.schema import SchemaValidator, UnknownKubeVersion, bundled_versions, newest_version
@@ -213,53 +214,35 @@ def test_api_removed_before_125_is_left_to_api_removed(validator):
 
 # -- CRDs ----------------------------------------------------------------------
 
-CRD = {
-    "apiVersion": "apiextensions.k8s.io/v1",
-    "kind": "CustomResourceDefinition",
-    "metadata": {"name": "backups.example.com"},
-    "spec": {
-        "group": "example.com",
-        "scope": "Namespaced",
-        "names": {"kind": "Backup", "plural": "backups"},
-        "versions": [
-            {
-                "name": "v1",
-                "served": True,
-                "storage": True,
-                "schema": {
-                    "openAPIV3Schema": {
-                        "type": "object",
-                        "properties": {
-                            "spec": {
-                                "type": "object",
-                                "required": ["schedule"],
-                                "properties": {
-                                    "schedule": {"type": "string"},
-                                    "mode": {"type": "string", "enum": ["Full", "Incremental"]},
-                                    "port": {"x-kubernetes-int-or-string": True},
-                                    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
-                                    "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-                                    "template": {
-                                        "type": "object",
-                                        "x-kubernetes-embedded-resource": True,
-                                        "x-kubernetes-preserve-unknown-fields": True,
-                                    },
-                                    "retain": {
-                                        "type": "integer",
-                                        "minimum": 1,
-                                        "exclusiveMaximum": True,
-                                        "maximum": 31,
-                                    },
-                                },
-                            },
-                        },
-                    }
-                },
+CRD = custom_resource_definition(
+    "Backup",
+    "backups",
+    {
+        "type": "object",
+        "required": ["schedule"],
+        "properties": {
+            "schedule": {"type": "string"},
+            "mode": {"type": "string", "enum": ["Full", "Incremental"]},
+            "port": {"x-kubernetes-int-or-string": True},
+            "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+            "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+            "template": {
+                "type": "object",
+                "x-kubernetes-embedded-resource": True,
+                "x-kubernetes-preserve-unknown-fields": True,
             },
-            {"name": "v0", "served": False, "storage": False, "schema": {"openAPIV3Schema": {"type": "object"}}},
-        ],
+            "retain": {
+                "type": "integer",
+                "minimum": 1,
+                "exclusiveMaximum": True,
+                "maximum": 31,
+            },
+        },
     },
-}
+    more_versions=[
+        {"name": "v0", "served": False, "storage": False, "schema": {"openAPIV3Schema": {"type": "object"}}}
+    ],
+)
 BACKUP = {
     "apiVersion": "example.com/v1",
     "kind": "Backup",

@@ -20,6 +20,7 @@ from pathlib import Path
 import kubernetes_validate
 import pytest
 from ruamel.yaml import YAML
+from support import custom_resource_definition
 
 from k8scheck.schema import SchemaValidator, newest_version
 
@@ -332,40 +333,20 @@ def test_faults_worded_without_jsonschema_are_worded_as_jsonschema_words_them(ve
     assert sum(explained) >= 20  # the corpus's faults are worded without jsonschema
 
 
-CRD = {
-    "apiVersion": "apiextensions.k8s.io/v1",
-    "kind": "CustomResourceDefinition",
-    "metadata": {"name": "widgets.example.com"},
-    "spec": {
-        "group": "example.com",
-        "names": {"kind": "Widget", "plural": "widgets"},
-        "scope": "Namespaced",
-        "versions": [
-            {
-                "name": "v1",
-                "served": True,
-                "storage": True,
-                "schema": {
-                    "openAPIV3Schema": {
-                        "type": "object",
-                        "properties": {
-                            "spec": {
-                                "type": "object",
-                                "properties": {
-                                    "size": {"type": "integer", "minimum": 1},
-                                    "colour": {"type": "string", "pattern": "^[a-z]+$"},
-                                    "mode": {"type": "string", "enum": ["fast", "safe"]},
-                                    "pairs": {"type": "integer", "multipleOf": 2},
-                                    "either": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
-                                },
-                            }
-                        },
-                    }
-                },
-            }
-        ],
+CRD = custom_resource_definition(
+    "Widget",
+    "widgets",
+    {
+        "type": "object",
+        "properties": {
+            "size": {"type": "integer", "minimum": 1},
+            "colour": {"type": "string", "pattern": "^[a-z]+$"},
+            "mode": {"type": "string", "enum": ["fast", "safe"]},
+            "pairs": {"type": "integer", "multipleOf": 2},
+            "either": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+        },
     },
-}
+)
 
 
 @pytest.mark.parametrize(
