@@ -40,8 +40,9 @@ KEEP = 32  # entries kept; older ones are pruned
 
 @functools.lru_cache(maxsize=1)
 def code_paths() -> tuple[str, ...]:
-    """The files and directories that make this build of k8scheck: its code, rules and schemas, and the
-    directory of the kubernetes-validate schema data (its stat changes with every installed version)."""
+    """The files and directories that make this build of k8scheck: its code, rules and schemas, the
+    directory of the kubernetes-validate schema data (its stat changes with every installed version)
+    and those of the libraries it reads and words with."""
     from .catalogue import data_dir
 
     paths = []
@@ -56,7 +57,19 @@ def code_paths() -> tuple[str, ...]:
         paths.append(str(data_root()))
     except (ModuleNotFoundError, TypeError):
         pass
+    # The libraries whose behaviour shapes the output: reinstalling one rewrites its directory.
+    from importlib.util import find_spec
+
+    for library in _LIBRARIES:
+        try:
+            spec = find_spec(library)
+        except (ImportError, ValueError):
+            spec = None
+        paths += list(spec.submodule_search_locations or ()) if spec is not None else [f"<no {library}>"]
     return tuple(paths)
+
+
+_LIBRARIES = ("ruamel.yaml", "click", "jsonschema", "referencing")
 
 
 @functools.lru_cache(maxsize=1)

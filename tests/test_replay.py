@@ -162,6 +162,9 @@ def test_k8scheck_watches_its_code_rules_and_schemas():
     assert replay.__file__ in paths
     assert any(path.endswith(os.path.join("rules", "implicit-type.yaml")) for path in paths)
     assert not any("__pycache__" in path for path in paths)
+    import ruamel.yaml
+
+    assert os.path.dirname(ruamel.yaml.__file__) in paths  # a reinstalled parser is another build
 
 
 def test_other_arguments_or_colour_are_another_run(repo, later, analyses, k8scheck, monkeypatch):
