@@ -177,16 +177,19 @@ def predict(
     image_verdicts=None,
     memo: dict[ShapeKey, RolloutResult] | None = None,
     nodes: int = 1,
+    pod_outcome=None,
 ) -> RolloutPrediction:
     """One Deployment's rollout. ``hypothetical``: the next template change of an unchanged object.
 
     ``memo`` shares hypothetical simulations between Deployments of the same shape
-    (replicas and strategy): thousands of apps usually have a handful of shapes.
+    (their spec but the template and selector): thousands of apps usually have a handful
+    of shapes. ``pod_outcome``: ``predict_pod``'s answer for new pods "auto", when the
+    caller has it already.
     """
     outcome = None
     mode = new_pods
     if new_pods == "auto":
-        outcome = predict_pod(ctx, manifest, image_verdicts)
+        outcome = pod_outcome if pod_outcome is not None else predict_pod(ctx, manifest, image_verdicts)
         mode = "fail" if outcome.fails else "ready"
     if hypothetical:
         key = _shape(manifest.obj, mode, kube_version) if memo is not None else None
@@ -268,7 +271,8 @@ def plan(
         if old_manifests is None:
             if manifest.kind != "Deployment":
                 continue  # no --from: only a Deployment's next rollout is predicted
-            if failing_only and new_pods == "auto" and not predict_pod(ctx, manifest, image_verdicts).fails:
+            pod_outcome = predict_pod(ctx, manifest, image_verdicts) if failing_only and new_pods == "auto" else None
+            if pod_outcome is not None and not pod_outcome.fails:
                 continue
             out.append(
                 predict(
@@ -280,6 +284,7 @@ def plan(
                     hypothetical=True,
                     image_verdicts=image_verdicts,
                     memo=memo,
+                    pod_outcome=pod_outcome,
                 )
             )
             continue
