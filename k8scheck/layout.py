@@ -251,20 +251,17 @@ def shown_path(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-def looks_for_consumers(path: str) -> bool:
-    """Whether ``consuming_units(path)`` walks the repository: for a directory, or a file below a kustomization."""
-    return os.path.isdir(path) or _has_kustomization_above(path, repository_root(path))
-
-
-def consuming_units(path: str, kustomizations: Kustomizations) -> list[str]:
+def consuming_units(path: str, kustomizations: Kustomizations) -> list[str] | None:
     """The kustomizations that render a named file: its consumers' consumers, up to the ones nothing consumes.
 
     A pre-commit hook names changed files one by one; a patch or a base resource
-    is checked by rendering the overlays that use it, never raw.
+    is checked by rendering the overlays that use it, never raw. None when there was
+    nothing to look for (a file with no kustomization above it); otherwise the whole
+    repository was walked for them.
     """
-    if not looks_for_consumers(path):
-        return []
     root = repository_root(path)
+    if not os.path.isdir(path) and not _has_kustomization_above(path, root):
+        return None
     consumed_by: dict[str, list[str]] = {}
     for directory, subdirectories, _files in os.walk(root):
         subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d not in _NOT_WALKED)

@@ -90,8 +90,8 @@ def discover_layout(paths: list[str], errors: list[LoadError], exclude=()) -> la
             found.root = raw
             found.walk(raw, root, {root}, errors, root)
             continue
-        found.whole_repository = found.whole_repository or layout.looks_for_consumers(raw)
-        rendering = _rendered_for(raw, found.kustomizations_read)
+        rendering, looked = _rendered_for(raw, found.kustomizations_read)
+        found.whole_repository = found.whole_repository or looked
         if rendering:
             found.skipped.append(
                 layout.Skipped(raw, f"used by a kustomization: checked by rendering {', '.join(rendering)}")
@@ -120,18 +120,20 @@ def discover_layout(paths: list[str], errors: list[LoadError], exclude=()) -> la
     return units
 
 
-def _rendered_for(path: str, kustomizations: layout.Kustomizations) -> list[str]:
-    """The kustomizations to render for a file named on the command line (none: read it raw).
+def _rendered_for(path: str, kustomizations: layout.Kustomizations) -> tuple[list[str], bool]:
+    """(the kustomizations to render for a file named on the command line (none: read it raw), whether
+    the whole repository was looked through for them).
 
     A kustomization file stands for its directory: the directory is rendered, or
     the overlays that consume it.
     """
     if os.path.basename(path) in layout.KUSTOMIZATION_NAMES:
         directory = os.path.dirname(path) or "."
-        return layout.consuming_units(directory, kustomizations) or [directory]
+        return layout.consuming_units(directory, kustomizations) or [directory], True
     if path.endswith(MANIFEST_SUFFIXES):
-        return layout.consuming_units(path, kustomizations)
-    return []
+        units = layout.consuming_units(path, kustomizations)
+        return units or [], units is not None
+    return [], False
 
 
 def _unique(items: list[str]) -> list[str]:

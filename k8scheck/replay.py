@@ -194,16 +194,14 @@ def main() -> None:
     """The `k8scheck` command: a recorded run replayed, else the CLI (recording a `lint` run)."""
     started_ns = time.time_ns()
     key = replay_key(sys.argv[1:])
-    if key is None:
-        from .cli import main as cli
-
-        cli()
-        return
-    answer = replayed(key)
+    answer = replayed(key) if key is not None else None
     if answer is not None:
         sys.exit(_print(*answer))
     from .cli import main as cli
 
+    if key is None:
+        cli()
+        return
     recorder = Recorder(key, started_ns)
     code = recorder.run(lambda: cli(obj=recorder))
     recorder.save(code)
