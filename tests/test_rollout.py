@@ -580,3 +580,31 @@ def test_result_to_dict_is_json_ready():
     assert data["kubectl_deployment"] == {"name": "nginx-deployment", "ready": "3/3", "up_to_date": 1, "available": 3}
     bad = json.loads(json.dumps(simulate_rollout(nginx("a"), d).to_dict()))
     assert bad["problems"][0]["path"] == ["spec", "strategy", "rollingUpdate", "maxSurge"]
+
+
+def test_canonical_template_fast_path_agrees_with_pruning():
+    """The C-encoded JSON of a template is its canonical text only when there is nothing to prune."""
+    from k8scheck.loader import load
+    from k8scheck.simulate.podtemplate import _pruned_text, canonical_template
+
+    base = nginx("nginx:1.24.0")["spec"]["template"]
+    crafted = [
+        base,
+        {**base, "metadata": {"labels": {"pod-template-hash": "595dff4799"}}},  # labels empty once the hash goes
+        {**base, "metadata": {"labels": {"app": "a", "pod-template-hash": "x"}, "annotations": {}}},
+        {**base, "spec": {**base["spec"], "volumes": [{"name": "v", "emptyDir": {}}]}},
+        {**base, "spec": {**base["spec"], "nodeSelector": None}},
+        {**base, "spec": {**base["spec"], "args": ["/dev/null", "[]", "{}"]}},  # markers inside strings
+        {"metadata": {"labels": {"true": "x"}}},
+        {"metadata": {"labels": {True: "x"}}},  # a boolean key: JSON writes "true", the pruned text "True"
+        {"spec": {"tolerations": []}},
+        {"spec": {"containers": [{"name": "a", "env": [{"name": "A", "value": ""}]}]}},
+    ]
+    templates = list(crafted)
+    for manifest in load([str(HERE.parent / "fixtures")]).manifests:
+        spec = manifest.obj.get("spec")
+        if isinstance(spec, dict) and isinstance(spec.get("template"), dict):
+            templates.append(spec["template"])
+    assert len(templates) > 50
+    for template in templates:
+        assert canonical_template(template) == _pruned_text(template)

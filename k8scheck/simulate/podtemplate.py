@@ -72,10 +72,29 @@ def _prune(value: Any) -> Any:
     return value
 
 
+# In the JSON of a template that has nothing to prune (no null, no empty mapping or list) and no boolean
+# key, none of these appears; seeing one (even inside a string) means taking the slow path. Keys are
+# strings as the loader decodes them (sigs.k8s.io/yaml's rules); a caller's integer keys would sort as
+# numbers here, deterministically all the same.
+_PRUNE_MARKERS = ("null", "{}", "[]", '"true":', '"false":')
+
+
 def canonical_template(template: Any) -> str:
     """The canonical text a template is hashed and compared by."""
     if not isinstance(template, dict):
         template = {} if template is None else {"<invalid>": repr(template)}
+    # Most templates have nothing to prune: their JSON (written by json's C encoder) is the canonical text.
+    try:
+        text = json.dumps(_without_hash_label(template), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError):  # a key or value JSON cannot write as it is
+        text = None
+    if text is not None and not any(marker in text for marker in _PRUNE_MARKERS):
+        return text
+    return _pruned_text(template)
+
+
+def _pruned_text(template: dict) -> str:
+    """The canonical text, pruned the long way: what the fast path of ``canonical_template`` must agree with."""
     pruned = _prune(template)
     metadata = pruned.get("metadata")
     if isinstance(metadata, dict) and isinstance(metadata.get("labels"), dict):
@@ -91,6 +110,16 @@ def canonical_template(template: Any) -> str:
         else:
             pruned.pop("metadata")
     return json.dumps(pruned, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr)
+
+
+def _without_hash_label(template: dict) -> dict:
+    """``template`` (shallow copies where needed) without the ``pod-template-hash`` label."""
+    metadata = template.get("metadata")
+    labels = metadata.get("labels") if isinstance(metadata, dict) else None
+    if not isinstance(labels, dict) or POD_TEMPLATE_HASH_LABEL not in labels:
+        return template
+    labels = {k: v for k, v in labels.items() if k != POD_TEMPLATE_HASH_LABEL}
+    return {**template, "metadata": {**metadata, "labels": labels}}
 
 
 def templates_equal(a: Any, b: Any) -> bool:
