@@ -219,7 +219,7 @@ class Context:
         """The next rollout of every Deployment if its new pods never become ready."""
         from .rolloutplan import plan
 
-        return plan(self, None, new_pods="fail", kube_version=self.kube_version, shared=True)
+        return plan(self, None, new_pods="fail", kube_version=self.kube_version, numbers_only=True)
 
     @functools.cached_property
     def graph(self):

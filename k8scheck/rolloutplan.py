@@ -17,7 +17,7 @@ from .simulate import simulate_rollout
 from .simulate.immutable import rejections
 from .simulate.pods import PodOutcome, predict_pod
 from .simulate.podtemplate import templates_equal
-from .simulate.rollout import RolloutResult
+from .simulate.rollout import RolloutResult, renamed
 from .simulate.sets import simulate_daemonset, simulate_statefulset
 
 ROLLOUT_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
@@ -158,12 +158,30 @@ def _shape(obj: dict, mode: str, kube_version: str) -> ShapeKey | None:
 
     spec = obj.get("spec")
     if not isinstance(spec, dict):
-        spec = {}
+        return None  # (its problems are its own)
     try:
         rest = json.dumps({k: v for k, v in spec.items() if k not in ("template", "selector")}, sort_keys=True)
     except (TypeError, ValueError):
         return None
     return (rest, mode, kube_version)
+
+
+def _next_rollout(
+    obj: dict, mode: str, kube_version: str, memo: dict[ShapeKey, RolloutResult], numbers_only: bool = False
+) -> RolloutResult:
+    """The rollout of ``obj``'s next template change: simulated once per shape, renamed for the others
+    (``numbers_only``: not renamed, the names and events are those of the first of the shape)."""
+    changed = _next_template(obj)
+    key = _shape(obj, mode, kube_version)
+    shared = memo.get(key) if key is not None else None
+    if shared is not None and numbers_only:
+        return shared
+    result = renamed(shared, obj, changed) if shared is not None else None
+    if result is None:
+        result = simulate_rollout(obj, changed, new_pods=mode, kube_version=kube_version)
+        if key is not None and shared is None:
+            memo[key] = result
+    return result
 
 
 def predict(
@@ -178,12 +196,14 @@ def predict(
     memo: dict[ShapeKey, RolloutResult] | None = None,
     nodes: int = 1,
     pod_outcome=None,
+    numbers_only: bool = False,
 ) -> RolloutPrediction:
     """One Deployment's rollout. ``hypothetical``: the next template change of an unchanged object.
 
     ``memo`` shares hypothetical simulations between Deployments of the same shape
-    (their spec but the template and selector): thousands of apps usually have a handful
-    of shapes. ``pod_outcome``: ``predict_pod``'s answer for new pods "auto", when the
+    (their spec but the template and selector; each renamed for its Deployment):
+    thousands of apps usually have a handful of shapes; ``numbers_only``: not renamed, for a
+    caller that reads numbers only. ``pod_outcome``: ``predict_pod``'s answer for new pods "auto", when the
     caller has it already.
     """
     outcome = None
@@ -192,14 +212,7 @@ def predict(
         outcome = pod_outcome if pod_outcome is not None else predict_pod(ctx, manifest, image_verdicts)
         mode = "fail" if outcome.fails else "ready"
     if hypothetical:
-        key = _shape(manifest.obj, mode, kube_version) if memo is not None else None
-        result = memo.get(key) if memo is not None and key is not None else None
-        if result is None:
-            result = simulate_rollout(
-                manifest.obj, _next_template(manifest.obj), new_pods=mode, kube_version=kube_version
-            )
-            if memo is not None and key is not None:
-                memo[key] = result
+        result = _next_rollout(manifest.obj, mode, kube_version, {} if memo is None else memo, numbers_only)
     elif manifest.kind == "StatefulSet":
         result = simulate_statefulset(old.obj if old is not None else None, manifest.obj, new_pods=mode)
     elif manifest.kind == "DaemonSet":
@@ -243,25 +256,26 @@ def plan(
     new_pods: str = "auto",
     kube_version: str,
     image_verdicts=None,
-    shared: bool = False,
     failing_only: bool = False,
+    numbers_only: bool = False,
     kinds: tuple = ("Deployment",),
     nodes: int = 1,
 ) -> list[RolloutPrediction]:
     """A prediction for every Deployment whose apply changes its pods (template or replicas).
 
     Without an old state (no --from), every Deployment is predicted as if its
-    template changed next: the rollout its strategy will do on the next release.
-    ``shared``: Deployments of the same shape share one simulation, whose
-    ReplicaSet names and events are then those of the first of them (for rules,
-    which read the numbers; never for output that prints events). ``failing_only``
+    template changed next: the rollout its strategy will do on the next release;
+    Deployments of the same shape share one simulation, renamed for each of them
+    (``simulate.rollout.renamed``); ``numbers_only``: not renamed (the ReplicaSet
+    names and events are those of the first of the shape), for rules that read the
+    numbers only, never for output that prints events. ``failing_only``
     (hypothetical rollouts, new_pods auto): skip Deployments whose new pods are
     predicted to start, which is all a rule about failing rollouts needs.
     ``kinds``: the workloads to predict (the rules read Deployments; ``rollout`` asks for
     StatefulSets and DaemonSets too). An apply the API server rejects (an immutable field
     changed) is a prediction of its own, with outcome ``rejected`` and no steps.
     """
-    memo: dict[ShapeKey, RolloutResult] | None = {} if shared else None
+    memo: dict[ShapeKey, RolloutResult] = {}
     olds = {(m.kind, m.namespace, m.name): m for m in old_manifests or () if m.kind in kinds and m.name}
     out = rejected_applies(ctx, old_manifests) if old_manifests is not None else []
     refused = {id(p.manifest) for p in out}
@@ -285,6 +299,7 @@ def plan(
                     image_verdicts=image_verdicts,
                     memo=memo,
                     pod_outcome=pod_outcome,
+                    numbers_only=numbers_only,
                 )
             )
             continue

@@ -608,3 +608,53 @@ def test_canonical_template_fast_path_agrees_with_pruning():
     assert len(templates) > 50
     for template in templates:
         assert canonical_template(template) == _pruned_text(template)
+
+
+# ----------------------------------------------------------------------------- shared next rollouts
+
+SHAPES = [
+    {"replicas": 1},
+    {"replicas": 3, "strategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}},
+    {"replicas": 4, "strategy": {"rollingUpdate": {"maxSurge": "50%", "maxUnavailable": "50%"}}},
+    {"replicas": 2, "strategy": {"type": "Recreate"}},
+    {"replicas": 3, "revisionHistoryLimit": 0},
+    {"replicas": 2, "paused": True},
+    {"replicas": 0},
+    {"replicas": 5, "minReadySeconds": 10, "progressDeadlineSeconds": 60},
+]
+NAMES = ["web", "web-1", "w", "api-server-with-a-rather-long-name", "a.b", 7]
+
+
+def _deployments_of_every_shape():
+    for shape in SHAPES:
+        for index, name in enumerate(NAMES):
+            deployment = nginx(f"nginx:1.2{index}.0")
+            deployment["metadata"] = {"name": name, "namespace": f"ns{index % 2}"}
+            deployment["spec"] = {
+                **shape,
+                "selector": deployment["spec"]["selector"],
+                "template": deployment["spec"]["template"],
+            }
+            yield deployment
+
+
+@pytest.mark.parametrize("kube_version", ["1.29", "1.33"])
+@pytest.mark.parametrize("mode", ["ready", "fail"])
+def test_next_rollouts_shared_by_shape_read_as_if_each_were_simulated(mode, kube_version):
+    """Renaming the first Deployment's simulation gives every other of its shape exactly its own rollout."""
+    from k8scheck.loader import load
+    from k8scheck.rolloutplan import _next_rollout, _next_template
+
+    deployments = list(_deployments_of_every_shape())
+    for manifest in load([str(HERE.parent / "fixtures")]).manifests:
+        if manifest.kind == "Deployment" and isinstance(manifest.obj.get("spec"), dict):
+            deployments.append(manifest.obj)
+    memo: dict = {}
+    renamed_ones = 0
+    for deployment in deployments:
+        first_of_shape = len(memo)
+        shared = _next_rollout(deployment, mode, kube_version, memo)
+        renamed_ones += len(memo) == first_of_shape
+        alone = simulate_rollout(deployment, _next_template(deployment), new_pods=mode, kube_version=kube_version)
+        assert shared.to_dict() == alone.to_dict(), deployment["metadata"]
+    assert renamed_ones > len(deployments) // 2

@@ -115,7 +115,9 @@ def _pruned_text(template: dict) -> str:
 def _without_hash_label(template: dict) -> dict:
     """``template`` (shallow copies where needed) without the ``pod-template-hash`` label."""
     metadata = template.get("metadata")
-    labels = metadata.get("labels") if isinstance(metadata, dict) else None
+    if not isinstance(metadata, dict):
+        return template
+    labels = metadata.get("labels")
     if not isinstance(labels, dict) or POD_TEMPLATE_HASH_LABEL not in labels:
         return template
     labels = {k: v for k, v in labels.items() if k != POD_TEMPLATE_HASH_LABEL}

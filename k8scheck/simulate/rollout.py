@@ -169,13 +169,7 @@ def parse_deployment(obj: Any) -> DeploymentSpec:
         problems.append(Problem(INVALID_VALUE_RULE, (), f"Deployment is not a mapping: {type(obj).__name__}"))
         return spec
 
-    name = get(obj, "metadata", "name")
-    if isinstance(name, str) and name:
-        spec.name = name
-    namespace = get(obj, "metadata", "namespace")
-    if isinstance(namespace, str) and namespace:
-        spec.namespace = namespace
-
+    spec.name, spec.namespace = _name_and_namespace(obj)
     body = _mapping(obj.get("spec"), ("spec",), "spec is not a mapping", problems)
     _parse_replicas(body, spec)
     spec.paused = body.get("paused") is True
@@ -202,6 +196,16 @@ def parse_deployment(obj: Any) -> DeploymentSpec:
     )
     _parse_rolling_update(rolling, spec)
     return spec
+
+
+def _name_and_namespace(obj: dict) -> tuple[str, str]:
+    """The Deployment's name and namespace, or the defaults where they are not usable strings."""
+    name = get(obj, "metadata", "name")
+    namespace = get(obj, "metadata", "namespace")
+    return (
+        name if isinstance(name, str) and name else DeploymentSpec.name,
+        namespace if isinstance(namespace, str) and namespace else DeploymentSpec.namespace,
+    )
 
 
 def _mapping(value: Any, path: tuple, complaint: str, problems: list) -> dict:
@@ -948,6 +952,59 @@ def simulate_rollout(
         progress_deadline=d.progress_deadline if not complete and not d.paused else None,
         deleted_replicasets=deleted,
         new_revision=new_final.revision if new_final is not None else 0,
+    )
+
+
+def renamed(result: RolloutResult, old: Any, new: Any) -> RolloutResult | None:
+    """``result`` as the rollout of another Deployment of the same shape, from ``old`` to ``new``.
+
+    ``result`` is ``simulate_rollout(o, n)`` (no other argument) for a Deployment whose
+    spec, but for the pod template and the selector, is ``old``'s, with ``n``'s template
+    different from ``o``'s. Such a rollout's steps and numbers depend on that spec alone
+    (one settled ReplicaSet, one new): only the names differ, those of the Deployment, its
+    namespace and the two ReplicaSets, which are replaced here, in the events too.
+    Thousands of apps share a handful of shapes. None when a name is ambiguous (two
+    ReplicaSets of the same name): the caller simulates.
+    """
+    if len(result.old_rs_names) != 1 or result.old_rs_names[0] == result.new_rs_name:
+        return None
+    name, namespace = _name_and_namespace(new)
+    old_name = replicaset_name_of(_name_and_namespace(old)[0], identify(get(old, "spec", "template")).hash)
+    new_name = replicaset_name_of(name, identify(get(new, "spec", "template")).hash)
+    if old_name == new_name:
+        return None
+    names = {result.old_rs_names[0]: old_name, result.new_rs_name: new_name}
+
+    def event(text: str) -> str:
+        # scaling_event's grammar: "Scaled <up|down> replica set <name> <rest>"; a name has no space.
+        words = text.split(" ", 5)
+        words[4] = names[words[4]]
+        return " ".join(words)
+
+    try:
+        steps = [Step([event(e) for e in s.events], s.old, s.new, s.available) for s in result.steps]
+        replicasets = [
+            KubectlReplicaSet(names[r.name], r.desired, r.current, r.ready) for r in result.kubectl_replicasets
+        ]
+        deleted = [names[n] for n in result.deleted_replicasets]
+    except (KeyError, IndexError):  # a name or an event this function does not know: simulate instead
+        return None
+    dep = result.kubectl_deployment
+    return RolloutResult(
+        **{
+            **result.__dict__,
+            "name": name,
+            "namespace": namespace,
+            "steps": steps,
+            "events": [e for s in steps for e in s.events],
+            "old_rs_names": [old_name],
+            "new_rs_name": new_name,
+            "kubectl_deployment": KubectlDeployment(name, dep.ready, dep.up_to_date, dep.available) if dep else None,
+            "kubectl_replicasets": sorted(replicasets, key=lambda r: r.name),
+            "problems": list(result.problems),
+            "notes": list(result.notes),
+            "deleted_replicasets": deleted,
+        }
     )
 
 
