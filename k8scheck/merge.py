@@ -24,6 +24,8 @@ consequence keeps being used.
 
 from __future__ import annotations
 
+import dataclasses
+
 from .model import SEVERITY_RANK, Finding, Related
 
 
@@ -84,18 +86,7 @@ def _with_notes(finding: Finding, consequences) -> Finding:
             related.append(note)
         if SEVERITY_RANK[consequence.severity] > SEVERITY_RANK[severity]:
             severity = consequence.severity
-    return Finding(
-        finding.rule,
-        severity,
-        finding.message,
-        finding.location,
-        finding.object,
-        finding.path,
-        tuple(related),
-        finding.fix,
-        subject=finding.subject,
-        consequence=finding.consequence,
-    )
+    return dataclasses.replace(finding, severity=severity, related=tuple(related))
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

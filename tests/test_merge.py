@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from conftest import ROOT
 from support import lint_paths, lint_text
 
@@ -83,11 +85,16 @@ def _finding(rule, severity="error", line=3, subject="", path="spec", message="m
 
 
 def test_merge_folds_a_consequence_keeping_the_higher_severity():
-    root = _finding("configmap-key-missing", severity="warning", message="no key HOST")
+    root = dataclasses.replace(
+        _finding("configmap-key-missing", severity="warning", message="no key HOST"),
+        stable_path="spec.template.spec.containers[name=web].env[name=HOST]",
+    )
     consequence = _finding("rollout-stuck", message="stuck")
     (merged,) = merge([consequence, root], CATALOGUE)
     assert merged.rule == "configmap-key-missing" and merged.severity == "error"
     assert [r.message for r in merged.related] == ["rollout-stuck: stuck"]
+    # The baseline fingerprint does not change because a consequence was folded in.
+    assert merged.stable_path == root.stable_path and merged.fingerprint() == root.fingerprint()
 
 
 def test_merge_keys_on_place_object_and_field():
