@@ -72,11 +72,15 @@ def _prune(value: Any) -> Any:
     return value
 
 
-# In the JSON of a template that has nothing to prune (no null, no empty mapping or list) and no boolean
-# key, none of these appears; seeing one (even inside a string) means taking the slow path. Keys are
-# strings as the loader decodes them (sigs.k8s.io/yaml's rules); a caller's integer keys would sort as
-# numbers here, deterministically all the same.
-_PRUNE_MARKERS = ("null", "{}", "[]", '"true":', '"false":')
+def _has_prune_marker(text: str) -> bool:
+    # In the JSON of a template that has nothing to prune (no null, no empty mapping or list) and no boolean
+    # key, none of these appears; seeing one (even inside a string) means taking the slow path. Keys are
+    # strings as the loader decodes them (sigs.k8s.io/yaml's rules); a caller's integer keys would sort as
+    # numbers here, deterministically all the same.
+    return "null" in text or "{}" in text or "[]" in text or '"true":' in text or '"false":' in text
+
+
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def canonical_template(template: Any) -> str:
@@ -85,10 +89,10 @@ def canonical_template(template: Any) -> str:
         template = {} if template is None else {"<invalid>": repr(template)}
     # Most templates have nothing to prune: their JSON (written by json's C encoder) is the canonical text.
     try:
-        text = json.dumps(_without_hash_label(template), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        text = _CANONICAL_JSON.encode(_without_hash_label(template))
     except (TypeError, ValueError):  # a key or value JSON cannot write as it is
         text = None
-    if text is not None and not any(marker in text for marker in _PRUNE_MARKERS):
+    if text is not None and not _has_prune_marker(text):
         return text
     return _pruned_text(template)
 
@@ -142,8 +146,12 @@ def identify(template: Any) -> TemplateIdentity:
     return TemplateIdentity(text, _hash_of(text))
 
 
+# safe_encode of decimal digits, as one table.
+_SAFE_DIGITS = str.maketrans({digit: SAFE_ALPHABET[ord(digit) % len(SAFE_ALPHABET)] for digit in "0123456789"})
+
+
 def _hash_of(text: str) -> str:
-    return safe_encode(str(fnv1a_32(hashlib.sha256(text.encode("utf-8")).digest())))
+    return str(fnv1a_32(hashlib.sha256(text.encode("utf-8")).digest())).translate(_SAFE_DIGITS)
 
 
 def template_hash(template: Any, collision_count: int = 0) -> str:
