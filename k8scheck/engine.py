@@ -384,10 +384,11 @@ def run_units(
     checked: list[Checked] = []
     errors: list[LoadError] = []
     seen: dict = {}
+    single = len(units) == 1
     for unit, manifests in units.items():
         view = (
             loaded
-            if len(units) == 1
+            if single
             else LoadResult(
                 files=loaded.files, manifests=manifests, diagnostics=loaded.diagnostics if unit is None else []
             )
@@ -395,13 +396,15 @@ def run_units(
         unit_checked, unit_errors = run_rules(
             Context(view, options, active, reported, jobs), rules, severities, progress
         )
-        for finding, manifest in unit_checked:
-            place = (finding.rule, finding.location, finding.path)
-            if seen.setdefault(place, unit) != unit:
+        for item in unit_checked:
+            finding = item.finding
+            if not single and seen.setdefault((finding.rule, finding.location, finding.path), unit) != unit:
                 continue  # a shared base's finding, already reported through an earlier unit
             if unit is None and finding.rule not in (severities or {}):  # a severity the user set stays
-                finding = _only_elsewhere(finding)
-            checked.append(Checked(finding, manifest))
+                elsewhere = _only_elsewhere(finding)
+                if elsewhere is not finding:
+                    item = Checked(elsewhere, item.manifest)
+            checked.append(item)
         errors += [e for e in unit_errors if e not in errors]
     return checked, errors
 

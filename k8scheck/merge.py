@@ -61,16 +61,16 @@ def merge(findings: list[Finding], catalogue: dict) -> list[Finding]:
     kept: list[Finding] = []
     for finding, place in zip(findings, places):
         rule = catalogue.get(finding.rule)
-        here = rules_at[place]
-        mine = _subject(finding)
-        if rule is not None and any(
-            slug in rule.covered_by and _within(mine, theirs) for slug, theirs in subjects_at[place[:4]]
-        ):
-            continue
-        root = next((here[slug] for slug in rule.consequence_of if slug in here), None) if rule is not None else None
-        if root is not None:
-            notes.setdefault(id(root), []).append(finding)
-            continue
+        if rule is not None and rule.covered_by:
+            mine = _subject(finding)
+            if any(slug in rule.covered_by and _within(mine, theirs) for slug, theirs in subjects_at[place[:4]]):
+                continue
+        if rule is not None and rule.consequence_of:
+            here = rules_at[place]
+            root = next((here[slug] for slug in rule.consequence_of if slug in here), None)
+            if root is not None:
+                notes.setdefault(id(root), []).append(finding)
+                continue
         kept.append(finding)
     return _unique([_with_notes(f, notes.get(id(f), ())) for f in kept])
 
