@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +15,7 @@ WORDS = st.text(alphabet="abcd_-", max_size=9)
 def reference(a: str, b: str) -> int:
     """Optimal string alignment, as its definition reads: the cheapest last edit, recursively."""
 
-    @lru_cache(maxsize=None)
+    @cache
     def distance(i: int, j: int) -> int:
         if i == 0 or j == 0:
             return i + j
