@@ -444,6 +444,9 @@ class Settings:
     use_cache: bool = False  # the CLI turns it on (--no-cache turns it off); library calls stay pure
     jobs: int | None = None  # processes for parsing (None: every core)
     progress: object = None  # callable(text, done, total), e.g. progress.Progress
+    # Where the run leaves its large intermediate values (the parsed objects) instead of freeing them
+    # one by one on return: the CLI's ``replay.Process.kept``, which its process never frees.
+    retain: list | None = None
 
 
 class _UnusedRule(NamedTuple):
@@ -536,6 +539,8 @@ def _lint(paths, *, options=None, select=(), ignore=(), settings=None, **extra) 
         _store_report(key, report)
         report.cache_key = key
         report.watched = watched
+    if settings.retain is not None:
+        settings.retain.append((inputs, loaded, checked))
     return report
 
 

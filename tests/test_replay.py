@@ -279,3 +279,33 @@ def test_the_command_exits_with_the_cli_status_and_its_message(tmp_path):
 def test_exit_statuses_are_those_python_gives(code, status, capsys):
     assert replay._exit_status(code) == status
     assert capsys.readouterr().err == ("bye\n" if code == "bye" else "")
+
+
+@pytest.mark.parametrize("args", [["lint", "--no-cache"], ["lint"], ["simulate"]])
+def test_the_entry_point_keeps_what_a_command_parsed_until_the_process_ends(repo, k8scheck, monkeypatch, args):
+    """run() ends the process at once, so a command leaves its parsed objects to it instead of freeing them."""
+    (repo / "k8s" / "cm.yaml").write_text(BAD)
+    kept: list = []
+    monkeypatch.setattr(replay, "main", lambda real=replay.main: real(kept))
+    k8scheck(*args, "k8s")
+    parsed = [
+        value
+        for entry in kept
+        for value in (entry if isinstance(entry, tuple) else (entry,))
+        if getattr(value, "manifests", None)
+    ]
+    assert [m.name for m in parsed[0].manifests] == ["settings"]
+
+
+def test_a_command_run_in_a_longer_lived_process_keeps_nothing(repo, k8scheck, monkeypatch):
+    (repo / "k8s" / "cm.yaml").write_text(BAD)
+    seen = []
+    real = engine._lint
+
+    def spy(paths, *, settings=None, **kwargs):
+        seen.append(settings.retain)
+        return real(paths, settings=settings, **kwargs)
+
+    monkeypatch.setattr(engine, "_lint", spy)
+    k8scheck("lint", "--no-cache", "k8s")
+    assert seen == [None]
