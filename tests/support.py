@@ -39,3 +39,16 @@ def custom_resource_definition(kind: str, plural: str, spec_schema: dict, *, gro
             ],
         },
     }
+
+
+def count_calls(monkeypatch, owner, name: str) -> list:
+    """Patch ``owner.name`` to record each call (one entry per call) and go on to the real function."""
+    calls: list = []
+    real = getattr(owner, name)
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting)
+    return calls

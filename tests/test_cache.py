@@ -6,6 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from support import count_calls
 
 from k8scheck import engine, runcache
 from k8scheck.cli import main
@@ -35,15 +36,7 @@ def run(monkeypatch, tmp_path):
 @pytest.fixture
 def parses(monkeypatch):
     """Counts real analyses (cache misses)."""
-    calls = []
-    real = engine.parse_inputs
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(engine, "parse_inputs", counting)
-    return calls
+    return count_calls(monkeypatch, engine, "parse_inputs")
 
 
 def test_warm_run_is_answered_from_the_cache_with_identical_output(cache, run, parses, tmp_path):

@@ -9,6 +9,7 @@ import sys
 import time
 
 import pytest
+from support import count_calls
 
 from k8scheck import engine, replay, runcache
 
@@ -44,15 +45,7 @@ def later(monkeypatch):
 @pytest.fixture
 def analyses(monkeypatch):
     """Counts runs that reached the pipeline (not replayed)."""
-    calls = []
-    real = engine._lint
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(engine, "_lint", counting)
-    return calls
+    return count_calls(monkeypatch, engine, "_lint")
 
 
 @pytest.fixture
