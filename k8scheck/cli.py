@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import click
 
 from . import __version__, collector
-from .replay import Process, Recorder
+from .replay import CommandProcess, Recorder
 
 if TYPE_CHECKING:  # imported where used, to keep the start-up of every command light
     from .config import Config
@@ -437,7 +437,7 @@ def load_inputs(paths, run: Run):
     loaded = parse_inputs(inputs, namespace=run.options.namespace, jobs=run.jobs)
     refuse_empty_stdin(loaded, inputs, run.stdin_name)
     context = click.get_current_context(silent=True)
-    if context is not None and isinstance(context.obj, Process):
+    if context is not None and isinstance(context.obj, CommandProcess):
         context.obj.kept.append(loaded)  # never freed object by object: the process ends at once
     return loaded
 
@@ -590,7 +590,7 @@ def lint(
                 use_cache=not no_cache,
                 jobs=run.jobs,
                 progress=progress,
-                retain=ctx.obj.kept if isinstance(ctx.obj, Process) else None,
+                retain=ctx.obj.kept if isinstance(ctx.obj, CommandProcess) else None,
             )
             report = run_lint(list(paths), settings=settings)
             progress.finish()

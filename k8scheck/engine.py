@@ -445,7 +445,7 @@ class Settings:
     jobs: int | None = None  # processes for parsing (None: every core)
     progress: object = None  # callable(text, done, total), e.g. progress.Progress
     # Where the run leaves its large intermediate values (the parsed objects) instead of freeing them
-    # one by one on return: the CLI's ``replay.Process.kept``, which its process never frees.
+    # one by one on return: the CLI's ``replay.CommandProcess.kept``, which its process never frees.
     retain: list | None = None
 
 

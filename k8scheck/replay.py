@@ -116,7 +116,7 @@ class _Tee:
         return True
 
 
-class Process:
+class CommandProcess:
     """The command's process, which ``run`` ends at once: what a command hands to ``kept`` is never freed.
 
     Freeing a large run's objects one by one (millions of decoded values) takes a run's
@@ -127,7 +127,7 @@ class Process:
         self.kept: list = [] if kept is None else kept
 
 
-class Recorder(Process):
+class Recorder(CommandProcess):
     """Keeps a run's output and, when the command says what it read, a replay record of it."""
 
     def __init__(self, key: str, started_ns: int, kept: list | None = None):
@@ -205,7 +205,7 @@ def _print(written: list, code: int) -> int:
 def main(kept: list | None = None) -> None:
     """The `k8scheck` command: a recorded run replayed, else the CLI (recording a `lint` run).
 
-    ``kept``: where the command leaves what need not be freed (``Process``); None in a
+    ``kept``: where the command leaves what need not be freed (``CommandProcess``); None in a
     process that goes on after the command.
     """
     started_ns = time.time_ns()
@@ -216,7 +216,7 @@ def main(kept: list | None = None) -> None:
     from .cli import main as cli
 
     if key is None:
-        cli(obj=Process(kept) if kept is not None else None)
+        cli(obj=CommandProcess(kept) if kept is not None else None)
         return
     recorder = Recorder(key, started_ns, kept)
     code = recorder.run(lambda: cli(obj=recorder))
@@ -231,7 +231,7 @@ def run() -> None:
     would free a large run's objects one by one (30 ms of a 1.3 s run), as mypy's
     entry point also avoids. ``main()`` stays an ordinary function for callers in Python.
     """
-    kept: list = []  # alive until os._exit (see Process)
+    kept: list = []  # alive until os._exit (see CommandProcess)
     try:
         main(kept)
         code = 0
