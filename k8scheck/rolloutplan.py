@@ -171,11 +171,11 @@ def _next_rollout(
 ) -> RolloutResult:
     """The rollout of ``obj``'s next template change: simulated once per shape, renamed for the others
     (``numbers_only``: not renamed, the names and events are those of the first of the shape)."""
-    changed = _next_template(obj)
     key = _shape(obj, mode, kube_version)
     shared = memo.get(key) if key is not None else None
     if shared is not None and numbers_only:
         return shared
+    changed = _next_template(obj)
     result = renamed(shared, obj, changed) if shared is not None else None
     if result is None:
         result = simulate_rollout(obj, changed, new_pods=mode, kube_version=kube_version)

@@ -198,7 +198,7 @@ def parse_deployment(obj: Any) -> DeploymentSpec:
     return spec
 
 
-def _name_and_namespace(obj: dict) -> tuple[str, str]:
+def _name_and_namespace(obj: Any) -> tuple[str, str]:
     """The Deployment's name and namespace, or the defaults where they are not usable strings."""
     name = get(obj, "metadata", "name")
     namespace = get(obj, "metadata", "namespace")
