@@ -14,7 +14,7 @@ from .context import Context, Options
 from .layout import related_directories
 from .loader import DEFAULT_MAX_FILE_SIZE, Discovery, LoadResult, discover, parse_inputs, read_inputs
 from .model import SEVERITY_RANK, Diagnostic, Finding, LoadError, Manifest, Related, SourceFile
-from .problem import dotted
+from .problem import Hit, dotted
 
 
 class UsageError(Exception):
@@ -137,8 +137,6 @@ def refuse_empty_stdin(loaded: LoadResult, inputs, stdin_name: str) -> None:
 
 
 def _to_finding(rule: Rule, severity: str, item, source_of=lambda path: None) -> Finding:
-    from .checks.hit import Hit
-
     if isinstance(item, Diagnostic):
         return Finding(rule.slug, severity, item.message, item.location, None, "", tuple(item.related))
     assert isinstance(item, Hit)
@@ -165,7 +163,7 @@ def _to_finding(rule: Rule, severity: str, item, source_of=lambda path: None) ->
         manifest.ref,
         dotted(problem.path),
         tuple(related),
-        _replacement(problem.fix, source_of(location.file), location),
+        None if problem.fix is None else _replacement(problem.fix, source_of(location.file), location),
         subject=dotted(problem.subject) if problem.subject is not None else "",
         consequence=consequence,
         stable_path=stable_path(manifest.obj, tuple(problem.path)),
@@ -228,8 +226,6 @@ def _item_name(items, index: int) -> str:
 
 def _own_severity(item) -> str | None:
     """The severity a check gave this one finding (escalation), if any."""
-    from .checks.hit import Hit
-
     return item.problem.severity if isinstance(item, Hit) else None
 
 
@@ -278,7 +274,6 @@ class RuleOutcome(NamedTuple):
 
 def _run_rule(ctx: Context, rule: Rule, override: str | None) -> RuleOutcome:
     from .checks import check_of
-    from .checks.hit import Hit
 
     checked: list[Checked] = []
     try:

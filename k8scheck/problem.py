@@ -8,7 +8,10 @@ into file:line:column in one place (``k8scheck.positions``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .model import Manifest
 
 PathPart = str | int
 FieldPath = tuple  # tuple[PathPart, ...]
@@ -38,6 +41,18 @@ class Problem:
     severity: str | None = None
     subject: FieldPath | None = field(default=None, compare=False)
     consequence: tuple | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A problem at a field path of one manifest: what a check yields (``checks.hit.hit`` makes one).
+
+    ``problem.related`` holds ``(manifest, path, message)`` triples for the
+    other ends of cross-object problems; the engine locates them.
+    """
+
+    manifest: Manifest
+    problem: Problem
 
 
 def dotted(path: FieldPath) -> str:

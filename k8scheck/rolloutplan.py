@@ -8,6 +8,7 @@ selecting the pods turns a dip below its minAvailable into an outage.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
@@ -29,6 +30,7 @@ UNGUARDED = (
 CHECKED_KINDS = ("Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "Service")
 # What a hypothetical rollout's numbers depend on: replicas, strategy (JSON), new pods mode, kube version.
 ShapeKey = tuple[str, str, str]  # (the spec but its template and selector, as JSON; pod mode; Kubernetes version)
+_SHAPE_JSON = json.JSONEncoder(sort_keys=True, check_circular=False)  # a loaded spec is a tree
 
 
 @dataclass
@@ -154,13 +156,11 @@ def _shape(obj: dict, mode: str, kube_version: str) -> ShapeKey | None:
     """What a hypothetical rollout's numbers depend on (names aside): every field of the spec but the
     pod template and the selector (replicas, strategy, paused, minReadySeconds, progressDeadlineSeconds,
     revisionHistoryLimit...)."""
-    import json
-
     spec = obj.get("spec")
     if not isinstance(spec, dict):
         return None  # (its problems are its own)
     try:
-        rest = json.dumps({k: v for k, v in spec.items() if k not in ("template", "selector")}, sort_keys=True)
+        rest = _SHAPE_JSON.encode({k: v for k, v in spec.items() if k not in ("template", "selector")})
     except (TypeError, ValueError):
         return None
     return (rest, mode, kube_version)

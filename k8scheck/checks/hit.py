@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from ..model import Manifest
-from ..problem import Problem
+from ..problem import Hit, Problem
 
-
-@dataclass(frozen=True)
-class Hit:
-    """A problem at a field path of one manifest.
-
-    ``problem.related`` holds ``(manifest, path, message)`` triples for the
-    other ends of cross-object problems; the engine locates them.
-    """
-
-    manifest: Manifest
-    problem: Problem
+__all__ = ["Hit", "hit"]
 
 
 def hit(
