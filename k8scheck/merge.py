@@ -51,21 +51,29 @@ def _note(finding: Finding) -> Related:
 
 def merge(findings: list[Finding], catalogue: dict) -> list[Finding]:
     """The findings with covered ones dropped, consequences folded in, duplicates removed."""
-    places = [_place(finding) for finding in findings]
+    relating = {slug for slug, rule in catalogue.items() if rule.covered_by or rule.consequence_of}
+    involved = relating | {other for slug in relating for other in _related_slugs(catalogue[slug])}
+    # Only the findings of rules in a relation are grouped by place (most findings are not).
     rules_at: dict[tuple, dict[str, Finding]] = {}
     subjects_at: dict[tuple, list[tuple[str, str]]] = {}  # spot -> (rule, subject)
-    for finding, place in zip(findings, places):
-        rules_at.setdefault(place, {}).setdefault(finding.rule, finding)
-        subjects_at.setdefault(place[:4], []).append((finding.rule, _subject(finding)))
+    for finding in findings:
+        if finding.rule in involved:
+            place = _place(finding)
+            rules_at.setdefault(place, {}).setdefault(finding.rule, finding)
+            subjects_at.setdefault(place[:4], []).append((finding.rule, _subject(finding)))
     notes: dict[int, list[Finding]] = {}
     kept: list[Finding] = []
-    for finding, place in zip(findings, places):
-        rule = catalogue.get(finding.rule)
-        if rule is not None and rule.covered_by:
+    for finding in findings:
+        if finding.rule not in relating:
+            kept.append(finding)
+            continue
+        rule = catalogue[finding.rule]
+        place = _place(finding)
+        if rule.covered_by:
             mine = _subject(finding)
             if any(slug in rule.covered_by and _within(mine, theirs) for slug, theirs in subjects_at[place[:4]]):
                 continue
-        if rule is not None and rule.consequence_of:
+        if rule.consequence_of:
             here = rules_at[place]
             root = next((here[slug] for slug in rule.consequence_of if slug in here), None)
             if root is not None:
@@ -73,6 +81,10 @@ def merge(findings: list[Finding], catalogue: dict) -> list[Finding]:
                 continue
         kept.append(finding)
     return _unique([_with_notes(f, notes.get(id(f), ())) for f in kept])
+
+
+def _related_slugs(rule) -> tuple:
+    return tuple(rule.covered_by) + tuple(rule.consequence_of)
 
 
 def _with_notes(finding: Finding, consequences) -> Finding:
