@@ -286,3 +286,20 @@ def test_a_named_kustomization_file_renders_its_directory_or_the_overlays_using_
         ("fixtures/layouts/kustomize-overlays/base/deployment.yaml", "secret-missing"),
         ("fixtures/layouts/kustomize-overlays/overlays/prod/replicas-and-image.yaml", "image-tag-latest"),
     }
+
+
+def test_variant_files_are_noted_once_per_pair_not_reported_as_errors():
+    _result, data = lint_json("fixtures/layouts/variant-files")
+    root = "fixtures/layouts/variant-files/"
+    notes = sorted(
+        (f["file"].removeprefix(root), f["related"][0]["file"].removeprefix(root))
+        for f in data["findings"]
+        if f["rule"] == "duplicate-object" and f["severity"] == "info"
+    )
+    assert notes == [
+        ("install/install.yaml", "install/ha/install.yaml"),  # an HA variant in a subdirectory: 4 shared objects
+        ("models/model-small.yaml", "models/model-large.yaml"),  # every object of a per-model file
+        ("tutorial/web-deployment.yaml", "tutorial/all-in-one.yaml"),  # split files beside their all-in-one file
+        ("tutorial/web-service.yaml", "tutorial/all-in-one.yaml"),
+    ]
+    assert all("they look like alternatives" in f["message"] for f in data["findings"] if f["severity"] == "info")

@@ -79,17 +79,23 @@ def _missing_strings(m, slug, obj: dict, base: tuple, required):
 
 
 def duplicate_object(ctx, rule):
-    """Two definitions of one object in one unit: an error when they are applied together.
+    """Two definitions of one object: an error when they are certainly applied together.
 
-    Plain files in unrelated directories (siblings: another example, another variant)
-    may never be applied together: a warning that says so, and a pair of directories
-    that share many objects gets one note for the pair instead of one per object.
+    Within one file or one rendered unit (a kustomization, a chart, an Argo CD or Flux
+    path) both definitions are applied. Plain files may never be applied together: a
+    file whose objects are all defined again elsewhere, or two files (or two unrelated
+    directories) that share several objects, look like alternatives (per-model or
+    per-provider variants, an all-in-one file beside its split files, successive steps
+    of a tutorial) of which one is applied: one note per pair. Any other duplicate
+    between plain files is a warning that says "if both are applied together".
     """
     first_seen = {}
-    apart: dict[tuple, list] = {}
+    defined_in: dict[str, int] = {}  # file -> objects with a kind and a name
+    between_files: dict[str, list] = {}  # second file -> its duplicates of objects in other plain files
     for m in ctx.manifests:
         if not m.kind or not m.name:
             continue
+        defined_in[m.file] = defined_in.get(m.file, 0) + 1
         # Identity is API group + kind + namespace + name: istio's Gateway and the
         # Gateway API's Gateway of one name are two objects.
         key = (m.group, m.kind, m.namespace, m.name)
@@ -97,8 +103,8 @@ def duplicate_object(ctx, rule):
             first_seen[key] = m
             continue
         first = first_seen[key]
-        if m.unit is None and not related_directories(first.file, m.file):
-            apart.setdefault((os.path.dirname(first.file), os.path.dirname(m.file)), []).append((first, m))
+        if m.unit is None and first.file != m.file:
+            between_files.setdefault(m.file, []).append((first, m))
             continue
         yield _redefined(
             rule,
@@ -109,22 +115,32 @@ def duplicate_object(ctx, rule):
             "first definition",
         )
     threshold = ctx.params(rule)["alternatives"]
+    apart: dict[tuple, list] = {}  # (first directory, second directory) -> duplicates, for unrelated directories
+    for second_file, duplicates in between_files.items():
+        # A file all of whose objects are defined elsewhere is a variant of what defines them.
+        variant = len(duplicates) >= threshold or len(duplicates) == defined_in[second_file]
+        by_first: dict[str, list] = {}
+        for first, m in duplicates:
+            by_first.setdefault(first.file, []).append((first, m))
+        for first_file, pairs in by_first.items():
+            if not related_directories(first_file, second_file):
+                apart.setdefault((os.path.dirname(first_file), os.path.dirname(second_file)), []).extend(pairs)
+            elif variant or len(pairs) >= threshold or len(pairs) == defined_in[first_file]:
+                yield _alternatives(rule, second_file, first_file, pairs, "file")
+            else:
+                for first, m in pairs:
+                    yield _redefined(
+                        rule,
+                        m,
+                        first,
+                        f"{m.ref} is also defined at {first.locate(_NAME)}; if both files are applied together, "
+                        "kubectl apply keeps only the one applied last",
+                        "the other definition",
+                        rule.severity_of("other-file"),
+                    )
     for (first_dir, second_dir), pairs in apart.items():
         if len(pairs) >= threshold:
-            first, m = pairs[0]
-            names = ", ".join(f"{b.kind} {b.name}" for _a, b in pairs[:3]) + (
-                f" and {len(pairs) - 3} more" if len(pairs) > 3 else ""
-            )
-            yield _redefined(
-                rule,
-                m,
-                first,
-                f"{second_dir} and {first_dir} define {len(pairs)} of the same objects ({names}): they look like "
-                "alternatives (variants, examples, per-provider installs) of which one is applied; if both are applied "
-                "together, each object is silently overwritten",
-                "the same object in the other directory",
-                rule.severity_of("alternatives"),
-            )
+            yield _alternatives(rule, second_dir, first_dir, pairs, "directory")
             continue
         for first, m in pairs:
             yield _redefined(
@@ -136,6 +152,25 @@ def duplicate_object(ctx, rule):
                 "the other definition",
                 rule.severity_of("other-directory"),
             )
+
+
+def _alternatives(rule, second: str, first: str, pairs: list, noun: str):
+    """One note for two files or directories that define the same objects: alternatives, of which one is applied."""
+    names = ", ".join(f"{b.kind} {b.name}" for _a, b in pairs[:3]) + (
+        f" and {len(pairs) - 3} more" if len(pairs) > 3 else ""
+    )
+    what = f"{len(pairs)} of the same objects" if len(pairs) > 1 else "the same object"
+    first_m, m = pairs[0]
+    return _redefined(
+        rule,
+        m,
+        first_m,
+        f"{second} and {first} define {what} ({names}): they look like alternatives (variants, examples, "
+        "per-provider installs, steps of a tutorial) of which one is applied; if both are applied together, each "
+        "object is silently overwritten",
+        f"the same object in the other {noun}",
+        rule.severity_of("alternatives"),
+    )
 
 
 _NAME = ("metadata", "name")
