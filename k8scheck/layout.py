@@ -286,9 +286,12 @@ def consuming_units(path: str, kustomizations: Kustomizations) -> list[str] | No
 
 
 def related_directories(a: str, b: str) -> bool:
-    """Files applied together: the same directory, or one directory inside the other."""
-    first, second = os.path.dirname(os.path.abspath(a)), os.path.dirname(os.path.abspath(b))
-    return first == second or first.startswith(second + os.sep) or second.startswith(first + os.sep)
+    """Plain files that ``kubectl apply -f <directory>`` applies together: files of the same directory.
+
+    It does not recurse (that takes -R), and a subdirectory of plain files is as often a
+    variant (``ha/``, ``extras/``, ``production_cluster/``) as a part of its parent.
+    """
+    return os.path.dirname(os.path.abspath(a)) == os.path.dirname(os.path.abspath(b))
 
 
 def excluded(path: str, root: str, patterns) -> bool:
