@@ -693,8 +693,8 @@ def load_kustomization(
             )
             manifest.overlays = tuple(p for p in patches if p.kind == manifest.kind and p.name == source.name)
         result.manifests.append(manifest)
-    if used_rendered:
-        result.files.append(rendered)
+    if used_rendered or not scratch.manifests:
+        result.files.append(rendered)  # (a render of no object still counts as read: it checked clean)
 
 
 def _read_source(path: str, sources: dict, result: LoadResult, max_file_size: int) -> LoadResult | None:

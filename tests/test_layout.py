@@ -303,3 +303,14 @@ def test_variant_files_are_noted_once_per_pair_not_reported_as_errors():
         ("tutorial/web-service.yaml", "tutorial/all-in-one.yaml"),
     ]
     assert all("they look like alternatives" in f["message"] for f in data["findings"] if f["severity"] == "info")
+
+
+@needs_kustomize
+def test_a_kustomization_that_renders_no_object_checks_clean(tmp_path):
+    # flux bootstrap's placeholders: kustomize renders them to nothing, and succeeds.
+    (tmp_path / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gotk-sync.yaml\n"
+    )
+    (tmp_path / "gotk-sync.yaml").write_text("# filled in by flux bootstrap\n")
+    result, data = lint_json(tmp_path)
+    assert (result.exit_code, data["summary"]["files"], data["summary"]["objects"], data["errors"]) == (0, 1, 0, [])
