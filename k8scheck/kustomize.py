@@ -9,6 +9,7 @@ its nearest written ancestor there).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 
@@ -42,8 +43,22 @@ def render(directory: str, max_output: int = 64 * 1024 * 1024, allow_remote: boo
         with open(os.path.join(overlay, "kustomization.yaml"), "w", encoding="utf-8") as handle:
             handle.write(f"resources:\n- {target}\nbuildMetadata: [originAnnotations]\n")
         return render_module.run(command + [overlay], directory, max_output, allow_remote), overlay
+    except RenderError as exc:
+        raise RenderError(_without_wrapper(str(exc))) from None
     finally:
         shutil.rmtree(overlay, ignore_errors=True)
+
+
+# The layer kustomize adds for the wrapper kustomization above (it first tries the target as a file).
+_WRAPPER_LAYER = re.compile(
+    r"accumulating resources: accumulation err='accumulating resources from '[^']*': "
+    r"'([^']*)' must resolve to a file': recursed accumulation of path '\1': "
+)
+
+
+def _without_wrapper(message: str) -> str:
+    """A render failure as rendering the directory itself reports it, without the wrapper's layer."""
+    return _WRAPPER_LAYER.sub("", message, count=1)
 
 
 def origin_path(annotation, overlay: str) -> str | None:

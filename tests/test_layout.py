@@ -314,3 +314,14 @@ def test_a_kustomization_that_renders_no_object_checks_clean(tmp_path):
     (tmp_path / "gotk-sync.yaml").write_text("# filled in by flux bootstrap\n")
     result, data = lint_json(tmp_path)
     assert (result.exit_code, data["summary"]["files"], data["summary"]["objects"], data["errors"]) == (0, 1, 0, [])
+
+
+@needs_kustomize
+def test_a_render_failure_reads_as_rendering_the_directory_itself(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "shared.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n")
+    (tmp_path / "app" / "kustomization.yaml").write_text("resources:\n  - ../shared.yaml\n")
+    _result, data = lint_json(tmp_path / "app")
+    [error] = data["errors"]
+    assert "is not in or below" in error["message"]  # kustomize's load restrictor: the cause
+    assert "recursed accumulation" not in error["message"]  # not the layer of k8scheck's wrapper kustomization
