@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -113,7 +114,8 @@ class Context:
         stage = (
             None if self.options.schema_dirs else b"schema\0" + self.kube_version.encode() + b"\0" + marshal.dumps(crds)
         )
-        return self._pairs(self._per_object(stage, lambda manifest: list(validate(manifest.obj))))
+        found = self._pairs(self._per_object(stage, lambda manifest: list(validate(manifest.obj))))
+        return _with_schema_source(found, self.by_kind.get("CustomResourceDefinition", ()))
 
     def _pairs(self, found: list) -> list:
         """(manifest, problem) for the per-subject problem lists ``found``."""
@@ -263,3 +265,25 @@ class Context:
         if line is None:
             return None
         return line[location.column - 1 : location.end_column - 1] or None
+
+
+def _with_schema_source(pairs: list, crds) -> list:
+    """The (manifest, problem) pairs, each custom resource's problems naming the CRD of the inputs whose
+    schema found them (the last to serve its apiVersion and kind, as the validator takes it): where that
+    CRD lies in another directory, the finding rests on evidence elsewhere (``engine._only_elsewhere``)."""
+    from .schema.crd import served_versions
+
+    source = {}
+    for crd in crds:
+        for api_version, kind, _schema in served_versions(crd.obj):
+            source[(api_version, kind)] = crd
+    if not source:
+        return pairs
+    out = []
+    for manifest, problem in pairs:
+        crd = source.get((manifest.api_version, manifest.kind))
+        if crd is not None and crd is not manifest:
+            note = f"{manifest.kind} {manifest.api_version}: the schema of CustomResourceDefinition {crd.name}"
+            problem = dataclasses.replace(problem, related=(*problem.related, (crd, ("spec", "names", "kind"), note)))
+        out.append((manifest, problem))
+    return out

@@ -416,9 +416,7 @@ def _only_elsewhere(finding: Finding) -> Finding:
     if any(related_directories(finding.location.file, r.location.file) for r in elsewhere):
         return finding
     where = os.path.dirname(elsewhere[0].location.file) or "."
-    note = (
-        f" (the evidence is in {where}, another directory: an error only if both are applied together)"
-    )
+    note = f" (the evidence is in {where}, another directory: an error only if both are applied together)"
     return dataclasses.replace(finding, severity="warning", message=finding.message + note)
 
 

@@ -43,19 +43,24 @@ _COPIED = (
 def custom_resource_schemas(crd) -> dict[tuple[str, str], dict]:
     """``{(apiVersion, kind): JSON Schema}`` for each served version of one CRD.
     Malformed CRDs yield what can be read from them, never an exception."""
+    return {(api_version, kind): resource_schema(raw, kind) for api_version, kind, raw in served_versions(crd)}
+
+
+def served_versions(crd) -> list[tuple[str, str, dict | None]]:
+    """(apiVersion, kind, openAPIV3Schema or None) of each version one CRD serves; [] for anything else."""
     if not isinstance(crd, dict) or crd.get("kind") != "CustomResourceDefinition":
-        return {}  # callers may hand us every object of a run; only CRDs count
+        return []  # callers may hand us every object of a run; only CRDs count
     if not str(crd.get("apiVersion", "")).startswith("apiextensions.k8s.io/"):
-        return {}
+        return []
     spec = crd.get("spec")
     if not isinstance(spec, dict):
-        return {}
+        return []
     group = spec.get("group")
     names = spec.get("names")
     kind = names.get("kind") if isinstance(names, dict) else None
     if not isinstance(group, str) or not isinstance(kind, str):
-        return {}
-    out = {}
+        return []
+    out = []
     versions = spec.get("versions")
     if isinstance(versions, list):
         for entry in versions:
@@ -67,11 +72,11 @@ def custom_resource_schemas(crd) -> dict[tuple[str, str], dict]:
             if not isinstance(validation, dict):
                 validation = spec.get("validation")  # apiextensions v1beta1 shape
             raw = validation.get("openAPIV3Schema") if isinstance(validation, dict) else None
-            out[(f"{group}/{entry['name']}", kind)] = resource_schema(raw, kind)
+            out.append((f"{group}/{entry['name']}", kind, raw))
     elif isinstance(spec.get("version"), str):  # v1beta1 with a single version
         validation = spec.get("validation")
         raw = validation.get("openAPIV3Schema") if isinstance(validation, dict) else None
-        out[(f"{group}/{spec['version']}", kind)] = resource_schema(raw, kind)
+        out.append((f"{group}/{spec['version']}", kind, raw))
     return out
 
 
