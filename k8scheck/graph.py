@@ -431,12 +431,19 @@ class ObjectGraph:
                     best = (rank, k, v, w)
         return None if best is None else best[1:]
 
-    def nearest_name(self, kind: str, namespace: str | None, name: str) -> Manifest | None:
-        """An object of this kind and namespace whose name is a likely typo fix for ``name``."""
+    def nearest_name(self, kind: str, namespace: str | None, name: str, accept=None) -> Manifest | None:
+        """An object of this kind and namespace whose name is a likely typo fix for ``name``.
+
+        ``accept`` (manifest -> bool), when given, keeps only the objects that could stand for
+        the one meant: a close name alone does not make an object the one a reference wants.
+        """
         names = self._names.get((kind, namespace))
         if not names:
             return None
-        close = nearest_word(name, self._name_index[(kind, namespace)].candidates(name))
+        candidates = self._name_index[(kind, namespace)].candidates(name)
+        if accept is not None:
+            candidates = [c for c in candidates if accept(names[c])]
+        close = nearest_word(name, candidates)
         return names[close] if close else None
 
     def freeze(self) -> None:
