@@ -275,14 +275,16 @@ def service_port_mismatch(ctx, rule):
                 message += f" Did you mean {close!r}?"
             yield hit(m, rule.slug, path, message, related=related, fix=close)
         else:
-            numbers = sorted({d.number for d in declared if d.protocol == protocol})
+            # A number is used verbatim: the Endpoints hold the pods and containers[].ports does not limit
+            # what they serve, so a number declared nowhere (and named in no args, command or env value:
+            # those are silent) may still be served. A warning, and no fix: the declared port may be
+            # another service of the app (a webhook, a receiver without auth), not the one meant.
             message = (
                 f"Service {m.namespace}/{m.name} sends port {get(m.obj, 'spec', 'ports')[i].get('port')} to targetPort "
-                f"{target}/{protocol}, but the containers of {owner} declare {_declared_text(declared)}; "
-                "connections reach a port nothing listens on (connection refused)."
+                f"{target}/{protocol}, but the containers of {owner} declare {_declared_text(declared)} and no args, "
+                f"command or env value names {target}; if nothing listens on {target}, connections are refused."
             )
-            fix = str(numbers[0]) if len(numbers) == 1 else None
-            yield hit(m, rule.slug, path, message, related=related, fix=fix)
+            yield hit(m, rule.slug, path, message, related=related, severity=rule.severity_of("undeclared-number"))
 
 
 def service_port_undeclared(ctx, rule):
