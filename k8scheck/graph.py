@@ -42,6 +42,7 @@ import enum
 import fnmatch
 import itertools
 import os
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -431,12 +432,19 @@ class ObjectGraph:
                     best = (rank, k, v, w)
         return None if best is None else best[1:]
 
-    def nearest_name(self, kind: str, namespace: str | None, name: str) -> Manifest | None:
-        """An object of this kind and namespace whose name is a likely typo fix for ``name``."""
+    def nearest_name(self, kind: str, namespace: str | None, name: str, accept=None) -> Manifest | None:
+        """An object of this kind and namespace whose name is a likely typo fix for ``name``.
+
+        ``accept`` (manifest -> bool), when given, keeps only the objects that could stand for
+        the one meant: a close name alone does not make an object the one a reference wants.
+        """
         names = self._names.get((kind, namespace))
         if not names:
             return None
-        close = nearest_word(name, self._name_index[(kind, namespace)].candidates(name))
+        candidates = self._name_index[(kind, namespace)].candidates(name)
+        if accept is not None:
+            candidates = [c for c in candidates if accept(names[c])]
+        close = nearest_word(name, candidates)
         return names[close] if close else None
 
     def freeze(self) -> None:
@@ -820,17 +828,23 @@ class PortFit(enum.Enum):
     """How a Service targetPort fits a pod, as FindPort decides."""
 
     DECLARED = "declared"  # a container declares it: ``PortMatch.path`` says where
-    UNDECLARED = "undeclared"  # a number no container declares: traffic still goes there
+    CONFIGURED = "configured"  # a number no container declares, but their args, command or env name it
+    UNDECLARED = "undeclared"  # a number no container declares or names: traffic still goes there
     ABSENT = "absent"  # a name no container declares: the pod is left out of the Endpoints for that port
 
 
 class PortMatch(NamedTuple):
     fit: PortFit
-    path: tuple | None = None  # DECLARED: the path of the matching container port
+    path: tuple | None = None  # DECLARED: the matching container port; CONFIGURED: the value naming the number
 
 
 def find_port(template: PodTemplate, target, protocol: str) -> PortMatch:
-    """Where a Service targetPort lands in a pod, as FindPort decides."""
+    """Where a Service targetPort lands in a pod, as FindPort decides.
+
+    A number reaches podIP:number whatever ``containers[].ports`` says (the list is informational),
+    so an undeclared number that the containers' args, command or env values name is CONFIGURED:
+    the manifests show the application is told to listen there.
+    """
     if isinstance(target, str):
         for port in container_ports(template):
             if port.name == target and port.protocol == protocol:
@@ -839,7 +853,42 @@ def find_port(template: PodTemplate, target, protocol: str) -> PortMatch:
     for port in container_ports(template):
         if port.number == target and port.protocol == protocol:
             return PortMatch(PortFit.DECLARED, port.path)
+    named = port_named_in_config(template, target)
+    if named is not None:
+        return PortMatch(PortFit.CONFIGURED, named)
     return PortMatch(PortFit.UNDECLARED)
+
+
+def _number_pattern(number: int) -> re.Pattern:
+    # The number as a word of its own: ":8443", "--port=8443", "--port 8443", "0.0.0.0:8443", "8443";
+    # not a part of another number, a version or a word ("18443", "1.8443", "8443ms").
+    return re.compile(rf"(?<![\w.]){number}(?![\w.])")
+
+
+def port_named_in_config(template: PodTemplate, number) -> tuple | None:
+    """The path of the first args, command or env value of a serving container that names ``number``, or None.
+
+    Serving containers are the ones FindPort searches: app containers and restartable (sidecar) init
+    containers. ``valueFrom`` env and mounted files are not read.
+    """
+    if not is_int(number) or isinstance(number, bool):
+        return None
+    pattern = _number_pattern(number)
+    for list_name, index, container in containers(template.spec, ("containers", "initContainers")):
+        if list_name == "initContainers" and container.get("restartPolicy") != "Always":
+            continue
+        here = template.spec_path + (list_name, index)
+        for field_name in ("command", "args"):
+            values = container.get(field_name)
+            for j, value in enumerate(values if isinstance(values, list) else ()):
+                if isinstance(value, (str, int)) and not isinstance(value, bool) and pattern.search(str(value)):
+                    return here + (field_name, j)
+        env = container.get("env")
+        for j, variable in enumerate(env if isinstance(env, list) else ()):
+            value = variable.get("value") if isinstance(variable, dict) else None
+            if isinstance(value, (str, int)) and not isinstance(value, bool) and pattern.search(str(value)):
+                return here + ("env", j, "value")
+    return None
 
 
 class DeclaredPort(NamedTuple):
@@ -891,7 +940,7 @@ def _port_problems_of(m: Manifest, i: int, port: dict, selected):
         if not w.ports_known:
             continue  # pods an operator makes or that are assumed: nothing says what they serve
         found = find_port(w.template, target, protocol)
-        if found.fit is PortFit.DECLARED:
+        if found.fit in (PortFit.DECLARED, PortFit.CONFIGURED):
             continue
         declared = [
             DeclaredPort(p.name, p.number, p.protocol) for p in container_ports(w.template) if p.number is not None

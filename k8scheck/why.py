@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .graph import container_ports, service_target
+from .graph import container_ports, port_named_in_config, service_target
 from .kinds import PodTemplate, containers, get, items
 from .model import Manifest
 from .netpol import Decision, Endpoint, decide
@@ -832,9 +832,9 @@ class Walker:
             for w in working
             if (port := resolved[id(w)]) is not None  # every working workload resolves the port
         }
-        listening = [w for w in working if containers_hops[id(w)].ok is not False]
-        if not listening:
-            return self._pods_refuse(leg, working, containers_hops[id(working[0])])
+        # A number reaches the pods whatever they declare: a port no container declares or names is a
+        # warning (the app may listen there all the same), never the verdict, as in service-port-mismatch.
+        unsure = [w for w in working if containers_hops[id(w)].warning]
         ready, not_ready = self._addresses(leg)
         if not ready:
             return self._none_ready(leg, working, not_ready, containers_hops[id(working[0])])
@@ -859,17 +859,26 @@ class Walker:
             )
         )
         hops += self._traffic_policy_hops(leg, len(pods))
-        hops += self._policy_hops(leg, [w for w in listening if w in ready_owners], resolved, protocol)
-        for w in working:
-            hop = containers_hops[id(w)]
-            if hop.ok is False:  # some workloads listen, this one does not: a warning, not the verdict
-                hop.ok, hop.warning = None, True
-            hops.append(hop)
+        hops += self._policy_hops(leg, [w for w in working if w in ready_owners], resolved, protocol)
+        hops += [containers_hops[id(w)] for w in working]
         for w in working:
             hops += self._startup_hops(w, others_ready=w not in ready_owners)
         for w in ready_owners:
             hops += self._rollout_hops(w)
         failing = next((h for h in hops if h.ok is False), None)
+        if failing is None and unsure:
+            port = self._pod_port(leg, resolved[id(unsure[0])] or 0)
+            refused = (
+                "HTTP 502 Bad Gateway from the ingress controller"
+                if leg.via == "ingress"
+                else '"(7) Failed to connect … Couldn\'t connect to server"'
+            )
+            return leg.verdict(
+                summary=(
+                    f"the request would reach a ready pod on port {port}, which its containers do not declare: "
+                    f"if nothing listens there, the pod refuses the connection ({refused})"
+                ),
+            )  # no fix, as in lint: the declared port may be another service of the app, not the one meant
         if failing is None:
             return leg.verdict()
         if failing.kind == "rollout":
@@ -936,34 +945,6 @@ class Walker:
             template = _selected_template(w)
             hop.evidence.append((f"{w.ref}'s pod template", w.locate(template.spec_path + ("containers",))))
         return hop
-
-    def _pods_refuse(self, leg, working, container_hop) -> Verdict:
-        # A numeric targetPort is used verbatim: the Endpoints exist, the pods refuse the connection.
-        service, service_port = leg.service, leg.port
-        ready, _ = self._addresses(leg)
-        count = len(_unique(a.pod for a in ready))
-        ports = sorted({a.port for a in ready if a.port is not None})
-        leg.hops.append(
-            Hop(
-                "endpoints",
-                f"Endpoints: {count} address(es) on port {', '.join(map(str, ports)) or '?'}",
-                True if count else None,
-                service,
-                ("spec", "selector"),
-                data={"addresses": count, "ports": ports},
-            )
-        )
-        if "targetPort" in service_port and not _headless(_spec(service)):
-            container_hop.manifest, container_hop.path = service, ("spec", "ports", leg.port_index, "targetPort")
-        fix = self._target_port_fix(leg, working)
-        symptom = (
-            "HTTP 502 Bad Gateway from the ingress controller (the pods refuse its connection)"
-            if leg.via == "ingress"
-            else '"(7) Failed to connect … Couldn\'t connect to server": the pod refuses connections on that port'
-        )
-        return leg.verdict(
-            extra=[container_hop, *self._startup_hops(working[0], reached=False)], symptom=symptom, fix=fix
-        )
 
     def _none_ready(self, leg, working, not_ready, container_hop) -> Verdict:
         """Pods are selected but none is Ready:
@@ -1195,16 +1176,34 @@ class Walker:
                     template.spec_path + ("containers", index, "ports", port_index, "containerPort"),
                     data={"port": resolved},
                 )
+        named = port_named_in_config(template, resolved)
+        if named is not None:
+            container = get(template.spec, *named[len(template.spec_path) : len(template.spec_path) + 2])
+            return Hop(
+                "container",
+                f"port {resolved} on {container.get('name')} ({workload.ref}): not in containers[].ports, named in "
+                f"its {named[len(template.spec_path) + 2]}",
+                True,
+                workload,
+                named,
+                reason="containers[].ports is informational; the app is told to listen there",
+                data={"port": resolved},
+            )
         if declared:
             ports = ", ".join(str(p.get("containerPort")) for *_x, p in declared)
             container, index, port_index, _port = declared[0]
             hop = Hop(
                 "container",
                 f"no container of {workload.ref} declares port {resolved}",
-                False,
+                None,
                 workload,
                 template.spec_path + ("containers",),
-                reason=f"declared container ports: {ports}; nothing is known to listen on {resolved}",
+                reason=(
+                    f"declared container ports: {ports}, and no args, command or env value names {resolved}; "
+                    f"containers[].ports is informational, but if nothing listens on {resolved}, connections are "
+                    "refused"
+                ),
+                warning=True,
                 data={"port": resolved},
             )
             hop.evidence.append(

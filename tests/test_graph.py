@@ -321,6 +321,55 @@ def test_find_port_follows_findport(containers, init, target, protocol, found):
         assert result.fit is {None: PortFit.ABSENT, "undeclared": PortFit.UNDECLARED}[found]
 
 
+_DECLARED_9443 = {"name": "webhook-server", "containerPort": 9443}
+
+
+@pytest.mark.parametrize(
+    "container,init,target,path",
+    [
+        # the number written where the app is told to listen: the kubebuilder layout, flags, env
+        ({"args": ["--metrics-bind-address=:8443"]}, [], 8443, ("containers", 0, "args", 0)),
+        ({"args": ["--grpc", "--port", "18080"]}, [], 18080, ("containers", 0, "args", 2)),
+        ({"args": ["--port 18080 --port 19090"]}, [], 19090, ("containers", 0, "args", 0)),
+        ({"command": ["/app", "--port=18080"]}, [], 18080, ("containers", 0, "command", 1)),
+        ({"command": ["sh", "-c", "exec app -listen 0.0.0.0:7000"]}, [], 7000, ("containers", 0, "command", 2)),
+        (
+            {"env": [{"name": "A", "valueFrom": {}}, {"name": "PORT", "value": "8443"}]},
+            [],
+            8443,
+            ("containers", 0, "env", 1, "value"),
+        ),
+        (
+            {"args": [18080]},
+            [],
+            18080,
+            ("containers", 0, "args", 0),
+        ),  # unquoted: schema-type reports it, the number still counts
+        # not the number: part of another number, a version, a duration, an env name, valueFrom
+        ({"args": ["--port=18443"]}, [], 8443, None),
+        ({"args": ["--version=1.8443"]}, [], 8443, None),
+        ({"args": ["--timeout=8443ms"]}, [], 8443, None),
+        ({"env": [{"name": "PORT_8443", "value": "on"}]}, [], 8443, None),
+        ({"env": [{"name": "PORT", "valueFrom": {"configMapKeyRef": {"name": "c", "key": "8443"}}}]}, [], 8443, None),
+        # only the containers FindPort searches: a sidecar counts, a run-once init container does not
+        (
+            {},
+            [{"name": "s", "restartPolicy": "Always", "args": ["--listen=:15090"]}],
+            15090,
+            ("initContainers", 0, "args", 0),
+        ),
+        ({}, [{"name": "i", "args": ["--wait-for=:15090"]}], 15090, None),
+    ],
+)
+def test_an_undeclared_number_named_in_args_command_or_env_is_configured(container, init, target, path):
+    spec = {"containers": [{"name": "a", "ports": [_DECLARED_9443], **container}], "initContainers": init}
+    result = find_port(_template(spec), target, "TCP")
+    if path is None:
+        assert result == (PortFit.UNDECLARED, None)
+    else:
+        assert result == (PortFit.CONFIGURED, ("spec", *path))
+
+
 @pytest.mark.parametrize(
     "port,expected",
     [

@@ -65,14 +65,6 @@ CASES = [
         None,
     ),
     (
-        "svc/web",
-        "fixtures/why/wrong-target-port",
-        "container",
-        "fixtures/why/wrong-target-port/app.yaml:9",
-        "refuses connections",
-        "+    targetPort: 80",
-    ),
-    (
         "svc/api",
         "fixtures/why/named-target-port-missing",
         "endpoints",
@@ -246,11 +238,29 @@ BEHAVIOUR = [
         "db:80",
         W + "headless-port-remap",
         (),
-        1,
+        0,
         {"service": "headless: no cluster IP", "container": "no container of StatefulSet default/db declares port 80"},
-        "refuses connections",
+        None,
         id="headless-no-port-remapping",
     ),  # pkg/proxy: no rules for ClusterIP None; DNS A records are pod IPs
+    pytest.param(
+        "svc/web",
+        W + "wrong-target-port",
+        (),
+        0,
+        {"container": "no container of Deployment default/web declares port 8080"},
+        None,
+        id="numeric-target-port-declared-nowhere-is-a-warning",
+    ),  # pkg/api/v1/pod/util.go FindPort: an int targetPort is used verbatim; core/v1 ContainerPort: informational
+    pytest.param(
+        "svc/manager-metrics",
+        W + "target-port-in-args",
+        (),
+        0,
+        {"container": "port 8443 on manager (Deployment default/manager): not in containers[].ports, named in its"},
+        None,
+        id="numeric-target-port-named-in-args-listens",
+    ),  # the kubebuilder scaffold: --metrics-bind-address=:8443, only the webhook port declared
     pytest.param(
         "svc/prometheus-k8s",
         W + "service-in-other-namespace",
@@ -431,6 +441,19 @@ def test_behaviour_table(run, target, paths, options, code, titles, symptom):
         assert symptom in data["symptom"]
     else:
         assert data["symptom"] is None
+
+
+def test_a_numeric_target_port_declared_nowhere_is_a_warning_without_a_fix(run):
+    """As service-port-mismatch: the pods may listen on a number they do not declare, so the hop is a
+    warning and the verdict says what happens if they do not; the declared port is named, not proposed
+    (it may be another service of the app)."""
+    data = json.loads(run("svc/web", W + "wrong-target-port", "--format", "json").output)
+    assert data["reachable"] is True and data["symptom"] is None
+    container = next(h for h in data["hops"] if h["kind"] == "container")
+    assert container["ok"] is None and container["warning"] is True
+    assert "if nothing listens on 8080, connections are refused" in container["reason"]
+    assert "if nothing listens there, the pod refuses the connection" in data["summary"]
+    assert data["fix"] is None and "declared container ports: 80" in container["reason"]
 
 
 def test_never_a_fix_that_drops_working_pods(run):

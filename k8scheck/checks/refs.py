@@ -28,8 +28,8 @@ def _key(m):
     return (m.kind, m.namespace, m.name)
 
 
-def _did_you_mean(ctx, kind, namespace, name):
-    other = ctx.graph.nearest_name(kind, namespace, name)
+def _did_you_mean(ctx, kind, namespace, name, accept=None):
+    other = ctx.graph.nearest_name(kind, namespace, name, accept)
     if other is None:
         return "", (), None
     return (
@@ -98,9 +98,13 @@ class MissingObject(NamedTuple):
         )
 
 
-def missing_object(ctx, rule):
+def missing_object(ctx, rule, plausible=None):
     """Template ``missing-object``: a reference to an object that neither the inputs nor the cluster
-    are known to hold."""
+    are known to hold.
+
+    ``plausible(edge, manifest) -> bool``, when given, limits "Did you mean" to objects that could be
+    the one the reference wants (a rule whose near misses need more than a close name).
+    """
     spec = MissingObject.from_params(rule.template.params)
     relations = tuple(dict.fromkeys(f.relation for f in spec.edges))
     for edge in ctx.graph.broken(*relations):
@@ -111,7 +115,8 @@ def missing_object(ctx, rule):
         annotations = m.metadata.get("annotations")
         if isinstance(annotations, dict) and any(a in annotations for a in spec.unless_annotated):
             continue  # a controller named by the annotation creates the object
-        tail, related, close = _near_miss(ctx, spec, kind, namespace, name)
+        accept = None if plausible is None else (lambda other, edge=edge: plausible(edge, other))
+        tail, related, close = _near_miss(ctx, spec, kind, namespace, name, accept)
         fields = {
             "source": m,
             "kind": kind,
@@ -133,12 +138,12 @@ def missing_object(ctx, rule):
         )
 
 
-def _near_miss(ctx, spec: MissingObject, kind, namespace, name):
+def _near_miss(ctx, spec: MissingObject, kind, namespace, name, accept=None):
     """(" Did you mean …?" or a wrong-kind hint, related notes, the name to suggest)."""
     wrong = spec.wrong_kind
     if wrong is not None and kind == wrong.kind and ctx.graph.exists(wrong.instead, None, name):
         return " " + wrong.hint.format(name=name), (), name
-    return _did_you_mean(ctx, kind, namespace, name)
+    return _did_you_mean(ctx, kind, namespace, name, accept)
 
 
 # ---------------------------------------------------------------------------
@@ -270,14 +275,16 @@ def service_port_mismatch(ctx, rule):
                 message += f" Did you mean {close!r}?"
             yield hit(m, rule.slug, path, message, related=related, fix=close)
         else:
-            numbers = sorted({d.number for d in declared if d.protocol == protocol})
+            # A number is used verbatim: the Endpoints hold the pods and containers[].ports does not limit
+            # what they serve, so a number declared nowhere (and named in no args, command or env value:
+            # those are silent) may still be served. A warning, and no fix: the declared port may be
+            # another service of the app (a webhook, a receiver without auth), not the one meant.
             message = (
                 f"Service {m.namespace}/{m.name} sends port {get(m.obj, 'spec', 'ports')[i].get('port')} to targetPort "
-                f"{target}/{protocol}, but the containers of {owner} declare {_declared_text(declared)}; "
-                "connections reach a port nothing listens on (connection refused)."
+                f"{target}/{protocol}, but the containers of {owner} declare {_declared_text(declared)} and no args, "
+                f"command or env value names {target}; if nothing listens on {target}, connections are refused."
             )
-            fix = str(numbers[0]) if len(numbers) == 1 else None
-            yield hit(m, rule.slug, path, message, related=related, fix=fix)
+            yield hit(m, rule.slug, path, message, related=related, severity=rule.severity_of("undeclared-number"))
 
 
 def service_port_undeclared(ctx, rule):
@@ -556,11 +563,31 @@ def networkpolicy_no_match(ctx, rule):
     )
 
 
+def _could_govern(graph, edge, service) -> bool:
+    """Could ``service`` be the governing Service a StatefulSet's serviceName misspells?
+
+    Only if it selects the StatefulSet's pods (the per-pod DNS records come from its endpoints),
+    or is headless without a selector (its endpoints are written by hand: cannot tell). A close
+    name on another component's Service is not a near miss: pointing serviceName at it would
+    give these pods no DNS names either.
+    """
+    spec = service.obj.get("spec")
+    if not isinstance(spec, dict):
+        return False
+    selector = spec.get("selector")
+    if not isinstance(selector, dict) or not selector:
+        return spec.get("clusterIP") == "None"
+    own = graph.workload(edge.manifest)
+    if own is None or service.namespace != edge.manifest.namespace:
+        return False
+    return all(isinstance(k, str) and isinstance(v, str) and own.has(k, v) for k, v in selector.items())
+
+
 def statefulset_service_missing(ctx, rule):
-    """The missing-object template (rules/statefulset-service-missing.yaml), and a governing Service
-    that is not headless."""
-    yield from missing_object(ctx, rule)
+    """The missing-object template (rules/statefulset-service-missing.yaml), with "Did you mean" limited
+    to Services that could govern the StatefulSet, and a governing Service that is not headless."""
     graph = ctx.graph
+    yield from missing_object(ctx, rule, plausible=lambda edge, service: _could_govern(graph, edge, service))
     for edge in graph.edges("governs"):
         m = edge.manifest
         _, namespace, name = edge.target

@@ -425,7 +425,7 @@ def resolve_port(template, target, protocol: str) -> int | None:
     found = find_port(template, target, protocol)
     if found.fit is PortFit.ABSENT:
         return None
-    if found.fit is PortFit.UNDECLARED:
+    if found.fit in (PortFit.UNDECLARED, PortFit.CONFIGURED):
         return target
     if found.path is None:  # never: a DECLARED match carries the container port's path
         return None
