@@ -439,6 +439,11 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
 
 
 # GitOps objects that apply a directory of the repository as one unit: (apiVersion group, kind, paths).
+# A path is relative to the object's source, so only a source that can be this repository names one of its
+# directories: a Flux GitRepository, an Argo CD git source. A Flux OCIRepository, Bucket or ExternalArtifact and
+# an Argo CD Helm chart (`chart:`) or OCI artifact (`oci://`) are artifacts built elsewhere; their path names a
+# directory inside that artifact. Which git repository a GitRepository or repoURL names is not judged (forks and
+# mirrors spell this repository's URL many ways).
 def _gitops_paths(manifest: Manifest) -> list[str]:
     spec = manifest.obj.get("spec")
     if not isinstance(spec, dict):
@@ -450,10 +455,22 @@ def _gitops_paths(manifest: Manifest) -> list[str]:
         sources = ([source] if isinstance(source, dict) else []) + [
             s for s in spec.get("sources") or [] if isinstance(s, dict)
         ]
-        return [s["path"] for s in sources if isinstance(s.get("path"), str) and "{{" not in s["path"]]
+        return [
+            s["path"]
+            for s in sources
+            if isinstance(s.get("path"), str) and "{{" not in s["path"] and _argo_source_may_be_git(s)
+        ]
     if manifest.group == "kustomize.toolkit.fluxcd.io" and manifest.kind == "Kustomization":
-        return [spec["path"]] if isinstance(spec.get("path"), str) else []
+        source_ref = spec.get("sourceRef")
+        from_git = isinstance(source_ref, dict) and source_ref.get("kind") == "GitRepository"
+        return [spec["path"]] if from_git and isinstance(spec.get("path"), str) else []
     return []
+
+
+def _argo_source_may_be_git(source: dict) -> bool:
+    """An Argo CD source that is not a Helm chart (`chart:`) nor an OCI artifact (`repoURL: oci://...`)."""
+    repo_url = source.get("repoURL")
+    return source.get("chart") is None and not (isinstance(repo_url, str) and repo_url.startswith("oci://"))
 
 
 def assign_gitops_units(manifests: list[Manifest]) -> None:
