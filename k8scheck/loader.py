@@ -491,6 +491,7 @@ def assign_gitops_units(manifests: list[Manifest]) -> None:
 
 
 TOOL_CONFIGS = Path(__file__).parent / "data" / "tool_configs.yaml"
+_TOOL_CONFIG = "configuration for a tool ({}), not applied to a cluster"
 
 
 @functools.lru_cache(maxsize=1)
@@ -498,17 +499,17 @@ def _tool_configs() -> tuple:
     from .yamlsource import load_single
 
     entries = load_single(TOOL_CONFIGS.read_text(encoding="utf-8")) or []
-    return tuple((e["apiVersion"], e.get("kind")) for e in entries)
+    return tuple((e["apiVersion"], e.get("kind"), e.get("reason")) for e in entries)
 
 
-def is_tool_config(api_version, kind) -> bool:
-    """apiVersion/kind of a tool's own configuration file (kustomize, skaffold, kind, kubeconfig...)."""
+def tool_config_reason(api_version, kind) -> str | None:
+    """Why apiVersion/kind is a tool's own configuration file (kustomize, skaffold, kind...), or None."""
     if not isinstance(api_version, str):
-        return False
-    for version, only_kind in _tool_configs():
+        return None
+    for version, only_kind, reason in _tool_configs():
         if (api_version == version or api_version.startswith(version + "/")) and only_kind in (None, kind):
-            return True
-    return False
+            return _TOOL_CONFIG.format(reason or "kustomize, skaffold, kind, kubeconfig...")
+    return None
 
 
 def _objects_in(documents):
@@ -545,10 +546,11 @@ def not_a_manifest(source: SourceFile, documents, problems) -> str | None:
     typed = [
         o for o in _objects_in(documents) if isinstance(o.get("apiVersion"), str) and isinstance(o.get("kind"), str)
     ]
-    if any(not is_tool_config(o["apiVersion"], o["kind"]) for o in typed):
+    reasons = sorted({tool_config_reason(o["apiVersion"], o["kind"]) or "" for o in typed})
+    if "" in reasons:
         return None
-    if typed:
-        return "configuration for a tool (kustomize, skaffold, kind, kubeconfig...), not applied to a cluster"
+    if reasons:
+        return "; ".join(reasons)
     if problems and looks_like_template(source.text):
         return "a Go/Helm template ({{ }} actions), not a manifest until rendered"
     if problems and all(pattern.search(source.text) for pattern in _MANIFEST_KEYS):
