@@ -536,16 +536,48 @@ def looks_like_template(text: str) -> bool:
     return _TEMPLATE_ACTION.search(text) is not None
 
 
+# Fields whose syntax the API server checks and that never hold a brace (names, namespaces, label keys and values,
+# annotation keys). A {{ }} placeholder there shows a file a template engine fills in (Helm, Go templates, sed)
+# before kubectl sees it. Other strings may hold {{ }} that a controller reads (alert and workflow templates).
+_BRACELESS = (("apiVersion",), ("kind",), ("metadata", "name"), ("metadata", "generateName"), ("metadata", "namespace"))
+
+
+def _has_action(value) -> bool:
+    return isinstance(value, str) and _TEMPLATE_ACTION.search(value) is not None
+
+
+def template_placeholder(obj: dict) -> str | None:
+    """The first field of ``obj`` that holds a {{ }} placeholder where no brace can ever be valid, or None."""
+    for path in _BRACELESS:
+        value = obj.get(path[0])
+        for key in path[1:]:
+            value = value.get(key) if isinstance(value, dict) else None
+        if _has_action(value):
+            return ".".join(path)
+    metadata = obj.get("metadata")
+    for part in ("labels", "annotations"):
+        mapping = metadata.get(part) if isinstance(metadata, dict) else None
+        for key, value in mapping.items() if isinstance(mapping, dict) else ():
+            if _has_action(key) or (part == "labels" and _has_action(value)):
+                return f"metadata.{part}.{key}"
+    return None
+
+
 def not_a_manifest(source: SourceFile, documents, problems) -> str | None:
     """Why a walked file is not a Kubernetes manifest, or None when it is one.
 
     A manifest has a document with both apiVersion and kind. A file that does
     not parse is a broken manifest when its text has both keys (it is reported),
-    a template when it holds ``{{ }}`` actions, and otherwise not a manifest.
+    a template when it holds ``{{ }}`` actions, and otherwise not a manifest. A
+    file that parses is a template when a ``{{ }}`` placeholder sits in a name,
+    namespace, label or annotation key (``template_placeholder``).
     """
     typed = [
         o for o in _objects_in(documents) if isinstance(o.get("apiVersion"), str) and isinstance(o.get("kind"), str)
     ]
+    placeholder = next((field for field in map(template_placeholder, typed) if field), None)
+    if placeholder is not None:
+        return f"a template ({{{{ }}}} in {placeholder}, which never holds braces), not a manifest until rendered"
     reasons = sorted({tool_config_reason(o["apiVersion"], o["kind"]) or "" for o in typed})
     if "" in reasons:
         return None

@@ -294,3 +294,16 @@ def test_a_named_kustomization_file_renders_its_directory_or_the_overlays_using_
         ("fixtures/layouts/kustomize-overlays/base/deployment.yaml", "secret-missing"),
         ("fixtures/layouts/kustomize-overlays/overlays/prod/replicas-and-image.yaml", "image-tag-latest"),
     }
+
+
+def test_a_template_that_parses_is_skipped_when_a_name_or_label_holds_a_placeholder():
+    _result, data = lint_json("fixtures/layouts/sed-templates", "-v")
+    reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
+    assert reasons == {
+        "gate-controller-template.yaml": "a Go/Helm template ({{ }} actions), not a manifest until rendered",
+        "worker-pod-template.yaml": "a template ({{ }} in metadata.name, which never holds braces), "
+        "not a manifest until rendered",
+    }
+    # {{ }} in values a controller expands (alert annotations, workflow arguments and pod labels,
+    # an ApplicationSet's template, an Alertmanager template) leaves a manifest a manifest.
+    assert data["summary"]["files"] == 3 and data["summary"]["objects"] == 6

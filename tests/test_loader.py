@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from k8scheck.loader import load
+from k8scheck.loader import load, template_placeholder
 from k8scheck.positions import Location
 from k8scheck.yamlsource import MAX_ALIAS_NODES, MAX_DEPTH, parse_stream
 
@@ -208,6 +208,52 @@ def test_gitops_path_makes_a_unit_only_when_its_source_can_be_this_repository(tm
     result = load([str(tmp_path)])
     (cm,) = [m for m in result.manifests if m.kind == "ConfigMap"]
     assert cm.unit == (str(tmp_path / "apps") if applies_apps else None)
+
+
+@pytest.mark.parametrize(
+    "obj, field",
+    [
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "worker-{{id}}"}}, "metadata.name"),
+        (
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "{{ .Release.Name }}-"}},
+            "metadata.generateName",
+        ),
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "namespace": "{{ns}}"}}, "metadata.namespace"),
+        (
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "labels": {"shard": "{{shard}}"}}},
+            "metadata.labels.shard",
+        ),
+        (
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "labels": {"{{key}}": "x"}}},
+            "metadata.labels.{{key}}",
+        ),
+        (
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "annotations": {"{{key}}": "x"}}},
+            "metadata.annotations.{{key}}",
+        ),
+        ({"apiVersion": "{{ .Values.apiVersion }}", "kind": "Pod", "metadata": {"name": "w"}}, "apiVersion"),
+        # Values that may hold braces, and templates a controller expands: not a sign of a template file.
+        (
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "annotations": {"msg": "{{ $labels.x }}"}}},
+            None,
+        ),
+        (
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "t"}, "data": {"a.tmpl": "{{ define }}"}},
+            None,
+        ),
+        (
+            {
+                "kind": "ApplicationSet",
+                "metadata": {"name": "a"},
+                "spec": {"template": {"metadata": {"name": "{{n}}"}}},
+            },
+            None,
+        ),
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "half-{{open"}}, None),
+    ],
+)
+def test_a_placeholder_where_no_brace_is_valid_marks_a_template(obj, field):
+    assert template_placeholder(obj) == field
 
 
 # -- bad input: one test each, never fatal to the rest -------------------------
