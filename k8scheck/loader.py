@@ -35,6 +35,7 @@ class LoadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
     skipped: list[layout.Skipped] = field(default_factory=list)
+    templates: dict[str, str] = field(default_factory=dict)  # path -> text of a template the walk passed over
     span_cache: SpanCache = field(default_factory=SpanCache, repr=False)  # this run's resolved position indexes
     cache: object = field(default=None, repr=False)  # runcache.FileCache of this run, if any
 
@@ -417,6 +418,8 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
         reason = not_a_manifest(source, documents, problems) if may_skip else None
         if reason is not None:
             result.skipped.append(layout.Skipped(source.path, reason))
+            if reason.startswith(TEMPLATE_REASONS):
+                result.templates[source.path] = source.text  # what it may define once rendered
             continue
         if problems and not documents_with_objects(documents) and looks_like_template(source.text):
             result.errors.append(
@@ -532,6 +535,9 @@ _MANIFEST_KEYS = (
 )
 
 
+TEMPLATE_REASONS = ("a Go/Helm template", "a template")  # how the reasons of a skipped template begin
+
+
 def looks_like_template(text: str) -> bool:
     return _TEMPLATE_ACTION.search(text) is not None
 
@@ -577,14 +583,15 @@ def not_a_manifest(source: SourceFile, documents, problems) -> str | None:
     ]
     placeholder = next((field for field in map(template_placeholder, typed) if field), None)
     if placeholder is not None:
-        return f"a template ({{{{ }}}} in {placeholder}, which never holds braces), not a manifest until rendered"
+        where = f"{{{{ }}}} in {placeholder}, which never holds braces"
+        return f"{TEMPLATE_REASONS[1]} ({where}), not a manifest until rendered"
     reasons = sorted({tool_config_reason(o["apiVersion"], o["kind"]) or "" for o in typed})
     if "" in reasons:
         return None
     if reasons:
         return "; ".join(reasons)
     if problems and looks_like_template(source.text):
-        return "a Go/Helm template ({{ }} actions), not a manifest until rendered"
+        return f"{TEMPLATE_REASONS[0]} ({{{{ }}}} actions), not a manifest until rendered"
     if problems and all(pattern.search(source.text) for pattern in _MANIFEST_KEYS):
         return None  # a broken manifest: its syntax error is the finding
     return "not a Kubernetes manifest (no document has both apiVersion and kind)"

@@ -306,4 +306,23 @@ def test_a_template_that_parses_is_skipped_when_a_name_or_label_holds_a_placehol
     }
     # {{ }} in values a controller expands (alert annotations, workflow arguments and pod labels,
     # an ApplicationSet's template, an Alertmanager template) leaves a manifest a manifest.
-    assert data["summary"]["files"] == 3 and data["summary"]["objects"] == 6
+    assert data["summary"]["files"] == 4 and data["summary"]["objects"] == 7
+
+
+def test_a_service_selecting_pods_only_a_passed_over_template_writes_is_a_warning(tmp_path):
+    _result, data = lint_json("fixtures/layouts/sed-templates")
+    (finding,) = [f for f in data["findings"] if f["rule"] == "service-no-endpoints"]
+    assert finding["severity"] == "warning"
+    assert (
+        "gate-controller-template.yaml, a template passed over unrendered, writes app=shop,component=gate"
+        in (finding["message"])
+    )
+    # A template that does not write every selected label leaves the error (and its did-you-mean) as it was.
+    for name in ("admin.yaml", "gate-service.yaml", "gate-controller-template.yaml"):
+        shutil.copy(LAYOUTS / "sed-templates" / name, tmp_path / name)
+    template = tmp_path / "gate-controller-template.yaml"
+    template.write_text(template.read_text().replace("component: gate", "component: gateway"))
+    _result, data = lint_json(tmp_path)
+    (finding,) = [f for f in data["findings"] if f["rule"] == "service-no-endpoints"]
+    assert finding["severity"] == "error" and "Did you mean" in finding["message"]
+    assert "passed over" not in finding["message"]
