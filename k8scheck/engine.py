@@ -385,7 +385,10 @@ def run_units(
             loaded
             if single
             else LoadResult(
-                files=loaded.files, manifests=manifests, diagnostics=loaded.diagnostics if unit is None else []
+                files=loaded.files,
+                manifests=manifests,
+                diagnostics=loaded.diagnostics if unit is None else [],
+                templates=loaded.templates,
             )
         )
         unit_checked, unit_errors = run_rules(

@@ -35,6 +35,7 @@ class LoadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
     skipped: list[layout.Skipped] = field(default_factory=list)
+    templates: dict[str, str] = field(default_factory=dict)  # path -> text of a template the walk passed over
     span_cache: SpanCache = field(default_factory=SpanCache, repr=False)  # this run's resolved position indexes
     cache: object = field(default=None, repr=False)  # runcache.FileCache of this run, if any
 
@@ -417,6 +418,8 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
         reason = not_a_manifest(source, documents, problems) if may_skip else None
         if reason is not None:
             result.skipped.append(layout.Skipped(source.path, reason))
+            if reason.startswith(TEMPLATE_REASONS):
+                result.templates[source.path] = source.text  # what it may define once rendered
             continue
         if problems and not documents_with_objects(documents) and looks_like_template(source.text):
             result.errors.append(
@@ -439,6 +442,11 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
 
 
 # GitOps objects that apply a directory of the repository as one unit: (apiVersion group, kind, paths).
+# A path is relative to the object's source, so only a source that can be this repository names one of its
+# directories: a Flux GitRepository, an Argo CD git source. A Flux OCIRepository, Bucket or ExternalArtifact and
+# an Argo CD Helm chart (`chart:`) or OCI artifact (`oci://`) are artifacts built elsewhere; their path names a
+# directory inside that artifact. Which git repository a GitRepository or repoURL names is not judged (forks and
+# mirrors spell this repository's URL many ways).
 def _gitops_paths(manifest: Manifest) -> list[str]:
     spec = manifest.obj.get("spec")
     if not isinstance(spec, dict):
@@ -450,10 +458,22 @@ def _gitops_paths(manifest: Manifest) -> list[str]:
         sources = ([source] if isinstance(source, dict) else []) + [
             s for s in spec.get("sources") or [] if isinstance(s, dict)
         ]
-        return [s["path"] for s in sources if isinstance(s.get("path"), str) and "{{" not in s["path"]]
+        return [
+            s["path"]
+            for s in sources
+            if isinstance(s.get("path"), str) and "{{" not in s["path"] and _argo_source_may_be_git(s)
+        ]
     if manifest.group == "kustomize.toolkit.fluxcd.io" and manifest.kind == "Kustomization":
-        return [spec["path"]] if isinstance(spec.get("path"), str) else []
+        source_ref = spec.get("sourceRef")
+        from_git = isinstance(source_ref, dict) and source_ref.get("kind") == "GitRepository"
+        return [spec["path"]] if from_git and isinstance(spec.get("path"), str) else []
     return []
+
+
+def _argo_source_may_be_git(source: dict) -> bool:
+    """An Argo CD source that is not a Helm chart (`chart:`) nor an OCI artifact (`repoURL: oci://...`)."""
+    repo_url = source.get("repoURL")
+    return source.get("chart") is None and not (isinstance(repo_url, str) and repo_url.startswith("oci://"))
 
 
 def assign_gitops_units(manifests: list[Manifest]) -> None:
@@ -474,6 +494,7 @@ def assign_gitops_units(manifests: list[Manifest]) -> None:
 
 
 TOOL_CONFIGS = Path(__file__).parent / "data" / "tool_configs.yaml"
+_TOOL_CONFIG = "configuration for a tool ({}), not applied to a cluster"
 
 
 @functools.lru_cache(maxsize=1)
@@ -481,17 +502,17 @@ def _tool_configs() -> tuple:
     from .yamlsource import load_single
 
     entries = load_single(TOOL_CONFIGS.read_text(encoding="utf-8")) or []
-    return tuple((e["apiVersion"], e.get("kind")) for e in entries)
+    return tuple((e["apiVersion"], e.get("kind"), e.get("reason")) for e in entries)
 
 
-def is_tool_config(api_version, kind) -> bool:
-    """apiVersion/kind of a tool's own configuration file (kustomize, skaffold, kind, kubeconfig...)."""
+def tool_config_reason(api_version, kind) -> str | None:
+    """Why apiVersion/kind is a tool's own configuration file (kustomize, skaffold, kind...), or None."""
     if not isinstance(api_version, str):
-        return False
-    for version, only_kind in _tool_configs():
+        return None
+    for version, only_kind, reason in _tool_configs():
         if (api_version == version or api_version.startswith(version + "/")) and only_kind in (None, kind):
-            return True
-    return False
+            return _TOOL_CONFIG.format(reason or "kustomize, skaffold, kind, kubeconfig...")
+    return None
 
 
 def _objects_in(documents):
@@ -514,8 +535,38 @@ _MANIFEST_KEYS = (
 )
 
 
+TEMPLATE_REASONS = ("a Go/Helm template", "a template")  # how the reasons of a skipped template begin
+
+
 def looks_like_template(text: str) -> bool:
     return _TEMPLATE_ACTION.search(text) is not None
+
+
+# Fields whose syntax the API server checks and that never hold a brace (names, namespaces, label keys and values,
+# annotation keys). A {{ }} placeholder there shows a file a template engine fills in (Helm, Go templates, sed)
+# before kubectl sees it. Other strings may hold {{ }} that a controller reads (alert and workflow templates).
+_BRACELESS = (("apiVersion",), ("kind",), ("metadata", "name"), ("metadata", "generateName"), ("metadata", "namespace"))
+
+
+def _has_action(value) -> bool:
+    return isinstance(value, str) and _TEMPLATE_ACTION.search(value) is not None
+
+
+def template_placeholder(obj: dict) -> str | None:
+    """The first field of ``obj`` that holds a {{ }} placeholder where no brace can ever be valid, or None."""
+    for path in _BRACELESS:
+        value = obj.get(path[0])
+        for key in path[1:]:
+            value = value.get(key) if isinstance(value, dict) else None
+        if _has_action(value):
+            return ".".join(path)
+    metadata = obj.get("metadata")
+    for part in ("labels", "annotations"):
+        mapping = metadata.get(part) if isinstance(metadata, dict) else None
+        for key, value in mapping.items() if isinstance(mapping, dict) else ():
+            if _has_action(key) or (part == "labels" and _has_action(value)):
+                return f"metadata.{part}.{key}"
+    return None
 
 
 def not_a_manifest(source: SourceFile, documents, problems) -> str | None:
@@ -523,17 +574,24 @@ def not_a_manifest(source: SourceFile, documents, problems) -> str | None:
 
     A manifest has a document with both apiVersion and kind. A file that does
     not parse is a broken manifest when its text has both keys (it is reported),
-    a template when it holds ``{{ }}`` actions, and otherwise not a manifest.
+    a template when it holds ``{{ }}`` actions, and otherwise not a manifest. A
+    file that parses is a template when a ``{{ }}`` placeholder sits in a name,
+    namespace, label or annotation key (``template_placeholder``).
     """
     typed = [
         o for o in _objects_in(documents) if isinstance(o.get("apiVersion"), str) and isinstance(o.get("kind"), str)
     ]
-    if any(not is_tool_config(o["apiVersion"], o["kind"]) for o in typed):
+    placeholder = next((field for field in map(template_placeholder, typed) if field), None)
+    if placeholder is not None:
+        where = f"{{{{ }}}} in {placeholder}, which never holds braces"
+        return f"{TEMPLATE_REASONS[1]} ({where}), not a manifest until rendered"
+    reasons = sorted({tool_config_reason(o["apiVersion"], o["kind"]) or "" for o in typed})
+    if "" in reasons:
         return None
-    if typed:
-        return "configuration for a tool (kustomize, skaffold, kind, kubeconfig...), not applied to a cluster"
+    if reasons:
+        return "; ".join(reasons)
     if problems and looks_like_template(source.text):
-        return "a Go/Helm template ({{ }} actions), not a manifest until rendered"
+        return f"{TEMPLATE_REASONS[0]} ({{{{ }}}} actions), not a manifest until rendered"
     if problems and all(pattern.search(source.text) for pattern in _MANIFEST_KEYS):
         return None  # a broken manifest: its syntax error is the finding
     return "not a Kubernetes manifest (no document has both apiVersion and kind)"

@@ -87,11 +87,19 @@ def test_non_manifests_are_skipped_and_counted_in_a_walk():
         "skaffold.yaml",
         "kind-cluster.yaml",
         "kube-controller-manager.yaml",
+        "istio-install.yaml",
+        "scheduler-policy.json",
     }
-    assert "configuration for a tool" in reasons["skaffold.yaml"]
+    assert "configuration for a tool (kustomize, skaffold" in reasons["skaffold.yaml"]
     assert "no document has both apiVersion and kind" in reasons["package.json"]
     assert "a patch" in reasons["kube-controller-manager.yaml"]
-    assert data["summary"]["skipped"] == 7 and data["summary"]["files"] == 2
+    # Configuration files of other tools, named in the reason: not cluster objects without metadata.name.
+    assert (
+        "configuration for a tool (an IstioOperator is the input of `istioctl install -f`"
+        in reasons["istio-install.yaml"]
+    )
+    assert "configuration for a tool (a kube-scheduler --policy-config-file" in reasons["scheduler-policy.json"]
+    assert data["summary"]["skipped"] == 9 and data["summary"]["files"] == 2
     assert result.exit_code == 0
 
 
@@ -111,7 +119,7 @@ def test_named_non_manifest_keeps_its_findings_unless_skip_non_manifests():
 
 def test_verbose_lists_what_was_skipped_and_why():
     result = CliRunner().invoke(main, ["lint", "--no-cache", "fixtures/layouts/app-repo"])
-    assert "Skipped 7 inputs that are not applied as written (--verbose lists them)." in result.output
+    assert "Skipped 9 inputs that are not applied as written (--verbose lists them)." in result.output
     result = CliRunner().invoke(main, ["lint", "--no-cache", "-v", "fixtures/layouts/app-repo"])
     assert "skipped fixtures/layouts/app-repo/package.json: not a Kubernetes manifest" in result.output
 
@@ -325,3 +333,35 @@ def test_a_render_failure_reads_as_rendering_the_directory_itself(tmp_path):
     [error] = data["errors"]
     assert "is not in or below" in error["message"]  # kustomize's load restrictor: the cause
     assert "recursed accumulation" not in error["message"]  # not the layer of k8scheck's wrapper kustomization
+
+
+def test_a_template_that_parses_is_skipped_when_a_name_or_label_holds_a_placeholder():
+    _result, data = lint_json("fixtures/layouts/sed-templates", "-v")
+    reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
+    assert reasons == {
+        "gate-controller-template.yaml": "a Go/Helm template ({{ }} actions), not a manifest until rendered",
+        "worker-pod-template.yaml": "a template ({{ }} in metadata.name, which never holds braces), "
+        "not a manifest until rendered",
+    }
+    # {{ }} in values a controller expands (alert annotations, workflow arguments and pod labels,
+    # an ApplicationSet's template, an Alertmanager template) leaves a manifest a manifest.
+    assert data["summary"]["files"] == 4 and data["summary"]["objects"] == 7
+
+
+def test_a_service_selecting_pods_only_a_passed_over_template_writes_is_a_warning(tmp_path):
+    _result, data = lint_json("fixtures/layouts/sed-templates")
+    (finding,) = [f for f in data["findings"] if f["rule"] == "service-no-endpoints"]
+    assert finding["severity"] == "warning"
+    assert (
+        "gate-controller-template.yaml, a template passed over unrendered, writes app=shop,component=gate"
+        in (finding["message"])
+    )
+    # A template that does not write every selected label leaves the error (and its did-you-mean) as it was.
+    for name in ("admin.yaml", "gate-service.yaml", "gate-controller-template.yaml"):
+        shutil.copy(LAYOUTS / "sed-templates" / name, tmp_path / name)
+    template = tmp_path / "gate-controller-template.yaml"
+    template.write_text(template.read_text().replace("component: gate", "component: gateway"))
+    _result, data = lint_json(tmp_path)
+    (finding,) = [f for f in data["findings"] if f["rule"] == "service-no-endpoints"]
+    assert finding["severity"] == "error" and "Did you mean" in finding["message"]
+    assert "passed over" not in finding["message"]

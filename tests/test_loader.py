@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from k8scheck.loader import load
+from k8scheck.loader import load, template_placeholder
 from k8scheck.positions import Location
 from k8scheck.yamlsource import MAX_ALIAS_NODES, MAX_DEPTH, parse_stream
 
@@ -163,6 +163,97 @@ def test_directory_walk_is_sorted_recursive_and_skips_non_manifests(tmp_path):
     _write(tmp_path, "values.yaml", "replicas: 3")
     result = load([str(tmp_path)])
     assert [os.path.relpath(f.path, tmp_path) for f in result.files] == ["a.json", os.path.join("b", "z.yml"), "c.yaml"]
+
+
+# -- GitOps units: a path names a directory of this repository only for a git source
+
+FLUX = (
+    "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {{name: k, namespace: flux-system}}\n"
+)
+FLUX += "spec: {{interval: 1h, prune: true, path: ./apps, sourceRef: {source}}}\n"
+ARGO = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: a, namespace: argocd}}\n"
+ARGO += "spec: {{project: default, destination: {{namespace: apps}}, {source}}}\n"
+
+
+@pytest.mark.parametrize(
+    "sync, applies_apps",
+    [
+        (FLUX.format(source="{kind: GitRepository, name: flux-system}"), True),
+        (FLUX.format(source="{kind: OCIRepository, name: vendor}"), False),
+        (FLUX.format(source="{kind: Bucket, name: vendor}"), False),
+        (FLUX.format(source="{kind: ExternalArtifact, name: vendor}"), False),
+        (FLUX.format(source="{name: vendor}"), False),
+        (ARGO.format(source="source: {repoURL: 'https://git.example.com/shop.git', path: apps}"), True),
+        (ARGO.format(source="sources: [{repoURL: 'https://git.example.com/shop.git', path: apps}]"), True),
+        (ARGO.format(source="source: {repoURL: 'oci://registry.example.com/shop', path: apps}"), False),
+        (ARGO.format(source="source: {repoURL: 'https://charts.example.com', chart: apps, path: apps}"), False),
+    ],
+    ids=[
+        "flux-git",
+        "flux-oci",
+        "flux-bucket",
+        "flux-artifact",
+        "flux-no-kind",
+        "argo-git",
+        "argo-sources-git",
+        "argo-oci",
+        "argo-chart",
+    ],
+)
+def test_gitops_path_makes_a_unit_only_when_its_source_can_be_this_repository(tmp_path, sync, applies_apps):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "apps").mkdir()
+    _write(tmp_path, "sync.yaml", sync)
+    _write(tmp_path, "apps/cm.yaml", GOOD)
+    result = load([str(tmp_path)])
+    (cm,) = [m for m in result.manifests if m.kind == "ConfigMap"]
+    assert cm.unit == (str(tmp_path / "apps") if applies_apps else None)
+
+
+@pytest.mark.parametrize(
+    "obj, field",
+    [
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "worker-{{id}}"}}, "metadata.name"),
+        (
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "{{ .Release.Name }}-"}},
+            "metadata.generateName",
+        ),
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "namespace": "{{ns}}"}}, "metadata.namespace"),
+        (
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "labels": {"shard": "{{shard}}"}}},
+            "metadata.labels.shard",
+        ),
+        (
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "labels": {"{{key}}": "x"}}},
+            "metadata.labels.{{key}}",
+        ),
+        (
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "annotations": {"{{key}}": "x"}}},
+            "metadata.annotations.{{key}}",
+        ),
+        ({"apiVersion": "{{ .Values.apiVersion }}", "kind": "Pod", "metadata": {"name": "w"}}, "apiVersion"),
+        # Values that may hold braces, and templates a controller expands: not a sign of a template file.
+        (
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "annotations": {"msg": "{{ $labels.x }}"}}},
+            None,
+        ),
+        (
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "t"}, "data": {"a.tmpl": "{{ define }}"}},
+            None,
+        ),
+        (
+            {
+                "kind": "ApplicationSet",
+                "metadata": {"name": "a"},
+                "spec": {"template": {"metadata": {"name": "{{n}}"}}},
+            },
+            None,
+        ),
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "half-{{open"}}, None),
+    ],
+)
+def test_a_placeholder_where_no_brace_is_valid_marks_a_template(obj, field):
+    assert template_placeholder(obj) == field
 
 
 # -- bad input: one test each, never fatal to the rest -------------------------

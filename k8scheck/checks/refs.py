@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
@@ -189,7 +191,15 @@ def service_no_endpoints(ctx, rule):
         related = ()
         fix = None
         severity = None
-        if suggestion is not None:
+        template = _unrendered_template(ctx, m, pairs)
+        if template is not None:
+            # Stronger evidence than a near miss: a file beside the Service writes exactly these labels.
+            message += (
+                f" {template}, a template passed over unrendered, writes {format_labels(dict(pairs))}: once "
+                "rendered, it may define the pods."
+            )
+            severity = rule.severity_of("unrendered-template")
+        elif suggestion is not None:
             k, v, w = suggestion
             path = w.template.labels_path + (k,)
             message += f" Did you mean {k}={v} ({w.manifest.kind} {w.manifest.name}, {_where(w.manifest, path)})?"
@@ -201,6 +211,22 @@ def service_no_endpoints(ctx, rule):
                 "custom-controller"
             )  # no near miss: a controller k8scheck does not know is as likely as a typo
         yield hit(m, rule.slug, ("spec", "selector", label), message, related=related, fix=fix, severity=severity)
+
+
+def _writes_label(text: str, key: str, value: str) -> bool:
+    """Whether YAML ``text`` writes ``key: value`` (block or flow style, quoted or not)."""
+    quoted = r"[\"']?"
+    pattern = rf"(?:^|[\s{{,]){quoted}{re.escape(key)}{quoted}\s*:\s*{quoted}{re.escape(value)}{quoted}\s*(?:$|[,}}#])"
+    return re.search(pattern, text, re.M) is not None
+
+
+def _unrendered_template(ctx, service: Manifest, pairs) -> str | None:
+    """A template the walk passed over in the Service's directory whose text writes every selected label."""
+    directory = os.path.dirname(service.file)
+    for path, text in sorted(ctx.loaded.templates.items()):
+        if os.path.dirname(path) == directory and all(_writes_label(text, k, v) for k, v in pairs):
+            return path
+    return None
 
 
 def _custom_controller_note(graph, namespace) -> str:
