@@ -441,13 +441,52 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
     return result
 
 
-# GitOps objects that apply a directory of the repository as one unit: (apiVersion group, kind, paths).
+@dataclass(frozen=True)
+class GitopsPath:
+    """A directory of this repository that a GitOps object applies as one unit, and which of its files."""
+
+    path: str  # relative to the repository root
+    recurse: bool = True  # subdirectories too (a Flux path; an Argo CD path with directory.recurse)
+    include: str = ""  # Argo CD directory.include / exclude: globs on the path below ``path``
+    exclude: str = ""
+
+    def applies(self, relative: str) -> bool:
+        """Whether a file at ``relative`` (below ``path``, with "/") is one this unit applies."""
+        if not self.recurse and "/" in relative:
+            return False
+        if self.exclude and _glob_matches(self.exclude, relative):
+            return False
+        return not self.include or _glob_matches(self.include, relative)
+
+
+def _glob_matches(pattern: str, relative: str) -> bool:
+    """Argo CD's directory globs: ``*`` and ``?`` also match "/", ``{a,b}`` is one of its alternatives."""
+    import fnmatch
+
+    alternatives = [pattern]
+    while any("{" in p and "}" in p for p in alternatives):
+        expanded = []
+        for p in alternatives:
+            match = re.search(r"\{([^{}]*)\}", p)
+            if match is None:
+                expanded.append(p)
+                continue
+            expanded += [p[: match.start()] + choice + p[match.end() :] for choice in match.group(1).split(",")]
+        if expanded == alternatives:
+            break
+        alternatives = expanded
+    return any(fnmatch.fnmatchcase(relative, p) for p in alternatives)
+
+
+# GitOps objects that apply a directory of the repository as one unit (``GitopsPath``).
 # A path is relative to the object's source, so only a source that can be this repository names one of its
 # directories: a Flux GitRepository, an Argo CD git source. A Flux OCIRepository, Bucket or ExternalArtifact and
 # an Argo CD Helm chart (`chart:`) or OCI artifact (`oci://`) are artifacts built elsewhere; their path names a
 # directory inside that artifact. Which git repository a GitRepository or repoURL names is not judged (forks and
-# mirrors spell this repository's URL many ways).
-def _gitops_paths(manifest: Manifest) -> list[str]:
+# mirrors spell this repository's URL many ways). Flux applies every manifest below its path (it generates a
+# kustomization of them); an Argo CD directory source only the files of the directory itself unless
+# `directory.recurse` is set, minus `exclude` and, with `include`, only those.
+def _gitops_paths(manifest: Manifest) -> list[GitopsPath]:
     spec = manifest.obj.get("spec")
     if not isinstance(spec, dict):
         return []
@@ -459,15 +498,26 @@ def _gitops_paths(manifest: Manifest) -> list[str]:
             s for s in spec.get("sources") or [] if isinstance(s, dict)
         ]
         return [
-            s["path"]
+            _argo_directory(s)
             for s in sources
             if isinstance(s.get("path"), str) and "{{" not in s["path"] and _argo_source_may_be_git(s)
         ]
     if manifest.group == "kustomize.toolkit.fluxcd.io" and manifest.kind == "Kustomization":
         source_ref = spec.get("sourceRef")
         from_git = isinstance(source_ref, dict) and source_ref.get("kind") == "GitRepository"
-        return [spec["path"]] if from_git and isinstance(spec.get("path"), str) else []
+        return [GitopsPath(spec["path"])] if from_git and isinstance(spec.get("path"), str) else []
     return []
+
+
+def _argo_directory(source: dict) -> GitopsPath:
+    directory = source.get("directory")
+    directory = directory if isinstance(directory, dict) else {}
+
+    def glob(name: str) -> str:
+        value = directory.get(name)
+        return value if isinstance(value, str) else ""
+
+    return GitopsPath(source["path"], directory.get("recurse") is True, glob("include"), glob("exclude"))
 
 
 def _argo_source_may_be_git(source: dict) -> bool:
@@ -477,18 +527,24 @@ def _argo_source_may_be_git(source: dict) -> bool:
 
 
 def assign_gitops_units(manifests: list[Manifest]) -> None:
-    """Plain files under the path an Argo CD Application or Flux Kustomization applies form its own unit."""
-    roots = set()
+    """Plain files an Argo CD Application or Flux Kustomization applies form its unit (the directory it names)."""
+    roots: dict[str, list[GitopsPath]] = {}
     for manifest in manifests:
-        for path in _gitops_paths(manifest):
-            roots.add(os.path.normpath(os.path.join(layout.repository_root(manifest.file), path.lstrip("/"))))
+        for gitops_path in _gitops_paths(manifest):
+            root = os.path.normpath(os.path.join(layout.repository_root(manifest.file), gitops_path.path.lstrip("/")))
+            roots.setdefault(root, []).append(gitops_path)
     if not roots:
         return
     for manifest in manifests:
         if manifest.unit is not None or manifest.file == "-":
             continue
         real = os.path.abspath(manifest.file)
-        owners = [root for root in roots if real.startswith(root + os.sep)]
+        owners = [
+            root
+            for root, paths in roots.items()
+            if real.startswith(root + os.sep)
+            and any(p.applies(os.path.relpath(real, root).replace(os.sep, "/")) for p in paths)
+        ]
         if owners:
             manifest.unit = max(owners, key=len)
 

@@ -460,3 +460,35 @@ def test_many_flow_colons_in_one_document_read_in_linear_time():
     assert problems == []
     assert document.value["data"]["k2999"] == ["a2999:b", {"q": "r"}, {"s": "t:u"}]
     assert document.spans[("data", "k2999", 2, "s")][:2] == (3003, 30)  # the value t:u
+
+
+@pytest.mark.parametrize(
+    "directory, applied",
+    [
+        ("", {"apps/cm.yaml", "apps/other.yaml"}),  # an Argo CD directory source does not recurse by default
+        (
+            "directory: {recurse: true}",
+            {"apps/cm.yaml", "apps/other.yaml", "apps/extras/cm.yaml", "apps/extras/deep/cm.yaml"},
+        ),
+        ("directory: {exclude: cm.yaml}", {"apps/other.yaml"}),
+        ("directory: {recurse: true, exclude: 'extras/*'}", {"apps/cm.yaml", "apps/other.yaml"}),
+        (
+            "directory: {recurse: true, include: '{cm.yaml,extras/deep/*}'}",
+            {"apps/cm.yaml", "apps/extras/deep/cm.yaml"},
+        ),
+        ("directory: {include: '*.json'}", set()),
+    ],
+    ids=["default", "recurse", "exclude", "recurse-exclude-subdirectory", "include-alternatives", "include-none"],
+)
+def test_an_argo_cd_directory_source_applies_its_own_files_unless_it_recurses(tmp_path, directory, applied):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "apps" / "extras" / "deep").mkdir(parents=True)
+    source = f"source: {{repoURL: 'https://git.example.com/shop.git', path: apps, {directory}}}".replace(", }", "}")
+    _write(tmp_path, "sync.yaml", ARGO.format(source=source))
+    for index, path in enumerate(
+        ("apps/cm.yaml", "apps/other.yaml", "apps/extras/cm.yaml", "apps/extras/deep/cm.yaml")
+    ):
+        _write(tmp_path, path, f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm{index}}}\n")
+    result = load([str(tmp_path)])
+    in_unit = {os.path.relpath(m.file, tmp_path) for m in result.manifests if m.kind == "ConfigMap" and m.unit}
+    assert in_unit == {p.replace("/", os.sep) for p in applied}
