@@ -13,6 +13,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from . import layout, runcache
 from .kinds import CLUSTER_SCOPED
@@ -598,30 +599,47 @@ def looks_like_template(text: str) -> bool:
     return _TEMPLATE_ACTION.search(text) is not None
 
 
-# Fields whose syntax the API server checks and that never hold a brace (names, namespaces, label keys and values,
-# annotation keys). A {{ }} placeholder there shows a file a template engine fills in (Helm, Go templates, sed)
-# before kubectl sees it. Other strings may hold {{ }} that a controller reads (alert and workflow templates).
+# Fields whose syntax the API server checks and that never hold a brace or a "$" (names, namespaces, label keys and
+# values, annotation keys). A {{ }} placeholder there shows a file a template engine fills in (Helm, Go templates,
+# sed), a ${VAR} one a file envsubst or Flux's post-build substitution fills in, before the API server sees it. Other
+# strings may hold either for a controller or a container to read (alert and workflow templates, shell commands).
 _BRACELESS = (("apiVersion",), ("kind",), ("metadata", "name"), ("metadata", "generateName"), ("metadata", "namespace"))
+_SHELL_VARIABLE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+][^}]*)?\}")
 
 
-def _has_action(value) -> bool:
-    return isinstance(value, str) and _TEMPLATE_ACTION.search(value) is not None
+class Placeholder(NamedTuple):
+    """Where a template's placeholder sits, and its syntax ("{{ }}" or "${VAR}")."""
+
+    field: str
+    syntax: str
 
 
-def template_placeholder(obj: dict) -> str | None:
-    """The first field of ``obj`` that holds a {{ }} placeholder where no brace can ever be valid, or None."""
+def _placeholder_syntax(value) -> str | None:
+    if not isinstance(value, str):
+        return None
+    if _TEMPLATE_ACTION.search(value) is not None:
+        return "{{ }}"
+    if _SHELL_VARIABLE.search(value) is not None:
+        return "${VAR}"
+    return None
+
+
+def template_placeholder(obj: dict) -> Placeholder | None:
+    """The first field of ``obj`` that holds a placeholder where no brace can ever be valid, or None."""
     for path in _BRACELESS:
         value = obj.get(path[0])
         for key in path[1:]:
             value = value.get(key) if isinstance(value, dict) else None
-        if _has_action(value):
-            return ".".join(path)
+        syntax = _placeholder_syntax(value)
+        if syntax is not None:
+            return Placeholder(".".join(path), syntax)
     metadata = obj.get("metadata")
     for part in ("labels", "annotations"):
         mapping = metadata.get(part) if isinstance(metadata, dict) else None
         for key, value in mapping.items() if isinstance(mapping, dict) else ():
-            if _has_action(key) or (part == "labels" and _has_action(value)):
-                return f"metadata.{part}.{key}"
+            syntax = _placeholder_syntax(key) or (_placeholder_syntax(value) if part == "labels" else None)
+            if syntax is not None:
+                return Placeholder(f"metadata.{part}.{key}", syntax)
     return None
 
 
@@ -631,15 +649,15 @@ def not_a_manifest(source: SourceFile, documents, problems) -> str | None:
     A manifest has a document with both apiVersion and kind. A file that does
     not parse is a broken manifest when its text has both keys (it is reported),
     a template when it holds ``{{ }}`` actions, and otherwise not a manifest. A
-    file that parses is a template when a ``{{ }}`` placeholder sits in a name,
-    namespace, label or annotation key (``template_placeholder``).
+    file that parses is a template when a ``{{ }}`` or ``${VAR}`` placeholder sits in
+    a name, namespace, label or annotation key (``template_placeholder``).
     """
     typed = [
         o for o in _objects_in(documents) if isinstance(o.get("apiVersion"), str) and isinstance(o.get("kind"), str)
     ]
-    placeholder = next((field for field in map(template_placeholder, typed) if field), None)
+    placeholder = next((found for found in map(template_placeholder, typed) if found), None)
     if placeholder is not None:
-        where = f"{{{{ }}}} in {placeholder}, which never holds braces"
+        where = f"{placeholder.syntax} in {placeholder.field}, which never holds braces"
         return f"{TEMPLATE_REASONS[1]} ({where}), not a manifest until rendered"
     reasons = sorted({tool_config_reason(o["apiVersion"], o["kind"]) or "" for o in typed})
     if "" in reasons:

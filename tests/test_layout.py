@@ -342,6 +342,8 @@ def test_a_template_that_parses_is_skipped_when_a_name_or_label_holds_a_placehol
         "gate-controller-template.yaml": "a Go/Helm template ({{ }} actions), not a manifest until rendered",
         "worker-pod-template.yaml": "a template ({{ }} in metadata.name, which never holds braces), "
         "not a manifest until rendered",
+        "inference-pool-variables.yaml": "a template (${VAR} in metadata.name, which never holds braces), "
+        "not a manifest until rendered",
     }
     # {{ }} in values a controller expands (alert annotations, workflow arguments and pod labels,
     # an ApplicationSet's template, an Alertmanager template) leaves a manifest a manifest.

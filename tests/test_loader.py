@@ -250,10 +250,21 @@ def test_gitops_path_makes_a_unit_only_when_its_source_can_be_this_repository(tm
             None,
         ),
         ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "half-{{open"}}, None),
+        # envsubst and Flux post-build substitution: ${VAR}, ${VAR:-default}.
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "${APP_NAME:-vllm}"}}, "metadata.name"),
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "namespace": "${NS}"}}, "metadata.namespace"),
+        (
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "labels": {"cluster": "${cluster_name}"}}},
+            "metadata.labels.cluster",
+        ),
+        # A shell variable where a container reads it, and "$" without braces: not a sign of a template file.
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "annotations": {"cmd": "${HOME}"}}}, None),
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "$IMAGE_NAME"}}, None),
     ],
 )
 def test_a_placeholder_where_no_brace_is_valid_marks_a_template(obj, field):
-    assert template_placeholder(obj) == field
+    found = template_placeholder(obj)
+    assert (found.field if found else None) == field
 
 
 # -- bad input: one test each, never fatal to the rest -------------------------
