@@ -311,6 +311,10 @@ def test_variant_files_are_noted_once_per_pair_not_reported_as_errors():
         ("tutorial/web-service.yaml", "tutorial/all-in-one.yaml"),
     ]
     assert all("they look like alternatives" in f["message"] for f in data["findings"] if f["severity"] == "info")
+    # Only the duplicate inside one file is an error; conflicts between plain files are warnings.
+    assert [(f["file"].removeprefix(root), f["rule"]) for f in data["findings"] if f["severity"] == "error"] == [
+        ("app/settings.yaml", "duplicate-object")
+    ]
 
 
 @needs_kustomize

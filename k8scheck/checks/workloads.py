@@ -295,16 +295,20 @@ def hpa_duplicate_target(ctx, rule):
             if other.name == first.name:
                 continue
             kind, namespace, name = target
+            # Two plain files may be alternatives (one guide applies each): a conflict only if both are applied.
+            apart = other.unit is None and other.file != first.file
             yield hit(
                 other,
                 rule.slug,
                 ("spec", "scaleTargetRef", "name"),
-                f"HorizontalPodAutoscalers {first.name} and {other.name} both scale {kind} {namespace}/{name}; each "
-                "sets the replica count from its own metrics, so they overwrite each other and the count flaps (the "
+                f"HorizontalPodAutoscalers {first.name} and {other.name} both scale {kind} {namespace}/{name}"
+                + ("; if both files are applied together, each" if apart else "; each")
+                + " sets the replica count from its own metrics, so they overwrite each other and the count flaps (the "
                 "controller reports AmbiguousSelector / FailedGetScale). Merge their metrics into one autoscaler.",
                 related=(
                     (first, ("spec", "scaleTargetRef", "name"), f"HorizontalPodAutoscaler {first.name} scales it too"),
                 ),
+                severity=rule.severity_of("other-file") if apart else None,
             )
 
 
