@@ -4,9 +4,10 @@ A directory walk does not read every YAML file as a manifest. It recognises:
 
 - **kustomizations** (a directory holding ``kustomization.yaml``): each is rendered
   as one unit; a kustomization that another kustomization in the walk consumes
-  (``resources``, ``components``) is checked through its consumers, and every file
+  (``resources``, ``components``) is checked through its consumers, every file
   a kustomization consumes (resources, patches, generator inputs, transformer
-  configs...) is not also read raw;
+  configs...) is not also read raw, and a file beside it that it does not list is
+  passed over (``kubectl apply -k`` never applies it);
 - **Helm charts** (a directory holding ``Chart.yaml``): rendered with ``helm
   template`` when helm is installed, otherwise skipped with the command to check it;
 - **plain files**: everything else, one unit per walk.
@@ -332,10 +333,19 @@ def plan_units(
             layout.skipped.append(Skipped(directory, "a kustomization another kustomization uses: checked through it"))
         else:
             layout.kustomizations.append(directory)
+    kustomization_reals = {os.path.realpath(d) for d in kustomization_dirs}
     for path in walked_files:
         if consumed_files and os.path.realpath(path) in consumed_files:
             layout.skipped.append(
                 Skipped(path, "used by a kustomization (resource, patch or generator input): checked through it")
+            )
+        elif os.path.dirname(os.path.realpath(path)) in kustomization_reals:
+            layout.skipped.append(
+                Skipped(
+                    path,
+                    "beside a kustomization that does not list it: `kubectl apply -k` never applies it (name it on "
+                    "the command line to check it)",
+                )
             )
         elif is_patch_file(path):
             layout.skipped.append(

@@ -371,3 +371,23 @@ def test_a_service_selecting_pods_only_a_passed_over_template_writes_is_a_warnin
     (finding,) = [f for f in data["findings"] if f["rule"] == "service-no-endpoints"]
     assert finding["severity"] == "error" and "Did you mean" in finding["message"]
     assert "passed over" not in finding["message"]
+
+
+@needs_kustomize
+def test_a_file_beside_a_kustomization_that_does_not_list_it_is_passed_over(tmp_path):
+    # Argo CD's dev-tilt: a Service file the kustomization never applies, checked as a plain file in namespace
+    # default against a Deployment the kustomization renders into another namespace.
+    (tmp_path / "k").mkdir()
+    (tmp_path / "k" / "kustomization.yaml").write_text("namespace: tools\nresources:\n  - deploy.yaml\n")
+    (tmp_path / "k" / "deploy.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  MODE: blue\n"
+    )
+    (tmp_path / "k" / "unused-service.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: ui\nspec:\n  selector:\n    app: ui\n  ports:\n    - port: 80\n"
+    )
+    _result, data = lint_json(tmp_path)
+    reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
+    assert "does not list it" in reasons["unused-service.yaml"]
+    assert data["summary"]["objects"] == 1
+    _result, data = lint_json(tmp_path / "k" / "unused-service.yaml")  # named, it is checked
+    assert data["summary"]["objects"] == 1 and not data["skipped"]
