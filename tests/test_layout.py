@@ -383,7 +383,8 @@ def test_a_file_beside_a_kustomization_that_does_not_list_it_is_passed_over(tmp_
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  MODE: blue\n"
     )
     (tmp_path / "k" / "unused-service.yaml").write_text(
-        "apiVersion: v1\nkind: Service\nmetadata:\n  name: ui\nspec:\n  selector:\n    app: ui\n  ports:\n    - port: 80\n"
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: ui\n"
+        "spec:\n  selector:\n    app: ui\n  ports:\n    - port: 80\n"
     )
     _result, data = lint_json(tmp_path)
     reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
