@@ -270,7 +270,7 @@ class Context:
 def _with_schema_source(pairs: list, crds) -> list:
     """The (manifest, problem) pairs, each custom resource's problems naming the CRD of the inputs whose
     schema found them (the last to serve its apiVersion and kind, as the validator takes it): where that
-    CRD lies in another directory, the finding rests on evidence elsewhere (``engine._only_elsewhere``)."""
+    CRD lies in an unrelated directory, the finding rests on evidence elsewhere (``engine._only_elsewhere``)."""
     from .schema.crd import served_versions
 
     source = {}

@@ -408,10 +408,10 @@ def run_units(
 
 
 def _only_elsewhere(finding: Finding) -> Finding:
-    """An error whose only evidence lies in another directory is a warning that names both places.
+    """An error whose only evidence lies in an unrelated directory is a warning that names both places.
 
-    Plain files in other directories (a sibling example, a variant in a subdirectory) may
-    never be applied together, so a match or a near miss there proves nothing for sure.
+    Plain files in sibling directories (another example, another variant) may never
+    be applied together, so a match or a near miss there proves nothing for sure.
     """
     elsewhere = [r for r in finding.related if r.location.file != finding.location.file]
     if finding.severity != "error" or not elsewhere or len(elsewhere) != len(finding.related):
@@ -419,7 +419,9 @@ def _only_elsewhere(finding: Finding) -> Finding:
     if any(related_directories(finding.location.file, r.location.file) for r in elsewhere):
         return finding
     where = os.path.dirname(elsewhere[0].location.file) or "."
-    note = f" (the evidence is in {where}, another directory: an error only if both are applied together)"
+    note = (
+        f" (the evidence is in {where}, a directory unrelated to this one: an error only if both are applied together)"
+    )
     return dataclasses.replace(finding, severity="warning", message=finding.message + note)
 
 

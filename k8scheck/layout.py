@@ -287,12 +287,15 @@ def consuming_units(path: str, kustomizations: Kustomizations) -> list[str] | No
 
 
 def related_directories(a: str, b: str) -> bool:
-    """Plain files that ``kubectl apply -f <directory>`` applies together: files of the same directory.
+    """Plain files likely applied together: the same directory, or one directory inside the other.
 
-    It does not recurse (that takes -R), and a subdirectory of plain files is as often a
-    variant (``ha/``, ``extras/``, ``production_cluster/``) as a part of its parent.
+    ``kubectl apply -f`` does not recurse, but a repository's subdirectories are applied with
+    it often enough (``-R``; kube-prometheus' ``setup/`` CRDs, then the rest) that evidence
+    there keeps an error; variants in subdirectories are told apart by the rules that compare
+    two definitions (``duplicate-object``).
     """
-    return os.path.dirname(os.path.abspath(a)) == os.path.dirname(os.path.abspath(b))
+    first, second = os.path.dirname(os.path.abspath(a)), os.path.dirname(os.path.abspath(b))
+    return first == second or first.startswith(second + os.sep) or second.startswith(first + os.sep)
 
 
 def excluded(path: str, root: str, patterns) -> bool:

@@ -305,6 +305,7 @@ def test_variant_files_are_noted_once_per_pair_not_reported_as_errors():
         if f["rule"] == "duplicate-object" and f["severity"] == "info"
     )
     assert notes == [
+        ("collector/variant/collector.yaml", "collector/collector.yaml"),  # a variant in a subdirectory
         ("install/install.yaml", "install/ha/install.yaml"),  # an HA variant in a subdirectory: 4 shared objects
         ("models/model-small.yaml", "models/model-large.yaml"),  # every object of a per-model file
         ("tutorial/web-deployment.yaml", "tutorial/all-in-one.yaml"),  # split files beside their all-in-one file

@@ -83,7 +83,7 @@ def duplicate_object(ctx, rule):
 
     Within one file or one rendered unit (a kustomization, a chart, an Argo CD or Flux
     path) both definitions are applied. Plain files may never be applied together: a
-    file whose objects are all defined again elsewhere, or two files (or two
+    file whose objects are all defined again elsewhere, or two files (or two unrelated
     directories) that share several objects, look like alternatives (per-model or
     per-provider variants, an all-in-one file beside its split files, successive steps
     of a tutorial) of which one is applied: one note per pair. Any other duplicate
@@ -115,7 +115,7 @@ def duplicate_object(ctx, rule):
             "first definition",
         )
     threshold = ctx.params(rule)["alternatives"]
-    apart: dict[tuple, list] = {}  # (first directory, second directory) -> duplicates between directories
+    apart: dict[tuple, list] = {}  # (first directory, second directory) -> duplicates, for unrelated directories
     for second_file, duplicates in between_files.items():
         # A file all of whose objects are defined elsewhere is a variant of what defines them.
         variant = len(duplicates) >= threshold or len(duplicates) == defined_in[second_file]
@@ -147,7 +147,7 @@ def duplicate_object(ctx, rule):
                 rule,
                 m,
                 first,
-                f"{m.ref} is also defined in {first_dir} (at {first.locate(_NAME)}), another directory; "
+                f"{m.ref} is also defined in {first_dir} (at {first.locate(_NAME)}), an unrelated directory; "
                 "if both are applied together, kubectl apply keeps only the one applied last",
                 "the other definition",
                 rule.severity_of("other-directory"),
