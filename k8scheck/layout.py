@@ -342,7 +342,7 @@ def plan_units(
             layout.skipped.append(
                 Skipped(path, "used by a kustomization (resource, patch or generator input): checked through it")
             )
-        elif os.path.dirname(os.path.realpath(path)) in kustomization_reals:
+        elif kustomization_reals and os.path.dirname(os.path.realpath(path)) in kustomization_reals:
             layout.skipped.append(
                 Skipped(
                     path,
