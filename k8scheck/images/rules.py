@@ -17,14 +17,19 @@ from ..problem import Problem
 from .reference import Reference, parse_reference
 
 
+# Images a build tool replaces before anything reaches the cluster: ko's import paths (`ko apply`, `ko resolve`).
+BUILT_BY_A_TOOL = ("ko://",)
+
+
 def container_images(obj: object) -> Iterator[tuple[tuple, str, Mapping]]:
-    """Yield ``(path_to_image, image, container)`` for every non-empty string image in ``obj``."""
+    """Yield ``(path_to_image, image, container)`` for every non-empty string image in ``obj``
+    (but those a build tool replaces, ``BUILT_BY_A_TOOL``)."""
     template = pod_template(obj) if isinstance(obj, dict) else None
     if template is None:
         return
     for list_name, index, container in containers(template.spec):
         image = container.get("image")
-        if isinstance(image, str) and image:
+        if isinstance(image, str) and image and not image.startswith(BUILT_BY_A_TOOL):
             yield template.spec_path + (list_name, index, "image"), image, container
 
 
