@@ -142,6 +142,15 @@ def convert(node, inside_junctor: bool = False) -> dict:
             out[keyword] = node[keyword]
     if isinstance(out.get("enum"), list) and not inside_junctor and None not in out["enum"]:
         out["enum"] = out["enum"] + [None]
+    properties = node.get("properties")
+    if isinstance(out.get("required"), list) and isinstance(properties, dict):
+        # The API server fills a property's default in while decoding, before it validates
+        # (structural defaulting): a required property with a default is never missing.
+        out["required"] = [
+            name
+            for name in out["required"]
+            if not (isinstance(properties.get(name), dict) and "default" in properties[name])
+        ]
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
         if bound in node and _is_number(node[bound]):
             if node.get(exclusive) is True:
@@ -149,7 +158,6 @@ def convert(node, inside_junctor: bool = False) -> dict:
             else:
                 out[bound] = node[bound]
 
-    properties = node.get("properties")
     if isinstance(properties, dict):
         out["properties"] = {
             name: convert(sub, inside_junctor) for name, sub in properties.items() if isinstance(name, str)
