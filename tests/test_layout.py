@@ -89,6 +89,7 @@ def test_non_manifests_are_skipped_and_counted_in_a_walk():
         "kube-controller-manager.yaml",
         "istio-install.yaml",
         "scheduler-policy.json",
+        "kapp-config.yaml",
     }
     assert "configuration for a tool (kustomize, skaffold" in reasons["skaffold.yaml"]
     assert "no document has both apiVersion and kind" in reasons["package.json"]
@@ -99,7 +100,8 @@ def test_non_manifests_are_skipped_and_counted_in_a_walk():
         in reasons["istio-install.yaml"]
     )
     assert "configuration for a tool (a kube-scheduler --policy-config-file" in reasons["scheduler-policy.json"]
-    assert data["summary"]["skipped"] == 9 and data["summary"]["files"] == 2
+    assert "configuration for a tool (kapp's own configuration" in reasons["kapp-config.yaml"]
+    assert data["summary"]["skipped"] == 10 and data["summary"]["files"] == 2
     assert result.exit_code == 0
 
 
@@ -119,7 +121,7 @@ def test_named_non_manifest_keeps_its_findings_unless_skip_non_manifests():
 
 def test_verbose_lists_what_was_skipped_and_why():
     result = CliRunner().invoke(main, ["lint", "--no-cache", "fixtures/layouts/app-repo"])
-    assert "Skipped 9 inputs that are not applied as written (--verbose lists them)." in result.output
+    assert "Skipped 10 inputs that are not applied as written (--verbose lists them)." in result.output
     result = CliRunner().invoke(main, ["lint", "--no-cache", "-v", "fixtures/layouts/app-repo"])
     assert "skipped fixtures/layouts/app-repo/package.json: not a Kubernetes manifest" in result.output
 
