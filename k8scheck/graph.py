@@ -492,9 +492,15 @@ class NearIndex:
         return sorted(found)
 
 
+# A typo changes a few characters, whatever the length: beyond this, a "near" name is another name
+# (`cache` for `cache-deployer-sa`), and calling it a typo would make an error of a reference to another step.
+MOST_EDITS_OF_A_TYPO = 3
+
+
 def nearest_word(word: str, words) -> str | None:
-    """The closest of ``words`` to ``word``, when within a third of its length (at least 1)."""
-    limit = max(1, len(word) // 3)
+    """The closest of ``words`` to ``word``, when within a third of its length (at least 1, at most
+    ``MOST_EDITS_OF_A_TYPO`` edits)."""
+    limit = min(MOST_EDITS_OF_A_TYPO, max(1, len(word) // 3))
     best = None
     for candidate in sorted(w for w in words if isinstance(w, str) and abs(len(w) - len(word)) <= limit):
         distance = edit_distance(word, candidate)

@@ -804,3 +804,18 @@ def test_no_rule_crashes_on_any_fixture():
     """Every fixture together, every rule: a malformed value elsewhere (a list as targetPort) crashes nothing."""
     ctx = Context(load([str(FIXTURES)]), Options())
     assert run_rules(ctx, active_rules())[1] == []
+
+
+@pytest.mark.parametrize(
+    "word, words, nearest",
+    [
+        ("hello-serve", ["hello-server", "web"], "hello-server"),  # the seed's selector typo
+        ("argocd-application-controller", ["argocd-applicationset-controller"], "argocd-applicationset-controller"),
+        # Another name, not a typo: twelve edits, though within a third of the length.
+        ("ml-pipelines-cache-deployer-sa", ["ml-pipelines-cache"], None),
+        ("api", ["app"], "app"),
+        ("api", ["web"], None),
+    ],
+)
+def test_a_near_name_is_a_few_edits_away_whatever_its_length(word, words, nearest):
+    assert nearest_word(word, words) == nearest
