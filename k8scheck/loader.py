@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import layout, runcache
-from .kinds import CLUSTER_SCOPED
+from .kinds import CLUSTER_SCOPED, containers, pod_template
 from .model import Diagnostic, LoadError, Manifest, Related, SourceFile
 from .positions import Location, SpanCache, locate
 
@@ -599,12 +599,26 @@ def looks_like_template(text: str) -> bool:
     return _TEMPLATE_ACTION.search(text) is not None
 
 
+# Placeholders of scripts that fill a file in before kubectl sees it (sed, Python's format, envsubst):
+# upper-case words, so that a broken manifest's own braces are not taken for one.
+_SCRIPT_PLACEHOLDERS = (
+    ("@VAR@", re.compile(r"@[A-Z][A-Z0-9_]*@")),
+    ("{VAR}", re.compile(r"(?<![{$])\{[A-Z][A-Z0-9_]*\}")),
+)
+
+
+def script_placeholder(text: str) -> str | None:
+    """The syntax of the script placeholders that make a file's text unparsable, if any."""
+    return next((syntax for syntax, pattern in _SCRIPT_PLACEHOLDERS if pattern.search(text)), None)
+
+
 # Fields whose syntax the API server checks and that never hold a brace or a "$" (names, namespaces, label keys and
 # values, annotation keys). A {{ }} placeholder there shows a file a template engine fills in (Helm, Go templates,
 # sed), a ${VAR} one a file envsubst or Flux's post-build substitution fills in, before the API server sees it. Other
 # strings may hold either for a controller or a container to read (alert and workflow templates, shell commands).
 _BRACELESS = (("apiVersion",), ("kind",), ("metadata", "name"), ("metadata", "generateName"), ("metadata", "namespace"))
 _SHELL_VARIABLE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+][^}]*)?\}")
+_PLACEHOLDER_SYNTAXES = (("{{ }}", _TEMPLATE_ACTION), ("${VAR}", _SHELL_VARIABLE), *_SCRIPT_PLACEHOLDERS)
 
 
 class Placeholder(NamedTuple):
@@ -617,11 +631,7 @@ class Placeholder(NamedTuple):
 def _placeholder_syntax(value) -> str | None:
     if not isinstance(value, str):
         return None
-    if _TEMPLATE_ACTION.search(value) is not None:
-        return "{{ }}"
-    if _SHELL_VARIABLE.search(value) is not None:
-        return "${VAR}"
-    return None
+    return next((syntax for syntax, pattern in _PLACEHOLDER_SYNTAXES if pattern.search(value)), None)
 
 
 def template_placeholder(obj: dict) -> Placeholder | None:
@@ -640,6 +650,12 @@ def template_placeholder(obj: dict) -> Placeholder | None:
             syntax = _placeholder_syntax(key) or (_placeholder_syntax(value) if part == "labels" else None)
             if syntax is not None:
                 return Placeholder(f"metadata.{part}.{key}", syntax)
+    template = pod_template(obj)
+    for list_name, index, container in containers(template.spec) if template is not None else ():
+        syntax = _placeholder_syntax(container.get("image"))  # an image reference never holds "{", "$" or "@X@"
+        if syntax is not None:
+            path = (*template.spec_path, list_name, index, "image")
+            return Placeholder(".".join(str(part) for part in path), syntax)
     return None
 
 
@@ -657,7 +673,7 @@ def not_a_manifest(source: SourceFile, documents, problems) -> str | None:
     ]
     placeholder = next((found for found in map(template_placeholder, typed) if found), None)
     if placeholder is not None:
-        where = f"{placeholder.syntax} in {placeholder.field}, which never holds braces"
+        where = f"{placeholder.syntax} in {placeholder.field}, where no placeholder is valid"
         return f"{TEMPLATE_REASONS[1]} ({where}), not a manifest until rendered"
     reasons = sorted({tool_config_reason(o["apiVersion"], o["kind"]) or "" for o in typed})
     if "" in reasons:
@@ -666,6 +682,9 @@ def not_a_manifest(source: SourceFile, documents, problems) -> str | None:
         return "; ".join(reasons)
     if problems and looks_like_template(source.text):
         return f"{TEMPLATE_REASONS[0]} ({{{{ }}}} actions), not a manifest until rendered"
+    syntax = script_placeholder(source.text) if problems else None
+    if syntax is not None:
+        return f"{TEMPLATE_REASONS[1]} ({syntax} placeholders a script fills in), not a manifest until rendered"
     if problems and all(pattern.search(source.text) for pattern in _MANIFEST_KEYS):
         return None  # a broken manifest: its syntax error is the finding
     return "not a Kubernetes manifest (no document has both apiVersion and kind)"

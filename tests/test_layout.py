@@ -347,10 +347,11 @@ def test_a_template_that_parses_is_skipped_when_a_name_or_label_holds_a_placehol
     reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
     assert reasons == {
         "gate-controller-template.yaml": "a Go/Helm template ({{ }} actions), not a manifest until rendered",
-        "worker-pod-template.yaml": "a template ({{ }} in metadata.name, which never holds braces), "
+        "worker-pod-template.yaml": "a template ({{ }} in metadata.name, where no placeholder is valid), "
         "not a manifest until rendered",
-        "inference-pool-variables.yaml": "a template (${VAR} in metadata.name, which never holds braces), "
+        "inference-pool-variables.yaml": "a template (${VAR} in metadata.name, where no placeholder is valid), "
         "not a manifest until rendered",
+        "scale-statefulset.yaml": "a template (@VAR@ placeholders a script fills in), not a manifest until rendered",
     }
     # {{ }} in values a controller expands (alert annotations, workflow arguments and pod labels,
     # an ApplicationSet's template, an Alertmanager template) leaves a manifest a manifest.

@@ -257,6 +257,35 @@ def test_gitops_path_makes_a_unit_only_when_its_source_can_be_this_repository(tm
             {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "labels": {"cluster": "${cluster_name}"}}},
             "metadata.labels.cluster",
         ),
+        # A placeholder in an image reference, which never holds "{", "$" or "@X@" (sed, envsubst, format).
+        (
+            {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {"name": "db"},
+                "spec": {"template": {"spec": {"containers": [{"name": "db", "image": "${POSTGRES_IMAGE}"}]}}},
+            },
+            "spec.template.spec.containers.0.image",
+        ),
+        (
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "w"},
+                "spec": {"containers": [{"image": "{IMAGE}"}]},
+            },
+            "spec.containers.0.image",
+        ),
+        ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "@STS_NAME@"}}, "metadata.name"),
+        (
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "w"},
+                "spec": {"containers": [{"image": "a@sha256:0"}]},
+            },
+            None,
+        ),
         # A shell variable where a container reads it, and "$" without braces: not a sign of a template file.
         ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "w", "annotations": {"cmd": "${HOME}"}}}, None),
         ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "$IMAGE_NAME"}}, None),
