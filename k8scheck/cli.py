@@ -455,7 +455,7 @@ def report_inputs(loaded, paths) -> int:
         click.echo(f"{problem.where()}: {problem.severity}: {problem.message}", err=True)
     if not loaded.files:
         if not problems:
-            click.echo(f"k8scheck: no manifest files (*.yaml, *.yml, *.json) found in {', '.join(paths)}", err=True)
+            click.echo(_nothing_to_check(paths, loaded.skipped), err=True)
         return EXIT_USAGE
     return EXIT_FINDINGS if any(p.severity == "error" for p in problems) else EXIT_OK
 
@@ -608,10 +608,19 @@ def lint(
         sys.exit(EXIT_OK)
     if not report.files:
         if not report.errors:
-            click.echo(f"k8scheck: no manifest files (*.yaml, *.yml, *.json) found in {', '.join(paths)}", err=True)
+            click.echo(_nothing_to_check(paths, report.skipped), err=True)
         sys.exit(EXIT_USAGE)
     threshold = fail_on or config.fail_on or "error"
     sys.exit(EXIT_FINDINGS if report.worst_at_or_above(threshold) else EXIT_OK)
+
+
+def _nothing_to_check(paths, skipped) -> str:
+    """Why a run read no file: none found, or every one found passed over (templates, other tools' files)."""
+    where = ", ".join(paths)
+    if skipped:
+        found = f"{len(skipped)} file" + ("s" if len(skipped) != 1 else "")
+        return f"k8scheck: nothing to check in {where}: {found} found, all passed over (--verbose says why)"
+    return f"k8scheck: no manifest files (*.yaml, *.yml, *.json) found in {where}"
 
 
 def _write_reports(report, outputs, *, color, quiet, verbose) -> None:

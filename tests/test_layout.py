@@ -396,3 +396,10 @@ def test_a_file_beside_a_kustomization_that_does_not_list_it_is_passed_over(tmp_
     assert data["summary"]["objects"] == 1
     _result, data = lint_json(tmp_path / "k" / "unused-service.yaml")  # named, it is checked
     assert data["summary"]["objects"] == 1 and not data["skipped"]
+
+
+def test_a_walk_that_passes_over_every_file_says_so(tmp_path):
+    (tmp_path / "statefulset.yaml").write_text("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: @NAME@\n")
+    result = CliRunner().invoke(main, ["lint", "--no-cache", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"nothing to check in {tmp_path}: 1 file found, all passed over (--verbose says why)" in result.output

@@ -16,7 +16,6 @@ from ..kinds import containers, pod_template
 from ..problem import Problem
 from .reference import Reference, parse_reference
 
-
 # Images a build tool replaces before anything reaches the cluster: ko's import paths (`ko apply`, `ko resolve`).
 BUILT_BY_A_TOOL = ("ko://",)
 
