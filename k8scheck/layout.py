@@ -217,6 +217,16 @@ class Layout:
 
 
 _NOT_WALKED = ("node_modules", "vendor")
+# Test fixtures of the code beside the manifests (Go's testdata, Maven's test resources): often invalid on
+# purpose, never applied. A walk passes over them; named on the command line, they are checked.
+TEST_FIXTURES_REASON = (
+    "test fixtures of the code (Go testdata, Maven test resources): never applied (name it to check it)"
+)
+
+
+def holds_test_fixtures(directory: str) -> bool:
+    parts = directory.replace(os.sep, "/").rstrip("/").split("/")
+    return parts[-1] == "testdata" or parts[-3:] == ["src", "test", "resources"]
 
 
 def repository_root(path: str) -> str:

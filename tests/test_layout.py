@@ -403,3 +403,17 @@ def test_a_walk_that_passes_over_every_file_says_so(tmp_path):
     result = CliRunner().invoke(main, ["lint", "--no-cache", str(tmp_path)])
     assert result.exit_code == 2
     assert f"nothing to check in {tmp_path}: 1 file found, all passed over (--verbose says why)" in result.output
+
+
+def test_test_fixtures_of_the_code_are_passed_over_in_a_walk(tmp_path):
+    invalid = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  retries: 3\n"  # implicit-type
+    for directory in ("pkg/config/testdata", "src/test/resources", "deploy"):
+        (tmp_path / directory).mkdir(parents=True)
+        (tmp_path / directory / "config.yaml").write_text(invalid)
+    _result, data = lint_json(tmp_path)
+    skipped = {os.path.relpath(s["file"], tmp_path): s["reason"] for s in data["skipped"]}
+    assert set(skipped) == {os.path.join("pkg", "config", "testdata"), os.path.join("src", "test", "resources")}
+    assert all("test fixtures of the code" in reason for reason in skipped.values())
+    assert [os.path.relpath(f["file"], tmp_path) for f in data["findings"]] == [os.path.join("deploy", "config.yaml")]
+    _result, data = lint_json(tmp_path / "pkg" / "config" / "testdata")  # named, it is checked
+    assert [f["rule"] for f in data["findings"]] == ["implicit-type"]
