@@ -346,13 +346,13 @@ def plan_units(
             layout.skipped.append(Skipped(directory, "a kustomization another kustomization uses: checked through it"))
         else:
             layout.kustomizations.append(directory)
-    kustomization_reals = {os.path.realpath(d) for d in kustomization_dirs}
+    owned = _directories_kustomizations_own(walked_files, kustomization_dirs, consumed_files)
     for path in walked_files:
         if consumed_files and os.path.realpath(path) in consumed_files:
             layout.skipped.append(
                 Skipped(path, "used by a kustomization (resource, patch or generator input): checked through it")
             )
-        elif kustomization_reals and os.path.dirname(os.path.realpath(path)) in kustomization_reals:
+        elif owned and os.path.dirname(os.path.realpath(path)) in owned:
             layout.skipped.append(
                 Skipped(
                     path,
@@ -371,6 +371,22 @@ def plan_units(
         else:
             layout.files.append(path)
     return layout
+
+
+def _directories_kustomizations_own(walked_files, kustomization_dirs, consumed_files: set) -> set[str]:
+    """Real paths of the kustomization directories whose files the kustomization mostly lists: a file there
+    that it does not list is left out on purpose. A kustomization that lists few of the files beside it (an
+    OpenShift variant among the examples users apply one by one) owns nothing else."""
+    if not kustomization_dirs:
+        return set()
+    directories = {os.path.realpath(d) for d in kustomization_dirs}
+    beside: dict[str, list[bool]] = {}  # directory -> for each walked file in it, whether a kustomization lists it
+    for path in walked_files:
+        real = os.path.realpath(path)
+        directory = os.path.dirname(real)
+        if directory in directories:
+            beside.setdefault(directory, []).append(real in consumed_files)
+    return {directory for directory, listed in beside.items() if 2 * sum(listed) >= len(listed)}
 
 
 _PATCH_NAME = re.compile(r"(?:^|[-_.])patch(?:es)?(?:[-_.]|$)", re.I)

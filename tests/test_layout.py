@@ -417,3 +417,15 @@ def test_test_fixtures_of_the_code_are_passed_over_in_a_walk(tmp_path):
     assert [os.path.relpath(f["file"], tmp_path) for f in data["findings"]] == [os.path.join("deploy", "config.yaml")]
     _result, data = lint_json(tmp_path / "pkg" / "config" / "testdata")  # named, it is checked
     assert [f["rule"] for f in data["findings"]] == ["implicit-type"]
+
+
+@needs_kustomize
+def test_files_beside_a_kustomization_that_lists_few_of_them_are_checked(tmp_path):
+    # Rook's deploy/examples: an OpenShift-only kustomization among the files users apply one by one.
+    (tmp_path / "kustomization.yaml").write_text("resources:\n  - openshift.yaml\n")
+    for name in ("openshift", "common", "operator", "cluster"):
+        (tmp_path / f"{name}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n")
+    _result, data = lint_json(tmp_path)
+    skipped = {os.path.basename(s["file"]) for s in data["skipped"]}
+    assert skipped == {"openshift.yaml"}  # (checked through the kustomization)
+    assert data["summary"]["objects"] == 4
