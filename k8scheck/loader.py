@@ -567,8 +567,13 @@ def _tool_configs() -> tuple:
 
 def tool_config_reason(api_version, kind) -> str | None:
     """Why apiVersion/kind is a tool's own configuration file (kustomize, skaffold, kind...), or None."""
-    if not isinstance(api_version, str):
+    if not isinstance(api_version, str) or not isinstance(kind, str | None):
         return None
+    return _tool_config_reason(api_version, kind)
+
+
+@functools.lru_cache(maxsize=256)  # a run holds a handful of apiVersion/kind pairs, thousands of objects
+def _tool_config_reason(api_version: str, kind: str | None) -> str | None:
     for version, only_kind, reason in _tool_configs():
         if (api_version == version or api_version.startswith(version + "/")) and only_kind in (None, kind):
             return _TOOL_CONFIG.format(reason or "kustomize, skaffold, kind, kubeconfig...")
@@ -637,6 +642,20 @@ def _placeholder_syntax(value) -> str | None:
     return next((syntax for syntax, pattern in _PLACEHOLDER_SYNTAXES if pattern.search(value)), None)
 
 
+# Text without any of these holds no placeholder: most files skip the walk through their objects.
+# (Substring tests first: one regex alternation over a whole file costs more than the walk it saves.)
+_AT_WORD, _BRACED_WORD = re.compile(r"@[A-Z]"), re.compile(r"\{[A-Z]")
+
+
+def _may_hold_placeholder(text: str) -> bool:
+    return (
+        "{{" in text
+        or "${" in text
+        or ("@" in text and _AT_WORD.search(text) is not None)
+        or ("{" in text and _BRACED_WORD.search(text) is not None)
+    )
+
+
 def template_placeholder(obj: dict) -> Placeholder | None:
     """The first field of ``obj`` that holds a placeholder where no brace can ever be valid, or None."""
     for path in _BRACELESS:
@@ -674,15 +693,19 @@ def not_a_manifest(source: SourceFile, documents, problems) -> str | None:
     typed = [
         o for o in _objects_in(documents) if isinstance(o.get("apiVersion"), str) and isinstance(o.get("kind"), str)
     ]
-    placeholder = next((found for found in map(template_placeholder, typed) if found), None)
-    if placeholder is not None:
-        where = f"{placeholder.syntax} in {placeholder.field}, where no placeholder is valid"
-        return f"{TEMPLATE_REASONS[1]} ({where}), not a manifest until rendered"
-    reasons = sorted({tool_config_reason(o["apiVersion"], o["kind"]) or "" for o in typed})
-    if "" in reasons:
-        return None
+    if _may_hold_placeholder(source.text):
+        placeholder = next((found for found in map(template_placeholder, typed) if found), None)
+        if placeholder is not None:
+            where = f"{placeholder.syntax} in {placeholder.field}, where no placeholder is valid"
+            return f"{TEMPLATE_REASONS[1]} ({where}), not a manifest until rendered"
+    reasons: set[str] = set()
+    for o in typed:
+        reason = tool_config_reason(o["apiVersion"], o["kind"])
+        if reason is None:
+            return None  # an object the API server takes: a manifest
+        reasons.add(reason)
     if reasons:
-        return "; ".join(reasons)
+        return "; ".join(sorted(reasons))
     if problems and looks_like_template(source.text):
         return f"{TEMPLATE_REASONS[0]} ({{{{ }}}} actions), not a manifest until rendered"
     syntax = script_placeholder(source.text) if problems else None
