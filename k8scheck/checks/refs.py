@@ -205,6 +205,10 @@ def service_no_endpoints(ctx, rule):
             message += f" Did you mean {k}={v} ({w.manifest.kind} {w.manifest.name}, {_where(w.manifest, path)})?"
             related = ((w.manifest, path, f"{w.manifest.kind} {w.manifest.name} labels its pods {k}={v}"),)
             fix = v if k == label else f"{k}: {v}"
+            if graph.custom_resources.get(ns):
+                # A controller k8scheck does not know may make the pods as well as a typo may miss them.
+                message += _custom_controller_note(graph, ns)
+                severity = rule.severity_of("custom-controller")
         elif graph.custom_resources.get(ns):
             message += _custom_controller_note(graph, ns)
             severity = rule.severity_of(
