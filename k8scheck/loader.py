@@ -416,10 +416,10 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
     from . import parallel  # (and the parser: a run answered from the run cache never needs them)
 
     parsed = parallel.parse_all(_Texts(inputs.sources), jobs, cache, keys)
-    for number, (source, (documents, problems, comments)) in enumerate(zip(inputs.sources, parsed)):
+    for number, (source, (documents, problems, comments, placeholder_hint)) in enumerate(zip(inputs.sources, parsed)):
         source.comments = comments
         may_skip = inputs.discovery.skip_non_manifests or os.path.normpath(source.path) in inputs.walked
-        reason = not_a_manifest(source, documents, problems) if may_skip else None
+        reason = not_a_manifest(source, documents, problems, placeholder_hint) if may_skip else None
         if reason is not None:
             result.skipped.append(layout.Skipped(source.path, reason))
             if reason.startswith(TEMPLATE_REASONS):
@@ -642,20 +642,6 @@ def _placeholder_syntax(value) -> str | None:
     return next((syntax for syntax, pattern in _PLACEHOLDER_SYNTAXES if pattern.search(value)), None)
 
 
-# Text without any of these holds no placeholder: most files skip the walk through their objects.
-# (Substring tests first: one regex alternation over a whole file costs more than the walk it saves.)
-_AT_WORD, _BRACED_WORD = re.compile(r"@[A-Z]"), re.compile(r"\{[A-Z]")
-
-
-def _may_hold_placeholder(text: str) -> bool:
-    return (
-        "{{" in text
-        or "${" in text
-        or ("@" in text and _AT_WORD.search(text) is not None)
-        or ("{" in text and _BRACED_WORD.search(text) is not None)
-    )
-
-
 def template_placeholder(obj: dict) -> Placeholder | None:
     """The first field of ``obj`` that holds a placeholder where no brace can ever be valid, or None."""
     for path in _BRACELESS:
@@ -673,7 +659,9 @@ def template_placeholder(obj: dict) -> Placeholder | None:
             if syntax is not None:
                 return Placeholder(f"metadata.{part}.{key}", syntax)
     template = pod_template(obj)
-    for list_name, index, container in containers(template.spec) if template is not None else ():
+    if template is None:
+        return None
+    for list_name, index, container in containers(template.spec):
         syntax = _placeholder_syntax(container.get("image"))  # an image reference never holds "{", "$" or "@X@"
         if syntax is not None:
             path = (*template.spec_path, list_name, index, "image")
@@ -681,7 +669,7 @@ def template_placeholder(obj: dict) -> Placeholder | None:
     return None
 
 
-def not_a_manifest(source: SourceFile, documents, problems) -> str | None:
+def not_a_manifest(source: SourceFile, documents, problems, placeholder_hint: bool | None = None) -> str | None:
     """Why a walked file is not a Kubernetes manifest, or None when it is one.
 
     A manifest has a document with both apiVersion and kind. A file that does
@@ -693,7 +681,11 @@ def not_a_manifest(source: SourceFile, documents, problems) -> str | None:
     typed = [
         o for o in _objects_in(documents) if isinstance(o.get("apiVersion"), str) and isinstance(o.get("kind"), str)
     ]
-    if _may_hold_placeholder(source.text):
+    if placeholder_hint is None:
+        from .yamlsource import may_hold_placeholder
+
+        placeholder_hint = may_hold_placeholder(source.text)
+    if placeholder_hint:
         placeholder = next((found for found in map(template_placeholder, typed) if found), None)
         if placeholder is not None:
             where = f"{placeholder.syntax} in {placeholder.field}, where no placeholder is valid"

@@ -20,7 +20,14 @@ import os
 from typing import Protocol
 
 from .positions import DocumentPositions
-from .yamlsource import ParsedDocument, SourceProblem, SuppressionComment, parse_stream, suppression_comments
+from .yamlsource import (
+    ParsedDocument,
+    SourceProblem,
+    SuppressionComment,
+    may_hold_placeholder,
+    parse_stream,
+    suppression_comments,
+)
 
 
 class Texts(Protocol):
@@ -51,24 +58,26 @@ def processes(jobs: int | None) -> int:
 
 
 def parse_file(text: str) -> tuple:
-    """(documents, problems, suppression comments) of one file's text."""
+    """(documents, problems, suppression comments, whether it may hold a template placeholder) of one
+    file's text: everything a run needs from the text, so that a file the cache answers is not read."""
     documents, problems = parse_stream(text)
-    return documents, problems, suppression_comments(text)
+    return documents, problems, suppression_comments(text), may_hold_placeholder(text)
 
 
 def encode(parsed: tuple) -> bytes:
-    documents, problems, comments = parsed
+    documents, problems, comments, placeholder_hint = parsed
     return marshal.dumps(
         (
             [(d.index, d.value, d.line, d.positions.tape, d.positions.keys, d.positions.plain) for d in documents],
             [tuple(vars(p).values()) for p in problems],
             [tuple(c) for c in comments],  # marshal takes plain tuples only
+            placeholder_hint,
         )
     )
 
 
 def decode(blob: bytes) -> tuple:
-    documents, problems, comments = marshal.loads(blob)
+    documents, problems, comments, placeholder_hint = marshal.loads(blob)
     return (
         [
             ParsedDocument(index, value, DocumentPositions(tape, keys, plain), line)
@@ -76,6 +85,7 @@ def decode(blob: bytes) -> tuple:
         ],
         [SourceProblem(*p) for p in problems],
         [SuppressionComment(*c) for c in comments],
+        placeholder_hint,
     )
 
 

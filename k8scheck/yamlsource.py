@@ -654,6 +654,21 @@ class SuppressionComment(NamedTuple):
     unknown: str | None = None  # the word of a directive k8scheck does not know; then nothing is suppressed
 
 
+# Text without any of these holds no placeholder: most files skip the walk through their objects.
+# (Substring tests first: one regex alternation over a whole file costs more than the walk it saves.)
+_AT_WORD, _BRACED_WORD = re.compile(r"@[A-Z]"), re.compile(r"\{[A-Z]")
+
+
+def may_hold_placeholder(text: str) -> bool:
+    """Whether a text may hold a template placeholder (``loader.template_placeholder`` looks only then)."""
+    return (
+        "{{" in text
+        or "${" in text
+        or ("@" in text and _AT_WORD.search(text) is not None)
+        or ("{" in text and _BRACED_WORD.search(text) is not None)
+    )
+
+
 def suppression_comments(text: str) -> list[SuppressionComment]:
     """Every suppression comment of a text (read in the same pass as its parse)."""
     if "k8scheck:" not in text:

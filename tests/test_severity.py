@@ -110,6 +110,16 @@ def test_a_near_miss_stays_an_error_next_to_unknown_custom_resources(tmp_path):
     assert "custom controller" not in finding.message
 
 
+def test_a_farther_near_miss_next_to_unknown_custom_resources_is_a_warning_naming_both(tmp_path):
+    # Rook's dashboard Service selects the manager pods its CephCluster controller makes; the label of
+    # other pods two edits away is no likelier a typo than those pods are the controller's.
+    text = SERVICE_AND_CUSTOM_RESOURCE.replace("app: web", "app: storage-mon")
+    text = text.replace("cnpg.io/cluster: pg", "app: storage-mgr")
+    (finding,) = lint_text(tmp_path, text, select=["service-no-endpoints"]).findings
+    assert finding.severity == "warning"
+    assert "Did you mean app=storage-mon" in finding.message and "custom controller" in finding.message
+
+
 def test_known_custom_kinds_do_not_soften(tmp_path):
     text = SERVICE_AND_CUSTOM_RESOURCE.replace(
         "apiVersion: postgresql.cnpg.io/v1\nkind: Cluster", "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor"

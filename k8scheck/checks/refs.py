@@ -13,6 +13,7 @@ from ..kinds import containers, get, is_int
 from ..model import Manifest
 from ..problem import dotted
 from ..selectors import format_labels
+from ..similarity import edit_distance
 from .hit import hit
 
 
@@ -205,8 +206,9 @@ def service_no_endpoints(ctx, rule):
             message += f" Did you mean {k}={v} ({w.manifest.kind} {w.manifest.name}, {_where(w.manifest, path)})?"
             related = ((w.manifest, path, f"{w.manifest.kind} {w.manifest.name} labels its pods {k}={v}"),)
             fix = v if k == label else f"{k}: {v}"
-            if graph.custom_resources.get(ns):
-                # A controller k8scheck does not know may make the pods as well as a typo may miss them.
+            if graph.custom_resources.get(ns) and not _one_edit_away(label, value, k, v):
+                # A controller k8scheck does not know may make the pods as likely as a label a few edits
+                # away is a typo (one edit away, the typo is the likelier).
                 message += _custom_controller_note(graph, ns)
                 severity = rule.severity_of("custom-controller")
         elif graph.custom_resources.get(ns):
@@ -215,6 +217,13 @@ def service_no_endpoints(ctx, rule):
                 "custom-controller"
             )  # no near miss: a controller k8scheck does not know is as likely as a typo
         yield hit(m, rule.slug, ("spec", "selector", label), message, related=related, fix=fix, severity=severity)
+
+
+def _one_edit_away(key: str, value: str, near_key: str, near_value: str) -> bool:
+    """Whether the near label differs from the selected one by one edit, in its key or in its value."""
+    if key == near_key:
+        return edit_distance(value, near_value) <= 1
+    return value == near_value and edit_distance(key, near_key) <= 1
 
 
 def _writes_label(text: str, key: str, value: str) -> bool:
