@@ -217,16 +217,27 @@ class Layout:
 
 
 _NOT_WALKED = ("node_modules", "vendor")
-# Test fixtures of the code beside the manifests (Go's testdata, Maven's test resources): often invalid on
-# purpose, never applied. A walk passes over them; named on the command line, they are checked.
+# Directories of files a repository keeps but never applies, passed over in a walk (named on the command line,
+# they are checked): the code's test fixtures (often invalid on purpose) and third-party files vendored in.
 TEST_FIXTURES_REASON = (
-    "test fixtures of the code (Go testdata, Maven test resources): never applied (name it to check it)"
+    "test fixtures of the code (Go testdata, Maven test resources, a test suite's fixtures): never applied "
+    "(name it to check it)"
 )
+VENDORED_REASON = "third-party files vendored into the repository (vendor/, node_modules/): never applied as such"
+_TEST_ANCESTORS = {"test", "tests", "e2e", "cypress"}
 
 
-def holds_test_fixtures(directory: str) -> bool:
+def not_applied_directory(directory: str) -> str | None:
+    """Why a walk passes over ``directory`` (test fixtures, vendored files), or None."""
     parts = directory.replace(os.sep, "/").rstrip("/").split("/")
-    return parts[-1] == "testdata" or parts[-3:] == ["src", "test", "resources"]
+    name = parts[-1]
+    if name == "testdata" or parts[-3:] == ["src", "test", "resources"]:
+        return TEST_FIXTURES_REASON
+    if name == "fixtures" and _TEST_ANCESTORS & set(parts[:-1]):
+        return TEST_FIXTURES_REASON
+    if name in _NOT_WALKED or name.startswith(("vendor_", "vendor-")):
+        return VENDORED_REASON
+    return None
 
 
 def repository_root(path: str) -> str:

@@ -188,8 +188,9 @@ class _Walk:
             if layout.excluded(display, self.root, self.exclude):
                 self.skipped.append(layout.Skipped(display, "excluded (--exclude / exclude:)"))
                 continue
-            if layout.holds_test_fixtures(display) and entry.is_dir():
-                self.skipped.append(layout.Skipped(display, layout.TEST_FIXTURES_REASON))
+            reason = layout.not_applied_directory(display)
+            if reason is not None and entry.is_dir():
+                self.skipped.append(layout.Skipped(display, reason))
                 continue
             try:
                 self._entry(entry, display, root, visited, errors, real)

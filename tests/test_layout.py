@@ -128,11 +128,11 @@ def test_verbose_lists_what_was_skipped_and_why():
 
 def test_exclude_from_the_command_line_and_the_config(tmp_path):
     (tmp_path / "keep").mkdir()
-    (tmp_path / "vendor" / "x").mkdir(parents=True)
+    (tmp_path / "generated" / "x").mkdir(parents=True)
     bad = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {PORT: 8080}\n"
     (tmp_path / "keep" / "a.yaml").write_text(bad)
-    (tmp_path / "vendor" / "x" / "b.yaml").write_text(bad.replace("name: a", "name: b"))
-    _result, data = lint_json(tmp_path, "--exclude", "vendor")
+    (tmp_path / "generated" / "x" / "b.yaml").write_text(bad.replace("name: a", "name: b"))
+    _result, data = lint_json(tmp_path, "--exclude", "generated")
     assert {os.path.basename(f["file"]) for f in data["findings"]} == {"a.yaml"}
     (tmp_path / ".k8scheck.yaml").write_text("exclude: ['**/x/*.yaml']\n")
     _result, data = lint_json(".", cwd=tmp_path)
@@ -407,14 +407,21 @@ def test_a_walk_that_passes_over_every_file_says_so(tmp_path):
 
 def test_test_fixtures_of_the_code_are_passed_over_in_a_walk(tmp_path):
     invalid = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  retries: 3\n"  # implicit-type
-    for directory in ("pkg/config/testdata", "src/test/resources", "deploy"):
+    fixtures = ("pkg/config/testdata", "src/test/resources", "test/gator/fixtures")
+    vendored = ("vendor", "vendor_jsonnet", "node_modules")
+    for directory in (*fixtures, *vendored, "deploy", "fixtures"):
         (tmp_path / directory).mkdir(parents=True)
         (tmp_path / directory / "config.yaml").write_text(invalid)
     _result, data = lint_json(tmp_path)
-    skipped = {os.path.relpath(s["file"], tmp_path): s["reason"] for s in data["skipped"]}
-    assert set(skipped) == {os.path.join("pkg", "config", "testdata"), os.path.join("src", "test", "resources")}
-    assert all("test fixtures of the code" in reason for reason in skipped.values())
-    assert [os.path.relpath(f["file"], tmp_path) for f in data["findings"]] == [os.path.join("deploy", "config.yaml")]
+    skipped = {os.path.relpath(s["file"], tmp_path).replace(os.sep, "/"): s["reason"] for s in data["skipped"]}
+    assert set(skipped) == {*fixtures, *vendored}
+    assert all("test fixtures of the code" in skipped[d] for d in fixtures)
+    assert all("vendored" in skipped[d] for d in vendored)
+    # A fixtures/ directory outside any test directory holds what the repository applies.
+    assert sorted(os.path.relpath(f["file"], tmp_path) for f in data["findings"] if f["rule"] == "implicit-type") == [
+        os.path.join("deploy", "config.yaml"),
+        os.path.join("fixtures", "config.yaml"),
+    ]
     _result, data = lint_json(tmp_path / "pkg" / "config" / "testdata")  # named, it is checked
     assert [f["rule"] for f in data["findings"]] == ["implicit-type"]
 
