@@ -367,8 +367,8 @@ def plan_units(
             layout.skipped.append(
                 Skipped(
                     path,
-                    "beside a kustomization that does not list it: `kubectl apply -k` never applies it (name it on "
-                    "the command line to check it)",
+                    "beside files a kustomization lists, and not listed itself: `kubectl apply -k` never applies it "
+                    "(name it on the command line to check it)",
                 )
             )
         elif is_patch_file(path):
@@ -385,12 +385,13 @@ def plan_units(
 
 
 def _directories_kustomizations_own(walked_files, kustomization_dirs, consumed_files: set) -> set[str]:
-    """Real paths of the kustomization directories whose files the kustomization mostly lists: a file there
-    that it does not list is left out on purpose. A kustomization that lists few of the files beside it (an
-    OpenShift variant among the examples users apply one by one) owns nothing else."""
+    """Real paths of the directories whose files the kustomizations mostly list (their own, and those
+    they list files from, such as a `bases/` of CRDs): a file there that none lists is left out on purpose
+    (a generated leftover, a resource commented out). A kustomization that lists few of the files beside it
+    (an OpenShift variant among the examples users apply one by one) owns nothing else."""
     if not kustomization_dirs:
         return set()
-    directories = {os.path.realpath(d) for d in kustomization_dirs}
+    directories = {os.path.realpath(d) for d in kustomization_dirs} | {os.path.dirname(f) for f in consumed_files}
     beside: dict[str, list[bool]] = {}  # directory -> for each walked file in it, whether a kustomization lists it
     for path in walked_files:
         real = os.path.realpath(path)

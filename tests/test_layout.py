@@ -392,7 +392,7 @@ def test_a_file_beside_a_kustomization_that_does_not_list_it_is_passed_over(tmp_
     )
     _result, data = lint_json(tmp_path)
     reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
-    assert "does not list it" in reasons["unused-service.yaml"]
+    assert "not listed itself" in reasons["unused-service.yaml"]
     assert data["summary"]["objects"] == 1
     _result, data = lint_json(tmp_path / "k" / "unused-service.yaml")  # named, it is checked
     assert data["summary"]["objects"] == 1 and not data["skipped"]
@@ -436,3 +436,20 @@ def test_files_beside_a_kustomization_that_lists_few_of_them_are_checked(tmp_pat
     skipped = {os.path.basename(s["file"]) for s in data["skipped"]}
     assert skipped == {"openshift.yaml"}  # (checked through the kustomization)
     assert data["summary"]["objects"] == 4
+
+
+@needs_kustomize
+def test_a_file_left_out_of_a_directory_a_kustomization_lists_from_is_passed_over(tmp_path):
+    # Gatekeeper's config/crd: the kustomization lists most CRDs of bases/; the others are empty
+    # controller-gen leftovers nothing applies.
+    (tmp_path / "crd" / "bases").mkdir(parents=True)
+    (tmp_path / "crd" / "kustomization.yaml").write_text("resources:\n  - bases/one.yaml\n  - bases/two.yaml\n")
+    for name in ("one", "two"):
+        (tmp_path / "crd" / "bases" / f"{name}.yaml").write_text(
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n"
+        )
+    (tmp_path / "crd" / "bases" / "_.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n")
+    _result, data = lint_json(tmp_path)
+    reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
+    assert "not listed itself" in reasons["_.yaml"]
+    assert data["findings"] == []
