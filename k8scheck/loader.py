@@ -837,6 +837,11 @@ def load_kustomization(
     rendered = SourceFile(display, text)
     scratch = LoadResult(span_cache=result.span_cache)
     load_text(rendered, scratch)
+    placeholder = next(filter(None, (template_placeholder(m.obj) for m in scratch.manifests)), None)
+    if placeholder is not None:  # its output feeds a generator (helmify, a chart), never kubectl
+        where = f"{placeholder.syntax} in {placeholder.field}, where no placeholder is valid"
+        result.skipped.append(layout.Skipped(shown, f"renders a template ({where}), not manifests"))
+        return
     result.diagnostics.extend(scratch.diagnostics)
     sources: dict[str, LoadResult | None] = {}
     patches = _patches(kustomizations.chain(directory), sources, result, max_file_size)

@@ -453,3 +453,22 @@ def test_a_file_left_out_of_a_directory_a_kustomization_lists_from_is_passed_ove
     reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
     assert "not listed itself" in reasons["_.yaml"]
     assert data["findings"] == []
+
+
+@needs_kustomize
+def test_a_kustomization_that_renders_a_template_is_passed_over(tmp_path):
+    # Gatekeeper's helmify kustomization writes {{ .Release.Namespace }} into what it renders for a chart
+    # generator; config/default renders the same base for kubectl.
+    for directory in ("base", "default", "helmify"):
+        (tmp_path / directory).mkdir()
+    (tmp_path / "base" / "kustomization.yaml").write_text("resources:\n  - settings.yaml\n")
+    (tmp_path / "base" / "settings.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n")
+    (tmp_path / "default" / "kustomization.yaml").write_text("namespace: system\nresources:\n  - ../base\n")
+    (tmp_path / "helmify" / "kustomization.yaml").write_text(
+        'namespace: "{{ .Release.Namespace }}"\nresources:\n  - ../base\n'
+    )
+    _result, data = lint_json(tmp_path)
+    reasons = {os.path.relpath(s["file"], tmp_path): s["reason"] for s in data["skipped"]}
+    helmify = os.path.join("helmify", "kustomization.yaml")
+    assert reasons[helmify].startswith("renders a template ({{ }} in metadata.namespace")
+    assert data["findings"] == [] and data["summary"]["objects"] == 1  # the base, through default/
