@@ -38,8 +38,26 @@ def environment(allow_remote: bool) -> dict:
 
 
 def clean_message(stderr: str) -> str:
-    """The renderer's own words: klog prefixes and 'Error: ' dropped, the last meaningful line."""
-    lines = [_KLOG_PREFIX.sub("", line).strip() for line in stderr.splitlines()]
+    """The renderer's own words: klog prefixes and 'Error: ' dropped, the last meaningful line (a klog
+    multi-line value, ``err=<`` ... ``>``, joined into its line)."""
+    lines: list[str] = []
+    block: list[str] | None = None
+    for raw in stderr.splitlines():
+        line = _KLOG_PREFIX.sub("", raw).strip()
+        if block is not None:
+            if line == ">":
+                lines[-1] += " ".join(part for part in block if part)
+                block = None
+            else:
+                block.append(line)
+            continue
+        if line.endswith("=<"):
+            lines.append(line[:-1])
+            block = []
+        else:
+            lines.append(line)
+    if block is not None:  # an unterminated block: keep what it said
+        lines[-1] += " ".join(part for part in block if part)
     lines = [line.removeprefix("Error: ").removeprefix("error: ") for line in lines if line]
     return lines[-1] if lines else "no message"
 

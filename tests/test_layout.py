@@ -472,3 +472,18 @@ def test_a_kustomization_that_renders_a_template_is_passed_over(tmp_path):
     helmify = os.path.join("helmify", "kustomization.yaml")
     assert reasons[helmify].startswith("renders a template ({{ }} in metadata.namespace")
     assert data["findings"] == [] and data["summary"]["objects"] == 1  # the base, through default/
+
+
+def test_a_multi_line_klog_value_is_joined_into_the_message():
+    stderr = (
+        "# Warning: 'patchesStrategicMerge' is deprecated.\n"
+        'E1201 22:25:41.604239   24140 run.go:72] "command failed" err=<\n'
+        "\ttrouble configuring builtin PatchStrategicMergeTransformer with config: `\n"
+        "\tpaths:\n"
+        "\t- manager_image_patch.yaml\n"
+        "\t`: lstat overlays/dev/manager_image_patch.yaml: no such file or directory\n"
+        " >\n"
+    )
+    message = render.clean_message(stderr)
+    assert message.startswith('"command failed" err=trouble configuring builtin PatchStrategicMergeTransformer')
+    assert message.endswith("manager_image_patch.yaml: no such file or directory")
