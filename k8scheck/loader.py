@@ -631,7 +631,7 @@ _PLACEHOLDER_SYNTAXES = (("{{ }}", _TEMPLATE_ACTION), ("${VAR}", _SHELL_VARIABLE
 
 
 class Placeholder(NamedTuple):
-    """Where a template's placeholder sits, and its syntax ("{{ }}" or "${VAR}")."""
+    """Where a template's placeholder sits, and its syntax ("{{ }}", "${VAR}", "@VAR@" or "{VAR}")."""
 
     field: str
     syntax: str
@@ -837,7 +837,10 @@ def load_kustomization(
     rendered = SourceFile(display, text)
     scratch = LoadResult(span_cache=result.span_cache)
     load_text(rendered, scratch)
-    placeholder = next(filter(None, (template_placeholder(m.obj) for m in scratch.manifests)), None)
+    from .yamlsource import may_hold_placeholder
+
+    found = (template_placeholder(m.obj) for m in scratch.manifests) if may_hold_placeholder(text) else ()
+    placeholder = next(filter(None, found), None)
     if placeholder is not None:  # its output feeds a generator (helmify, a chart), never kubectl
         where = f"{placeholder.syntax} in {placeholder.field}, where no placeholder is valid"
         result.skipped.append(layout.Skipped(shown, f"renders a template ({where}), not manifests"))
