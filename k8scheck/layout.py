@@ -6,8 +6,9 @@ A directory walk does not read every YAML file as a manifest. It recognises:
   as one unit; a kustomization that another kustomization in the walk consumes
   (``resources``, ``components``) is checked through its consumers, every file
   a kustomization consumes (resources, patches, generator inputs, transformer
-  configs...) is not also read raw, and a file beside it that it does not list is
-  passed over (``kubectl apply -k`` never applies it);
+  configs...) is not also read raw, and a file beside what it lists that it does
+  not list is passed over when it lists most files there (``kubectl apply -k``
+  never applies it);
 - **Helm charts** (a directory holding ``Chart.yaml``): rendered with ``helm
   template`` when helm is installed, otherwise skipped with the command to check it;
 - **plain files**: everything else, one unit per walk.
@@ -357,13 +358,15 @@ def plan_units(
             layout.skipped.append(Skipped(directory, "a kustomization another kustomization uses: checked through it"))
         else:
             layout.kustomizations.append(directory)
-    owned = _directories_kustomizations_own(walked_files, kustomization_dirs, consumed_files)
+    # Real paths only where a kustomization may consume or own a file (a stat per path component each).
+    reals = {path: os.path.realpath(path) for path in walked_files} if kustomization_dirs else {}
+    owned = _directories_kustomizations_own(reals, kustomization_dirs, consumed_files)
     for path in walked_files:
-        if consumed_files and os.path.realpath(path) in consumed_files:
+        if consumed_files and reals[path] in consumed_files:
             layout.skipped.append(
                 Skipped(path, "used by a kustomization (resource, patch or generator input): checked through it")
             )
-        elif owned and os.path.dirname(os.path.realpath(path)) in owned:
+        elif owned and os.path.dirname(reals[path]) in owned:
             layout.skipped.append(
                 Skipped(
                     path,
@@ -384,7 +387,7 @@ def plan_units(
     return layout
 
 
-def _directories_kustomizations_own(walked_files, kustomization_dirs, consumed_files: set) -> set[str]:
+def _directories_kustomizations_own(reals: dict[str, str], kustomization_dirs, consumed_files: set) -> set[str]:
     """Real paths of the directories whose files the kustomizations mostly list (their own, and those
     they list files from, such as a `bases/` of CRDs): a file there that none lists is left out on purpose
     (a generated leftover, a resource commented out). A kustomization that lists few of the files beside it
@@ -393,8 +396,7 @@ def _directories_kustomizations_own(walked_files, kustomization_dirs, consumed_f
         return set()
     directories = {os.path.realpath(d) for d in kustomization_dirs} | {os.path.dirname(f) for f in consumed_files}
     beside: dict[str, list[bool]] = {}  # directory -> for each walked file in it, whether a kustomization lists it
-    for path in walked_files:
-        real = os.path.realpath(path)
+    for real in reals.values():
         directory = os.path.dirname(real)
         if directory in directories:
             beside.setdefault(directory, []).append(real in consumed_files)
