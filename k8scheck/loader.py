@@ -468,19 +468,16 @@ def _glob_matches(pattern: str, relative: str) -> bool:
     """Argo CD's directory globs: ``*`` and ``?`` also match "/", ``{a,b}`` is one of its alternatives."""
     import fnmatch
 
-    alternatives = [pattern]
-    while any("{" in p and "}" in p for p in alternatives):
-        expanded = []
-        for p in alternatives:
-            match = re.search(r"\{([^{}]*)\}", p)
-            if match is None:
-                expanded.append(p)
-                continue
-            expanded += [p[: match.start()] + choice + p[match.end() :] for choice in match.group(1).split(",")]
-        if expanded == alternatives:
-            break
-        alternatives = expanded
-    return any(fnmatch.fnmatchcase(relative, p) for p in alternatives)
+    return any(fnmatch.fnmatchcase(relative, p) for p in _brace_alternatives(pattern))
+
+
+def _brace_alternatives(pattern: str) -> list[str]:
+    """``a{b,c}d`` -> ``abd``, ``acd`` (every group expanded; an unmatched brace stays as written)."""
+    group = re.search(r"\{([^{}]*)\}", pattern)
+    if group is None:
+        return [pattern]
+    head, tail = pattern[: group.start()], pattern[group.end() :]
+    return [p for choice in group.group(1).split(",") for p in _brace_alternatives(head + choice + tail)]
 
 
 # GitOps objects that apply a directory of the repository as one unit (``GitopsPath``).
