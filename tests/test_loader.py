@@ -532,3 +532,17 @@ def test_an_argo_cd_directory_source_applies_its_own_files_unless_it_recurses(tm
     result = load([str(tmp_path)])
     in_unit = {os.path.relpath(m.file, tmp_path) for m in result.manifests if m.kind == "ConfigMap" and m.unit}
     assert in_unit == {p.replace("/", os.sep) for p in applied}
+
+
+def test_every_placeholder_syntax_passes_the_parse_time_hint():
+    # The hint (yamlsource.may_hold_placeholder) decides whether template_placeholder looks at all:
+    # each syntax the loader recognises must pass it.
+    from k8scheck.loader import _PLACEHOLDER_SYNTAXES
+    from k8scheck.yamlsource import may_hold_placeholder
+
+    examples = {"{{ }}": "name: a-{{ .Values.x }}", "${VAR}": "name: ${app_name}", "@VAR@": "name: @NAME@"}
+    examples["{VAR}"] = 'image: "{IMAGE}"'
+    assert set(examples) == {syntax for syntax, _pattern in _PLACEHOLDER_SYNTAXES}
+    for syntax, pattern in _PLACEHOLDER_SYNTAXES:
+        assert pattern.search(examples[syntax]) and may_hold_placeholder(examples[syntax]), syntax
+    assert not may_hold_placeholder("metadata:\n  name: web\n  labels: {app: web}\n")
