@@ -10,7 +10,9 @@ a key that is not a string) is encoded by ``json.dumps`` itself.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from json.encoder import encode_basestring
+from typing import Any
 
 
 def dumps_indented(value, allow_nan: bool = True) -> str:
@@ -20,11 +22,22 @@ def dumps_indented(value, allow_nan: bool = True) -> str:
     return "".join(out)
 
 
+# What a scalar is written as, by its exact class (a subclass, e.g. an IntEnum, goes through json.dumps).
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: encode_basestring,
+    int: int.__repr__,
+    bool: {True: "true", False: "false"}.__getitem__,
+    type(None): lambda _: "null",
+}
+
+
 def _write(value, newline: str, out: list, allow_nan: bool) -> None:
-    # ``newline``: a line break and the indentation of ``value``'s own line.
+    # ``newline``: a line break and the indentation of ``value``'s own line. A collection's
+    # scalar items are written in its own loop: a call per item was most of the time.
     cls = value.__class__
-    if cls is str:
-        out.append(encode_basestring(value))
+    scalar = _SCALARS.get(cls)
+    if scalar is not None:
+        out.append(scalar(value))
     elif cls is dict:
         if not value:
             out.append("{}")
@@ -35,8 +48,12 @@ def _write(value, newline: str, out: list, allow_nan: bool) -> None:
         inner = newline + "  "
         separator = "{" + inner
         for key, item in value.items():
-            out.append(separator + encode_basestring(key) + ": ")
-            _write(item, inner, out, allow_nan)
+            scalar = _SCALARS.get(item.__class__)
+            if scalar is not None:
+                out.append(separator + encode_basestring(key) + ": " + scalar(item))
+            else:
+                out.append(separator + encode_basestring(key) + ": ")
+                _write(item, inner, out, allow_nan)
             separator = "," + inner
         out.append(newline + "}")
     elif cls is list:
@@ -46,18 +63,14 @@ def _write(value, newline: str, out: list, allow_nan: bool) -> None:
         inner = newline + "  "
         separator = "[" + inner
         for item in value:
-            out.append(separator)
-            _write(item, inner, out, allow_nan)
+            scalar = _SCALARS.get(item.__class__)
+            if scalar is not None:
+                out.append(separator + scalar(item))
+            else:
+                out.append(separator)
+                _write(item, inner, out, allow_nan)
             separator = "," + inner
         out.append(newline + "]")
-    elif value is None:
-        out.append("null")
-    elif value is True:
-        out.append("true")
-    elif value is False:
-        out.append("false")
-    elif cls is int:
-        out.append(int.__repr__(value))
     else:
         out.append(_standard(value, newline, allow_nan))
 
