@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from . import __version__, collector, runcache
+from . import __version__, apilifecycle, collector, runcache
 from .catalogue import DEFAULT, Rule, expand_names, known_names, load_catalogue
 from .config import Config
 from .context import Context, Options
@@ -404,7 +404,48 @@ def run_units(
                     item = Checked(elsewhere, item.manifest)
             checked.append(item)
         errors += [e for e in unit_errors if e not in errors]
+    if len(units) > 1 and apilifecycle.RULE_REMOVED not in (severities or {}):
+        checked = _legacy_variants(checked, loaded.manifests)
     return checked, errors
+
+
+def _legacy_variants(checked: list[Checked], manifests: list[Manifest]) -> list[Checked]:
+    """A removed apiVersion in one rendering is a warning when another rendering of the same run
+    writes the same object in the version that replaces it.
+
+    Repositories ship an overlay per range of cluster versions (``release`` for old clusters,
+    ``release-1.21+`` patching the apiVersion): each is applied on its own, to the clusters it is
+    for, so the old one is a variant kept for old clusters, not a mistake.
+    """
+    removed = [
+        index
+        for index, item in enumerate(checked)
+        if item.finding.rule == apilifecycle.RULE_REMOVED
+        and item.finding.severity == "error"
+        and item.finding.fix
+        and item.manifest is not None
+        and item.manifest.unit is not None
+    ]
+    if not removed:
+        return checked
+    rendered: dict[tuple, str] = {}  # (apiVersion, kind, namespace, name) -> the first unit rendering it
+    for manifest in manifests:
+        if manifest.unit is not None:
+            rendered.setdefault((manifest.api_version, manifest.kind, manifest.namespace, manifest.name), manifest.unit)
+    checked = list(checked)
+    for index in removed:
+        finding, manifest = checked[index]
+        assert manifest is not None and manifest.unit is not None
+        newer = rendered.get((finding.fix, manifest.kind, manifest.namespace, manifest.name))
+        if newer is None or newer == manifest.unit:
+            continue
+        note = (
+            f" ({newer} renders the same {manifest.kind} as {finding.fix}: {manifest.unit} is "
+            "the variant for older clusters, an error only if applied to this version)"
+        )
+        replaced = dataclasses.replace(finding, severity="warning", message=finding.message + note)
+        checked[index] = Checked(replaced, manifest)
+    return checked
 
 
 def _only_elsewhere(finding: Finding) -> Finding:

@@ -76,6 +76,23 @@ def test_overlays_render_their_base_once_each_and_consume_its_files():
     assert not any(f["rule"] in ("duplicate-object", "configmap-missing") for f in data["findings"])
 
 
+@needs_kustomize
+def test_a_removed_api_kept_by_the_overlay_for_older_clusters_is_a_warning(tmp_path):
+    layout = "fixtures/layouts/kustomize-version-variants"
+    _result, data = lint_json(layout)
+    (finding,) = [f for f in data["findings"] if f["rule"] == "api-removed"]
+    assert finding["severity"] == "warning"
+    assert f"{layout}/overlays/ha-1.25+ renders the same PodDisruptionBudget as policy/v1" in finding["message"]
+    # Applied on its own (to a cluster of this version), the old overlay still breaks.
+    result, alone = lint_json(f"{layout}/overlays/ha")
+    assert [f["severity"] for f in alone["findings"] if f["rule"] == "api-removed"] == ["error"]
+    assert result.exit_code == 1
+    # A severity the user sets for the rule is kept.
+    (tmp_path / "k8scheck.yaml").write_text("severity:\n  api-removed: error\n")
+    _result, pinned = lint_json(layout, "--config", tmp_path / "k8scheck.yaml")
+    assert [f["severity"] for f in pinned["findings"] if f["rule"] == "api-removed"] == ["error"]
+
+
 def test_non_manifests_are_skipped_and_counted_in_a_walk():
     result, data = lint_json("fixtures/layouts/app-repo")
     reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
