@@ -434,17 +434,17 @@ def _legacy_variants(checked: list[Checked], manifests: list[Manifest]) -> list[
             rendered.setdefault((manifest.api_version, manifest.kind, manifest.namespace, manifest.name), manifest.unit)
     checked = list(checked)
     for index in removed:
-        finding, manifest = checked[index]
-        assert manifest is not None and manifest.unit is not None
-        newer = rendered.get((finding.fix, manifest.kind, manifest.namespace, manifest.name))
-        if newer is None or newer == manifest.unit:
+        finding, old = checked[index]
+        assert old is not None
+        newer = rendered.get((finding.fix, old.kind, old.namespace, old.name))
+        if newer is None or newer == old.unit:
             continue
         note = (
-            f" ({newer} renders the same {manifest.kind} as {finding.fix}: {manifest.unit} is "
+            f" ({newer} renders the same {old.kind} as {finding.fix}: {old.unit} is "
             "the variant for older clusters, an error only if applied to this version)"
         )
         replaced = dataclasses.replace(finding, severity="warning", message=finding.message + note)
-        checked[index] = Checked(replaced, manifest)
+        checked[index] = Checked(replaced, old)
     return checked
 
 
