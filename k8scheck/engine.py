@@ -154,7 +154,9 @@ def _to_finding(rule: Rule, severity: str, item, source_of=lambda path: None) ->
     if problem.consequence is not None:
         path, text = problem.consequence
         consequence = Related(manifest.locate(tuple(path)), text)
-    location = manifest.locate(problem.path, problem.at)
+    # A missing field (``subject``) is pointed at through its own path: at its nearest written
+    # ancestor, in the file that defines the object, not in a patch that only sets that ancestor.
+    location = manifest.locate(problem.path if problem.subject is None else problem.subject, problem.at)
     return Finding(
         rule.slug,
         severity,

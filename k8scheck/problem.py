@@ -27,7 +27,8 @@ class Problem:
     (a missing reference with a near miss in the inputs is an error); a severity
     the user sets for the rule (config or command line) still wins.
     ``subject`` is the field the problem is about when that is not ``path``
-    (a missing field is reported at its parent); ``consequence`` is
+    (a missing field, reported at its parent: located at its nearest written
+    ancestor, where the object is defined); ``consequence`` is
     ``(path, text)``: what the problem leads to, kept as a note when the
     finding is folded into its root cause's (see ``k8scheck.merge``).
     """
