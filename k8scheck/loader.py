@@ -622,7 +622,14 @@ def script_placeholder(text: str) -> str | None:
 # values, annotation keys). A {{ }} placeholder there shows a file a template engine fills in (Helm, Go templates,
 # sed), a ${VAR} one a file envsubst or Flux's post-build substitution fills in, before the API server sees it. Other
 # strings may hold either for a controller or a container to read (alert and workflow templates, shell commands).
-_BRACELESS = (("apiVersion",), ("kind",), ("metadata", "name"), ("metadata", "generateName"), ("metadata", "namespace"))
+_BRACELESS = (
+    ("apiVersion",),
+    ("kind",),
+    ("metadata", "name"),
+    ("metadata", "generateName"),
+    ("metadata", "namespace"),
+    ("spec", "replicas"),  # a count
+)
 _SHELL_VARIABLE = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+][^}]*)?\}")
 _PLACEHOLDER_SYNTAXES = (("{{ }}", _TEMPLATE_ACTION), ("${VAR}", _SHELL_VARIABLE), *_SCRIPT_PLACEHOLDERS)
 
@@ -660,10 +667,17 @@ def template_placeholder(obj: dict) -> Placeholder | None:
     if template is None:
         return None
     for list_name, index, container in containers(template.spec):
+        at = (*template.spec_path, list_name, index)
         syntax = _placeholder_syntax(container.get("image"))  # an image reference never holds "{", "$" or "@X@"
         if syntax is not None:
-            path = (*template.spec_path, list_name, index, "image")
-            return Placeholder(".".join(str(part) for part in path), syntax)
+            return Placeholder(".".join(str(part) for part in (*at, "image")), syntax)
+        resources = container.get("resources")
+        for bound in ("requests", "limits"):  # nor does a quantity
+            amounts = resources.get(bound) if isinstance(resources, dict) else None
+            for resource, amount in amounts.items() if isinstance(amounts, dict) else ():
+                syntax = _placeholder_syntax(amount)
+                if syntax is not None:
+                    return Placeholder(".".join(str(part) for part in (*at, "resources", bound, resource)), syntax)
     return None
 
 

@@ -277,6 +277,20 @@ def test_gitops_path_makes_a_unit_only_when_its_source_can_be_this_repository(tm
             "spec.containers.0.image",
         ),
         ({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "@STS_NAME@"}}, "metadata.name"),
+        # A quantity or a replica count (envsubst fills them in before kubectl apply).
+        (
+            {
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": "w"},
+                "spec": {"containers": [{"image": "a:1", "resources": {"limits": {"nvidia.com/gpu": "${GPUS}"}}}]},
+            },
+            "spec.containers.0.resources.limits.nvidia.com/gpu",
+        ),
+        (
+            {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "w"}, "spec": {"replicas": "${N:-1}"}},
+            "spec.replicas",
+        ),
         (
             {
                 "apiVersion": "v1",
