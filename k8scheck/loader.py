@@ -628,7 +628,8 @@ _PLACEHOLDER_SYNTAXES = (("{{ }}", _TEMPLATE_ACTION), ("${VAR}", _SHELL_VARIABLE
 
 
 class Placeholder(NamedTuple):
-    """Where a template's placeholder sits, and its syntax ("{{ }}", "${VAR}", "@VAR@" or "{VAR}")."""
+    """Where a template's placeholder sits, and its syntax ("{{ }}", "${VAR}", "@VAR@" or "{VAR}"; in a file
+    named as a template, the word to fill in itself: ``named_template_placeholder``)."""
 
     field: str
     syntax: str
@@ -667,6 +668,30 @@ def template_placeholder(obj: dict) -> Placeholder | None:
     return None
 
 
+# A file whose name says it is a template (`nginx-template.yaml`, `template-rollout.yaml`, `job.x.tmpl.yaml`) and
+# whose object names hold a word a test harness or a script replaces: NAME_HERE (upper case, never valid in a
+# name), $$name$$, __MONTH__. Outside such a file an upper-case name stays what it is, a name the API server
+# rejects.
+_TEMPLATE_FILE_NAME = re.compile(r"(?:^|[-_.])(?:template|tmpl|tpl)(?:[-_.]|$)", re.I)
+_FILLED_IN = re.compile(r"\$\$\w+\$\$|__[A-Za-z][A-Za-z0-9_]*__|(?<![A-Za-z0-9])[A-Z][A-Z0-9_]*[A-Z](?![A-Za-z0-9])")
+_NAMES = (("metadata", "name"), ("metadata", "generateName"), ("metadata", "namespace"))
+
+
+def named_template_placeholder(path: str, objects) -> Placeholder | None:
+    """The first name or namespace among ``objects`` holding a word to fill in (that word as the syntax), when
+    the file at ``path`` is named a template."""
+    if not _TEMPLATE_FILE_NAME.search(os.path.basename(path).rsplit(".", 1)[0]):
+        return None
+    for obj in objects:
+        metadata = obj.get("metadata")
+        for field_path in _NAMES:
+            value = metadata.get(field_path[1]) if isinstance(metadata, dict) else None
+            word = _FILLED_IN.search(value) if isinstance(value, str) else None
+            if word is not None:
+                return Placeholder(".".join(field_path), word.group())
+    return None
+
+
 def not_a_manifest(source: SourceFile, documents, problems, placeholder_hint: bool | None = None) -> str | None:
     """Why a walked file is not a Kubernetes manifest, or None when it is one.
 
@@ -674,7 +699,9 @@ def not_a_manifest(source: SourceFile, documents, problems, placeholder_hint: bo
     not parse is a broken manifest when its text has both keys (it is reported),
     a template when it holds ``{{ }}`` actions, and otherwise not a manifest. A
     file that parses is a template when a ``{{ }}`` or ``${VAR}`` placeholder sits in
-    a name, namespace, label or annotation key (``template_placeholder``).
+    a name, namespace, label or annotation key (``template_placeholder``), or, in a
+    file named as a template, a word to fill in sits in a name or namespace
+    (``named_template_placeholder``).
     """
     typed = [
         o for o in _objects_in(documents) if isinstance(o.get("apiVersion"), str) and isinstance(o.get("kind"), str)
@@ -688,6 +715,12 @@ def not_a_manifest(source: SourceFile, documents, problems, placeholder_hint: bo
         if placeholder is not None:
             where = f"{placeholder.syntax} in {placeholder.field}, where no placeholder is valid"
             return f"{TEMPLATE_REASONS[1]} ({where}), not a manifest until rendered"
+    placeholder = named_template_placeholder(source.path, typed)
+    if placeholder is not None:
+        return (
+            f"{TEMPLATE_REASONS[1]} (named a template, with {placeholder.syntax} in {placeholder.field}: a word a "
+            "script or a test harness replaces), not a manifest until filled in"
+        )
     reasons: set[str] = set()
     for o in typed:
         reason = tool_config_reason(o["apiVersion"], o["kind"])

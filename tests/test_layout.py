@@ -358,6 +358,22 @@ def test_a_template_that_parses_is_skipped_when_a_name_or_label_holds_a_placehol
     assert data["summary"]["files"] == 4 and data["summary"]["objects"] == 7
 
 
+def test_files_named_as_templates_with_words_to_fill_in_are_passed_over():
+    _result, data = lint_json("fixtures/layouts/harness-templates", "-v")
+    reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
+    assert reasons == {
+        "canary-template.yaml": "a template (named a template, with ROLLOUT_NAME in metadata.name: a word a script "
+        "or a test harness replaces), not a manifest until filled in",
+        "template-plugin.yaml": "a template (named a template, with $$name$$ in metadata.name: a word a script "
+        "or a test harness replaces), not a manifest until filled in",
+        "job.monthly.tmpl.yaml": "a template (named a template, with __MONTH__ in metadata.name: a word a script "
+        "or a test harness replaces), not a manifest until filled in",
+    }
+    # Named on the command line, a template is checked as written.
+    _result, data = lint_json("fixtures/layouts/harness-templates/e2e/canary-template.yaml")
+    assert "invalid-name" in {f["rule"] for f in data["findings"]}
+
+
 def test_a_service_selecting_pods_only_a_passed_over_template_writes_is_a_warning(tmp_path):
     _result, data = lint_json("fixtures/layouts/sed-templates")
     (finding,) = [f for f in data["findings"] if f["rule"] == "service-no-endpoints"]
