@@ -861,7 +861,7 @@ def load_kustomization(
     try:
         text, overlay = kustomize.render(directory, max_file_size, discovery.allow_remote)
     except kustomize.RenderError as exc:
-        result.errors.append(LoadError(shown, str(exc)))
+        result.errors.append(_render_failure(shown, directory, str(exc)))
         return
     display = os.path.join(directory, "kustomization.yaml (rendered)")
     rendered = SourceFile(display, text)
@@ -903,6 +903,32 @@ def load_kustomization(
         result.manifests.append(manifest)
     if used_rendered or not scratch.manifests:
         result.files.append(rendered)  # (a render of no object still counts as read: it checked clean)
+
+
+# kustomize's default load restrictor (LoadRestrictionsRootOnly) refusing a file outside the kustomization's directory.
+_OUTSIDE_ROOT = re.compile(r"security; file '([^']+)' is not in or below '[^']+'")
+
+
+def _render_failure(shown: str, directory: str, message: str) -> LoadError:
+    """The input error of a kustomization that does not render: a warning when the only trouble is a file of
+    this repository outside its directory, which kustomize's default load restrictor refuses but Flux (its
+    kustomize-controller builds without that restriction inside the source) and `kustomize build
+    --load-restrictor LoadRestrictionsNone` (scripts, Argo CD's build options) read; k8scheck keeps the
+    restriction (rendering stays safe on a hostile pull request), so it says how to check it instead."""
+    match = _OUTSIDE_ROOT.search(message)
+    if match is not None:
+        root = os.path.realpath(layout.repository_root(os.path.join(directory, "kustomization.yaml")))
+        outside = os.path.realpath(match.group(1))
+        if outside.startswith(root + os.sep):
+            return LoadError(
+                shown,
+                f"not rendered: it reads {layout.shown_path(outside)}, outside its directory, which kustomize's "
+                "default load restrictor refuses (`kubectl apply -k` fails); Flux and `--load-restrictor "
+                "LoadRestrictionsNone` read it: check it with `kustomize build --load-restrictor LoadRestrictionsNone "
+                f"{directory} | k8scheck lint -`",
+                severity="warning",
+            )
+    return LoadError(shown, message)
 
 
 def _read_source(path: str, sources: dict, result: LoadResult, max_file_size: int) -> LoadResult | None:

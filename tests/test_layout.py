@@ -211,6 +211,26 @@ def test_remote_base_is_not_fetched_without_allow_remote():
     assert result.manifests == []
 
 
+@needs_kustomize
+def test_a_repository_file_the_load_restrictor_refuses_is_a_warning_with_the_command_to_check_it():
+    result = load(["fixtures/layouts/kustomize-load-restrictor"])
+    (error,) = result.errors
+    assert error.severity == "warning" and error.file.endswith("kustomize-load-restrictor/example/kustomization.yaml")
+    assert "it reads fixtures/layouts/kustomize-load-restrictor/shared-config.yaml" in error.message
+    assert "--load-restrictor LoadRestrictionsNone fixtures/layouts/kustomize-load-restrictor/example" in error.message
+
+
+@needs_kustomize
+def test_a_file_outside_the_repository_the_load_restrictor_refuses_stays_an_input_error(tmp_path):
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "k").mkdir()
+    (tmp_path / "shared.yaml").write_text("namePrefix:\n- path: metadata/name\n")
+    (tmp_path / "repo" / "k" / "kustomization.yaml").write_text("configurations:\n- ../../shared.yaml\n")
+    result = load([str(tmp_path / "repo" / "k")])
+    (error,) = result.errors
+    assert error.severity == "error" and "is not in or below" in error.message
+
+
 def test_rendering_never_reaches_the_network_unless_allowed():
     env = render.environment(allow_remote=False)
     assert env["HTTPS_PROXY"].startswith("http://127.0.0.1") and env["GIT_ALLOW_PROTOCOL"] == "file"
