@@ -1004,8 +1004,24 @@ def _service_edges(graph: ObjectGraph, m: Manifest, source: Key):
                 )
 
 
+# The AWS Load Balancer Controller's backend port that means "not a Service: do what the annotation
+# alb.ingress.kubernetes.io/actions.<service name> says" (a redirect, a fixed response, weighted target groups).
+ALB_ACTION_PORT = "use-annotation"
+
+
 def ingress_backends(m: Manifest):
-    """(service name, port (int|str|None), path of the name, path of the port) for every Service backend."""
+    """(service name, port (int|str|None), path of the name, path of the port) for every Service backend.
+
+    An AWS Load Balancer Controller action (port ``use-annotation``) is no Service backend: the controller
+    does what the annotation ``alb.ingress.kubernetes.io/actions.<name>`` says, written in the Ingress or at
+    run time by another controller (Argo Rollouts' ALB traffic routing names it after its root Service), and
+    never resolves the name as a Service or its ports."""
+    for name, port, name_path, port_path in _backends(m):
+        if port != ALB_ACTION_PORT:
+            yield name, port, name_path, port_path
+
+
+def _backends(m: Manifest):
     spec = m.obj.get("spec")
     if not isinstance(spec, dict):
         return

@@ -635,7 +635,8 @@ _PLACEHOLDER_SYNTAXES = (("{{ }}", _TEMPLATE_ACTION), ("${VAR}", _SHELL_VARIABLE
 
 
 class Placeholder(NamedTuple):
-    """Where a template's placeholder sits, and its syntax ("{{ }}", "${VAR}", "@VAR@" or "{VAR}")."""
+    """Where a template's placeholder sits, and its syntax ("{{ }}", "${VAR}", "@VAR@" or "{VAR}"; in a file
+    named as a template, the word to fill in itself: ``named_template_placeholder``)."""
 
     field: str
     syntax: str
@@ -681,6 +682,30 @@ def template_placeholder(obj: dict) -> Placeholder | None:
     return None
 
 
+# A file whose name says it is a template (`nginx-template.yaml`, `template-rollout.yaml`, `job.x.tmpl.yaml`) and
+# whose object names hold a word a test harness or a script replaces: NAME_HERE (upper case, never valid in a
+# name), $$name$$, __MONTH__. Outside such a file an upper-case name stays what it is, a name the API server
+# rejects.
+_TEMPLATE_FILE_NAME = re.compile(r"(?:^|[-_.])(?:template|tmpl|tpl)(?:[-_.]|$)", re.I)
+_FILLED_IN = re.compile(r"\$\$\w+\$\$|__[A-Za-z][A-Za-z0-9_]*__|(?<![A-Za-z0-9])[A-Z][A-Z0-9_]*[A-Z](?![A-Za-z0-9])")
+_NAMES = (("metadata", "name"), ("metadata", "generateName"), ("metadata", "namespace"))
+
+
+def named_template_placeholder(path: str, objects) -> Placeholder | None:
+    """The first name or namespace among ``objects`` holding a word to fill in (that word as the syntax), when
+    the file at ``path`` is named a template."""
+    if not _TEMPLATE_FILE_NAME.search(os.path.basename(path).rsplit(".", 1)[0]):
+        return None
+    for obj in objects:
+        metadata = obj.get("metadata")
+        for field_path in _NAMES:
+            value = metadata.get(field_path[1]) if isinstance(metadata, dict) else None
+            word = _FILLED_IN.search(value) if isinstance(value, str) else None
+            if word is not None:
+                return Placeholder(".".join(field_path), word.group())
+    return None
+
+
 def not_a_manifest(source: SourceFile, documents, problems, placeholder_hint: bool | None = None) -> str | None:
     """Why a walked file is not a Kubernetes manifest, or None when it is one.
 
@@ -688,7 +713,9 @@ def not_a_manifest(source: SourceFile, documents, problems, placeholder_hint: bo
     not parse is a broken manifest when its text has both keys (it is reported),
     a template when it holds ``{{ }}`` actions, and otherwise not a manifest. A
     file that parses is a template when a ``{{ }}`` or ``${VAR}`` placeholder sits in
-    a name, namespace, label or annotation key (``template_placeholder``).
+    a name, namespace, label or annotation key (``template_placeholder``), or, in a
+    file named as a template, a word to fill in sits in a name or namespace
+    (``named_template_placeholder``).
     """
     typed = [
         o for o in _objects_in(documents) if isinstance(o.get("apiVersion"), str) and isinstance(o.get("kind"), str)
@@ -702,6 +729,12 @@ def not_a_manifest(source: SourceFile, documents, problems, placeholder_hint: bo
         if placeholder is not None:
             where = f"{placeholder.syntax} in {placeholder.field}, where no placeholder is valid"
             return f"{TEMPLATE_REASONS[1]} ({where}), not a manifest until rendered"
+    placeholder = named_template_placeholder(source.path, typed)
+    if placeholder is not None:
+        return (
+            f"{TEMPLATE_REASONS[1]} (named a template, with {placeholder.syntax} in {placeholder.field}: a word a "
+            "script or a test harness replaces), not a manifest until filled in"
+        )
     reasons: set[str] = set()
     for o in typed:
         reason = tool_config_reason(o["apiVersion"], o["kind"])
@@ -842,7 +875,7 @@ def load_kustomization(
     try:
         text, overlay = kustomize.render(directory, max_file_size, discovery.allow_remote)
     except kustomize.RenderError as exc:
-        result.errors.append(LoadError(shown, str(exc)))
+        result.errors.append(_render_failure(shown, directory, str(exc)))
         return
     display = os.path.join(directory, "kustomization.yaml (rendered)")
     rendered = SourceFile(display, text)
@@ -884,6 +917,32 @@ def load_kustomization(
         result.manifests.append(manifest)
     if used_rendered or not scratch.manifests:
         result.files.append(rendered)  # (a render of no object still counts as read: it checked clean)
+
+
+# kustomize's default load restrictor (LoadRestrictionsRootOnly) refusing a file outside the kustomization's directory.
+_OUTSIDE_ROOT = re.compile(r"security; file '([^']+)' is not in or below '[^']+'")
+
+
+def _render_failure(shown: str, directory: str, message: str) -> LoadError:
+    """The input error of a kustomization that does not render: a warning when the only trouble is a file of
+    this repository outside its directory, which kustomize's default load restrictor refuses but Flux (its
+    kustomize-controller builds without that restriction inside the source) and `kustomize build
+    --load-restrictor LoadRestrictionsNone` (scripts, Argo CD's build options) read; k8scheck keeps the
+    restriction (rendering stays safe on a hostile pull request), so it says how to check it instead."""
+    match = _OUTSIDE_ROOT.search(message)
+    if match is not None:
+        root = os.path.realpath(layout.repository_root(os.path.join(directory, "kustomization.yaml")))
+        outside = os.path.realpath(match.group(1))
+        if outside.startswith(root + os.sep):
+            return LoadError(
+                shown,
+                f"not rendered: it reads {layout.shown_path(outside)}, outside its directory, which kustomize's "
+                "default load restrictor refuses (`kubectl apply -k` fails); Flux and `--load-restrictor "
+                "LoadRestrictionsNone` read it: check it with `kustomize build --load-restrictor LoadRestrictionsNone "
+                f"{directory} | k8scheck lint -`",
+                severity="warning",
+            )
+    return LoadError(shown, message)
 
 
 def _read_source(path: str, sources: dict, result: LoadResult, max_file_size: int) -> LoadResult | None:

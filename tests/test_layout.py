@@ -228,6 +228,26 @@ def test_remote_base_is_not_fetched_without_allow_remote():
     assert result.manifests == []
 
 
+@needs_kustomize
+def test_a_repository_file_the_load_restrictor_refuses_is_a_warning_with_the_command_to_check_it():
+    result = load(["fixtures/layouts/kustomize-load-restrictor"])
+    (error,) = result.errors
+    assert error.severity == "warning" and error.file.endswith("kustomize-load-restrictor/example/kustomization.yaml")
+    assert "it reads fixtures/layouts/kustomize-load-restrictor/shared-config.yaml" in error.message
+    assert "--load-restrictor LoadRestrictionsNone fixtures/layouts/kustomize-load-restrictor/example" in error.message
+
+
+@needs_kustomize
+def test_a_file_outside_the_repository_the_load_restrictor_refuses_stays_an_input_error(tmp_path):
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "k").mkdir()
+    (tmp_path / "shared.yaml").write_text("namePrefix:\n- path: metadata/name\n")
+    (tmp_path / "repo" / "k" / "kustomization.yaml").write_text("configurations:\n- ../../shared.yaml\n")
+    result = load([str(tmp_path / "repo" / "k")])
+    (error,) = result.errors
+    assert error.severity == "error" and "is not in or below" in error.message
+
+
 def test_rendering_never_reaches_the_network_unless_allowed():
     env = render.environment(allow_remote=False)
     assert env["HTTPS_PROXY"].startswith("http://127.0.0.1") and env["GIT_ALLOW_PROTOCOL"] == "file"
@@ -405,6 +425,22 @@ def test_a_template_that_parses_is_skipped_when_a_name_or_label_holds_a_placehol
     # {{ }} in values a controller expands (alert annotations, workflow arguments and pod labels,
     # an ApplicationSet's template, an Alertmanager template) leaves a manifest a manifest.
     assert data["summary"]["files"] == 4 and data["summary"]["objects"] == 7
+
+
+def test_files_named_as_templates_with_words_to_fill_in_are_passed_over():
+    _result, data = lint_json("fixtures/layouts/harness-templates", "-v")
+    reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
+    assert reasons == {
+        "canary-template.yaml": "a template (named a template, with ROLLOUT_NAME in metadata.name: a word a script "
+        "or a test harness replaces), not a manifest until filled in",
+        "template-plugin.yaml": "a template (named a template, with $$name$$ in metadata.name: a word a script "
+        "or a test harness replaces), not a manifest until filled in",
+        "job.monthly.tmpl.yaml": "a template (named a template, with __MONTH__ in metadata.name: a word a script "
+        "or a test harness replaces), not a manifest until filled in",
+    }
+    # Named on the command line, a template is checked as written.
+    _result, data = lint_json("fixtures/layouts/harness-templates/e2e/canary-template.yaml")
+    assert "invalid-name" in {f["rule"] for f in data["findings"]}
 
 
 def test_a_service_selecting_pods_only_a_passed_over_template_writes_is_a_warning(tmp_path):

@@ -310,6 +310,28 @@ def test_a_placeholder_where_no_brace_is_valid_marks_a_template(obj, field):
     assert (found.field if found else None) == field
 
 
+@pytest.mark.parametrize(
+    "path,name,word",
+    [
+        ("e2e/nginx-template.yaml", "REPLACEME-canary", "REPLACEME"),
+        ("e2e/template-rollout.yaml", "step-$$name$$", "$$name$$"),
+        ("jobs/job.report.tmpl.yaml", "report-__MONTH__", "__MONTH__"),
+        ("x/app.tpl.yml", "ROLLOUT_NAME", "ROLLOUT_NAME"),
+        # Not named as a template: an upper-case name is a name the API server rejects, reported as such.
+        ("e2e/service.yaml", "REPLACEME-canary", None),
+        ("e2e/templates.yaml", "REPLACEME", None),
+        # Named as a template, with a name that is valid or merely mistyped: a manifest.
+        ("e2e/pod-template.yaml", "web", None),
+        ("e2e/pod-template.yaml", "myApp", None),
+    ],
+)
+def test_a_word_to_fill_in_marks_a_file_named_as_a_template(path, name, word):
+    from k8scheck.loader import named_template_placeholder
+
+    found = named_template_placeholder(path, [{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}}])
+    assert (found.syntax if found else None) == word
+
+
 # -- bad input: one test each, never fatal to the rest -------------------------
 
 GOOD = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\n"

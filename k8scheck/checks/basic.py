@@ -32,6 +32,8 @@ def missing_required_field(ctx, rule):
             continue
         yield from _missing_strings(m, slug, obj, (), _OBJECT_STRINGS)
         metadata = obj.get("metadata")
+        if "metadata" not in obj and _served_by_no_api(ctx, obj):
+            continue  # a tool's own file format that borrows apiVersion/kind (unknown-kind says it went unchecked)
         if not isinstance(metadata, dict):
             yield hit(m, slug, ("metadata",), "metadata is missing; every object needs metadata.name", at="key")
         elif not m.name and not metadata.get("generateName"):
@@ -57,6 +59,18 @@ def missing_required_field(ctx, rule):
             )
         for list_name, index, container in containers(template.spec, ("initContainers", "containers")):
             yield from _missing_strings(m, slug, container, spec_path + (list_name, index), _CONTAINER_STRINGS)
+
+
+def _served_by_no_api(ctx, obj: dict) -> bool:
+    """Whether no API the run knows serves this apiVersion/kind: neither Kubernetes (this version or any
+    other) nor a CRD or schema given. Without metadata too, such a document is a tool's own file that
+    borrows the apiVersion/kind convention (a conformance report, a node agent's config, a docs generator's
+    index), not an object written for the API server; a custom resource of a known CRD keeps the error."""
+    api_version, kind = obj.get("apiVersion"), obj.get("kind")
+    if not isinstance(api_version, str) or not isinstance(kind, str) or not api_version or not kind:
+        return False
+    validator = ctx.schema_validator
+    return not validator.has_schema(api_version, kind) and validator.api_status(api_version, kind) == "unknown"
 
 
 # Fields that must be non-empty strings, with what their absence leads to.
