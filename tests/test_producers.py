@@ -192,6 +192,7 @@ def test_custom_resources_of_unknown_kinds_may_create_pods():
         ("monitoring.coreos.com/v1", "Prometheus"),
         ("monitoring.coreos.com/v1", "ServiceMonitor"),
         ("cert-manager.io/v1", "Certificate"),
+        ("argoproj.io/v1alpha1", "Rollout"),
     ]
     for api_version, kind in known:
         assert not catalogue.may_create_pods(manifest({"apiVersion": api_version, "kind": kind}))
