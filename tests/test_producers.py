@@ -193,6 +193,8 @@ def test_custom_resources_of_unknown_kinds_may_create_pods():
         ("monitoring.coreos.com/v1", "ServiceMonitor"),
         ("cert-manager.io/v1", "Certificate"),
         ("argoproj.io/v1alpha1", "Rollout"),
+        ("snapshot.storage.k8s.io/v1", "VolumeSnapshot"),
+        ("networking.istio.io/v1", "DestinationRule"),
     ]
     for api_version, kind in known:
         assert not catalogue.may_create_pods(manifest({"apiVersion": api_version, "kind": kind}))
