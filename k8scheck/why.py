@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .graph import container_ports, port_named_in_config, service_target
+from .graph import ALB_ACTION_PORT, container_ports, port_named_in_config, service_target
 from .kinds import PodTemplate, containers, get, items
 from .model import Manifest
 from .netpol import Decision, Endpoint, decide
@@ -411,6 +411,8 @@ class Walker:
                 [hop] + self._unreached(),
                 symptom="HTTP 404 from the ingress controller's default backend (no Ingress rule exists for this host)",
             )
+        if port == ALB_ACTION_PORT:
+            return self._alb_action(target, ingress, backend_path, service_name, how)
         hops = [
             Hop(
                 "ingress",
@@ -439,6 +441,23 @@ class Walker:
                 symptom="HTTP 503 Service Unavailable from the ingress controller (no usable backend)",
             )
         return self._service_hops(target.raw, service, port, hops, via="ingress")
+
+    def _alb_action(self, target: Target, ingress: Manifest, backend_path: tuple, name: str, how: str) -> Verdict:
+        """A backend the AWS Load Balancer Controller answers itself (graph.ALB_ACTION_PORT): no Service."""
+        hop = Hop(
+            "ingress",
+            f"Ingress {ingress.namespace}/{ingress.name}: {how} → load balancer action {name}",
+            None,
+            ingress,
+            backend_path,
+            reason=(
+                f"port use-annotation: the AWS Load Balancer Controller does what the annotation "
+                f"alb.ingress.kubernetes.io/actions.{name} says (a redirect, a fixed response, weighted target "
+                "groups), written here or by another controller at run time; k8scheck cannot follow it; not checked"
+            ),
+        )
+        summary = f"the load balancer answers with the action alb.ingress.kubernetes.io/actions.{name}; not followed"
+        return Verdict(target.raw, [hop], summary=summary)
 
     # NodePort ----------------------------------------------------------------------
     def _via_nodeport(self, target: Target) -> Verdict:

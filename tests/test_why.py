@@ -124,6 +124,16 @@ def test_reachable_targets_exit_0(run, target, paths):
     assert data["reachable"] is True and all(h["ok"] is not False for h in data["hops"])
 
 
+def test_a_load_balancer_action_is_not_followed_as_a_service(run):
+    # port use-annotation: the AWS Load Balancer Controller answers (lint agrees: no Service backend).
+    result = run("http://example.com/", "fixtures/ingress-backend-port/passes-alb-actions.yaml", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    (hop,) = data["hops"]
+    assert hop["ok"] is None and hop["title"].endswith("→ load balancer action ssl-redirect")
+    assert "alb.ingress.kubernetes.io/actions.ssl-redirect" in hop["reason"]
+
+
 def test_echo_service_only_selects_release_summer(run):
     data = json.loads(run("svc/echo", "fixtures/seeds/echo-releases", "--format", "json").output)
     endpoints = next(h for h in data["hops"] if h["kind"] == "endpoints")
