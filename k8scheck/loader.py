@@ -815,6 +815,16 @@ def load_kustomization(
             )
         )
         return
+    bundle = kustomizations.get(directory).bundle_base
+    if bundle is not None:  # named through a file only it uses (a pre-commit hook); a walk passes it over
+        result.skipped.append(
+            layout.Skipped(
+                shown,
+                f"renders the input of `operator-sdk generate bundle` ({bundle} is a ClusterServiceVersion without "
+                "install deployments, which the generator fills in), never applied",
+            )
+        )
+        return
     if kustomizations.uses_helm(directory):
         result.errors.append(
             LoadError(

@@ -474,6 +474,24 @@ def test_a_kustomization_that_renders_a_template_is_passed_over(tmp_path):
     assert data["findings"] == [] and data["summary"]["objects"] == 1  # the base, through default/
 
 
+@needs_kustomize
+def test_an_operator_sdk_bundle_input_is_passed_over_and_the_base_only_it_uses_is_rendered_itself():
+    # CloudNativePG's config/olm-manifests: a ClusterServiceVersion base and an OLM layer over config/default
+    # that gives the webhooks a containerPort for `operator-sdk generate bundle` (7 schema errors as a unit).
+    layout = "fixtures/layouts/kustomize-operator-sdk"
+    _result, data = lint_json(layout, "-v")
+    reasons = {os.path.relpath(s["file"], layout): s["reason"] for s in data["skipped"]}
+    assert reasons[os.path.join("config", "manifests")].startswith("renders the input of `operator-sdk generate")
+    assert reasons[os.path.join("config", "olm")].startswith("only the input of a generator uses it")
+    assert os.path.join("config", "default") not in reasons  # what `make deploy` applies: rendered on its own
+    assert [f["rule"] for f in data["findings"]] == ["image-tag-latest"]
+    # Named one by one (a pre-commit hook): a base file renders config/default, the OLM patch renders nothing.
+    _result, data = lint_json(f"{layout}/config/manager/manager.yaml")
+    assert [f["rule"] for f in data["findings"]] == ["image-tag-latest"]
+    result = CliRunner().invoke(main, ["lint", "--no-cache", "-v", f"{layout}/config/olm/webhook_port_patch.yaml"])
+    assert "error" not in result.output and "renders the input of `operator-sdk generate bundle`" in result.output
+
+
 def test_a_multi_line_klog_value_is_joined_into_the_message():
     stderr = (
         "# Warning: 'patchesStrategicMerge' is deprecated.\n"
