@@ -688,6 +688,9 @@ def not_a_manifest(source: SourceFile, documents, problems, placeholder_hint: bo
         if placeholder is not None:
             where = f"{placeholder.syntax} in {placeholder.field}, where no placeholder is valid"
             return f"{TEMPLATE_REASONS[1]} ({where}), not a manifest until rendered"
+    broken_by = _placeholder_where_parsing_failed(source.text, problems) if problems else None
+    if broken_by is not None:  # the documents before it parse; the template is the file, not them
+        return _unrendered(broken_by)
     reasons: set[str] = set()
     for o in typed:
         reason = tool_config_reason(o["apiVersion"], o["kind"])
@@ -697,13 +700,37 @@ def not_a_manifest(source: SourceFile, documents, problems, placeholder_hint: bo
     if reasons:
         return "; ".join(sorted(reasons))
     if problems and looks_like_template(source.text):
-        return f"{TEMPLATE_REASONS[0]} ({{{{ }}}} actions), not a manifest until rendered"
+        return _unrendered("{{ }}")
     syntax = script_placeholder(source.text) if problems else None
     if syntax is not None:
-        return f"{TEMPLATE_REASONS[1]} ({syntax} placeholders a script fills in), not a manifest until rendered"
+        return _unrendered(syntax)
     if problems and all(pattern.search(source.text) for pattern in _MANIFEST_KEYS):
         return None  # a broken manifest: its syntax error is the finding
     return "not a Kubernetes manifest (no document has both apiVersion and kind)"
+
+
+def _unrendered(syntax: str) -> str:
+    """Why a file whose ``syntax`` placeholders keep it from parsing is passed over."""
+    if syntax == "{{ }}":
+        return f"{TEMPLATE_REASONS[0]} ({{{{ }}}} actions), not a manifest until rendered"
+    return f"{TEMPLATE_REASONS[1]} ({syntax} placeholders a script fills in), not a manifest until rendered"
+
+
+def _placeholder_where_parsing_failed(text: str, problems) -> str | None:
+    """The syntax of a template placeholder on a line where the text stops parsing, if any.
+
+    An unquoted ``{{IMAGE}}`` is a YAML flow mapping with a mapping for a key, which kubectl
+    rejects: a sed template's first documents may parse while a later one does not.
+    """
+    lines = text.splitlines()
+    for problem in problems:
+        line = lines[problem.line] if problem.rule == "yaml-syntax" and 0 <= problem.line < len(lines) else ""
+        if _TEMPLATE_ACTION.search(line):
+            return "{{ }}"
+        syntax = script_placeholder(line) if line else None
+        if syntax is not None:
+            return syntax
+    return None
 
 
 def load_text(source: SourceFile, result: LoadResult, documents=None, problems=None) -> None:

@@ -347,6 +347,7 @@ def test_a_template_that_parses_is_skipped_when_a_name_or_label_holds_a_placehol
     reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
     assert reasons == {
         "gate-controller-template.yaml": "a Go/Helm template ({{ }} actions), not a manifest until rendered",
+        "e2e-deployment-template.yaml": "a Go/Helm template ({{ }} actions), not a manifest until rendered",
         "worker-pod-template.yaml": "a template ({{ }} in metadata.name, where no placeholder is valid), "
         "not a manifest until rendered",
         "inference-pool-variables.yaml": "a template (${VAR} in metadata.name, where no placeholder is valid), "
@@ -356,6 +357,23 @@ def test_a_template_that_parses_is_skipped_when_a_name_or_label_holds_a_placehol
     # {{ }} in values a controller expands (alert annotations, workflow arguments and pod labels,
     # an ApplicationSet's template, an Alertmanager template) leaves a manifest a manifest.
     assert data["summary"]["files"] == 4 and data["summary"]["objects"] == 7
+
+
+def test_a_template_whose_later_document_a_placeholder_breaks_is_skipped_in_a_walk_only():
+    # cluster-autoscaler's gce-deployment-template.yaml: RBAC documents parse, then `image: {{CA_IMAGE}}` does not.
+    template = "fixtures/layouts/sed-templates/e2e-deployment-template.yaml"
+    _result, data = lint_json(template)  # named, it is checked as written
+    assert [(f["rule"], f["line"]) for f in data["findings"]] == [("yaml-syntax", 21)]
+
+
+def test_a_syntax_error_away_from_any_placeholder_is_reported_in_a_walk(tmp_path):
+    text = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  annotations:\n    note: '{{ .Value }}'\n"
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata:\n  a: [1, 2\n  b: 3\n"
+    )
+    (tmp_path / "settings.yaml").write_text(text)
+    _result, data = lint_json(tmp_path)
+    assert [f["rule"] for f in data["findings"] if f["severity"] == "error"] == ["yaml-syntax"]
 
 
 def test_a_service_selecting_pods_only_a_passed_over_template_writes_is_a_warning(tmp_path):
