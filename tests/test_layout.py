@@ -308,6 +308,7 @@ def test_variant_files_are_noted_once_per_pair_not_reported_as_errors():
     )
     assert notes == [
         ("collector/variant/collector.yaml", "collector/collector.yaml"),  # a variant in a subdirectory
+        ("credentials/autoscaler-oidc.yaml", "credentials/autoscaler-keys.yaml"),  # one per credential type
         ("install/install.yaml", "install/ha/install.yaml"),  # an HA variant in a subdirectory: 4 shared objects
         ("models/model-small.yaml", "models/model-large.yaml"),  # every object of a per-model file
         ("tutorial/web-deployment.yaml", "tutorial/all-in-one.yaml"),  # split files beside their all-in-one file
@@ -318,6 +319,24 @@ def test_variant_files_are_noted_once_per_pair_not_reported_as_errors():
     assert [(f["file"].removeprefix(root), f["rule"]) for f in data["findings"] if f["severity"] == "error"] == [
         ("app/settings.yaml", "duplicate-object")
     ]
+
+
+def test_an_error_whose_only_evidence_is_in_an_alternative_file_is_a_warning(tmp_path):
+    # cluster-autoscaler's alicloud examples: the access-key variant reads a key the Secret of the
+    # workload-identity variant lacks; one of the two files is applied.
+    _result, data = lint_json("fixtures/layouts/variant-files/credentials")
+    (finding,) = [f for f in data["findings"] if f["rule"] == "secret-key-missing"]
+    assert finding["severity"] == "warning"
+    assert "autoscaler-oidc.yaml, which defines the same objects as this file" in finding["message"]
+    # Files that are not alternatives of each other (a Secret beside the Deployment reading it) keep the error.
+    keys = (LAYOUTS / "variant-files" / "credentials" / "autoscaler-keys.yaml").read_text()
+    (tmp_path / "autoscaler.yaml").write_text(keys.split("---\n", 2)[2])  # the Deployment alone
+    (tmp_path / "secret.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: cloud-config\n  namespace: kube-system\n"
+        "stringData:\n  role-arn: arn\n"
+    )
+    _result, data = lint_json(tmp_path)
+    assert [f["severity"] for f in data["findings"] if f["rule"] == "secret-key-missing"] == ["error"]
 
 
 @needs_kustomize
