@@ -865,7 +865,17 @@ def load_kustomization(
     try:
         text, overlay = kustomize.render(directory, max_file_size, discovery.allow_remote)
     except kustomize.RenderError as exc:
-        result.errors.append(LoadError(shown, str(exc)))
+        generated = _ignored_missing_file(str(exc), directory)
+        if generated is None:
+            result.errors.append(LoadError(shown, str(exc)))
+            return
+        missing, rule = generated
+        where = f"{layout.shown_path(rule.file)}:{rule.line}"
+        message = (
+            f"not rendered: {missing} is not in the checkout, and {where} ignores it (`{rule.pattern}`): a file made "
+            "before the build (generate it, then check the directory)"
+        )
+        result.errors.append(LoadError(shown, message, severity="warning"))
         return
     display = os.path.join(directory, "kustomization.yaml (rendered)")
     rendered = SourceFile(display, text)
@@ -907,6 +917,25 @@ def load_kustomization(
         result.manifests.append(manifest)
     if used_rendered or not scratch.manifests:
         result.files.append(rendered)  # (a render of no object still counts as read: it checked clean)
+
+
+# How kustomize names a local file or directory it cannot find.
+_MISSING = re.compile(r"(?:lstat|open) (/[^\n]*?): no such file or directory")
+
+
+def _ignored_missing_file(message: str, directory: str):
+    """(the missing path, the .gitignore line ignoring it) when a render failed only for want of files the
+    repository ignores on purpose (made before the build: a deploy tool's .env, downloaded CRDs), else None."""
+    from .gitignore import ignored_by
+
+    missing = sorted(set(_MISSING.findall(message)))
+    if not missing or any(os.path.lexists(path) for path in missing):
+        return None
+    root = layout.repository_root(os.path.join(directory, "kustomization.yaml"))
+    rules = [ignored_by(path, root) for path in missing]
+    if not all(rules):
+        return None
+    return layout.shown_path(missing[0]), rules[0]
 
 
 def _read_source(path: str, sources: dict, result: LoadResult, max_file_size: int) -> LoadResult | None:

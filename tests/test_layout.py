@@ -529,6 +529,27 @@ def test_an_operator_sdk_bundle_input_is_passed_over_and_the_base_only_it_uses_i
     assert "error" not in result.output and "renders the input of `operator-sdk generate bundle`" in result.output
 
 
+@needs_kustomize
+def test_a_kustomization_missing_a_file_the_repository_ignores_is_not_rendered_with_a_warning(tmp_path):
+    # aks-store-demo's azd overlays: azd writes the .env their configMapGenerator reads, and .gitignore lists it.
+    overlay = tmp_path / "overlays" / "azd"
+    overlay.mkdir(parents=True)
+    (overlay / "kustomization.yaml").write_text("configMapGenerator:\n  - name: settings\n    envs: [.env]\n")
+    (tmp_path / "settings.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n")
+    result, data = lint_json(tmp_path)
+    (error,) = data["errors"]
+    assert error["severity"] == "error" and "no such file or directory" in error["message"]
+    assert result.exit_code == 1
+    (tmp_path / ".git").mkdir()  # a checkout: its root holds the .gitignore that counts
+    (tmp_path / ".gitignore").write_text("node_modules\n.env\n")
+    result, data = lint_json(tmp_path)
+    (error,) = data["errors"]
+    assert error["severity"] == "warning"
+    assert ".env is not in the checkout" in error["message"]
+    assert ".gitignore:2 ignores it (`.env`)" in error["message"]
+    assert result.exit_code == 0
+
+
 def test_a_multi_line_klog_value_is_joined_into_the_message():
     stderr = (
         "# Warning: 'patchesStrategicMerge' is deprecated.\n"
