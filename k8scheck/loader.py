@@ -417,10 +417,13 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
     from . import parallel  # (and the parser: a run answered from the run cache never needs them)
 
     parsed = parallel.parse_all(_Texts(inputs.sources), jobs, cache, keys)
+    rendered_beside = _RenderedBeside()
     for number, (source, (documents, problems, comments, placeholder_hint)) in enumerate(zip(inputs.sources, parsed)):
         source.comments = comments
         may_skip = inputs.discovery.skip_non_manifests or os.path.normpath(source.path) in inputs.walked
         reason = not_a_manifest(source, documents, problems, placeholder_hint) if may_skip else None
+        if reason is None and os.path.normpath(source.path) in inputs.walked:
+            reason = rendered_beside.patch_reason(source.path, documents)
         if reason is not None:
             result.skipped.append(layout.Skipped(source.path, reason))
             if reason.startswith(TEMPLATE_REASONS):
@@ -444,6 +447,65 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
     assign_namespaces(result.manifests, namespace)
     assign_gitops_units(result.manifests)
     return result
+
+
+class _RenderedBeside:
+    """What the kustomization beside a walked file renders from other directories, read once per directory.
+
+    A file beside a kustomization that does not list it, whose every object the
+    kustomization already renders from a file elsewhere, is a patch of those objects
+    (one a Makefile adds with `kustomize edit add patch`), or a copy: `kubectl apply -k`
+    never applies it, and on its own it lacks what the base gives (a selector, an image).
+    """
+
+    def __init__(self) -> None:
+        self._objects: dict[str, dict[tuple, str]] = {}  # directory -> (kind, name) -> the file defining it
+        self._kustomizations = layout.Kustomizations()
+
+    def patch_reason(self, path: str, documents) -> str | None:
+        objects = _kinds_and_names_in(documents)
+        if not objects:
+            return None
+        rendered = self._rendered_elsewhere(os.path.dirname(path) or ".")
+        sources = [rendered.get(key) for key in objects]
+        if not rendered or not all(sources):
+            return None
+        kind, name = objects[0]
+        return (
+            f"redefines {kind} {name}, which the kustomization beside it renders from {sources[0]}, and it does not "
+            "list this file: a patch or a copy `kubectl apply -k` never applies on its own (name it to check it)"
+        )
+
+    def _rendered_elsewhere(self, directory: str) -> dict[tuple, str]:
+        if directory not in self._objects:
+            self._objects[directory] = {}
+            if layout.find_kustomization_file(directory) is not None:
+                here = os.path.realpath(directory)
+                files = {f for info in self._kustomizations.chain(directory) for f in info.files}
+                for real in sorted(f for f in files if os.path.dirname(f) != here and f.endswith(MANIFEST_SUFFIXES)):
+                    self._objects[directory].update(dict.fromkeys(_kinds_and_names(real), layout.shown_path(real)))
+        return self._objects[directory]
+
+
+def _kinds_and_names(path: str) -> list[tuple]:
+    """(kind, name) of every object a file defines (a kustomization's source, read for ``_RenderedBeside``)."""
+    from .yamlsource import parse_stream
+
+    read = read_text(path, DEFAULT_MAX_FILE_SIZE, [], path)
+    if read is None:
+        return []
+    documents, _problems = parse_stream(read[1], with_spans=False)
+    return _kinds_and_names_in(documents)
+
+
+def _kinds_and_names_in(documents) -> list[tuple]:
+    out = []
+    for obj in _objects_in(documents):
+        metadata = obj.get("metadata")
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        if isinstance(obj.get("kind"), str) and isinstance(name, str):
+            out.append((obj["kind"], name))
+    return out
 
 
 @dataclass(frozen=True)

@@ -340,6 +340,38 @@ def test_an_error_whose_only_evidence_is_in_an_alternative_file_is_a_warning(tmp
 
 
 @needs_kustomize
+def test_a_file_beside_a_kustomization_redefining_what_it_renders_from_another_directory_is_passed_over(tmp_path):
+    # CloudNativePG's config/default/manager_image_pull_secret.yaml: a patch its Makefile adds before a release.
+    for directory in ("base", "release"):
+        (tmp_path / directory).mkdir()
+    (tmp_path / "base" / "kustomization.yaml").write_text("resources:\n  - settings.yaml\n")
+    (tmp_path / "base" / "settings.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  MODE: blue\n"
+    )
+    (tmp_path / "release" / "kustomization.yaml").write_text("namePrefix: op-\nresources:\n  - ../base\n")
+    (tmp_path / "release" / "settings-values.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  retries: 3\n"  # implicit-type
+    )
+    _result, data = lint_json(tmp_path)
+    reasons = {os.path.relpath(s["file"], tmp_path): s["reason"] for s in data["skipped"]}
+    assert reasons[os.path.join("release", "settings-values.yaml")].startswith(
+        "redefines ConfigMap settings, which the kustomization beside it renders from"
+    )
+    assert data["findings"] == []
+    # Rook's examples: a file redefining what the kustomization renders from its own directory is a variant
+    # users apply on their own (operator.yaml beside the listed operator-openshift.yaml): still checked.
+    (tmp_path / "release" / "kustomization.yaml").write_text("resources:\n  - ../base\n  - openshift.yaml\n")
+    (tmp_path / "release" / "openshift.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: operator\n"
+    )
+    (tmp_path / "release" / "operator.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: operator\ndata:\n  retries: 3\n"
+    )
+    _result, data = lint_json(tmp_path)
+    assert [os.path.basename(f["file"]) for f in data["findings"] if f["rule"] == "implicit-type"] == ["operator.yaml"]
+
+
+@needs_kustomize
 def test_a_kustomization_that_renders_no_object_checks_clean(tmp_path):
     # flux bootstrap's placeholders: kustomize renders them to nothing, and succeeds.
     (tmp_path / "kustomization.yaml").write_text(
@@ -521,6 +553,9 @@ def test_an_operator_sdk_bundle_input_is_passed_over_and_the_base_only_it_uses_i
     assert reasons[os.path.join("config", "manifests")].startswith("renders the input of `operator-sdk generate")
     assert reasons[os.path.join("config", "olm")].startswith("only the input of a generator uses it")
     assert os.path.join("config", "default") not in reasons  # what `make deploy` applies: rendered on its own
+    assert reasons[os.path.join("config", "default", "manager_pull_secret.yaml")].startswith(
+        "redefines Deployment controller-manager, which the kustomization beside it renders from"
+    )
     assert [f["rule"] for f in data["findings"]] == ["image-tag-latest"]
     # Named one by one (a pre-commit hook): a base file renders config/default, the OLM patch renders nothing.
     _result, data = lint_json(f"{layout}/config/manager/manager.yaml")
