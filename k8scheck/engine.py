@@ -396,12 +396,13 @@ def run_units(
         unit_checked, unit_errors = run_rules(
             Context(view, options, active, reported, jobs), rules, severities, progress
         )
+        alternatives = _Alternatives(manifests, options)
         for item in unit_checked:
             finding = item.finding
             if not single and seen.setdefault((finding.rule, finding.location, finding.path), unit) != unit:
                 continue  # a shared base's finding, already reported through an earlier unit
             if unit is None and finding.rule not in (severities or {}):  # a severity the user set stays
-                elsewhere = _only_elsewhere(finding)
+                elsewhere = _only_elsewhere(finding, alternatives)
                 if elsewhere is not finding:
                     item = Checked(elsewhere, item.manifest)
             checked.append(item)
@@ -450,16 +451,43 @@ def _legacy_variants(checked: list[Checked], manifests: list[Manifest]) -> list[
     return checked
 
 
-def _only_elsewhere(finding: Finding) -> Finding:
-    """An error whose only evidence lies in an unrelated directory is a warning that names both places.
+class _Alternatives:
+    """The pairs of plain files that look like alternatives (``duplicate-object``'s note), found when asked."""
 
-    Plain files in sibling directories (another example, another variant) may never
-    be applied together, so a match or a near miss there proves nothing for sure.
+    def __init__(self, manifests: list[Manifest], options: Options) -> None:
+        self._manifests = manifests
+        self._options = options
+        self._pairs: set[frozenset] | None = None
+
+    def __call__(self, first: str, second: str) -> bool:
+        if self._pairs is None:
+            from .checks.basic import alternative_files
+
+            rule = load_catalogue()["duplicate-object"]
+            params = {**rule.param_defaults(), **self._options.params.get(rule.slug, {})}
+            self._pairs = alternative_files(self._manifests, params["alternatives"])
+        return frozenset((first, second)) in self._pairs
+
+
+def _only_elsewhere(finding: Finding, alternatives=None) -> Finding:
+    """An error whose only evidence lies in an unrelated directory, or in a file that looks like an
+    alternative of its own, is a warning that names both places.
+
+    Plain files in sibling directories (another example, another variant), or two files
+    defining the same objects (one per credential type, one per provider), may never be
+    applied together, so a match or a near miss there proves nothing for sure.
     """
-    elsewhere = [r for r in finding.related if r.location.file != finding.location.file]
+    here = finding.location.file
+    elsewhere = [r for r in finding.related if r.location.file != here]
     if finding.severity != "error" or not elsewhere or len(elsewhere) != len(finding.related):
         return finding
-    if any(related_directories(finding.location.file, r.location.file) for r in elsewhere):
+    if alternatives is not None and all(alternatives(here, r.location.file) for r in elsewhere):
+        note = (
+            f" (the evidence is in {elsewhere[0].location.file}, which defines the same objects as this file: "
+            "they look like alternatives, an error only if both are applied together)"
+        )
+        return dataclasses.replace(finding, severity="warning", message=finding.message + note)
+    if any(related_directories(here, r.location.file) for r in elsewhere):
         return finding
     where = os.path.dirname(elsewhere[0].location.file) or "."
     note = (

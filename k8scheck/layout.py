@@ -59,6 +59,8 @@ class KustomizationFile:
     remote: list = field(default_factory=list)  # entries that need the network
     helm_charts: bool = False
     problem: str | None = None  # the file itself cannot be read
+    bundle_base: str | None = None  # an OLM ClusterServiceVersion base it lists (operator-sdk's bundle input)
+    resource_files: int = 0  # files among its resources (not directories, not patches or generator inputs)
 
 
 def find_kustomization_file(directory: str) -> str | None:
@@ -161,10 +163,43 @@ def read_kustomization(directory: str) -> KustomizationFile:
             info.directories.add(target)
         else:
             info.files.add(target)
+            info.resource_files += entry in references
     for entry in _paths_of(data.get("patches")) + _paths_of(data.get("patchesStrategicMerge")):
         if not is_remote(entry):
             info.patches.append(os.path.normpath(os.path.join(directory, entry)))
+    info.bundle_base = next(
+        (entry for entry in _strings(data.get("resources")) if _is_bundle_base_file(os.path.join(directory, entry))),
+        None,
+    )
     return info
+
+
+_CSV_FILE = re.compile(r"\.clusterserviceversion\.ya?ml$")
+
+
+def _is_bundle_base_file(path: str) -> bool:
+    """A ClusterServiceVersion without install deployments, in the file operator-sdk writes it to
+    (``config/manifests/bases/<operator>.clusterserviceversion.yaml``).
+
+    operator-sdk renders it with the operator's manifests (``kustomize build config/manifests |
+    operator-sdk generate bundle``) and moves the Deployments, RBAC and webhooks into it; OLM never
+    installs a CSV without deployments, so that render is the generator's input, never kubectl's.
+    """
+    if not _CSV_FILE.search(path):
+        return False
+    from .yamlsource import load_single
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            obj = load_single(handle.read())
+    except (OSError, UnicodeError, ValueError):
+        return False
+    if not isinstance(obj, dict) or obj.get("kind") != "ClusterServiceVersion":
+        return False
+    spec = obj.get("spec")
+    install = spec.get("install") if isinstance(spec, dict) else None
+    strategy = install.get("spec") if isinstance(install, dict) else None
+    return not (strategy.get("deployments") if isinstance(strategy, dict) else None)
 
 
 class Kustomizations:
@@ -286,12 +321,16 @@ def consuming_units(path: str, kustomizations: Kustomizations) -> list[str] | No
     if not os.path.isdir(path) and not _has_kustomization_above(path, root):
         return None
     consumed_by: dict[str, list[str]] = {}
+    found: list[str] = []
     for directory, subdirectories, _files in os.walk(root):
         subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d not in _NOT_WALKED)
         if find_kustomization_file(directory):
+            found.append(directory)
             info = kustomizations.get(directory)
             for target in info.files | info.directories:
                 consumed_by.setdefault(target, []).append(directory)
+    users = {target: {os.path.realpath(d) for d in ds} for target, ds in consumed_by.items()}
+    generator = _generator_inputs(found, kustomizations, users)
     tops: set[str] = set()
     frontier = list(consumed_by.get(os.path.realpath(path), ()))
     seen: set[str] = set()
@@ -300,9 +339,12 @@ def consuming_units(path: str, kustomizations: Kustomizations) -> list[str] | No
         if directory in seen:
             continue
         seen.add(directory)
-        users = consumed_by.get(os.path.realpath(directory))
-        if users:
-            frontier.extend(users)
+        real = os.path.realpath(directory)
+        using = consumed_by.get(real, [])
+        # Through the users that apply it; one only a generator's input uses is rendered itself (plan_units).
+        applying = [d for d in using if os.path.realpath(d) not in generator] if real not in generator else using
+        if applying:
+            frontier.extend(applying)
         elif not kustomizations.get(directory).is_component:
             tops.add(shown_path(directory))
     return sorted(tops)
@@ -341,12 +383,14 @@ def plan_units(
 ) -> Layout:
     """Decide, for what a walk found, which kustomizations render and which files stay plain."""
     layout = Layout(charts=list(chart_dirs))
-    consumed_dirs: set[str] = set()
+    users: dict[str, set[str]] = {}  # real path of a kustomization directory -> real paths of those using it
     consumed_files: set[str] = set()
     for directory in kustomization_dirs:
         info = kustomizations.get(directory)
-        consumed_dirs |= info.directories
+        for target in info.directories:
+            users.setdefault(target, set()).add(os.path.realpath(directory))
         consumed_files |= info.files
+    generator = _generator_inputs(kustomization_dirs, kustomizations, users)
     for directory in kustomization_dirs:
         info = kustomizations.get(directory)
         real = os.path.realpath(directory)
@@ -354,7 +398,9 @@ def plan_units(
             layout.skipped.append(
                 Skipped(directory, "a kustomize Component: checked through the kustomizations that use it")
             )
-        elif real in consumed_dirs:
+        elif real in generator:
+            layout.skipped.append(Skipped(directory, generator[real]))
+        elif users.get(real, set()) - set(generator):
             layout.skipped.append(Skipped(directory, "a kustomization another kustomization uses: checked through it"))
         else:
             layout.kustomizations.append(directory)
@@ -385,6 +431,43 @@ def plan_units(
         else:
             layout.files.append(path)
     return layout
+
+
+def _generator_inputs(kustomization_dirs, kustomizations: Kustomizations, users: dict) -> dict[str, str]:
+    """Real paths of the kustomizations that render a generator's input, never applied, with the reason.
+
+    A kustomization listing an OLM ClusterServiceVersion base renders the input of `operator-sdk
+    generate bundle`. A kustomization that only such inputs use and that only layers changes over one
+    base (no resource of its own: an OLM variant of config/default that gives a webhook the
+    ``containerPort`` only the generator reads) belongs to that input too. Any other kustomization
+    that only generator inputs use (the operator's config/default, which `make deploy` applies) is
+    rendered on its own.
+    """
+    generator: dict[str, str] = {}
+    for directory in kustomization_dirs:
+        info = kustomizations.get(directory)
+        if info.bundle_base is not None:
+            generator[os.path.realpath(directory)] = (
+                f"renders the input of `operator-sdk generate bundle` ({info.bundle_base} is a ClusterServiceVersion "
+                "without install deployments, which the generator fills in), never applied: the kustomizations it "
+                "uses are checked on their own"
+            )
+    changed = bool(generator)
+    while changed:
+        changed = False
+        for directory in kustomization_dirs:
+            real = os.path.realpath(directory)
+            info = kustomizations.get(directory)
+            used_by = users.get(real, set())
+            if real in generator or not used_by or not used_by <= set(generator):
+                continue
+            if len(info.directories) == 1 and not info.resource_files:
+                generator[real] = (
+                    "only the input of a generator uses it, and it only layers changes over one base: never applied "
+                    "(the base is checked on its own or through the other kustomizations using it)"
+                )
+                changed = True
+    return generator
 
 
 def _directories_kustomizations_own(reals: dict[str, str], kustomization_dirs, consumed_files: set) -> set[str]:

@@ -417,10 +417,13 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
     from . import parallel  # (and the parser: a run answered from the run cache never needs them)
 
     parsed = parallel.parse_all(_Texts(inputs.sources), jobs, cache, keys)
+    rendered_beside = _RenderedBeside()
     for number, (source, (documents, problems, comments, placeholder_hint)) in enumerate(zip(inputs.sources, parsed)):
         source.comments = comments
         may_skip = inputs.discovery.skip_non_manifests or os.path.normpath(source.path) in inputs.walked
         reason = not_a_manifest(source, documents, problems, placeholder_hint) if may_skip else None
+        if reason is None and os.path.normpath(source.path) in inputs.walked:
+            reason = rendered_beside.patch_reason(source.path, documents)
         if reason is not None:
             result.skipped.append(layout.Skipped(source.path, reason))
             if reason.startswith(TEMPLATE_REASONS):
@@ -444,6 +447,65 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
     assign_namespaces(result.manifests, namespace)
     assign_gitops_units(result.manifests)
     return result
+
+
+class _RenderedBeside:
+    """What the kustomization beside a walked file renders from other directories, read once per directory.
+
+    A file beside a kustomization that does not list it, whose every object the
+    kustomization already renders from a file elsewhere, is a patch of those objects
+    (one a Makefile adds with `kustomize edit add patch`), or a copy: `kubectl apply -k`
+    never applies it, and on its own it lacks what the base gives (a selector, an image).
+    """
+
+    def __init__(self) -> None:
+        self._objects: dict[str, dict[tuple, str]] = {}  # directory -> (kind, name) -> the file defining it
+        self._kustomizations = layout.Kustomizations()
+
+    def patch_reason(self, path: str, documents) -> str | None:
+        objects = _kinds_and_names_in(documents)
+        if not objects:
+            return None
+        rendered = self._rendered_elsewhere(os.path.dirname(path) or ".")
+        sources = [rendered.get(key) for key in objects]
+        if not rendered or not all(sources):
+            return None
+        kind, name = objects[0]
+        return (
+            f"redefines {kind} {name}, which the kustomization beside it renders from {sources[0]}, and it does not "
+            "list this file: a patch or a copy `kubectl apply -k` never applies on its own (name it to check it)"
+        )
+
+    def _rendered_elsewhere(self, directory: str) -> dict[tuple, str]:
+        if directory not in self._objects:
+            self._objects[directory] = {}
+            if layout.find_kustomization_file(directory) is not None:
+                here = os.path.realpath(directory)
+                files = {f for info in self._kustomizations.chain(directory) for f in info.files}
+                for real in sorted(f for f in files if os.path.dirname(f) != here and f.endswith(MANIFEST_SUFFIXES)):
+                    self._objects[directory].update(dict.fromkeys(_kinds_and_names(real), layout.shown_path(real)))
+        return self._objects[directory]
+
+
+def _kinds_and_names(path: str) -> list[tuple]:
+    """(kind, name) of every object a file defines (a kustomization's source, read for ``_RenderedBeside``)."""
+    from .yamlsource import parse_stream
+
+    read = read_text(path, DEFAULT_MAX_FILE_SIZE, [], path)
+    if read is None:
+        return []
+    documents, _problems = parse_stream(read[1], with_spans=False)
+    return _kinds_and_names_in(documents)
+
+
+def _kinds_and_names_in(documents) -> list[tuple]:
+    out = []
+    for obj in _objects_in(documents):
+        metadata = obj.get("metadata")
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        if isinstance(obj.get("kind"), str) and isinstance(name, str):
+            out.append((obj["kind"], name))
+    return out
 
 
 @dataclass(frozen=True)
@@ -735,6 +797,9 @@ def not_a_manifest(source: SourceFile, documents, problems, placeholder_hint: bo
             f"{TEMPLATE_REASONS[1]} (named a template, with {placeholder.syntax} in {placeholder.field}: a word a "
             "script or a test harness replaces), not a manifest until filled in"
         )
+    broken_by = _placeholder_where_parsing_failed(source.text, problems) if problems else None
+    if broken_by is not None:  # the documents before it parse; the template is the file, not them
+        return _unrendered(broken_by)
     reasons: set[str] = set()
     for o in typed:
         reason = tool_config_reason(o["apiVersion"], o["kind"])
@@ -744,13 +809,37 @@ def not_a_manifest(source: SourceFile, documents, problems, placeholder_hint: bo
     if reasons:
         return "; ".join(sorted(reasons))
     if problems and looks_like_template(source.text):
-        return f"{TEMPLATE_REASONS[0]} ({{{{ }}}} actions), not a manifest until rendered"
+        return _unrendered("{{ }}")
     syntax = script_placeholder(source.text) if problems else None
     if syntax is not None:
-        return f"{TEMPLATE_REASONS[1]} ({syntax} placeholders a script fills in), not a manifest until rendered"
+        return _unrendered(syntax)
     if problems and all(pattern.search(source.text) for pattern in _MANIFEST_KEYS):
         return None  # a broken manifest: its syntax error is the finding
     return "not a Kubernetes manifest (no document has both apiVersion and kind)"
+
+
+def _unrendered(syntax: str) -> str:
+    """Why a file whose ``syntax`` placeholders keep it from parsing is passed over."""
+    if syntax == "{{ }}":
+        return f"{TEMPLATE_REASONS[0]} ({{{{ }}}} actions), not a manifest until rendered"
+    return f"{TEMPLATE_REASONS[1]} ({syntax} placeholders a script fills in), not a manifest until rendered"
+
+
+def _placeholder_where_parsing_failed(text: str, problems) -> str | None:
+    """The syntax of a template placeholder on a line where the text stops parsing, if any.
+
+    An unquoted ``{{IMAGE}}`` is a YAML flow mapping with a mapping for a key, which kubectl
+    rejects: a sed template's first documents may parse while a later one does not.
+    """
+    lines = text.splitlines()
+    for problem in problems:
+        line = lines[problem.line] if problem.rule == "yaml-syntax" and 0 <= problem.line < len(lines) else ""
+        if _TEMPLATE_ACTION.search(line):
+            return "{{ }}"
+        syntax = script_placeholder(line) if line else None
+        if syntax is not None:
+            return syntax
+    return None
 
 
 def load_text(source: SourceFile, result: LoadResult, documents=None, problems=None) -> None:
@@ -862,6 +951,16 @@ def load_kustomization(
             )
         )
         return
+    bundle = kustomizations.get(directory).bundle_base
+    if bundle is not None:  # named through a file only it uses (a pre-commit hook); a walk passes it over
+        result.skipped.append(
+            layout.Skipped(
+                shown,
+                f"renders the input of `operator-sdk generate bundle` ({bundle} is a ClusterServiceVersion without "
+                "install deployments, which the generator fills in), never applied",
+            )
+        )
+        return
     if kustomizations.uses_helm(directory):
         result.errors.append(
             LoadError(
@@ -924,11 +1023,15 @@ _OUTSIDE_ROOT = re.compile(r"security; file '([^']+)' is not in or below '[^']+'
 
 
 def _render_failure(shown: str, directory: str, message: str) -> LoadError:
-    """The input error of a kustomization that does not render: a warning when the only trouble is a file of
-    this repository outside its directory, which kustomize's default load restrictor refuses but Flux (its
-    kustomize-controller builds without that restriction inside the source) and `kustomize build
-    --load-restrictor LoadRestrictionsNone` (scripts, Argo CD's build options) read; k8scheck keeps the
-    restriction (rendering stays safe on a hostile pull request), so it says how to check it instead."""
+    """The input error of a kustomization that does not render; a warning when the only trouble is
+
+    - a file of this repository outside its directory, which kustomize's default load restrictor
+      refuses but Flux (its kustomize-controller builds without that restriction inside the source)
+      and `kustomize build --load-restrictor LoadRestrictionsNone` (scripts, Argo CD's build options)
+      read; k8scheck keeps the restriction (rendering stays safe on a hostile pull request), so it
+      says how to check it instead;
+    - files .gitignore ignores, which a step before the build makes.
+    """
     match = _OUTSIDE_ROOT.search(message)
     if match is not None:
         root = os.path.realpath(layout.repository_root(os.path.join(directory, "kustomization.yaml")))
@@ -942,7 +1045,36 @@ def _render_failure(shown: str, directory: str, message: str) -> LoadError:
                 f"{directory} | k8scheck lint -`",
                 severity="warning",
             )
+    generated = _ignored_missing_file(message, directory)
+    if generated is not None:
+        missing, rule = generated
+        where = f"{layout.shown_path(rule.file)}:{rule.line}"
+        return LoadError(
+            shown,
+            f"not rendered: {missing} is not in the checkout, and {where} ignores it (`{rule.pattern}`): a file made "
+            "before the build (generate it, then check the directory)",
+            severity="warning",
+        )
     return LoadError(shown, message)
+
+
+# How kustomize names a local file or directory it cannot find.
+_MISSING = re.compile(r"(?:lstat|open) (/[^\n]*?): no such file or directory")
+
+
+def _ignored_missing_file(message: str, directory: str):
+    """(the missing path, the .gitignore line ignoring it) when a render failed only for want of files the
+    repository ignores on purpose (made before the build: a deploy tool's .env, downloaded CRDs), else None."""
+    from .gitignore import ignored_by
+
+    missing = sorted(set(_MISSING.findall(message)))
+    if not missing or any(os.path.lexists(path) for path in missing):
+        return None
+    root = layout.repository_root(os.path.join(directory, "kustomization.yaml"))
+    rules = [ignored_by(path, root) for path in missing]
+    if not all(rules):
+        return None
+    return layout.shown_path(missing[0]), rules[0]
 
 
 def _read_source(path: str, sources: dict, result: LoadResult, max_file_size: int) -> LoadResult | None:

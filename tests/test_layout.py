@@ -377,6 +377,7 @@ def test_variant_files_are_noted_once_per_pair_not_reported_as_errors():
     )
     assert notes == [
         ("collector/variant/collector.yaml", "collector/collector.yaml"),  # a variant in a subdirectory
+        ("credentials/autoscaler-oidc.yaml", "credentials/autoscaler-keys.yaml"),  # one per credential type
         ("install/install.yaml", "install/ha/install.yaml"),  # an HA variant in a subdirectory: 4 shared objects
         ("models/model-small.yaml", "models/model-large.yaml"),  # every object of a per-model file
         ("tutorial/web-deployment.yaml", "tutorial/all-in-one.yaml"),  # split files beside their all-in-one file
@@ -387,6 +388,56 @@ def test_variant_files_are_noted_once_per_pair_not_reported_as_errors():
     assert [(f["file"].removeprefix(root), f["rule"]) for f in data["findings"] if f["severity"] == "error"] == [
         ("app/settings.yaml", "duplicate-object")
     ]
+
+
+def test_an_error_whose_only_evidence_is_in_an_alternative_file_is_a_warning(tmp_path):
+    # cluster-autoscaler's alicloud examples: the access-key variant reads a key the Secret of the
+    # workload-identity variant lacks; one of the two files is applied.
+    _result, data = lint_json("fixtures/layouts/variant-files/credentials")
+    (finding,) = [f for f in data["findings"] if f["rule"] == "secret-key-missing"]
+    assert finding["severity"] == "warning"
+    assert "autoscaler-oidc.yaml, which defines the same objects as this file" in finding["message"]
+    # Files that are not alternatives of each other (a Secret beside the Deployment reading it) keep the error.
+    keys = (LAYOUTS / "variant-files" / "credentials" / "autoscaler-keys.yaml").read_text()
+    (tmp_path / "autoscaler.yaml").write_text(keys.split("---\n", 2)[2])  # the Deployment alone
+    (tmp_path / "secret.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: cloud-config\n  namespace: kube-system\n"
+        "stringData:\n  role-arn: arn\n"
+    )
+    _result, data = lint_json(tmp_path)
+    assert [f["severity"] for f in data["findings"] if f["rule"] == "secret-key-missing"] == ["error"]
+
+
+@needs_kustomize
+def test_a_file_beside_a_kustomization_redefining_what_it_renders_from_another_directory_is_passed_over(tmp_path):
+    # CloudNativePG's config/default/manager_image_pull_secret.yaml: a patch its Makefile adds before a release.
+    for directory in ("base", "release"):
+        (tmp_path / directory).mkdir()
+    (tmp_path / "base" / "kustomization.yaml").write_text("resources:\n  - settings.yaml\n")
+    (tmp_path / "base" / "settings.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  MODE: blue\n"
+    )
+    (tmp_path / "release" / "kustomization.yaml").write_text("namePrefix: op-\nresources:\n  - ../base\n")
+    (tmp_path / "release" / "settings-values.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  retries: 3\n"  # implicit-type
+    )
+    _result, data = lint_json(tmp_path)
+    reasons = {os.path.relpath(s["file"], tmp_path): s["reason"] for s in data["skipped"]}
+    assert reasons[os.path.join("release", "settings-values.yaml")].startswith(
+        "redefines ConfigMap settings, which the kustomization beside it renders from"
+    )
+    assert data["findings"] == []
+    # Rook's examples: a file redefining what the kustomization renders from its own directory is a variant
+    # users apply on their own (operator.yaml beside the listed operator-openshift.yaml): still checked.
+    (tmp_path / "release" / "kustomization.yaml").write_text("resources:\n  - ../base\n  - openshift.yaml\n")
+    (tmp_path / "release" / "openshift.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: operator\n"
+    )
+    (tmp_path / "release" / "operator.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: operator\ndata:\n  retries: 3\n"
+    )
+    _result, data = lint_json(tmp_path)
+    assert [os.path.basename(f["file"]) for f in data["findings"] if f["rule"] == "implicit-type"] == ["operator.yaml"]
 
 
 @needs_kustomize
@@ -416,6 +467,7 @@ def test_a_template_that_parses_is_skipped_when_a_name_or_label_holds_a_placehol
     reasons = {os.path.basename(s["file"]): s["reason"] for s in data["skipped"]}
     assert reasons == {
         "gate-controller-template.yaml": "a Go/Helm template ({{ }} actions), not a manifest until rendered",
+        "e2e-deployment-template.yaml": "a Go/Helm template ({{ }} actions), not a manifest until rendered",
         "worker-pod-template.yaml": "a template ({{ }} in metadata.name, where no placeholder is valid), "
         "not a manifest until rendered",
         "inference-pool-variables.yaml": "a template (${VAR} in metadata.name, where no placeholder is valid), "
@@ -441,6 +493,23 @@ def test_files_named_as_templates_with_words_to_fill_in_are_passed_over():
     # Named on the command line, a template is checked as written.
     _result, data = lint_json("fixtures/layouts/harness-templates/e2e/canary-template.yaml")
     assert "invalid-name" in {f["rule"] for f in data["findings"]}
+
+
+def test_a_template_whose_later_document_a_placeholder_breaks_is_skipped_in_a_walk_only():
+    # cluster-autoscaler's gce-deployment-template.yaml: RBAC documents parse, then `image: {{CA_IMAGE}}` does not.
+    template = "fixtures/layouts/sed-templates/e2e-deployment-template.yaml"
+    _result, data = lint_json(template)  # named, it is checked as written
+    assert [(f["rule"], f["line"]) for f in data["findings"]] == [("yaml-syntax", 21)]
+
+
+def test_a_syntax_error_away_from_any_placeholder_is_reported_in_a_walk(tmp_path):
+    text = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  annotations:\n    note: '{{ .Value }}'\n"
+        "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata:\n  a: [1, 2\n  b: 3\n"
+    )
+    (tmp_path / "settings.yaml").write_text(text)
+    _result, data = lint_json(tmp_path)
+    assert [f["rule"] for f in data["findings"] if f["severity"] == "error"] == ["yaml-syntax"]
 
 
 def test_a_service_selecting_pods_only_a_passed_over_template_writes_is_a_warning(tmp_path):
@@ -557,6 +626,48 @@ def test_a_kustomization_that_renders_a_template_is_passed_over(tmp_path):
     helmify = os.path.join("helmify", "kustomization.yaml")
     assert reasons[helmify].startswith("renders a template ({{ }} in metadata.namespace")
     assert data["findings"] == [] and data["summary"]["objects"] == 1  # the base, through default/
+
+
+@needs_kustomize
+def test_an_operator_sdk_bundle_input_is_passed_over_and_the_base_only_it_uses_is_rendered_itself():
+    # CloudNativePG's config/olm-manifests: a ClusterServiceVersion base and an OLM layer over config/default
+    # that gives the webhooks a containerPort for `operator-sdk generate bundle` (7 schema errors as a unit).
+    layout = "fixtures/layouts/kustomize-operator-sdk"
+    _result, data = lint_json(layout, "-v")
+    reasons = {os.path.relpath(s["file"], layout): s["reason"] for s in data["skipped"]}
+    assert reasons[os.path.join("config", "manifests")].startswith("renders the input of `operator-sdk generate")
+    assert reasons[os.path.join("config", "olm")].startswith("only the input of a generator uses it")
+    assert os.path.join("config", "default") not in reasons  # what `make deploy` applies: rendered on its own
+    assert reasons[os.path.join("config", "default", "manager_pull_secret.yaml")].startswith(
+        "redefines Deployment controller-manager, which the kustomization beside it renders from"
+    )
+    assert [f["rule"] for f in data["findings"]] == ["image-tag-latest"]
+    # Named one by one (a pre-commit hook): a base file renders config/default, the OLM patch renders nothing.
+    _result, data = lint_json(f"{layout}/config/manager/manager.yaml")
+    assert [f["rule"] for f in data["findings"]] == ["image-tag-latest"]
+    result = CliRunner().invoke(main, ["lint", "--no-cache", "-v", f"{layout}/config/olm/webhook_port_patch.yaml"])
+    assert "error" not in result.output and "renders the input of `operator-sdk generate bundle`" in result.output
+
+
+@needs_kustomize
+def test_a_kustomization_missing_a_file_the_repository_ignores_is_not_rendered_with_a_warning(tmp_path):
+    # aks-store-demo's azd overlays: azd writes the .env their configMapGenerator reads, and .gitignore lists it.
+    overlay = tmp_path / "overlays" / "azd"
+    overlay.mkdir(parents=True)
+    (overlay / "kustomization.yaml").write_text("configMapGenerator:\n  - name: settings\n    envs: [.env]\n")
+    (tmp_path / "settings.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n")
+    result, data = lint_json(tmp_path)
+    (error,) = data["errors"]
+    assert error["severity"] == "error" and "no such file or directory" in error["message"]
+    assert result.exit_code == 1
+    (tmp_path / ".git").mkdir()  # a checkout: its root holds the .gitignore that counts
+    (tmp_path / ".gitignore").write_text("node_modules\n.env\n")
+    result, data = lint_json(tmp_path)
+    (error,) = data["errors"]
+    assert error["severity"] == "warning"
+    assert ".env is not in the checkout" in error["message"]
+    assert ".gitignore:2 ignores it (`.env`)" in error["message"]
+    assert result.exit_code == 0
 
 
 def test_a_multi_line_klog_value_is_joined_into_the_message():

@@ -103,23 +103,8 @@ def duplicate_object(ctx, rule):
     of a tutorial) of which one is applied: one note per pair. Any other duplicate
     between plain files is a warning that says "if both are applied together".
     """
-    first_seen = {}
-    defined_in: dict[str, int] = {}  # file -> objects with a kind and a name
-    between_files: dict[str, list] = {}  # second file -> its duplicates of objects in other plain files
-    for m in ctx.manifests:
-        if not m.kind or not m.name:
-            continue
-        defined_in[m.file] = defined_in.get(m.file, 0) + 1
-        # Identity is API group + kind + namespace + name: istio's Gateway and the
-        # Gateway API's Gateway of one name are two objects.
-        key = (m.group, m.kind, m.namespace, m.name)
-        if key not in first_seen:
-            first_seen[key] = m
-            continue
-        first = first_seen[key]
-        if m.unit is None and first.file != m.file:
-            between_files.setdefault(m.file, []).append((first, m))
-            continue
+    duplicates = _Duplicates(ctx.manifests)
+    for first, m in duplicates.applied_together:
         yield _redefined(
             rule,
             m,
@@ -130,28 +115,22 @@ def duplicate_object(ctx, rule):
         )
     threshold = ctx.params(rule)["alternatives"]
     apart: dict[tuple, list] = {}  # (first directory, second directory) -> duplicates, for unrelated directories
-    for second_file, duplicates in between_files.items():
-        # A file all of whose objects are defined elsewhere is a variant of what defines them.
-        variant = len(duplicates) >= threshold or len(duplicates) == defined_in[second_file]
-        by_first: dict[str, list] = {}
-        for first, m in duplicates:
-            by_first.setdefault(first.file, []).append((first, m))
-        for first_file, pairs in by_first.items():
-            if not related_directories(first_file, second_file):
-                apart.setdefault((os.path.dirname(first_file), os.path.dirname(second_file)), []).extend(pairs)
-            elif variant or len(pairs) >= threshold or len(pairs) == defined_in[first_file]:
-                yield _alternatives(rule, second_file, first_file, pairs, "file")
-            else:
-                for first, m in pairs:
-                    yield _redefined(
-                        rule,
-                        m,
-                        first,
-                        f"{m.ref} is also defined at {first.locate(_NAME)}; if both files are applied together, "
-                        "kubectl apply keeps only the one applied last",
-                        "the other definition",
-                        rule.severity_of("other-file"),
-                    )
+    for second_file, first_file, pairs in duplicates.file_pairs():
+        if not related_directories(first_file, second_file):
+            apart.setdefault((os.path.dirname(first_file), os.path.dirname(second_file)), []).extend(pairs)
+        elif duplicates.alternatives(second_file, first_file, pairs, threshold):
+            yield _alternatives(rule, second_file, first_file, pairs, "file")
+        else:
+            for first, m in pairs:
+                yield _redefined(
+                    rule,
+                    m,
+                    first,
+                    f"{m.ref} is also defined at {first.locate(_NAME)}; if both files are applied together, "
+                    "kubectl apply keeps only the one applied last",
+                    "the other definition",
+                    rule.severity_of("other-file"),
+                )
     for (first_dir, second_dir), pairs in apart.items():
         if len(pairs) >= threshold:
             yield _alternatives(rule, second_dir, first_dir, pairs, "directory")
@@ -166,6 +145,59 @@ def duplicate_object(ctx, rule):
                 "the other definition",
                 rule.severity_of("other-directory"),
             )
+
+
+class _Duplicates:
+    """The objects defined twice among ``manifests``: in what is applied together, and between plain files."""
+
+    def __init__(self, manifests) -> None:
+        first_seen = {}
+        self.defined_in: dict[str, int] = {}  # file -> objects with a kind and a name
+        self.between_files: dict[str, list] = {}  # second file -> its duplicates of objects in other plain files
+        self.applied_together: list = []  # (first, second): in one file or one rendered unit
+        for m in manifests:
+            if not m.kind or not m.name:
+                continue
+            self.defined_in[m.file] = self.defined_in.get(m.file, 0) + 1
+            # Identity is API group + kind + namespace + name: istio's Gateway and the
+            # Gateway API's Gateway of one name are two objects.
+            key = (m.group, m.kind, m.namespace, m.name)
+            if key not in first_seen:
+                first_seen[key] = m
+                continue
+            first = first_seen[key]
+            if m.unit is None and first.file != m.file:
+                self.between_files.setdefault(m.file, []).append((first, m))
+            else:
+                self.applied_together.append((first, m))
+
+    def file_pairs(self):
+        """(second file, first file, duplicate pairs) for every two plain files defining the same objects."""
+        for second_file, duplicates in self.between_files.items():
+            by_first: dict[str, list] = {}
+            for first, m in duplicates:
+                by_first.setdefault(first.file, []).append((first, m))
+            for first_file, pairs in by_first.items():
+                yield second_file, first_file, pairs
+
+    def alternatives(self, second_file: str, first_file: str, pairs: list, threshold: int) -> bool:
+        """Two files look like alternatives: one defines only objects defined elsewhere too (a variant), or
+        they share ``threshold`` objects, or every object of the first."""
+        duplicates = len(self.between_files[second_file])
+        variant = duplicates >= threshold or duplicates == self.defined_in[second_file]
+        return variant or len(pairs) >= threshold or len(pairs) == self.defined_in[first_file]
+
+
+def alternative_files(manifests, threshold: int) -> set[frozenset]:
+    """The pairs of plain files in related directories that ``duplicate-object`` notes as alternatives,
+    of which one is applied: evidence in one proves nothing about the other (``engine._only_elsewhere``)."""
+    duplicates = _Duplicates(manifests)
+    return {
+        frozenset((second_file, first_file))
+        for second_file, first_file, pairs in duplicates.file_pairs()
+        if related_directories(first_file, second_file)
+        and duplicates.alternatives(second_file, first_file, pairs, threshold)
+    }
 
 
 def _alternatives(rule, second: str, first: str, pairs: list, noun: str):
