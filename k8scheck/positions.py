@@ -24,9 +24,8 @@ SCALAR = 0  # SCALAR line col end_line end_col         a scalar value
 KEY = 1  # KEY line col end_line end_col               a mapping key (its decoded key is next in ``keys``)
 MERGE = 2  # MERGE line col end_line end_col           a '<<' merge key
 ALIAS = 3  # ALIAS line col end_line end_col target    an alias value; target: tape offset of the anchored node
-MAP = 4  # MAP line col after keys_after                a mapping starts
-SEQ = 5  # SEQ line col after keys_after                a sequence starts
-#          after: the tape offset past its END; keys_after: how many keys the document has up to there
+MAP = 4  # MAP line col                                a mapping starts
+SEQ = 5  # SEQ line col                                a sequence starts
 END = 6  # END end_line end_col                        the innermost collection ends
 
 
@@ -179,7 +178,7 @@ def replay(tape: bytes, keys: list) -> dict:
                 [kind == MAP, path, 0, None, NO_KEY, False, [], set(), len(log), key_span, ints[i + 1], ints[i + 2], i]
             )
             log.append((path, None))
-            i += 5
+            i += 3
         else:  # ALIAS
             start = len(log)
             log.append((path, tuple(ints[i + 1 : i + 5]) + key_span))
@@ -202,8 +201,8 @@ def follow(tape: bytes, keys: list, path: tuple) -> tuple[int, tuple | None]:
 
     Same answer as ``replay``, but it descends along the path: in each collection on the
     path it reads the keys (or counts the items) up to the step it wants and passes over
-    every other value in one step (a collection's record says where it ends), building
-    nothing on the way. The span is None only for an empty document.
+    every other value whole, building nothing on the way. The span is None only for an
+    empty document.
     """
     if not tape:
         return 0, None
@@ -215,7 +214,7 @@ def follow(tape: bytes, keys: list, path: tuple) -> tuple[int, tuple | None]:
         if kind == SCALAR:  # the path runs on through a scalar, which holds nothing
             return depth, tuple(ints[i + 1 : i + 5]) + key_span
         start, own_key_span = i, key_span
-        i += 5
+        i += 3
         if kind == MAP:
             while ints[i] != END:  # a KEY record, then its value
                 key_at = i
@@ -225,10 +224,10 @@ def follow(tape: bytes, keys: list, path: tuple) -> tuple[int, tuple | None]:
                 if key == step:
                     key_span = tuple(ints[key_at + 1 : key_at + 5])
                     break
-                if ints[i] == SCALAR:  # pass over the value (inline: the loop most findings run)
+                if ints[i] == SCALAR:  # most values: passed over inline, not by a call
                     i += 5
-                else:  # a collection's record says where it ends (a plain document has no ALIAS)
-                    i, next_key = ints[i + 3], ints[i + 4]
+                else:
+                    i, next_key = _past_collection(ints, i, next_key)
         else:  # SEQ
             index = 0
             while ints[i] != END:
@@ -238,14 +237,37 @@ def follow(tape: bytes, keys: list, path: tuple) -> tuple[int, tuple | None]:
                 if ints[i] == SCALAR:
                     i += 5
                 else:
-                    i, next_key = ints[i + 3], ints[i + 4]
+                    i, next_key = _past_collection(ints, i, next_key)
                 index += 1
         if ints[i] == END:  # the step is not written: this collection is the deepest written value
             return depth, (ints[start + 1], ints[start + 2], ints[i + 1], ints[i + 2]) + own_key_span
     if ints[i] == SCALAR:
         return len(path), tuple(ints[i + 1 : i + 5]) + key_span
-    after = ints[i + 3]
+    after, _ = _past_collection(ints, i, next_key)
     return len(path), (ints[i + 1], ints[i + 2], ints[after - 2], ints[after - 1]) + key_span
+
+
+def _past_collection(ints, i: int, next_key: int) -> tuple[int, int]:
+    """(the tape offset after the collection that starts at ``i``, the index of the next key after it).
+
+    The tight loop that lets ``follow`` pass over what is off its path (most of the tape).
+    """
+    depth = 0
+    while True:
+        kind = ints[i]
+        if kind == SCALAR:
+            i += 5
+        elif kind == KEY:
+            next_key += 1
+            i += 5
+        elif kind == END:
+            i += 3
+            depth -= 1
+            if depth == 0:
+                return i, next_key
+        else:  # MAP or SEQ (a plain document has no ALIAS or MERGE record)
+            i += 3
+            depth += 1
 
 
 def _store(stack: list, log: list, path: tuple, log_start: int, is_map) -> None:

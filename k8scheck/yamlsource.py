@@ -301,9 +301,6 @@ class _Discard:
     def __len__(self) -> int:
         return 0
 
-    def __setitem__(self, index: int, item) -> None:
-        pass
-
 
 # libyaml's event classes, bound once: the builder compares ``event.__class__`` to them by identity.
 _SCALAR = ev.ScalarEvent
@@ -346,12 +343,12 @@ class _DocumentBuilder:
         # The hot loop of every parse, once per YAML node: one loop, state in locals,
         # event classes by identity (scalars first), the tape extended from marks
         # directly, helpers only for rare events (a method per event, state on self: ~1.6x the CPU).
-        tape, keys, anchors, colon = self.tape, self.keys, self.anchors, self.colon
-        extend, keys_append = tape.extend, keys.append
+        tape, anchors, colon = self.tape, self.anchors, self.colon
+        extend, keys_append = tape.extend, self.keys.append
         stack: list[tuple] = []  # the saved state of the enclosing collections (empty at document level)
         container: Any = None
         explicit: Any = None
-        is_map, nodes, opened = False, 0, 0  # opened: the tape offset of the collection's own record
+        is_map, nodes = False, 0
         pending = key_event = merges = anchor = None
         for event in self._events(get_event):
             cls = event.__class__
@@ -384,19 +381,15 @@ class _DocumentBuilder:
             elif cls is _MAPPING_END or cls is _SEQUENCE_END:
                 end = event.end_mark
                 extend((END, end.line, end.column))
-                # The collection's record learns where it ends, so positions.follow passes over it in one step.
-                tape[opened + 3] = len(tape)
-                tape[opened + 4] = len(keys)
                 if merges:
                     _apply_merges(container, merges)
                 if anchor:
                     anchors[anchor[0]] = (container, anchor[1])
                 value = container
-                container, is_map, pending, key_event, explicit, merges, anchor, opened = stack.pop()
+                container, is_map, pending, key_event, explicit, merges, anchor = stack.pop()
             elif cls is _MAPPING_START or cls is _SEQUENCE_START:
                 nodes += 1
-                stack.append((container, is_map, pending, key_event, explicit, merges, anchor, opened))
-                opened = len(tape)
+                stack.append((container, is_map, pending, key_event, explicit, merges, anchor))
                 container, is_map, explicit, anchor = self._open(event, nodes, len(stack), is_map and pending is None)
                 pending = key_event = merges = None
                 continue
@@ -456,7 +449,7 @@ class _DocumentBuilder:
         is_map = event.__class__ is _MAPPING_START
         start = event.start_mark
         anchor = (event.anchor, len(self.tape)) if event.anchor else None
-        self.tape.extend((MAP if is_map else SEQ, start.line, start.column, 0, 0))  # 0, 0: set at its END
+        self.tape.extend((MAP if is_map else SEQ, start.line, start.column))
         return ({}, True, {}, anchor) if is_map else ([], False, None, anchor)
 
     def _tagged(self, tag, text: str, event):
