@@ -463,12 +463,12 @@ class _RenderedBeside:
         self._kustomizations = layout.Kustomizations()
 
     def patch_reason(self, path: str, documents) -> str | None:
-        objects = _kinds_and_names_in(documents)
-        if not objects:
-            return None
         rendered = self._rendered_elsewhere(os.path.dirname(path) or ".")
+        if not rendered:  # (most directories: no kustomization, so the file's objects are never listed)
+            return None
+        objects = _kinds_and_names_in(documents)
         sources = [rendered.get(key) for key in objects]
-        if not rendered or not all(sources):
+        if not objects or not all(sources):
             return None
         kind, name = objects[0]
         return (
