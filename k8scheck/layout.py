@@ -256,18 +256,35 @@ _NOT_WALKED = ("node_modules", "vendor")
 # Directories of files a repository keeps but never applies, passed over in a walk (named on the command line,
 # they are checked): the code's test fixtures (often invalid on purpose) and third-party files vendored in.
 TEST_FIXTURES_REASON = (
-    "test fixtures of the code (Go testdata, Maven test resources, a test suite's fixtures): never applied "
-    "(name it to check it)"
+    "test fixtures of the code (Go testdata, Maven test resources, a test suite's fixtures or mock data, the data "
+    "of test fakes): never applied (name it to check it)"
 )
 VENDORED_REASON = "third-party files vendored into the repository (vendor/, node_modules/): never applied as such"
 _TEST_ANCESTORS = {"test", "tests", "e2e", "cypress"}
+# What test code reads: mock data (by its name alone), and the files of a Go package of test doubles (`fake`,
+# as client-go's kubernetes/fake, or `mocks`: a directory of that name holding Go source), which hands them to the
+# code under test. The code decodes them into its own types (sigs.k8s.io/yaml makes `yes` a string there), so they
+# need not even be valid for the API server. A `mocks/` directory of manifests alone (mock servers a team deploys)
+# is checked.
+_MOCK_DATA = {"mock_data", "mockdata"}
+_TEST_DOUBLE_PACKAGES = {"fake", "fakes", "mock", "mocks"}
+
+
+def _is_go_package(directory: str) -> bool:
+    try:
+        with os.scandir(directory) as entries:
+            return any(entry.name.endswith(".go") and entry.is_file() for entry in entries)
+    except OSError:
+        return False
 
 
 def not_applied_directory(directory: str) -> str | None:
     """Why a walk passes over ``directory`` (test fixtures, vendored files), or None."""
     parts = directory.replace(os.sep, "/").rstrip("/").split("/")
     name = parts[-1]
-    if name == "testdata" or parts[-3:] == ["src", "test", "resources"]:
+    if name == "testdata" or parts[-3:] == ["src", "test", "resources"] or name in _MOCK_DATA:
+        return TEST_FIXTURES_REASON
+    if name in _TEST_DOUBLE_PACKAGES and _is_go_package(directory):
         return TEST_FIXTURES_REASON
     if name == "fixtures" and _TEST_ANCESTORS & set(parts[:-1]):
         return TEST_FIXTURES_REASON

@@ -561,19 +561,25 @@ def test_a_walk_that_passes_over_every_file_says_so(tmp_path):
 
 def test_test_fixtures_of_the_code_are_passed_over_in_a_walk(tmp_path):
     invalid = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  retries: 3\n"  # implicit-type
-    fixtures = ("pkg/config/testdata", "src/test/resources", "test/gator/fixtures")
+    fixtures = ("pkg/config/testdata", "src/test/resources", "test/gator/fixtures", "confd/tests/mock_data")
+    # Go packages of test doubles (Linkerd's controller/proxy-injector/fake reads fake/data/*.yaml).
+    fakes = ("controller/injector/fake", "pkg/mocks")
     vendored = ("vendor", "vendor_jsonnet", "node_modules")
-    for directory in (*fixtures, *vendored, "deploy", "fixtures"):
+    for directory in (*fixtures, *fakes, *vendored, "deploy", "fixtures", "deploy/mocks"):
         (tmp_path / directory).mkdir(parents=True)
         (tmp_path / directory / "config.yaml").write_text(invalid)
+    for directory in fakes:
+        (tmp_path / directory / "factory.go").write_text("package fake\n")
     _result, data = lint_json(tmp_path)
     skipped = {os.path.relpath(s["file"], tmp_path).replace(os.sep, "/"): s["reason"] for s in data["skipped"]}
-    assert set(skipped) == {*fixtures, *vendored}
-    assert all("test fixtures of the code" in skipped[d] for d in fixtures)
+    assert set(skipped) == {*fixtures, *fakes, *vendored}
+    assert all("test fixtures of the code" in skipped[d] for d in (*fixtures, *fakes))
     assert all("vendored" in skipped[d] for d in vendored)
-    # A fixtures/ directory outside any test directory holds what the repository applies.
+    # A fixtures/ directory outside any test directory, or a mocks/ directory without Go code (mock servers a
+    # team deploys), holds what the repository applies.
     assert sorted(os.path.relpath(f["file"], tmp_path) for f in data["findings"] if f["rule"] == "implicit-type") == [
         os.path.join("deploy", "config.yaml"),
+        os.path.join("deploy", "mocks", "config.yaml"),
         os.path.join("fixtures", "config.yaml"),
     ]
     _result, data = lint_json(tmp_path / "pkg" / "config" / "testdata")  # named, it is checked
