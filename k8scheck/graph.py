@@ -224,11 +224,20 @@ class ObjectGraph:
 
         When several plain directories define one object (variants, examples), a
         reference resolves in the same file, then the same directory, then up the tree.
+        Among equally near definitions (alternative installs side by side, one with
+        the key and one without), a reference to a key resolves to one that holds it:
+        which of them is applied with the referring file is not in the files, and the
+        repository's own pairing is the one that works.
         """
         definitions = self._definitions.get(edge.target)
         if definitions is None:
             return self.objects.get(edge.target)
-        return min(definitions, key=lambda m: _distance(edge.manifest.file, m.file))
+        distances = [_distance(edge.manifest.file, m.file) for m in definitions]
+        nearest = min(distances)
+        tied = [m for m, distance in zip(definitions, distances) if distance == nearest]
+        if edge.key and len(tied) > 1:
+            return next((m for m in tied if _holds_key(m, edge.key)), tied[0])
+        return tied[0]
 
     def exists(self, kind: str, namespace: str | None, name: str) -> bool:
         """In the inputs, in every cluster, made by a controller from the inputs, or assumed (``--assume-exists``)."""
@@ -517,6 +526,14 @@ def _key(m: Manifest) -> Key | None:
     if not m.kind or not m.name:
         return None
     return (m.kind, m.namespace, m.name)
+
+
+def _holds_key(manifest: Manifest, key: str) -> bool:
+    """Whether a ConfigMap or Secret defines ``key`` (data, binaryData, stringData)."""
+    return any(
+        isinstance(manifest.obj.get(field_name), dict) and key in manifest.obj[field_name]
+        for field_name in ("data", "binaryData", "stringData")
+    )
 
 
 def _distance(referrer: str, definition: str) -> int:
