@@ -744,19 +744,33 @@ def template_placeholder(obj: dict) -> Placeholder | None:
     return None
 
 
-# A file whose name says it is a template (`nginx-template.yaml`, `template-rollout.yaml`, `job.x.tmpl.yaml`) and
-# whose object names hold a word a test harness or a script replaces: NAME_HERE (upper case, never valid in a
-# name), $$name$$, __MONTH__. Outside such a file an upper-case name stays what it is, a name the API server
-# rejects.
+# A file whose name says it is a template (`nginx-template.yaml`, `template-rollout.yaml`, `job.x.tmpl.yaml`), or
+# that sits in a directory of templates (`ci/cluster-api/templates/`, `manifest-templates/`: a script copies them
+# and fills them in), and whose object names hold a word a test harness or a script replaces: NAME_HERE (upper
+# case, never valid in a name), $$name$$, __MONTH__. Outside such a file an upper-case name stays what it is, a
+# name the API server rejects.
 _TEMPLATE_FILE_NAME = re.compile(r"(?:^|[-_.])(?:template|tmpl|tpl)(?:[-_.]|$)", re.I)
+_TEMPLATE_DIRECTORY = re.compile(r"(?:^|[-_.])(?:templates?|tmpl|tpl)$", re.I)
 _FILLED_IN = re.compile(r"\$\$\w+\$\$|__[A-Za-z][A-Za-z0-9_]*__|(?<![A-Za-z0-9])[A-Z][A-Z0-9_]*[A-Z](?![A-Za-z0-9])")
 _NAMES = (("metadata", "name"), ("metadata", "generateName"), ("metadata", "namespace"))
 
 
+def _named_as_template(path: str) -> str | None:
+    """How the file at ``path`` is named as a template ("named a template", "in templates/, a directory of
+    templates"), or None."""
+    directory, name = os.path.split(path)
+    if _TEMPLATE_FILE_NAME.search(name.rsplit(".", 1)[0]):
+        return "named a template"
+    parent = os.path.basename(directory)
+    if _TEMPLATE_DIRECTORY.search(parent):
+        return f"in {parent}/, a directory of templates"
+    return None
+
+
 def named_template_placeholder(path: str, objects) -> Placeholder | None:
     """The first name or namespace among ``objects`` holding a word to fill in (that word as the syntax), when
-    the file at ``path`` is named a template."""
-    if not _TEMPLATE_FILE_NAME.search(os.path.basename(path).rsplit(".", 1)[0]):
+    the file at ``path`` is named a template or lies in a directory of templates."""
+    if _named_as_template(path) is None:
         return None
     for obj in objects:
         metadata = obj.get("metadata")
@@ -794,8 +808,8 @@ def not_a_manifest(source: SourceFile, documents, problems, placeholder_hint: bo
     placeholder = named_template_placeholder(source.path, typed)
     if placeholder is not None:
         return (
-            f"{TEMPLATE_REASONS[1]} (named a template, with {placeholder.syntax} in {placeholder.field}: a word a "
-            "script or a test harness replaces), not a manifest until filled in"
+            f"{TEMPLATE_REASONS[1]} ({_named_as_template(source.path)}, with {placeholder.syntax} in "
+            f"{placeholder.field}: a word a script or a test harness replaces), not a manifest until filled in"
         )
     broken_by = _placeholder_where_parsing_failed(source.text, problems) if problems else None
     if broken_by is not None:  # the documents before it parse; the template is the file, not them

@@ -489,6 +489,8 @@ def test_files_named_as_templates_with_words_to_fill_in_are_passed_over():
         "or a test harness replaces), not a manifest until filled in",
         "job.monthly.tmpl.yaml": "a template (named a template, with __MONTH__ in metadata.name: a word a script "
         "or a test harness replaces), not a manifest until filled in",
+        "cluster.yaml": "a template (in templates/, a directory of templates, with CLUSTERNAMESPACE in "
+        "metadata.name: a word a script or a test harness replaces), not a manifest until filled in",
     }
     # Named on the command line, a template is checked as written.
     _result, data = lint_json("fixtures/layouts/harness-templates/e2e/canary-template.yaml")

@@ -320,6 +320,11 @@ def test_a_placeholder_where_no_brace_is_valid_marks_a_template(obj, field):
         # Not named as a template: an upper-case name is a name the API server rejects, reported as such.
         ("e2e/service.yaml", "REPLACEME-canary", None),
         ("e2e/templates.yaml", "REPLACEME", None),
+        # In a directory of templates (Antrea's ci/cluster-api/vsphere/templates/, ingress-nginx's manifest-templates/).
+        ("ci/cluster-api/templates/cluster.yaml", "CLUSTERNAME", "CLUSTERNAME"),
+        ("hack/manifest-templates/ns.yaml", "NAMESPACE", "NAMESPACE"),
+        ("ci/templates/cluster.yaml", "web", None),
+        ("ci/templates-docs/cluster.yaml", "CLUSTERNAME", None),
         # Named as a template, with a name that is valid or merely mistyped: a manifest.
         ("e2e/pod-template.yaml", "web", None),
         ("e2e/pod-template.yaml", "myApp", None),
