@@ -1069,6 +1069,9 @@ def _render_failure(shown: str, directory: str, message: str) -> LoadError:
             "before the build (generate it, then check the directory)",
             severity="warning",
         )
+    made = _missing_inputs_a_script_makes(message, directory)
+    if made is not None:
+        return LoadError(shown, f"not rendered: {made}", severity="warning")
     return LoadError(shown, message)
 
 
@@ -1089,6 +1092,44 @@ def _ignored_missing_file(message: str, directory: str):
     if not all(rules):
         return None
     return layout.shown_path(missing[0]), rules[0]
+
+
+# What a file a script fills in from a template is named beside it (`sriovdp-config.yaml.in`, `x.yaml.tmpl`).
+_TEMPLATE_SUFFIXES = (".in", ".tmpl", ".tpl", ".template", ".j2")
+
+
+def _missing_inputs_a_script_makes(message: str, directory: str) -> str | None:
+    """Why a render that failed for want of local files fails only in the checkout, or None.
+
+    - every file the kustomizations list that is missing has a template beside it (``X.yaml.in``): a script
+      fills it in, as KubeVirt's kubevirtci does with envsubst before `kubectl kustomize`;
+    - none of the files the kustomization itself lists is there (all named as manifest files, and it lists no
+      directory): it is copied beside them (KubeVirt's whereabouts kustomization, which a bump script copies
+      into a downloaded release).
+    A file missing without either sign stays an input error.
+    """
+    reported = _MISSING.findall(message)
+    if not reported or any(os.path.lexists(path) for path in reported):
+        return None
+    chain = layout.Kustomizations().chain(directory)
+    missing = sorted({path for info in chain for path in info.files if not os.path.lexists(path)})
+    templates = [next((path + s for s in _TEMPLATE_SUFFIXES if os.path.isfile(path + s)), None) for path in missing]
+    if missing and all(templates):
+        shown = ", ".join(os.path.basename(t) for t in templates if t)
+        return (
+            f"the files it lacks in the checkout are made from the templates beside them, which a script fills in "
+            f"({shown}): generate them, then check the directory"
+        )
+    own = chain[-1] if chain else None
+    if own is None or not own.files or own.directories:
+        return None
+    if any(os.path.lexists(path) or not path.endswith(MANIFEST_SUFFIXES) for path in own.files):
+        return None  # (a missing directory-like entry, `../base`, is a base gone missing: an error)
+    listed = ", ".join(sorted(os.path.basename(path) for path in own.files))
+    return (
+        f"none of the files it lists ({listed}) is in the checkout: a kustomization a script copies beside the "
+        "files it lists, or writes them for; check the directory it is built in"
+    )
 
 
 def _read_source(path: str, sources: dict, result: LoadResult, max_file_size: int) -> LoadResult | None:

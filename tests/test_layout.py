@@ -678,6 +678,52 @@ def test_a_kustomization_missing_a_file_the_repository_ignores_is_not_rendered_w
     assert result.exit_code == 0
 
 
+@needs_kustomize
+def test_a_kustomization_missing_files_a_script_fills_in_from_templates_beside_them_is_a_warning(tmp_path):
+    # KubeVirt's kubevirtci sriov-components: the script envsubsts sriovdp-config.yaml.in (and two patches)
+    # into a copy of the directory, then builds it.
+    manifests = tmp_path / "manifests"
+    manifests.mkdir()
+    (manifests / "kustomization.yaml").write_text(
+        "resources:\n  - ns.yaml\n  - plugin-config.yaml\npatches:\n  - path: patch-node-selector.yaml\n"
+    )
+    (manifests / "ns.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: sriov\n")
+    (manifests / "plugin-config.yaml.in").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n")
+    (tmp_path / "plain.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n")
+    result, data = lint_json(tmp_path)
+    (error,) = data["errors"]  # the patch has no template: what kustomize would fail on next is a real gap
+    assert error["severity"] == "error"
+    (manifests / "patch-node-selector.yaml.in").write_text("[]\n")
+    result, data = lint_json(tmp_path)
+    (error,) = data["errors"]
+    assert error["severity"] == "warning" and result.exit_code == 0
+    assert (
+        "the files it lacks in the checkout are made from the templates beside them, which a script fills in "
+        "(patch-node-selector.yaml.in, plugin-config.yaml.in)" in error["message"]
+    )
+
+
+@needs_kustomize
+def test_a_kustomization_none_of_whose_files_is_in_the_checkout_is_a_warning(tmp_path):
+    # KubeVirt's hack/kustomization/whereabouts: a bump script copies it into a downloaded release and builds it there.
+    kustomization = tmp_path / "hack" / "whereabouts" / "kustomization.yaml"
+    kustomization.parent.mkdir(parents=True)
+    kustomization.write_text("resources:\n  - ./daemonset-install.yaml\n  - ./ippools.yaml\n")
+    (tmp_path / "plain.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n")
+    result, data = lint_json(tmp_path)
+    (error,) = data["errors"]
+    assert error["severity"] == "warning" and result.exit_code == 0
+    assert "none of the files it lists (daemonset-install.yaml, ippools.yaml) is in the checkout" in error["message"]
+    # One of them there: the other is missing from what the directory applies.
+    (kustomization.parent / "ippools.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n")
+    result, data = lint_json(tmp_path)
+    assert [e["severity"] for e in data["errors"]] == ["error"] and result.exit_code == 1
+    # A base that is gone (a directory-like entry) stays an error too.
+    kustomization.write_text("resources:\n  - ../base\n")
+    result, data = lint_json(tmp_path)
+    assert [e["severity"] for e in data["errors"]] == ["error"]
+
+
 def test_a_multi_line_klog_value_is_joined_into_the_message():
     stderr = (
         "# Warning: 'patchesStrategicMerge' is deprecated.\n"
