@@ -537,6 +537,40 @@ ONE_OF_CRD = {
 }
 
 
+def test_a_one_of_told_apart_by_formats_accepts_a_value_of_either_format():
+    # Antrea's IPPool: start and end are oneOf [{format: ipv4}, {format: ipv6}]. Formats are not checked,
+    # so as a oneOf every address "matched more than one of its allowed forms".
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "spec": {
+            "group": "g.io",
+            "names": {"kind": "Pool"},
+            "versions": [
+                {
+                    "name": "v1",
+                    "served": True,
+                    "schema": {
+                        "openAPIV3Schema": {
+                            "type": "object",
+                            "properties": {
+                                "start": {"type": "string", "oneOf": [{"format": "ipv4"}, {"format": "ipv6"}]},
+                                "mode": {"oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
+                            },
+                        }
+                    },
+                }
+            ],
+        },
+    }
+    validator = SchemaValidator("1.30", crds=[crd])
+    assert validator.validate({"apiVersion": "g.io/v1", "kind": "Pool", "start": "10.0.0.1"}) == []
+    assert [p.message for p in validator.validate({"apiVersion": "g.io/v1", "kind": "Pool", "start": 3})]
+    # A oneOf its branches' own keywords tell apart is still exactly one.
+    both = {"apiVersion": "g.io/v1", "kind": "Pool", "mode": {"a": 1, "b": 2}}
+    assert [p.rule for p in validator.validate(both)] == ["schema-invalid-value"]
+
+
 @pytest.mark.parametrize(
     "spec, expected",
     [

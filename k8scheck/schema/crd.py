@@ -13,7 +13,10 @@ reports them. We translate it to a strict JSON Schema 2020-12 document:
 - OpenAPI 3.0 boolean ``exclusiveMinimum``/``exclusiveMaximum`` become numbers;
 - inside allOf/anyOf/oneOf/not (value validation only in structural schemas)
   nothing is closed or widened;
-- CEL rules (``x-kubernetes-validations``) and ``format`` are not checked.
+- CEL rules (``x-kubernetes-validations``) and ``format`` are not checked, so a
+  ``oneOf`` whose branches a format tells apart (``[{format: ipv4}, {format:
+  ipv6}]``) is read as ``anyOf``: the value matches one of them, and which one
+  cannot be told here (as ``oneOf`` every such value "matched more than one").
 """
 
 from __future__ import annotations
@@ -187,7 +190,11 @@ def convert(node, inside_junctor: bool = False) -> dict:
     for junctor in ("allOf", "anyOf", "oneOf"):
         branches = node.get(junctor)
         if isinstance(branches, list):
-            out[junctor] = [convert(b, True) for b in branches]
+            converted = [convert(b, True) for b in branches]
+            if junctor == "oneOf" and any(isinstance(b, dict) and "format" in b for b in branches):
+                out.setdefault("allOf", []).append({"anyOf": converted})  # (formats are not checked)
+            else:
+                out[junctor] = converted
     if isinstance(node.get("not"), dict):
         out["not"] = convert(node["not"], True)
     return out
