@@ -227,8 +227,8 @@ def _item_name(items, index: int) -> str:
 
 
 def _own_severity(item) -> str | None:
-    """The severity a check gave this one finding (escalation), if any."""
-    return item.problem.severity if isinstance(item, Hit) else None
+    """The severity a check gave this one finding (an escalation, a kind of finding of its own), if any."""
+    return item.severity if isinstance(item, Diagnostic) else item.problem.severity
 
 
 class Checked(NamedTuple):

@@ -891,6 +891,7 @@ def load_text(source: SourceFile, result: LoadResult, documents=None, problems=N
                 problem.message,
                 Location(source.path, line, column, line if end else None, end),
                 related,
+                problem.variant,
             )
         )
     for document in documents:

@@ -336,3 +336,5 @@ class Diagnostic:
     message: str
     location: Location
     related: tuple = ()
+    variant: str | None = None  # which kind of the rule's findings the reader saw (``same-value``), if several
+    severity: str | None = None  # this finding's own severity, as its rule's check gives it (from ``variant``)

@@ -63,6 +63,7 @@ class SourceProblem:
     document: int | None = None
     related_line: int | None = None
     related_column: int | None = None
+    variant: str | None = None  # which kind of this rule's findings it is (its ``severity-of`` name), if several
 
 
 class _Parser(CParser):
@@ -520,17 +521,29 @@ class _DocumentBuilder:
             merges.append(value)
             return merges
         first, start, end = explicit[key].start_mark, key_event.start_mark, key_event.end_mark
+        if mapping.get(key) == value:  # kubectl keeps the last value, the same one: only kustomize refuses the file
+            message, variant = (
+                f'mapping key "{key}" is already defined at line {first.line + 1}, with the same value: kubectl '
+                "loses nothing, but kustomize refuses the file (mapping key already defined)",
+                "same-value",
+            )
+        else:
+            message, variant = (
+                f'mapping key "{key}" is already defined at line {first.line + 1}; '
+                "the first value is silently replaced",
+                None,
+            )
         self.problems.append(
             SourceProblem(
                 "duplicate-key",
-                f'mapping key "{key}" is already defined at line {first.line + 1}; '
-                "the first value is silently replaced",
+                message,
                 start.line,
                 start.column,
                 end.column if end.line == start.line else None,
                 self.index,
                 first.line,
                 first.column,
+                variant,
             )
         )
         explicit[key] = key_event
