@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from . import layout, runcache
+from . import harness, layout, runcache
 from .kinds import CLUSTER_SCOPED, containers, pod_template
 from .model import Diagnostic, LoadError, Manifest, Related, SourceFile
 from .positions import Location, SpanCache, locate
@@ -417,13 +417,14 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
     from . import parallel  # (and the parser: a run answered from the run cache never needs them)
 
     parsed = parallel.parse_all(_Texts(inputs.sources), jobs, cache, keys)
+    tests = _Tests(inputs, parsed)
     rendered_beside = _RenderedBeside()
     for number, (source, (documents, problems, comments, placeholder_hint)) in enumerate(zip(inputs.sources, parsed)):
         source.comments = comments
         may_skip = inputs.discovery.skip_non_manifests or os.path.normpath(source.path) in inputs.walked
         reason = not_a_manifest(source, documents, problems, placeholder_hint) if may_skip else None
         if reason is None and os.path.normpath(source.path) in inputs.walked:
-            reason = rendered_beside.patch_reason(source.path, documents)
+            reason = tests.reason(source.path, documents) or rendered_beside.patch_reason(source.path, documents)
         if reason is not None:
             result.skipped.append(layout.Skipped(source.path, reason))
             if reason.startswith(TEMPLATE_REASONS):
@@ -447,6 +448,39 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
     assign_namespaces(result.manifests, namespace)
     assign_gitops_units(result.manifests)
     return result
+
+
+class _Tests:
+    """What the end-to-end tests among the walked files (chainsaw, kuttl: ``harness``) do with each of them."""
+
+    def __init__(self, inputs: Inputs, parsed: list) -> None:
+        self.uses: dict[str, list[harness.Use]] = {}
+        if not inputs.walked or not harness.may_hold_tests(inputs.walked):
+            return  # (most runs: no file is named as a test's)
+        documents = {
+            os.path.normpath(source.path): result[0]
+            for source, result in zip(inputs.sources, parsed)
+            if os.path.normpath(source.path) in inputs.walked
+        }
+        self.uses = harness.uses({path: [d.value for d in docs] for path, docs in documents.items()})
+        self.made = harness.MadeElsewhere(self.uses, lambda path: _kinds_and_names_in(documents.get(path, ())))
+
+    def reason(self, path: str, documents) -> str | None:
+        """Why a walked file is passed over as a test's: an assertion, an error expectation, a patch; a file
+        chainsaw fills in before applying it; an update of objects the test never creates. None: applied."""
+        uses = self.uses.get(os.path.normpath(path)) if self.uses else None
+        if not uses:
+            return None
+        reason = harness.never_applied(uses)
+        if reason is None and harness.applied_with_templating(uses):
+            found = (template_placeholder(o, CHAINSAW_EXPRESSIONS) for o in _objects_in(documents))
+            placeholder = next(filter(None, found), None)
+            if placeholder is not None:
+                reason = (
+                    f"{TEMPLATE_REASONS[1]} ({placeholder.syntax} in {placeholder.field}, an expression chainsaw "
+                    "fills in when its test applies the file), not a manifest until rendered"
+                )
+        return reason or self.made.update_reason(_kinds_and_names_in(documents), uses)
 
 
 class _RenderedBeside:
@@ -704,26 +738,34 @@ class Placeholder(NamedTuple):
     syntax: str
 
 
-def _placeholder_syntax(value) -> str | None:
+# A value chainsaw evaluates before it applies a file of its tests: a JMESPath expression in parentheses,
+# such as ($namespace), the test's namespace (harness.py).
+CHAINSAW_EXPRESSIONS = (("($binding)", re.compile(r"^\(.+\)$", re.S)),)
+
+
+def _placeholder_syntax(value, syntaxes=_PLACEHOLDER_SYNTAXES) -> str | None:
     if not isinstance(value, str):
         return None
-    return next((syntax for syntax, pattern in _PLACEHOLDER_SYNTAXES if pattern.search(value)), None)
+    return next((syntax for syntax, pattern in syntaxes if pattern.search(value)), None)
 
 
-def template_placeholder(obj: dict) -> Placeholder | None:
-    """The first field of ``obj`` that holds a placeholder where no brace can ever be valid, or None."""
+def template_placeholder(obj: dict, syntaxes=_PLACEHOLDER_SYNTAXES) -> Placeholder | None:
+    """The first field of ``obj`` that holds a placeholder (of ``syntaxes``) where no brace can ever be
+    valid, or None."""
     for path in _BRACELESS:
         value = obj.get(path[0])
         for key in path[1:]:
             value = value.get(key) if isinstance(value, dict) else None
-        syntax = _placeholder_syntax(value)
+        syntax = _placeholder_syntax(value, syntaxes)
         if syntax is not None:
             return Placeholder(".".join(path), syntax)
     metadata = obj.get("metadata")
     for part in ("labels", "annotations"):
         mapping = metadata.get(part) if isinstance(metadata, dict) else None
         for key, value in mapping.items() if isinstance(mapping, dict) else ():
-            syntax = _placeholder_syntax(key) or (_placeholder_syntax(value) if part == "labels" else None)
+            syntax = _placeholder_syntax(key, syntaxes) or (
+                _placeholder_syntax(value, syntaxes) if part == "labels" else None
+            )
             if syntax is not None:
                 return Placeholder(f"metadata.{part}.{key}", syntax)
     template = pod_template(obj)
@@ -731,14 +773,15 @@ def template_placeholder(obj: dict) -> Placeholder | None:
         return None
     for list_name, index, container in containers(template.spec):
         at = (*template.spec_path, list_name, index)
-        syntax = _placeholder_syntax(container.get("image"))  # an image reference never holds "{", "$" or "@X@"
+        image = container.get("image")
+        syntax = _placeholder_syntax(image, syntaxes)  # an image reference never holds "{", "$" or "@X@"
         if syntax is not None:
             return Placeholder(".".join(str(part) for part in (*at, "image")), syntax)
         resources = container.get("resources")
         for bound in ("requests", "limits"):  # nor does a quantity
             amounts = resources.get(bound) if isinstance(resources, dict) else None
             for resource, amount in amounts.items() if isinstance(amounts, dict) else ():
-                syntax = _placeholder_syntax(amount)
+                syntax = _placeholder_syntax(amount, syntaxes)
                 if syntax is not None:
                     return Placeholder(".".join(str(part) for part in (*at, "resources", bound, resource)), syntax)
     return None

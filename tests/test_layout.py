@@ -683,3 +683,73 @@ def test_a_multi_line_klog_value_is_joined_into_the_message():
     message = render.clean_message(stderr)
     assert message.startswith('"command failed" err=trouble configuring builtin PatchStrategicMergeTransformer')
     assert message.endswith("manager_image_patch.yaml: no such file or directory")
+
+
+def test_end_to_end_test_files_a_harness_never_applies_are_passed_over():
+    root = "fixtures/layouts/e2e-test-harness/tests"
+    _result, data = lint_json(root, "-v")
+    reasons = {os.path.relpath(s["file"], root): s["reason"] for s in data["skipped"]}
+    chainsaw = f"{root}/chainsaw/gateway/chainsaw-test.yaml"
+    assert reasons["chainsaw/gateway/00-assert-deployment.yaml"] == (
+        f"an assertion of a chainsaw test (`assert` in {chainsaw}): a partial object chainsaw compares with the "
+        "cluster, never applied"
+    )
+    assert reasons["chainsaw/gateway/00-no-migration.yaml"] == (
+        f"an error expectation of a chainsaw test (`error` in {chainsaw}): an object chainsaw checks does not "
+        "exist, never applied"
+    )
+    assert reasons["chainsaw/gateway/01-scale-up.yaml"].startswith("a patch of a chainsaw test (`patch` in")
+    assert reasons["chainsaw/gateway/01-label-by-hand.yaml"] == (
+        f"applies over Deployment edge-gateway, which an earlier step of the chainsaw test in {root}/chainsaw/gateway "
+        f"asserts exists ({root}/chainsaw/gateway/00-assert-deployment.yaml) before any step creates it: chainsaw "
+        "merges it into that object (an update, partial by design), never creates it from this file"
+    )
+    assert reasons["chainsaw/gateway/resources/reader.yaml"] == (
+        "a template (($binding) in metadata.namespace, an expression chainsaw fills in when its test applies the "
+        "file), not a manifest until rendered"
+    )
+    assert reasons["kuttl/relay/00-assert.yaml"].startswith("an assertion of a kuttl test (kuttl's 00-assert.yaml)")
+    assert reasons["kuttl/relay/01-errors.yaml"].startswith("an error expectation of a kuttl test (kuttl's 01-errors")
+    assert reasons["kuttl/relay/checks/probe-done.yaml"].startswith("an assertion of a kuttl test (kuttl's 01-step")
+    assert "chainsaw end-to-end test" in reasons["chainsaw/gateway/chainsaw-test.yaml"]
+    assert "kuttl test suite" in reasons["kuttl/kuttl-test.yaml"]
+    # What the tests apply is checked: the Deployment a step creates, the Pod beside kuttl's TestStep.
+    assert {(os.path.basename(f["file"]), f["rule"]) for f in data["findings"] if f["severity"] == "error"} == {
+        ("02-client.yaml", "selector-template-mismatch"),
+        ("01-step.yaml", "invalid-name"),
+    }
+    # Named on the command line, an assertion is checked as written.
+    _result, data = lint_json(f"{root}/chainsaw/gateway/00-assert-deployment.yaml")
+    assert "missing-required-field" in {f["rule"] for f in data["findings"]}
+
+
+def test_a_file_a_test_applies_over_an_object_it_created_itself_is_checked(tmp_path):
+    test = tmp_path / "tests" / "scale"
+    test.mkdir(parents=True)
+    deployment = textwrap.dedent(
+        """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+              - name: web
+                image: registry.example.com/web:1.0.0
+        """
+    )
+    (test / "00-web.yaml").write_text(deployment)
+    (test / "00-assert.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n")
+    # Step 1 re-applies the Deployment step 0 created, without its selector: kuttl would merge it, but the test
+    # made the object itself, so nothing says it was made elsewhere; the file is checked as a whole object.
+    (test / "01-web.yaml").write_text(deployment.replace("  selector:\n    matchLabels: {app: web}\n", ""))
+    _result, data = lint_json(tmp_path)
+    assert {(os.path.basename(f["file"]), f["rule"]) for f in data["findings"] if f["severity"] == "error"} == {
+        ("01-web.yaml", "selector-template-mismatch")
+    }
