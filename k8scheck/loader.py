@@ -7,6 +7,7 @@ a broken document a ``Diagnostic``, and every other file is still read.
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import functools
 import os
 import re
@@ -1098,7 +1099,64 @@ def _render_failure(shown: str, directory: str, message: str) -> LoadError:
             "before the build (generate it, then check the directory)",
             severity="warning",
         )
+    embedded = _embedding_program(message, directory)
+    if embedded is not None:
+        missing, go_file, pattern = embedded
+        return LoadError(
+            shown,
+            f"not rendered: {missing} is not in the checkout, and {go_file} embeds this kustomization (`//go:embed "
+            f"{pattern}`): the program writes it out beside the files it generates, so it never builds where it is",
+            severity="warning",
+        )
     return LoadError(shown, message)
+
+
+_GO_EMBED = re.compile(r"^[ \t]*//go:embed[ \t]+(.+)$", re.M)
+
+
+def _embedding_program(message: str, directory: str):
+    """(the missing path, the Go file, its embed pattern) when a render failed only for want of files and a Go
+    file of the repository embeds the kustomization: the program copies it next to the files it writes (Cluster
+    API's e2e framework), so its directory was never meant to build. Looked for only after such a failure."""
+    missing = sorted(set(_MISSING.findall(message)))
+    if not missing or any(os.path.lexists(path) for path in missing):
+        return None
+    kustomization = os.path.abspath(layout.find_kustomization_file(directory) or directory)
+    root = os.path.abspath(layout.repository_root(kustomization))
+    here = os.path.dirname(kustomization)
+    while here == root or here.startswith(root + os.sep):  # embed patterns never climb: the Go file is above
+        for go_file in _go_files(here):
+            for pattern in _embed_patterns(go_file):
+                target = os.path.normpath(os.path.join(here, pattern))
+                if fnmatch.fnmatchcase(kustomization, target) or kustomization.startswith(target + os.sep):
+                    return layout.shown_path(missing[0]), layout.shown_path(go_file), pattern
+        if here == root:
+            break
+        here = os.path.dirname(here)
+    return None
+
+
+def _go_files(directory: str) -> list[str]:
+    try:
+        return sorted(e.path for e in os.scandir(directory) if e.name.endswith(".go") and e.is_file())
+    except OSError:
+        return []
+
+
+def _embed_patterns(go_file: str) -> list[str]:
+    try:
+        with open(go_file, encoding="utf-8", errors="replace") as handle:
+            text = handle.read(1 << 20)
+    except OSError:
+        return []
+    if "//go:embed" not in text:
+        return []
+    patterns = []
+    for line in _GO_EMBED.findall(text):
+        for word in re.findall(r'"[^"]*"|`[^`]*`|\S+', line):
+            word = word.strip('"`')
+            patterns.append(word[4:] if word.startswith("all:") else word)
+    return patterns
 
 
 # How kustomize names a local file or directory it cannot find.

@@ -753,3 +753,20 @@ def test_a_file_a_test_applies_over_an_object_it_created_itself_is_checked(tmp_p
     assert {(os.path.basename(f["file"]), f["rule"]) for f in data["findings"] if f["severity"] == "error"} == {
         ("01-web.yaml", "selector-template-mismatch")
     }
+
+
+@needs_kustomize
+def test_a_kustomization_a_go_program_embeds_and_writes_out_elsewhere_is_a_warning(tmp_path):
+    _result, data = lint_json("fixtures/layouts/kustomize-go-embed")
+    (error,) = data["errors"]
+    assert error["severity"] == "warning"
+    assert error["file"].endswith("test/framework/versions/data/kustomization.yaml")
+    assert (
+        "embeds this kustomization (`//go:embed data/kustomization.yaml`): the program writes it out beside the files "
+        "it generates, so it never builds where it is" in error["message"]
+    )
+    # Without the Go file, the missing files are what they are: the kustomization does not build.
+    shutil.copytree(LAYOUTS / "kustomize-go-embed", tmp_path / "repo")
+    (tmp_path / "repo" / "test" / "framework" / "versions" / "template.go").unlink()
+    _result, data = lint_json(tmp_path / "repo")
+    assert [e["severity"] for e in data["errors"]] == ["error"]
