@@ -200,7 +200,9 @@ class MadeElsewhere:
     (the operator under test: a collector's Deployment, which it made from the collector).
 
     A file applying such objects after that assertion can only be merged into them:
-    it may write just the fields the test changes.
+    it may write just the fields the test changes. An assertion without a name
+    selects objects by their labels; its ``app.kubernetes.io/name`` stands for the
+    name (``objects_of`` says so).
     """
 
     def __init__(self, found: dict[str, list[Use]], objects_of) -> None:

@@ -464,7 +464,7 @@ class _Tests:
             if os.path.normpath(source.path) in inputs.walked
         }
         self.uses = harness.uses({path: [d.value for d in docs] for path, docs in documents.items()})
-        self.made = harness.MadeElsewhere(self.uses, lambda path: _kinds_and_names_in(documents.get(path, ())))
+        self.made = harness.MadeElsewhere(self.uses, lambda path: _identities_in(documents.get(path, ())))
 
     def reason(self, path: str, documents) -> str | None:
         """Why a walked file is passed over as a test's: an assertion, an error expectation, a patch; a file
@@ -481,7 +481,7 @@ class _Tests:
                     f"{TEMPLATE_REASONS[1]} ({placeholder.syntax} in {placeholder.field}, an expression chainsaw "
                     "fills in when its test applies the file), not a manifest until rendered"
                 )
-        return reason or self.made.update_reason(_kinds_and_names_in(documents), uses)
+        return reason or self.made.update_reason(_identities_in(documents), uses)
 
 
 class _RenderedBeside:
@@ -531,6 +531,22 @@ def _kinds_and_names(path: str) -> list[tuple]:
         return []
     documents, _problems = parse_stream(read[1], with_spans=False)
     return _kinds_and_names_in(documents)
+
+
+def _identities_in(documents) -> list[tuple]:
+    """(kind, name) of every object of a test's file; an assertion without a name selects objects by their
+    labels, and its ``app.kubernetes.io/name`` label names the object an operator made (harness.MadeElsewhere)."""
+    out = []
+    for obj in _objects_in(documents):
+        metadata = obj.get("metadata")
+        metadata = metadata if isinstance(metadata, dict) else {}
+        labels = metadata.get("labels")
+        name = metadata.get("name")
+        if name is None and isinstance(labels, dict):
+            name = labels.get("app.kubernetes.io/name")
+        if isinstance(obj.get("kind"), str) and isinstance(name, str):
+            out.append((obj["kind"], name))
+    return out
 
 
 def _kinds_and_names_in(documents) -> list[tuple]:

@@ -704,6 +704,9 @@ def test_end_to_end_test_files_a_harness_never_applies_are_passed_over():
         f"asserts exists ({root}/chainsaw/gateway/00-assert-deployment.yaml) before any step creates it: chainsaw "
         "merges it into that object (an update, partial by design), never creates it from this file"
     )
+    assert reasons["chainsaw/gateway/01-annotate-agents.yaml"].startswith(
+        "applies over DaemonSet edge-agent, which an earlier step of the chainsaw test"
+    )  # asserted without a name, by its app.kubernetes.io/name label
     assert reasons["chainsaw/gateway/resources/reader.yaml"] == (
         "a template (($binding) in metadata.namespace, an expression chainsaw fills in when its test applies the "
         "file), not a manifest until rendered"
