@@ -58,6 +58,41 @@ def may_hold_tests(paths) -> bool:
     return any(_names_a_test(os.path.basename(path)) for path in paths)
 
 
+def tests_of(paths) -> list[str]:
+    """The chainsaw test files of the tests ``paths`` (named one by one, as a pre-commit hook names changed
+    files) may belong to: the first ``chainsaw-test.yaml`` in each one's directory or above it, up to the
+    repository root. A stat per directory, each directory looked at once."""
+    from .layout import repository_root
+
+    found: dict[str, str | None] = {}  # directory -> its chainsaw test file, or None
+    roots: dict[str, str] = {}  # directory of a named file -> its repository root
+    out = []
+    for path in paths:
+        directory = os.path.dirname(path) or "."
+        if directory not in roots:
+            roots[directory] = os.path.abspath(repository_root(path))
+        root = roots[directory]
+        while True:
+            if directory not in found:
+                found[directory] = next(
+                    (
+                        os.path.join(directory, n)
+                        for n in CHAINSAW_TEST_FILES
+                        if os.path.isfile(os.path.join(directory, n))
+                    ),
+                    None,
+                )
+            test = found[directory]
+            if test is not None:
+                out.append(test)
+                break
+            parent = os.path.dirname(directory) or "."
+            if os.path.abspath(directory) == root or parent == directory:
+                break
+            directory = parent
+    return sorted(set(out))
+
+
 def _names_a_test(name: str) -> bool:
     return name in CHAINSAW_TEST_FILES or (name[:1].isdigit() and _STEP_FILE.match(name) is not None)
 

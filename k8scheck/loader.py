@@ -365,6 +365,9 @@ def read_inputs(
     discovery = discovery or Discovery()
     inputs = Inputs(max_file_size=max_file_size, discovery=discovery)
     units = discover_layout(list(paths), inputs.errors, discovery.exclude)
+    if discovery.skip_non_manifests:  # a hook names changed files: a file of an e2e test brings the test along
+        named = [p for p in units.files if p != STDIN and os.path.normpath(p) not in units.walked]
+        units.files = _unique(units.files + harness.tests_of(named))
     inputs.kustomizations, inputs.charts, inputs.skipped, inputs.walked = (
         units.kustomizations,
         units.charts,
@@ -424,8 +427,11 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
         source.comments = comments
         may_skip = inputs.discovery.skip_non_manifests or os.path.normpath(source.path) in inputs.walked
         reason = not_a_manifest(source, documents, problems, placeholder_hint) if may_skip else None
-        if reason is None and os.path.normpath(source.path) in inputs.walked:
-            reason = tests.reason(source.path, documents) or rendered_beside.patch_reason(source.path, documents)
+        walked = os.path.normpath(source.path) in inputs.walked
+        if reason is None and may_skip:
+            reason = tests.reason(source.path, documents)
+        if reason is None and walked:
+            reason = rendered_beside.patch_reason(source.path, documents)
         if reason is not None:
             result.skipped.append(layout.Skipped(source.path, reason))
             if reason.startswith(TEMPLATE_REASONS):
@@ -456,13 +462,17 @@ class _Tests:
 
     def __init__(self, inputs: Inputs, parsed: list) -> None:
         self.uses: dict[str, list[harness.Use]] = {}
-        if not inputs.walked or not harness.may_hold_tests(inputs.walked):
+        # The walked files; with --skip-non-manifests (the pre-commit hook) the named ones too.
+        considered = inputs.walked if not inputs.discovery.skip_non_manifests else None
+        if considered is not None and (not considered or not harness.may_hold_tests(considered)):
             return  # (most runs: no file is named as a test's)
         documents = {
             os.path.normpath(source.path): result[0]
             for source, result in zip(inputs.sources, parsed)
-            if os.path.normpath(source.path) in inputs.walked
+            if considered is None or os.path.normpath(source.path) in considered
         }
+        if considered is None and not harness.may_hold_tests(documents):
+            return
         self.uses = harness.uses({path: [d.value for d in docs] for path, docs in documents.items()})
         self.made = harness.MadeElsewhere(self.uses, lambda path: _identities_in(documents.get(path, ())))
 

@@ -773,3 +773,29 @@ def test_a_kustomization_a_go_program_embeds_and_writes_out_elsewhere_is_a_warni
     (tmp_path / "repo" / "test" / "framework" / "versions" / "template.go").unlink()
     _result, data = lint_json(tmp_path / "repo")
     assert [e["severity"] for e in data["errors"]] == ["error"]
+
+
+def test_a_hook_naming_a_tests_files_one_by_one_passes_over_what_the_test_never_applies():
+    # The pre-commit hook runs `lint --skip-non-manifests` on the changed files: the chainsaw test above each
+    # one comes along (its own file is a tool configuration), and kuttl's names say the rest.
+    root = "fixtures/layouts/e2e-test-harness/tests"
+    named = [
+        f"{root}/chainsaw/gateway/00-assert-deployment.yaml",
+        f"{root}/chainsaw/gateway/resources/reader.yaml",
+        f"{root}/chainsaw/gateway/02-client.yaml",
+        f"{root}/kuttl/relay/00-assert.yaml",
+    ]
+    _result, data = lint_json("--skip-non-manifests", "-v", *named)
+    skipped = {os.path.relpath(s["file"], root) for s in data["skipped"]}
+    assert skipped == {
+        "chainsaw/gateway/00-assert-deployment.yaml",
+        "chainsaw/gateway/resources/reader.yaml",
+        "chainsaw/gateway/chainsaw-test.yaml",
+        "kuttl/relay/00-assert.yaml",
+    }
+    assert {(os.path.basename(f["file"]), f["rule"]) for f in data["findings"] if f["severity"] == "error"} == {
+        ("02-client.yaml", "selector-template-mismatch")
+    }
+    # Without --skip-non-manifests a named file is checked as written.
+    _result, data = lint_json(named[0])
+    assert "missing-required-field" in {f["rule"] for f in data["findings"]}
