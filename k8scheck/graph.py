@@ -331,6 +331,10 @@ class ObjectGraph:
     def workloads_in(self, namespace: str | None) -> list[Workload]:
         return self._by_namespace.get(namespace, [])
 
+    def sets_label_key(self, key: str) -> bool:
+        """Whether any pod template of the inputs, in any namespace, sets the label ``key`` (any value)."""
+        return any(key in keys for keys in self._keys.values())
+
     def with_label(self, namespace: str | None, label: str, value: str) -> list[Workload]:
         return self._by_label.get((namespace, label, value), [])
 

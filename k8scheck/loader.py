@@ -7,6 +7,7 @@ a broken document a ``Diagnostic``, and every other file is still read.
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import functools
 import os
 import re
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from . import layout, runcache
+from . import harness, layout, runcache
 from .kinds import CLUSTER_SCOPED, containers, pod_template
 from .model import Diagnostic, LoadError, Manifest, Related, SourceFile
 from .positions import Location, SpanCache, locate
@@ -364,6 +365,9 @@ def read_inputs(
     discovery = discovery or Discovery()
     inputs = Inputs(max_file_size=max_file_size, discovery=discovery)
     units = discover_layout(list(paths), inputs.errors, discovery.exclude)
+    if discovery.skip_non_manifests:  # a hook names changed files: a file of an e2e test brings the test along
+        named = [p for p in units.files if p != STDIN and os.path.normpath(p) not in units.walked]
+        units.files = _unique(units.files + harness.tests_of(named))
     inputs.kustomizations, inputs.charts, inputs.skipped, inputs.walked = (
         units.kustomizations,
         units.charts,
@@ -417,12 +421,16 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
     from . import parallel  # (and the parser: a run answered from the run cache never needs them)
 
     parsed = parallel.parse_all(_Texts(inputs.sources), jobs, cache, keys)
+    tests = _Tests(inputs, parsed)
     rendered_beside = _RenderedBeside()
     for number, (source, (documents, problems, comments, placeholder_hint)) in enumerate(zip(inputs.sources, parsed)):
         source.comments = comments
         may_skip = inputs.discovery.skip_non_manifests or os.path.normpath(source.path) in inputs.walked
         reason = not_a_manifest(source, documents, problems, placeholder_hint) if may_skip else None
-        if reason is None and os.path.normpath(source.path) in inputs.walked:
+        walked = os.path.normpath(source.path) in inputs.walked
+        if reason is None and may_skip:
+            reason = tests.reason(source.path, documents)
+        if reason is None and walked:
             reason = rendered_beside.patch_reason(source.path, documents)
         if reason is not None:
             result.skipped.append(layout.Skipped(source.path, reason))
@@ -447,6 +455,43 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
     assign_namespaces(result.manifests, namespace)
     assign_gitops_units(result.manifests)
     return result
+
+
+class _Tests:
+    """What the end-to-end tests among the walked files (chainsaw, kuttl: ``harness``) do with each of them."""
+
+    def __init__(self, inputs: Inputs, parsed: list) -> None:
+        self.uses: dict[str, list[harness.Use]] = {}
+        # The walked files; with --skip-non-manifests (the pre-commit hook) the named ones too.
+        considered = inputs.walked if not inputs.discovery.skip_non_manifests else None
+        if considered is not None and (not considered or not harness.may_hold_tests(considered)):
+            return  # (most runs: no file is named as a test's)
+        documents = {
+            os.path.normpath(source.path): result[0]
+            for source, result in zip(inputs.sources, parsed)
+            if considered is None or os.path.normpath(source.path) in considered
+        }
+        if considered is None and not harness.may_hold_tests(documents):
+            return
+        self.uses = harness.uses({path: [d.value for d in docs] for path, docs in documents.items()})
+        self.made = harness.MadeElsewhere(self.uses, lambda path: _identities_in(documents.get(path, ())))
+
+    def reason(self, path: str, documents) -> str | None:
+        """Why a walked file is passed over as a test's: an assertion, an error expectation, a patch; a file
+        chainsaw fills in before applying it; an update of objects the test never creates. None: applied."""
+        uses = self.uses.get(os.path.normpath(path)) if self.uses else None
+        if not uses:
+            return None
+        reason = harness.never_applied(uses)
+        if reason is None and harness.applied_with_templating(uses):
+            found = (template_placeholder(o, CHAINSAW_EXPRESSIONS) for o in _objects_in(documents))
+            placeholder = next(filter(None, found), None)
+            if placeholder is not None:
+                reason = (
+                    f"{TEMPLATE_REASONS[1]} ({placeholder.syntax} in {placeholder.field}, an expression chainsaw "
+                    "fills in when its test applies the file), not a manifest until rendered"
+                )
+        return reason or self.made.update_reason(_identities_in(documents), uses)
 
 
 class _RenderedBeside:
@@ -496,6 +541,22 @@ def _kinds_and_names(path: str) -> list[tuple]:
         return []
     documents, _problems = parse_stream(read[1], with_spans=False)
     return _kinds_and_names_in(documents)
+
+
+def _identities_in(documents) -> list[tuple]:
+    """(kind, name) of every object of a test's file; an assertion without a name selects objects by their
+    labels, and its ``app.kubernetes.io/name`` label names the object an operator made (harness.MadeElsewhere)."""
+    out = []
+    for obj in _objects_in(documents):
+        metadata = obj.get("metadata")
+        metadata = metadata if isinstance(metadata, dict) else {}
+        labels = metadata.get("labels")
+        name = metadata.get("name")
+        if name is None and isinstance(labels, dict):
+            name = labels.get("app.kubernetes.io/name")
+        if isinstance(obj.get("kind"), str) and isinstance(name, str):
+            out.append((obj["kind"], name))
+    return out
 
 
 def _kinds_and_names_in(documents) -> list[tuple]:
@@ -704,26 +765,34 @@ class Placeholder(NamedTuple):
     syntax: str
 
 
-def _placeholder_syntax(value) -> str | None:
+# A value chainsaw evaluates before it applies a file of its tests: a JMESPath expression in parentheses,
+# such as ($namespace), the test's namespace (harness.py).
+CHAINSAW_EXPRESSIONS = (("($binding)", re.compile(r"^\(.+\)$", re.S)),)
+
+
+def _placeholder_syntax(value, syntaxes=_PLACEHOLDER_SYNTAXES) -> str | None:
     if not isinstance(value, str):
         return None
-    return next((syntax for syntax, pattern in _PLACEHOLDER_SYNTAXES if pattern.search(value)), None)
+    return next((syntax for syntax, pattern in syntaxes if pattern.search(value)), None)
 
 
-def template_placeholder(obj: dict) -> Placeholder | None:
-    """The first field of ``obj`` that holds a placeholder where no brace can ever be valid, or None."""
+def template_placeholder(obj: dict, syntaxes=_PLACEHOLDER_SYNTAXES) -> Placeholder | None:
+    """The first field of ``obj`` that holds a placeholder (of ``syntaxes``) where no brace can ever be
+    valid, or None."""
     for path in _BRACELESS:
         value = obj.get(path[0])
         for key in path[1:]:
             value = value.get(key) if isinstance(value, dict) else None
-        syntax = _placeholder_syntax(value)
+        syntax = _placeholder_syntax(value, syntaxes)
         if syntax is not None:
             return Placeholder(".".join(path), syntax)
     metadata = obj.get("metadata")
     for part in ("labels", "annotations"):
         mapping = metadata.get(part) if isinstance(metadata, dict) else None
         for key, value in mapping.items() if isinstance(mapping, dict) else ():
-            syntax = _placeholder_syntax(key) or (_placeholder_syntax(value) if part == "labels" else None)
+            syntax = _placeholder_syntax(key, syntaxes) or (
+                _placeholder_syntax(value, syntaxes) if part == "labels" else None
+            )
             if syntax is not None:
                 return Placeholder(f"metadata.{part}.{key}", syntax)
     template = pod_template(obj)
@@ -731,14 +800,15 @@ def template_placeholder(obj: dict) -> Placeholder | None:
         return None
     for list_name, index, container in containers(template.spec):
         at = (*template.spec_path, list_name, index)
-        syntax = _placeholder_syntax(container.get("image"))  # an image reference never holds "{", "$" or "@X@"
+        image = container.get("image")
+        syntax = _placeholder_syntax(image, syntaxes)  # an image reference never holds "{", "$" or "@X@"
         if syntax is not None:
             return Placeholder(".".join(str(part) for part in (*at, "image")), syntax)
         resources = container.get("resources")
         for bound in ("requests", "limits"):  # nor does a quantity
             amounts = resources.get(bound) if isinstance(resources, dict) else None
             for resource, amount in amounts.items() if isinstance(amounts, dict) else ():
-                syntax = _placeholder_syntax(amount)
+                syntax = _placeholder_syntax(amount, syntaxes)
                 if syntax is not None:
                     return Placeholder(".".join(str(part) for part in (*at, "resources", bound, resource)), syntax)
     return None
@@ -1045,7 +1115,9 @@ def _render_failure(shown: str, directory: str, message: str) -> LoadError:
       and `kustomize build --load-restrictor LoadRestrictionsNone` (scripts, Argo CD's build options)
       read; k8scheck keeps the restriction (rendering stays safe on a hostile pull request), so it
       says how to check it instead;
-    - files .gitignore ignores, which a step before the build makes.
+    - files .gitignore ignores, which a step before the build makes;
+    - files a Go program that embeds the kustomization writes beside it;
+    - files a script makes (a template beside each), or every file it lists (it is copied elsewhere).
     """
     match = _OUTSIDE_ROOT.search(message)
     if match is not None:
@@ -1070,10 +1142,67 @@ def _render_failure(shown: str, directory: str, message: str) -> LoadError:
             "before the build (generate it, then check the directory)",
             severity="warning",
         )
+    embedded = _embedding_program(message, directory)
+    if embedded is not None:
+        missing, go_file, pattern = embedded
+        return LoadError(
+            shown,
+            f"not rendered: {missing} is not in the checkout, and {go_file} embeds this kustomization (`//go:embed "
+            f"{pattern}`): the program writes it out beside the files it generates, so it never builds where it is",
+            severity="warning",
+        )
     made = _missing_inputs_a_script_makes(message, directory)
     if made is not None:
         return LoadError(shown, f"not rendered: {made}", severity="warning")
     return LoadError(shown, message)
+
+
+_GO_EMBED = re.compile(r"^[ \t]*//go:embed[ \t]+(.+)$", re.M)
+
+
+def _embedding_program(message: str, directory: str):
+    """(the missing path, the Go file, its embed pattern) when a render failed only for want of files and a Go
+    file of the repository embeds the kustomization: the program copies it next to the files it writes (Cluster
+    API's e2e framework), so its directory was never meant to build. Looked for only after such a failure."""
+    missing = sorted(set(_MISSING.findall(message)))
+    if not missing or any(os.path.lexists(path) for path in missing):
+        return None
+    kustomization = os.path.abspath(layout.find_kustomization_file(directory) or directory)
+    root = os.path.abspath(layout.repository_root(kustomization))
+    here = os.path.dirname(kustomization)
+    while here == root or here.startswith(root + os.sep):  # embed patterns never climb: the Go file is above
+        for go_file in _go_files(here):
+            for pattern in _embed_patterns(go_file):
+                target = os.path.normpath(os.path.join(here, pattern))
+                if fnmatch.fnmatchcase(kustomization, target) or kustomization.startswith(target + os.sep):
+                    return layout.shown_path(missing[0]), layout.shown_path(go_file), pattern
+        if here == root:
+            break
+        here = os.path.dirname(here)
+    return None
+
+
+def _go_files(directory: str) -> list[str]:
+    try:
+        return sorted(e.path for e in os.scandir(directory) if e.name.endswith(".go") and e.is_file())
+    except OSError:
+        return []
+
+
+def _embed_patterns(go_file: str) -> list[str]:
+    try:
+        with open(go_file, encoding="utf-8", errors="replace") as handle:
+            text = handle.read(1 << 20)
+    except OSError:
+        return []
+    if "//go:embed" not in text:
+        return []
+    patterns = []
+    for line in _GO_EMBED.findall(text):
+        for word in re.findall(r'"[^"]*"|`[^`]*`|\S+', line):
+            word = word.strip('"`')
+            patterns.append(word[4:] if word.startswith("all:") else word)
+    return patterns
 
 
 # How kustomize names a local file or directory it cannot find.

@@ -737,3 +737,122 @@ def test_a_multi_line_klog_value_is_joined_into_the_message():
     message = render.clean_message(stderr)
     assert message.startswith('"command failed" err=trouble configuring builtin PatchStrategicMergeTransformer')
     assert message.endswith("manager_image_patch.yaml: no such file or directory")
+
+
+def test_end_to_end_test_files_a_harness_never_applies_are_passed_over():
+    root = "fixtures/layouts/e2e-test-harness/tests"
+    _result, data = lint_json(root, "-v")
+    reasons = {os.path.relpath(s["file"], root): s["reason"] for s in data["skipped"]}
+    chainsaw = f"{root}/chainsaw/gateway/chainsaw-test.yaml"
+    assert reasons["chainsaw/gateway/00-assert-deployment.yaml"] == (
+        f"an assertion of a chainsaw test (`assert` in {chainsaw}): a partial object chainsaw compares with the "
+        "cluster, never applied"
+    )
+    assert reasons["chainsaw/gateway/00-no-migration.yaml"] == (
+        f"an error expectation of a chainsaw test (`error` in {chainsaw}): an object chainsaw checks does not "
+        "exist, never applied"
+    )
+    assert reasons["chainsaw/gateway/01-scale-up.yaml"].startswith("a patch of a chainsaw test (`patch` in")
+    assert reasons["chainsaw/gateway/01-label-by-hand.yaml"] == (
+        f"applies over Deployment edge-gateway, which an earlier step of the chainsaw test in {root}/chainsaw/gateway "
+        f"asserts exists ({root}/chainsaw/gateway/00-assert-deployment.yaml) before any step creates it: chainsaw "
+        "merges it into that object (an update, partial by design), never creates it from this file"
+    )
+    assert reasons["chainsaw/gateway/01-annotate-agents.yaml"].startswith(
+        "applies over DaemonSet edge-agent, which an earlier step of the chainsaw test"
+    )  # asserted without a name, by its app.kubernetes.io/name label
+    assert reasons["chainsaw/gateway/resources/reader.yaml"] == (
+        "a template (($binding) in metadata.namespace, an expression chainsaw fills in when its test applies the "
+        "file), not a manifest until rendered"
+    )
+    assert reasons["kuttl/relay/00-assert.yaml"].startswith("an assertion of a kuttl test (kuttl's 00-assert.yaml)")
+    assert reasons["kuttl/relay/01-errors.yaml"].startswith("an error expectation of a kuttl test (kuttl's 01-errors")
+    assert reasons["kuttl/relay/checks/probe-done.yaml"].startswith("an assertion of a kuttl test (kuttl's 01-step")
+    assert "chainsaw end-to-end test" in reasons["chainsaw/gateway/chainsaw-test.yaml"]
+    assert "kuttl test suite" in reasons["kuttl/kuttl-test.yaml"]
+    # What the tests apply is checked: the Deployment a step creates, the Pod beside kuttl's TestStep.
+    assert {(os.path.basename(f["file"]), f["rule"]) for f in data["findings"] if f["severity"] == "error"} == {
+        ("02-client.yaml", "selector-template-mismatch"),
+        ("01-step.yaml", "invalid-name"),
+    }
+    # Named on the command line, an assertion is checked as written.
+    _result, data = lint_json(f"{root}/chainsaw/gateway/00-assert-deployment.yaml")
+    assert "missing-required-field" in {f["rule"] for f in data["findings"]}
+
+
+def test_a_file_a_test_applies_over_an_object_it_created_itself_is_checked(tmp_path):
+    test = tmp_path / "tests" / "scale"
+    test.mkdir(parents=True)
+    deployment = textwrap.dedent(
+        """\
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          selector:
+            matchLabels: {app: web}
+          template:
+            metadata:
+              labels: {app: web}
+            spec:
+              containers:
+              - name: web
+                image: registry.example.com/web:1.0.0
+        """
+    )
+    (test / "00-web.yaml").write_text(deployment)
+    (test / "00-assert.yaml").write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n")
+    # Step 1 re-applies the Deployment step 0 created, without its selector: kuttl would merge it, but the test
+    # made the object itself, so nothing says it was made elsewhere; the file is checked as a whole object.
+    (test / "01-web.yaml").write_text(deployment.replace("  selector:\n    matchLabels: {app: web}\n", ""))
+    _result, data = lint_json(tmp_path)
+    assert {(os.path.basename(f["file"]), f["rule"]) for f in data["findings"] if f["severity"] == "error"} == {
+        ("01-web.yaml", "selector-template-mismatch")
+    }
+
+
+@needs_kustomize
+def test_a_kustomization_a_go_program_embeds_and_writes_out_elsewhere_is_a_warning(tmp_path):
+    _result, data = lint_json("fixtures/layouts/kustomize-go-embed")
+    (error,) = data["errors"]
+    assert error["severity"] == "warning"
+    assert error["file"].endswith("test/framework/versions/data/kustomization.yaml")
+    assert (
+        "embeds this kustomization (`//go:embed data/kustomization.yaml`): the program writes it out beside the files "
+        "it generates, so it never builds where it is" in error["message"]
+    )
+    # Without the Go file, a missing file is what it is: the kustomization does not build (one of its files is
+    # there, so it is not one a script copies elsewhere either).
+    shutil.copytree(LAYOUTS / "kustomize-go-embed", tmp_path / "repo")
+    versions = tmp_path / "repo" / "test" / "framework" / "versions"
+    (versions / "template.go").unlink()
+    (versions / "data" / "generated-cluster.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n")
+    _result, data = lint_json(tmp_path / "repo")
+    assert [e["severity"] for e in data["errors"]] == ["error"]
+
+
+def test_a_hook_naming_a_tests_files_one_by_one_passes_over_what_the_test_never_applies():
+    # The pre-commit hook runs `lint --skip-non-manifests` on the changed files: the chainsaw test above each
+    # one comes along (its own file is a tool configuration), and kuttl's names say the rest.
+    root = "fixtures/layouts/e2e-test-harness/tests"
+    named = [
+        f"{root}/chainsaw/gateway/00-assert-deployment.yaml",
+        f"{root}/chainsaw/gateway/resources/reader.yaml",
+        f"{root}/chainsaw/gateway/02-client.yaml",
+        f"{root}/kuttl/relay/00-assert.yaml",
+    ]
+    _result, data = lint_json("--skip-non-manifests", "-v", *named)
+    skipped = {os.path.relpath(s["file"], root) for s in data["skipped"]}
+    assert skipped == {
+        "chainsaw/gateway/00-assert-deployment.yaml",
+        "chainsaw/gateway/resources/reader.yaml",
+        "chainsaw/gateway/chainsaw-test.yaml",
+        "kuttl/relay/00-assert.yaml",
+    }
+    assert {(os.path.basename(f["file"]), f["rule"]) for f in data["findings"] if f["severity"] == "error"} == {
+        ("02-client.yaml", "selector-template-mismatch")
+    }
+    # Without --skip-non-manifests a named file is checked as written.
+    _result, data = lint_json(named[0])
+    assert "missing-required-field" in {f["rule"] for f in data["findings"]}

@@ -627,3 +627,24 @@ def test_the_newest_modelled_version_is_the_newest_bundled_schema_set():
     from k8scheck.versions import NEWEST_KUBE_VERSION
 
     assert NEWEST_KUBE_VERSION == newest_version()
+
+
+def test_an_arrays_preserve_unknown_fields_keeps_its_items_open_however_deep_but_not_their_properties():
+    # apiextensions-apiserver's skipPrune: an array carries it into its items (nested arrays too); the
+    # properties an item declares are pruned again.
+    from k8scheck.schema.crd import convert
+
+    schema = convert(
+        {
+            "type": "array",
+            "x-kubernetes-preserve-unknown-fields": True,
+            "items": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"output": {"type": "object", "properties": {}}}},
+            },
+        }
+    )
+    item = schema["items"]["items"]
+    assert "additionalProperties" not in item
+    assert item["properties"]["output"]["additionalProperties"] is False
+    assert convert({"type": "array", "items": {"type": "object"}})["items"]["additionalProperties"] is False

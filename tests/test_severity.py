@@ -157,3 +157,45 @@ spec:
     (finding,) = lint_text(tmp_path, text, select=[slug]).findings
     assert finding.severity == "warning"
     assert "A custom controller may create those pods" in finding.message
+
+
+LEADER = FIXTURES / "service-no-endpoints" / "fires-label-the-pods-add-at-run-time.yaml"
+
+
+def test_a_selector_key_no_template_sets_beside_labels_that_select_a_workload_is_a_warning():
+    # minio-operator's Service selects name=minio-operator,operator=leader: the elected pod adds the label itself.
+    (finding,) = lint_paths([LEADER], select=["service-no-endpoints"]).findings
+    assert finding.severity == "warning"
+    assert (
+        "Its other labels select the pods of Deployment tenant-operator (" in finding.message
+        and "no pod template sets role at all" in finding.message
+    )
+    assert [r.message for r in finding.related] == ["Deployment tenant-operator labels its pods app=tenant-operator"]
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [
+        pytest.param("app: tenant-operator\n    rol: leader", id="key one edit from a template's"),
+        pytest.param("ap: tenant-operator\n    role: leader", id="the other labels select nothing"),
+        pytest.param("role: leader", id="no other label"),
+    ],
+)
+def test_an_unset_key_stays_an_error_when_a_typo_is_as_likely(tmp_path, selector):
+    text = LEADER.read_text().replace("app: tenant-operator\n    role: leader", selector)
+    if "rol: leader" in selector:  # the template sets role=leader: rol is a typo of it
+        pods = "labels:\n        app: tenant-operator"
+        text = text.replace(pods, pods + "\n        role: leader")
+    (finding,) = lint_text(tmp_path, text, select=["service-no-endpoints"]).findings
+    assert finding.severity == "error", finding.message
+
+
+def test_an_unset_key_some_template_in_another_namespace_sets_stays_an_error(tmp_path):
+    # opentelemetry-operator's OpenShift overlay: the webhook Service selects component=webhook, whose Deployment
+    # landed in another namespace; the other label selects the manager's pods beside the Service.
+    text = LEADER.read_text() + (
+        "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: leader\n  namespace: elsewhere\n  labels:\n"
+        "    role: leader\nspec:\n  containers:\n  - name: c\n    image: example/c:1.0.0\n"
+    )
+    (finding,) = lint_text(tmp_path, text, select=["service-no-endpoints"]).findings
+    assert finding.severity == "error", finding.message

@@ -105,6 +105,20 @@ def duplicate_object(ctx, rule):
     """
     duplicates = _Duplicates(ctx.manifests)
     for first, m in duplicates.applied_together:
+        if first.api_version != m.api_version:
+            # One object written in two API versions of its group (an operator's samples of each version): the
+            # API server converts either, and the second apply updates the object the first made.
+            yield _redefined(
+                rule,
+                m,
+                first,
+                f"{m.ref} is written again in {m.api_version} (first in {first.api_version} at {first.locate(_NAME)}): "
+                "the same object in two API versions, so kubectl apply creates it from the first and then updates it "
+                "with the second: what only the first says is lost",
+                "first definition",
+                rule.severity_of("other-version"),
+            )
+            continue
         yield _redefined(
             rule,
             m,

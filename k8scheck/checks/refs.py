@@ -176,9 +176,6 @@ def service_no_endpoints(ctx, rule):
         if failing is None:
             continue
         label, value = failing
-        others = [(k, v) for k, v in pairs if (k, v) != failing]
-        among = graph.select_map(m.namespace, dict(others)) if others else []
-        suggestion = graph.nearest_label(m.namespace, label, value, among or None)
         ns = m.namespace
         if len(pairs) == 1:
             message = f"Service {ns}/{m.name} selects {label}={value}; no pod template in namespace {ns} has it"
@@ -189,34 +186,71 @@ def service_no_endpoints(ctx, rule):
                 + (" together with the other labels" if graph.with_label(ns, label, value) else "")
             )
         message += ", so its Endpoints will be empty and connections fail."
-        related = ()
-        fix = None
-        severity = None
-        template = _unrendered_template(ctx, m, pairs)
-        if template is not None:
-            # Stronger evidence than a near miss: a file beside the Service writes exactly these labels.
-            message += (
-                f" {template}, a template passed over unrendered, writes {format_labels(dict(pairs))}: once "
-                "rendered, it may define the pods."
-            )
-            severity = rule.severity_of("unrendered-template")
-        elif suggestion is not None:
-            k, v, w = suggestion
-            path = w.template.labels_path + (k,)
-            message += f" Did you mean {k}={v} ({w.manifest.kind} {w.manifest.name}, {_where(w.manifest, path)})?"
-            related = ((w.manifest, path, f"{w.manifest.kind} {w.manifest.name} labels its pods {k}={v}"),)
-            fix = v if k == label else f"{k}: {v}"
-            if graph.custom_resources.get(ns) and not _one_edit_away(label, value, k, v):
-                # A controller k8scheck does not know may make the pods as likely as a label a few edits
-                # away is a typo (one edit away, the typo is the likelier).
-                message += _custom_controller_note(graph, ns)
-                severity = rule.severity_of("custom-controller")
-        elif graph.custom_resources.get(ns):
-            message += _custom_controller_note(graph, ns)
-            severity = rule.severity_of(
-                "custom-controller"
-            )  # no near miss: a controller k8scheck does not know is as likely as a typo
-        yield hit(m, rule.slug, ("spec", "selector", label), message, related=related, fix=fix, severity=severity)
+        why, related, fix, severity = _why_no_pods(ctx, rule, m, pairs, failing)
+        yield hit(m, rule.slug, ("spec", "selector", label), message + why, related=related, fix=fix, severity=severity)
+
+
+def _why_no_pods(ctx, rule, m: Manifest, pairs, failing):
+    """(what else the finding says, related locations, fix, severity) of a Service selecting no pod template:
+    a passed-over template that writes the labels, a near miss, a label the pods may add at run time, a
+    custom controller that may make the pods."""
+    graph, ns = ctx.graph, m.namespace
+    label, value = failing
+    others = [(k, v) for k, v in pairs if (k, v) != failing]
+    among = graph.select_map(ns, dict(others)) if others else []
+    suggestion = graph.nearest_label(ns, label, value, among or None)
+    template = _unrendered_template(ctx, m, pairs)
+    if template is not None:
+        # Stronger evidence than a near miss: a file beside the Service writes exactly these labels.
+        return (
+            f" {template}, a template passed over unrendered, writes {format_labels(dict(pairs))}: once rendered, it "
+            "may define the pods.",
+            (),
+            None,
+            rule.severity_of("unrendered-template"),
+        )
+    message, fix, severity = "", None, None
+    related: tuple = ()
+    typo = suggestion is not None and _one_edit_away(label, value, suggestion[0], suggestion[1])
+    if suggestion is not None:
+        k, v, w = suggestion
+        path = w.template.labels_path + (k,)
+        message += f" Did you mean {k}={v} ({w.manifest.kind} {w.manifest.name}, {_where(w.manifest, path)})?"
+        related = ((w.manifest, path, f"{w.manifest.kind} {w.manifest.name} labels its pods {k}={v}"),)
+        fix = v if k == label else f"{k}: {v}"
+    narrowed = None if typo else _run_time_label(graph, ns, pairs)
+    if narrowed is not None:
+        w, absent = narrowed
+        keys = ", ".join(k for k, _ in absent)
+        message += (
+            f" Its other labels select the pods of {w.manifest.kind} {w.manifest.name} "
+            f"({_where(w.manifest, w.template.labels_path)}), and no pod template sets {keys} at all: a label the "
+            "pods may add to themselves at run time (a leader election marking its leader, a role such as primary), "
+            f"which the Service waits for; if nothing adds {format_labels(dict(absent))}, that is the mistake."
+        )
+        labels = ",".join(f"{k}={v}" for k, v in pairs if (k, v) not in absent)
+        related = related or (
+            (w.manifest, w.template.labels_path, f"{w.manifest.kind} {w.manifest.name} labels its pods {labels}"),
+        )
+        return message, related, fix, rule.severity_of("run-time-label")
+    if graph.custom_resources.get(ns) and not typo:
+        # A controller k8scheck does not know may make the pods as likely as a label a few edits away is a typo
+        # (one edit away, the typo is the likelier); with no near miss at all, as likely as a typo.
+        message += _custom_controller_note(graph, ns)
+        severity = rule.severity_of("custom-controller")
+    return message, related, fix, severity
+
+
+def _run_time_label(graph, namespace, pairs):
+    """(a workload the rest of a selector selects, the selected labels whose key no pod template sets), or
+    None: the pods may label themselves with those keys at run time. A key some template sets, even in
+    another namespace, says where the intended pods are written instead."""
+    absent = [(k, v) for k, v in pairs if not graph.sets_label_key(k)]
+    rest = {k: v for k, v in pairs if (k, v) not in absent}
+    if not absent or not rest:
+        return None
+    selected = graph.select_map(namespace, rest)
+    return (selected[0], absent) if selected else None
 
 
 def _one_edit_away(key: str, value: str, near_key: str, near_value: str) -> bool:

@@ -4,8 +4,9 @@ A CRD's ``openAPIV3Schema`` is OpenAPI 3.0 with Kubernetes extensions; the API
 server prunes unknown fields and, with kubectl's default ``--validate=strict``,
 reports them. We translate it to a strict JSON Schema 2020-12 document:
 
-- objects without ``x-kubernetes-preserve-unknown-fields`` are closed
-  (unknown fields are errors); ``additionalProperties`` schemas make maps;
+- objects without ``x-kubernetes-preserve-unknown-fields`` (on themselves, or on
+  the array they are items of) are closed (unknown fields are errors);
+  ``additionalProperties`` schemas make maps;
 - ``x-kubernetes-int-or-string`` -> integer or string;
 - ``x-kubernetes-embedded-resource`` -> apiVersion/kind/metadata allowed;
 - ``nullable`` is not needed: null is accepted everywhere because the API server
@@ -126,12 +127,18 @@ def _well_formed(keyword: str, value) -> bool:
     return _is_number(value) and value >= 0  # lengths, item and property counts
 
 
-def convert(node, inside_junctor: bool = False) -> dict:
-    """One OpenAPI v3 (structural) schema node -> JSON Schema 2020-12."""
+def convert(node, inside_junctor: bool = False, preserved: bool = False) -> dict:
+    """One OpenAPI v3 (structural) schema node -> JSON Schema 2020-12.
+
+    ``preserved``: the node is an item of an array that keeps unknown fields. The API
+    server's pruning (apiextensions-apiserver's skipPrune) carries an array's
+    ``x-kubernetes-preserve-unknown-fields`` into its items, however deep the arrays
+    nest, but not into the properties of an object: those are pruned again.
+    """
     if not isinstance(node, dict):
         return {}
     out: dict = {}
-    preserve = node.get("x-kubernetes-preserve-unknown-fields") is True
+    preserve = node.get("x-kubernetes-preserve-unknown-fields") is True or preserved
     declared_type = node.get("type")
     if node.get("x-kubernetes-int-or-string") is True:
         out["type"] = ["integer", "string"]
@@ -185,7 +192,7 @@ def convert(node, inside_junctor: bool = False) -> dict:
 
     items = node.get("items")
     if isinstance(items, dict):
-        out["items"] = convert(items, inside_junctor)
+        out["items"] = convert(items, inside_junctor, preserved=preserve)
 
     for junctor in ("allOf", "anyOf", "oneOf"):
         branches = node.get(junctor)
