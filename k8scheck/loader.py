@@ -828,6 +828,9 @@ _NAMES = (("metadata", "name"), ("metadata", "generateName"), ("metadata", "name
 def _named_as_template(path: str) -> str | None:
     """How the file at ``path`` is named as a template ("named a template", "in templates/, a directory of
     templates"), or None."""
+    lowered = path.lower()
+    if "templ" not in lowered and "tmpl" not in lowered and "tpl" not in lowered:
+        return None  # (every file of every walk asks: most paths say nothing of templates)
     directory, name = os.path.split(path)
     if _TEMPLATE_FILE_NAME.search(name.rsplit(".", 1)[0]):
         return "named a template"
