@@ -505,64 +505,44 @@ def test_schema_dirs_ignore_path_like_kinds(tmp_path):
     assert [p.rule for p in validator.validate({"apiVersion": "v1", "kind": "../secret"})] == ["unknown-kind"]
 
 
-ONE_OF_CRD = {
-    "apiVersion": "apiextensions.k8s.io/v1",
-    "kind": "CustomResourceDefinition",
-    "spec": {
-        "group": "g.io",
-        "names": {"kind": "Source"},
-        "versions": [
-            {
-                "name": "v1",
-                "served": True,
-                "schema": {
-                    "openAPIV3Schema": {
-                        "type": "object",
-                        "properties": {
-                            "spec": {
-                                "type": "object",
-                                "properties": {
-                                    "git": {"type": "object", "properties": {"depth": {"type": "integer"}}},
-                                    "url": {"type": "string", "minLength": 3},
-                                    "tags": {"type": "array", "maxItems": 1, "items": {"type": "string"}},
-                                },
-                                "oneOf": [{"required": ["git"]}, {"required": ["url"]}],
-                            }
-                        },
-                    }
+def _served_crd(kind: str, schema: dict) -> dict:
+    """A CRD of group g.io serving ``kind`` at v1 with ``schema`` as its openAPIV3Schema."""
+    version = {"name": "v1", "served": True, "schema": {"openAPIV3Schema": schema}}
+    return {**_CRD_HEAD, "spec": {"group": "g.io", "names": {"kind": kind}, "versions": [version]}}
+
+
+ONE_OF_CRD = _served_crd(
+    "Source",
+    {
+        "type": "object",
+        "properties": {
+            "spec": {
+                "type": "object",
+                "properties": {
+                    "git": {"type": "object", "properties": {"depth": {"type": "integer"}}},
+                    "url": {"type": "string", "minLength": 3},
+                    "tags": {"type": "array", "maxItems": 1, "items": {"type": "string"}},
                 },
+                "oneOf": [{"required": ["git"]}, {"required": ["url"]}],
             }
-        ],
+        },
     },
-}
+)
 
 
 def test_a_one_of_told_apart_by_formats_accepts_a_value_of_either_format():
     # Antrea's IPPool: start and end are oneOf [{format: ipv4}, {format: ipv6}]. Formats are not checked,
     # so as a oneOf every address "matched more than one of its allowed forms".
-    crd = {
-        "apiVersion": "apiextensions.k8s.io/v1",
-        "kind": "CustomResourceDefinition",
-        "spec": {
-            "group": "g.io",
-            "names": {"kind": "Pool"},
-            "versions": [
-                {
-                    "name": "v1",
-                    "served": True,
-                    "schema": {
-                        "openAPIV3Schema": {
-                            "type": "object",
-                            "properties": {
-                                "start": {"type": "string", "oneOf": [{"format": "ipv4"}, {"format": "ipv6"}]},
-                                "mode": {"oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
-                            },
-                        }
-                    },
-                }
-            ],
+    crd = _served_crd(
+        "Pool",
+        {
+            "type": "object",
+            "properties": {
+                "start": {"type": "string", "oneOf": [{"format": "ipv4"}, {"format": "ipv6"}]},
+                "mode": {"oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
+            },
         },
-    }
+    )
     validator = SchemaValidator("1.30", crds=[crd])
     assert validator.validate({"apiVersion": "g.io/v1", "kind": "Pool", "start": "10.0.0.1"}) == []
     assert [p.message for p in validator.validate({"apiVersion": "g.io/v1", "kind": "Pool", "start": 3})]
