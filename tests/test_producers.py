@@ -107,6 +107,20 @@ def test_made_objects():
     ]
 
 
+def test_elastic_operator_services_and_user_secret():
+    elasticsearch = manifest(
+        {"apiVersion": "elasticsearch.k8s.elastic.co/v1", "kind": "Elasticsearch", "metadata": {"name": "logs"}},
+        "search",
+    )
+    kibana = manifest({"apiVersion": "kibana.k8s.elastic.co/v1", "kind": "Kibana", "metadata": {"name": "ui"}})
+    made = producers.made_objects(producers.load(), [elasticsearch, kibana])
+    assert [(m.kind, m.namespace, m.name) for m in made] == [
+        ("Service", "search", "logs-es-http"),
+        ("Secret", "search", "logs-es-elastic-user"),
+        ("Service", "default", "ui-kb-http"),
+    ]
+
+
 def test_made_pods_labels_and_ports():
     prometheus = manifest(
         {
