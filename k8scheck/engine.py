@@ -393,10 +393,9 @@ def run_units(
                 templates=loaded.templates,
             )
         )
-        unit_checked, unit_errors = run_rules(
-            Context(view, options, active, reported, jobs), rules, severities, progress
-        )
-        alternatives = _Alternatives(manifests, options)
+        context = Context(view, options, active, reported, jobs)
+        unit_checked, unit_errors = run_rules(context, rules, severities, progress)
+        alternatives = _Alternatives(context)
         for item in unit_checked:
             finding = item.finding
             if not single and seen.setdefault((finding.rule, finding.location, finding.path), unit) != unit:
@@ -454,18 +453,16 @@ def _legacy_variants(checked: list[Checked], manifests: list[Manifest]) -> list[
 class _Alternatives:
     """The pairs of plain files that look like alternatives (``duplicate-object``'s note), found when asked."""
 
-    def __init__(self, manifests: list[Manifest], options: Options) -> None:
-        self._manifests = manifests
-        self._options = options
+    def __init__(self, context: Context) -> None:
+        self._context = context
         self._pairs: set[frozenset] | None = None
 
     def __call__(self, first: str, second: str) -> bool:
         if self._pairs is None:
             from .checks.basic import alternative_files
 
-            rule = load_catalogue()["duplicate-object"]
-            params = {**rule.param_defaults(), **self._options.params.get(rule.slug, {})}
-            self._pairs = alternative_files(self._manifests, params["alternatives"])
+            threshold = self._context.params(load_catalogue()["duplicate-object"])["alternatives"]
+            self._pairs = alternative_files(self._context.manifests, threshold)
         return frozenset((first, second)) in self._pairs
 
 
