@@ -425,9 +425,9 @@ def parse_inputs(inputs: Inputs, *, namespace: str = "default", jobs: int | None
     rendered_beside = _RenderedBeside()
     for number, (source, (documents, problems, comments, placeholder_hint)) in enumerate(zip(inputs.sources, parsed)):
         source.comments = comments
-        may_skip = inputs.discovery.skip_non_manifests or os.path.normpath(source.path) in inputs.walked
-        reason = not_a_manifest(source, documents, problems, placeholder_hint) if may_skip else None
         walked = os.path.normpath(source.path) in inputs.walked
+        may_skip = inputs.discovery.skip_non_manifests or walked
+        reason = not_a_manifest(source, documents, problems, placeholder_hint) if may_skip else None
         if reason is None and may_skip:
             reason = tests.reason(source.path, documents)
         if reason is None and walked:
